@@ -1,0 +1,47 @@
+//===- LayoutEngine.h - Atoms + profile in, plan out ------------*- C++ -*-===//
+//
+// The engine is pure: it reads atoms (sizes, alignments, names, original
+// positions) and a resolved profile, and returns a plan. The linker driver,
+// the LTO plugin and the post-link rewriter are adapters around it.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef PAGELAYOUT_REORDER_LAYOUTENGINE_H
+#define PAGELAYOUT_REORDER_LAYOUTENGINE_H
+
+#include "pagelayout/reorder/Atom.h"
+#include "pagelayout/reorder/LayoutPlan.h"
+#include "pagelayout/schema/PhaseInference.h"
+#include "llvm/Support/BalancedPartitioning.h"
+#include "llvm/Transforms/Utils/CodeLayout.h"
+
+namespace pagelayout {
+
+struct LayoutConfig {
+  /// 4096 by default; 16K, 64K and 2M pages are common elsewhere.
+  uint64_t PageSize = 4096;
+  /// Start every non-empty phase on a page boundary.
+  bool AlignPhases = true;
+  /// Fill the gap before a phase boundary with cold atoms that fit.
+  bool FillWithCold = true;
+  /// Move an atom past a page boundary (or pull a later one forward) when
+  /// that costs no extra page for the phase.
+  bool AvoidStraddling = true;
+  /// Tuning of the steady phase's cache-directed sort.
+  llvm::codelayout::CDSortConfig CDSort;
+  /// Tuning of balanced partitioning over several startup traces.
+  llvm::BalancedPartitioningConfig Partitioning;
+};
+
+/// Computes the layout. Deterministic: ties always fall back to the atoms'
+/// original order.
+LayoutPlan computeLayout(const std::vector<Atom> &Atoms,
+                         const ResolvedProfile &Profile,
+                         const LayoutConfig &Config = {});
+
+/// True for 0 < N a power of two no smaller than 16 bytes.
+bool isValidPageSize(uint64_t N);
+
+} // namespace pagelayout
+
+#endif

@@ -1,0 +1,76 @@
+//===- LayoutPlan.h - What the engine decides, and how good it is -*- C++ -*-===//
+
+#ifndef PAGELAYOUT_REORDER_LAYOUTPLAN_H
+#define PAGELAYOUT_REORDER_LAYOUTPLAN_H
+
+#include "pagelayout/schema/Profile.h"
+#include <array>
+#include <cstdint>
+#include <vector>
+
+namespace pagelayout {
+
+struct PlacedAtom {
+  unsigned AtomIndex = 0;
+  uint64_t Offset = 0;
+  Phase AtomPhase = Phase::Cold;
+  /// A cold atom placed in the tail of an earlier phase's last page.
+  bool Filler = false;
+};
+
+struct PhaseMetrics {
+  /// [Begin, End): from the phase's first atom to the end of its last one.
+  uint64_t Begin = 0;
+  uint64_t End = 0;
+  uint64_t Atoms = 0;
+  /// Sum of the phase's own atom sizes (fillers excluded).
+  uint64_t Bytes = 0;
+  /// Distinct pages that hold any byte of the phase's own atoms.
+  uint64_t Pages = 0;
+  /// ceil(Bytes / page): no layout can use fewer pages.
+  uint64_t LowerBound = 0;
+  /// Bytes lost to alignment, straddle avoidance and page-boundary padding.
+  uint64_t PaddingBytes = 0;
+  /// Atoms no larger than a page that still cross a page boundary.
+  uint64_t StraddlingAtoms = 0;
+  /// Cold atoms used to fill the gap before the next phase's boundary.
+  uint64_t FillerAtoms = 0;
+  uint64_t FillerBytes = 0;
+};
+
+/// Pages touched while the program starts, with three lower bounds.
+struct StartupMetrics {
+  uint64_t FunctionsRun = 0;
+  /// Pages holding any byte of a function run before startup ended.
+  uint64_t PagesTouched = 0;
+  /// Pages holding any executed byte (equals PagesTouched without ranges).
+  uint64_t ExecutedPagesTouched = 0;
+  /// ceil(bytes of functions run during startup / page).
+  uint64_t FunctionBound = 0;
+  /// Best any layout keeping function bodies whole can do (see design.md).
+  uint64_t SpanBound = 0;
+  /// ceil(executed bytes / page).
+  uint64_t InstructionBound = 0;
+  bool HaveExecutedRanges = false;
+};
+
+struct LayoutPlan {
+  uint64_t PageSize = 4096;
+  /// Every atom once, in address order.
+  std::vector<PlacedAtom> Placement;
+  std::array<PhaseMetrics, NumPhases> Phases;
+  uint64_t TotalBytes = 0;
+  uint64_t TotalPages = 0;
+  uint64_t PaddingBytes = 0;
+  uint64_t StraddlingAtoms = 0;
+  StartupMetrics Startup;
+  /// The same measure for the input's own layout, for comparison.
+  StartupMetrics OriginalStartup;
+  /// Profile functions that name no atom (in profile order).
+  std::vector<std::string> UnmatchedProfileNames;
+  unsigned MatchedProfileFunctions = 0;
+};
+
+} // namespace pagelayout
+
+#endif

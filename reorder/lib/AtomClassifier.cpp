@@ -1,0 +1,55 @@
+//===- AtomClassifier.cpp - Join atoms with the profile -------------------===//
+
+#include "AtomClassifier.h"
+
+using namespace llvm;
+
+namespace pagelayout {
+
+AtomClassification classifyAtoms(const std::vector<Atom> &Atoms,
+                                 const ResolvedProfile &RP) {
+  const Profile &P = *RP.Source;
+  AtomClassification C;
+  C.Atoms.resize(Atoms.size());
+  C.AtomOfFunction.assign(P.Functions.size(), -1);
+  C.OffsetInAtom.assign(P.Functions.size(), 0);
+  C.FunctionSize.assign(P.Functions.size(), 0);
+
+  for (unsigned A = 0; A < Atoms.size(); ++A) {
+    AtomProfile &AP = C.Atoms[A];
+    AP.Pinned = Atoms[A].Pinned;
+    for (const AtomSymbol &S : Atoms[A].Symbols) {
+      int FI = RP.find(S.Name);
+      if (FI < 0)
+        continue;
+      // A name defined by several atoms (local symbols of the same name in
+      // different files) keeps the first; the rest stay unprofiled.
+      if (C.AtomOfFunction[FI] >= 0)
+        continue;
+      C.AtomOfFunction[FI] = int(A);
+      C.OffsetInAtom[FI] = S.Offset;
+      C.FunctionSize[FI] =
+          S.Size ? S.Size
+                 : (Atoms[A].Size > S.Offset ? Atoms[A].Size - S.Offset : 0);
+      const FunctionProfile &F = P.Functions[FI];
+      const ResolvedFunction &R = RP.Functions[FI];
+      AP.AtomPhase = AP.Profiled ? std::min(AP.AtomPhase, R.ResolvedPhase)
+                                 : R.ResolvedPhase;
+      AP.Profiled = true;
+      AP.Pinned |= F.Pinned;
+      AP.RanDuringStartup |= R.RanDuringStartup;
+      AP.FirstCallNs = std::min(AP.FirstCallNs, F.FirstCallNs.value_or(UINT64_MAX));
+      uint64_t Count = F.Calls ? F.Calls : F.Samples.value_or(0);
+      AP.Count = AP.Count + Count < AP.Count ? UINT64_MAX : AP.Count + Count;
+    }
+  }
+  for (unsigned FI = 0; FI < P.Functions.size(); ++FI) {
+    if (C.AtomOfFunction[FI] >= 0)
+      ++C.Matched;
+    else
+      C.Unmatched.push_back(P.Functions[FI].Name);
+  }
+  return C;
+}
+
+} // namespace pagelayout

@@ -1,0 +1,227 @@
+//===- PagePacker.cpp - Assign offsets phase by phase ---------------------===//
+//
+// The packer walks the phases in order and lays each one out behind a
+// cursor. Three rules keep pages few:
+//
+//  1. Every non-empty phase starts on a page boundary, so no page mixes two
+//     phases' live code. The gap this would leave before the boundary is
+//     filled with cold atoms that fit (largest first): cold code is never
+//     run, so it costs no page touches, and the alignment costs no bytes.
+//
+//  2. Inside a phase an atom that would straddle a page boundary is moved
+//     to the boundary when the phase can afford the padding without needing
+//     a page more than ceil(bytes / page) (its "slack"); failing that, a
+//     later atom of the same phase that fits the gap is pulled forward
+//     (a short look-ahead, so the temporal order is barely disturbed).
+//     Only when neither works does the atom straddle.
+//
+//  3. Pinned atoms keep their original offsets; the cursor skips over them.
+//
+//===----------------------------------------------------------------------===//
+
+#include "PagePacker.h"
+#include "llvm/Support/MathExtras.h"
+#include <set>
+
+using namespace llvm;
+
+namespace pagelayout {
+namespace {
+
+// How far ahead straddle avoidance looks for an atom that fits the gap: far
+// enough to find one in practice, short enough to keep the temporal order.
+constexpr unsigned StraddleLookahead = 32;
+// How many same-or-smaller candidates a cold fill tries when alignment
+// makes the largest fitting one overflow the gap.
+constexpr unsigned FillerCandidateTries = 16;
+
+class PagePacker {
+public:
+  PagePacker(const std::vector<Atom> &Atoms, const AtomClassification &C,
+             const LayoutConfig &Config)
+      : Atoms(Atoms), Classes(C), Page(Config.PageSize), Config(Config) {}
+
+  std::vector<PlacedAtom> run(const PhaseOrders &Orders);
+
+private:
+  void placePinned();
+  uint64_t fitOffset(uint64_t Cursor, const Atom &A) const;
+  bool straddles(uint64_t Off, uint64_t Size) const {
+    return Size && Size <= Page && Off / Page != (Off + Size - 1) / Page;
+  }
+  void place(unsigned A, uint64_t Off, Phase P, bool Filler);
+  void packPhase(Phase P, ArrayRef<unsigned> Order);
+  bool pullForward(std::vector<unsigned> &Queue, size_t Head, Phase P,
+                   uint64_t Boundary);
+  void fillWithCold(uint64_t Boundary);
+  void buildFillerPool(ArrayRef<unsigned> ColdOrder);
+
+  const std::vector<Atom> &Atoms;
+  const AtomClassification &Classes;
+  uint64_t Page;
+  const LayoutConfig &Config;
+
+  uint64_t Cursor = 0;
+  std::vector<PlacedAtom> Placement;
+  std::vector<bool> Placed;
+  /// Pinned [begin, end) intervals, sorted by begin.
+  std::vector<std::pair<uint64_t, uint64_t>> PinnedRanges;
+  /// Unplaced cold atoms that may fill gaps, keyed by (size, atom index).
+  std::set<std::pair<uint64_t, unsigned>> FillerPool;
+};
+
+void PagePacker::placePinned() {
+  for (unsigned A = 0; A < Atoms.size(); ++A) {
+    if (!Classes.Atoms[A].Pinned)
+      continue;
+    place(A, Atoms[A].OriginalOffset, Classes.Atoms[A].AtomPhase, false);
+    if (Atoms[A].Size)
+      PinnedRanges.push_back({Atoms[A].OriginalOffset,
+                              Atoms[A].OriginalOffset + Atoms[A].Size});
+  }
+  llvm::sort(PinnedRanges);
+}
+
+// The first offset >= Cursor that satisfies the alignment and does not
+// overlap a pinned atom.
+uint64_t PagePacker::fitOffset(uint64_t Off, const Atom &A) const {
+  Off = alignTo(Off, A.Alignment);
+  auto It = std::lower_bound(
+      PinnedRanges.begin(), PinnedRanges.end(), Off,
+      [](const std::pair<uint64_t, uint64_t> &R, uint64_t O) {
+        return R.second <= O;
+      });
+  for (; It != PinnedRanges.end(); ++It) {
+    if (Off + A.Size <= It->first)
+      break;
+    Off = alignTo(std::max(Off, It->second), A.Alignment);
+  }
+  return Off;
+}
+
+void PagePacker::place(unsigned A, uint64_t Off, Phase P, bool Filler) {
+  Placement.push_back({A, Off, P, Filler});
+  Placed[A] = true;
+  if (!Classes.Atoms[A].Pinned)
+    Cursor = std::max(Cursor, Off + Atoms[A].Size);
+}
+
+bool PagePacker::pullForward(std::vector<unsigned> &Queue, size_t Head,
+                             Phase P, uint64_t Boundary) {
+  size_t End = std::min(Queue.size(), Head + 1 + StraddleLookahead);
+  for (size_t J = Head + 1; J < End; ++J) {
+    unsigned B = Queue[J];
+    if (Placed[B])
+      continue;
+    uint64_t Off = fitOffset(Cursor, Atoms[B]);
+    if (Off + Atoms[B].Size <= Boundary && Atoms[B].Size) {
+      place(B, Off, P, false);
+      return true;
+    }
+  }
+  return false;
+}
+
+void PagePacker::packPhase(Phase P, ArrayRef<unsigned> Order) {
+  std::vector<unsigned> Queue(Order.begin(), Order.end());
+  uint64_t Bytes = 0;
+  for (unsigned A : Queue)
+    Bytes += Atoms[A].Size;
+  // Slack: bytes the phase may leave unused without needing another page.
+  uint64_t Lead = Cursor % Page;
+  int64_t Slack =
+      int64_t(divideCeil(Lead + Bytes, Page) * Page) - int64_t(Lead + Bytes);
+  bool Avoid = Config.AvoidStraddling && P != Phase::Cold;
+
+  for (size_t Head = 0; Head < Queue.size();) {
+    unsigned A = Queue[Head];
+    if (Placed[A]) {
+      ++Head;
+      continue;
+    }
+    uint64_t Off = fitOffset(Cursor, Atoms[A]);
+    if (Avoid && straddles(Off, Atoms[A].Size)) {
+      uint64_t Boundary = alignTo(Off + 1, Page);
+      uint64_t Gap = Boundary - Cursor;
+      if (int64_t(Gap) <= Slack) {
+        Slack -= int64_t(Gap);
+        Cursor = Boundary;
+        Off = fitOffset(Cursor, Atoms[A]);
+      } else if (pullForward(Queue, Head, P, Boundary)) {
+        continue;
+      }
+    }
+    Slack -= int64_t(Off - Cursor);
+    place(A, Off, P, false);
+    ++Head;
+  }
+}
+
+void PagePacker::buildFillerPool(ArrayRef<unsigned> ColdOrder) {
+  for (unsigned A : ColdOrder)
+    if (Atoms[A].Size && Atoms[A].Size < Page)
+      FillerPool.insert({Atoms[A].Size, A});
+}
+
+// Fills [Cursor, Boundary) with the largest cold atoms that fit.
+void PagePacker::fillWithCold(uint64_t Boundary) {
+  while (Cursor < Boundary && !FillerPool.empty()) {
+    uint64_t Room = Boundary - Cursor;
+    auto It = FillerPool.upper_bound({Room, UINT32_MAX});
+    bool Found = false;
+    for (unsigned Try = 0; Try < FillerCandidateTries && It != FillerPool.begin();
+         ++Try) {
+      --It;
+      unsigned A = It->second;
+      uint64_t Off = fitOffset(Cursor, Atoms[A]);
+      if (Off + Atoms[A].Size <= Boundary) {
+        FillerPool.erase(It);
+        place(A, Off, Phase::Cold, /*Filler=*/true);
+        Found = true;
+        break;
+      }
+    }
+    if (!Found)
+      return;
+  }
+}
+
+std::vector<PlacedAtom> PagePacker::run(const PhaseOrders &Orders) {
+  Placed.assign(Atoms.size(), false);
+  Placement.reserve(Atoms.size());
+  placePinned();
+  const std::vector<unsigned> &Cold = Orders[unsigned(Phase::Cold)];
+  if (Config.AlignPhases && Config.FillWithCold)
+    buildFillerPool(Cold);
+
+  bool AnyPlaced = false;
+  for (unsigned PI = 0; PI < NumPhases; ++PI) {
+    Phase P = Phase(PI);
+    if (Orders[PI].empty())
+      continue;
+    // Fill the previous phase's last page, then start this one on a page.
+    if (Config.AlignPhases && AnyPlaced) {
+      uint64_t Boundary = alignTo(Cursor, Page);
+      if (Config.FillWithCold)
+        fillWithCold(Boundary);
+      Cursor = Boundary;
+    }
+    packPhase(P, Orders[PI]);
+    AnyPlaced = true;
+  }
+  llvm::stable_sort(Placement, [](const PlacedAtom &X, const PlacedAtom &Y) {
+    return X.Offset < Y.Offset;
+  });
+  return std::move(Placement);
+}
+
+} // namespace
+
+std::vector<PlacedAtom> packPhases(const std::vector<Atom> &Atoms,
+                                   const AtomClassification &Classes,
+                                   const PhaseOrders &Orders,
+                                   const LayoutConfig &Config) {
+  return PagePacker(Atoms, Classes, Config).run(Orders);
+}
+
+} // namespace pagelayout

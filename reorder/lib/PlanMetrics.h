@@ -1,0 +1,22 @@
+//===- PlanMetrics.h - Measure a placement ----------------------*- C++ -*-===//
+
+#ifndef PAGELAYOUT_REORDER_PLANMETRICS_H
+#define PAGELAYOUT_REORDER_PLANMETRICS_H
+
+#include "AtomClassifier.h"
+#include "pagelayout/reorder/LayoutPlan.h"
+
+namespace pagelayout {
+
+/// Fills the plan's per-phase and total metrics from its placement.
+void measurePhases(LayoutPlan &Plan, const std::vector<Atom> &Atoms);
+
+/// Pages a run's startup touches when atom A sits at AtomOffset[A].
+StartupMetrics measureStartup(const std::vector<uint64_t> &AtomOffset,
+                              const AtomClassification &Classes,
+                              const ResolvedProfile &Profile,
+                              uint64_t PageSize);
+
+} // namespace pagelayout
+
+#endif

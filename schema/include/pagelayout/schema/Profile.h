@@ -1,0 +1,131 @@
+//===- Profile.h - The layout profile model ---------------------*- C++ -*-===//
+//
+// A layout profile says, for one program, which functions run in which phase
+// of its life (startup, first frame, steady state, cold), how often they are
+// called, when they are first called, and who calls whom. Everything else in
+// pagelayout reads this model: the YAML reader fills it, the engine consumes
+// it, the recorder and importers produce it.
+//
+// The model keeps the source location of every function so that later checks
+// (duplicate names, phase conflicts) can point back into the file.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef PAGELAYOUT_SCHEMA_PROFILE_H
+#define PAGELAYOUT_SCHEMA_PROFILE_H
+
+#include "llvm/ADT/StringRef.h"
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace pagelayout {
+
+/// The newest profile format version this build reads and writes.
+constexpr uint64_t ProfileFormatVersion = 1;
+
+/// Phases in layout order: the engine places them in this order.
+enum class Phase : uint8_t { Startup = 0, FirstFrame = 1, Steady = 2, Cold = 3 };
+constexpr unsigned NumPhases = 4;
+
+/// The spelling used in YAML and in every printed plan.
+llvm::StringRef phaseName(Phase P);
+/// Parses "startup", "first_frame", "steady" or "cold".
+std::optional<Phase> parsePhase(llvm::StringRef Name);
+/// "startup, first_frame, steady or cold": for error messages.
+llvm::StringRef phaseNameList();
+
+/// Where something came from in a profile file (1-based; 0 = unknown).
+struct SourceLoc {
+  unsigned Line = 0;
+  unsigned Column = 0;
+};
+
+/// A half-open byte range [Begin, End) relative to a function's start.
+struct ByteRange {
+  uint64_t Begin = 0;
+  uint64_t End = 0;
+  bool operator==(const ByteRange &O) const {
+    return Begin == O.Begin && End == O.End;
+  }
+};
+
+/// A named point on the run's timeline, e.g. startup_end.
+struct Marker {
+  std::string Name;
+  uint64_t TimeNs = 0;
+};
+
+/// Well-known marker names the phase inference understands.
+constexpr llvm::StringLiteral StartupEndMarker = "startup_end";
+constexpr llvm::StringLiteral FirstFrameMarker = "first_frame";
+
+struct FunctionProfile {
+  std::string Name;
+  std::optional<Phase> ExplicitPhase;
+  uint64_t Calls = 0;
+  std::optional<uint64_t> FirstCallNs;
+  std::optional<uint64_t> LastCallNs;
+  std::optional<uint64_t> Samples;
+  std::optional<uint64_t> SelfNs;
+  bool Pinned = false;
+  /// Byte ranges of the function that ran during startup (block coverage);
+  /// empty when the recorder captured none. Sorted and disjoint.
+  std::vector<ByteRange> StartupRanges;
+  SourceLoc Loc;
+
+  /// True when the profile says this function ran at all.
+  bool wasExecuted() const {
+    return Calls > 0 || FirstCallNs.has_value() || Samples.value_or(0) > 0 ||
+           !StartupRanges.empty();
+  }
+};
+
+struct CallEdge {
+  std::string Caller;
+  std::string Callee;
+  uint64_t Count = 0;
+};
+
+/// A glob over function names mapping to a phase; the first match wins.
+struct PhaseRule {
+  std::string Pattern;
+  Phase RulePhase = Phase::Cold;
+  SourceLoc Loc;
+};
+
+/// One run's temporal order: functions in the order they were first called.
+struct Trace {
+  std::vector<std::string> Functions;
+  uint64_t Weight = 1;
+};
+
+struct ProfileMetadata {
+  std::string BinaryPath;
+  std::string BuildId;
+  std::string Tool;
+  std::string Created;
+  /// Length of the recorded run; lets the inference compute call rates.
+  std::optional<uint64_t> DurationNs;
+  /// How many runs were merged into this profile (1 for a single run).
+  uint64_t Runs = 1;
+};
+
+struct Profile {
+  uint64_t Version = ProfileFormatVersion;
+  ProfileMetadata Metadata;
+  std::vector<Marker> Markers;
+  std::vector<FunctionProfile> Functions;
+  std::vector<CallEdge> Edges;
+  std::vector<PhaseRule> Rules;
+  std::vector<Trace> Traces;
+
+  const Marker *findMarker(llvm::StringRef Name) const;
+  /// The latest time anything in the profile happened (0 if untimed).
+  uint64_t latestTimeNs() const;
+};
+
+} // namespace pagelayout
+
+#endif

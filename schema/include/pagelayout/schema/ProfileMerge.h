@@ -1,0 +1,31 @@
+//===- ProfileMerge.h - Combine profiles from many runs ---------*- C++ -*-===//
+
+#ifndef PAGELAYOUT_SCHEMA_PROFILEMERGE_H
+#define PAGELAYOUT_SCHEMA_PROFILEMERGE_H
+
+#include "pagelayout/schema/Diagnostic.h"
+#include "pagelayout/schema/Profile.h"
+
+namespace pagelayout {
+
+struct NamedProfile {
+  std::string FileName;
+  const Profile *P;
+};
+
+/// Merges profiles of many runs, processes or machines into one.
+/// Counts add (saturating), first calls take the earliest and last calls the
+/// latest time, each run's first-call order is kept as a trace, markers take
+/// the median. Conflicts (explicit phases or rules that disagree, different
+/// binaries) are reported through \p Warn; the earliest input wins.
+/// Returns the number of conflicts reported.
+unsigned mergeProfiles(llvm::ArrayRef<NamedProfile> Inputs, Profile &Out,
+                       const WarningHandler &Warn = {});
+
+/// The order in which \p P's functions were first called (by first_call_ns,
+/// ties by listing order); empty when the profile has no times.
+std::vector<std::string> firstCallOrder(const Profile &P);
+
+} // namespace pagelayout
+
+#endif

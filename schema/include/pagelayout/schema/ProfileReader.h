@@ -1,0 +1,28 @@
+//===- ProfileReader.h - Read a layout profile from YAML --------*- C++ -*-===//
+
+#ifndef PAGELAYOUT_SCHEMA_PROFILEREADER_H
+#define PAGELAYOUT_SCHEMA_PROFILEREADER_H
+
+#include "pagelayout/schema/Diagnostic.h"
+#include "pagelayout/schema/Profile.h"
+#include "llvm/Support/Error.h"
+
+namespace pagelayout {
+
+/// Parses a YAML layout profile. \p FileName is used in diagnostics only.
+/// Every malformed input yields a LocatedError naming file:line:column;
+/// unknown keys are reported through \p Warn and otherwise ignored.
+llvm::Expected<Profile> parseProfile(llvm::StringRef Contents,
+                                     llvm::StringRef FileName,
+                                     const WarningHandler &Warn = {});
+
+/// Reads and parses the file at \p Path ("-" reads standard input).
+llvm::Expected<Profile> readProfileFile(llvm::StringRef Path,
+                                        const WarningHandler &Warn = {});
+
+/// Reads a whole file into memory with a message that names it on failure.
+llvm::Expected<std::string> readWholeFile(llvm::StringRef Path);
+
+} // namespace pagelayout
+
+#endif

@@ -1,0 +1,181 @@
+//===- PhaseInference.cpp - Decide each function's phase ------------------===//
+//
+// Inference reads the timeline first: a function whose first call comes
+// before 'startup_end' (or, lacking the marker, inside the startup window)
+// belongs to startup, before 'first_frame' to first_frame. Everything first
+// called later is judged by its activity over the rest of the run: hot ->
+// steady, rare -> cold, in between -> steady with low confidence (it runs in
+// the steady state, just not often). Activity is the larger of the calls it
+// receives and the calls it makes (a loop driver is called once but calls
+// its body millions of times), and a function that spends at least 1% of
+// the steady time running, or was sampled, is never cold. Functions listed
+// with no execution at all are cold.
+//
+// Confidence constants are deliberately coarse; they rank how the decision
+// was made, not a probability:
+//
+//===----------------------------------------------------------------------===//
+
+#include "pagelayout/schema/PhaseInference.h"
+#include "llvm/Support/GlobPattern.h"
+
+using namespace llvm;
+
+namespace pagelayout {
+
+// A marker is written by the program itself at the moment it means.
+constexpr double MarkerConfidence = 0.95;
+// A fixed window is only a guess about where startup ends.
+constexpr double WindowConfidence = 0.7;
+// Clearly above the hot threshold or clearly below the cold one.
+constexpr double RateConfidence = 0.85;
+// Between the thresholds: runs after startup, but not often.
+constexpr double WarmConfidence = 0.5;
+// Executed, yet no times or duration to judge by.
+constexpr double NoTimingConfidence = 0.3;
+
+StringRef phaseSourceName(PhaseSource S) {
+  switch (S) {
+  case PhaseSource::Explicit:
+    return "explicit";
+  case PhaseSource::Rule:
+    return "rule";
+  case PhaseSource::Marker:
+    return "marker";
+  case PhaseSource::TimeWindow:
+    return "time-window";
+  case PhaseSource::CallRate:
+    return "call-rate";
+  case PhaseSource::NeverCalled:
+    return "never-called";
+  case PhaseSource::NoTiming:
+    return "no-timing";
+  }
+  return "unknown";
+}
+
+int ResolvedProfile::find(StringRef Name) const {
+  auto It = IndexByName.find(Name);
+  return It == IndexByName.end() ? -1 : int(It->second);
+}
+
+namespace {
+
+struct Timeline {
+  uint64_t StartupEnd;
+  uint64_t FirstFrameEnd;
+  bool StartupMarker;
+  bool FirstFrameMarker;
+  /// Seconds of the run after startup, used for call rates (0 = unknown).
+  double SteadySeconds;
+};
+
+Timeline buildTimeline(const Profile &P, const InferenceConfig &C) {
+  Timeline T;
+  const Marker *SE = P.findMarker(StartupEndMarker);
+  const Marker *FF = P.findMarker(FirstFrameMarker);
+  T.StartupMarker = SE != nullptr;
+  T.FirstFrameMarker = FF != nullptr;
+  T.StartupEnd = SE ? SE->TimeNs : C.StartupWindowNs;
+  T.FirstFrameEnd = FF ? FF->TimeNs : std::max(C.FirstFrameWindowNs, T.StartupEnd);
+  T.FirstFrameEnd = std::max(T.FirstFrameEnd, T.StartupEnd);
+  uint64_t Latest = P.latestTimeNs();
+  uint64_t Span = Latest > T.StartupEnd ? Latest - T.StartupEnd : Latest;
+  T.SteadySeconds = double(Span) / 1e9;
+  return T;
+}
+
+std::optional<Phase>
+matchRule(const std::vector<std::optional<GlobPattern>> &Globs,
+          const Profile &P, StringRef Name) {
+  for (size_t I = 0; I < Globs.size(); ++I)
+    if (Globs[I] && Globs[I]->match(Name))
+      return P.Rules[I].RulePhase;
+  return std::nullopt;
+}
+
+// A function running at least this share of the steady time is busy.
+constexpr double BusyTimeShare = 0.01;
+
+ResolvedFunction inferFromTimeline(const FunctionProfile &F,
+                                   uint64_t CallsMade, const Timeline &T,
+                                   const InferenceConfig &C) {
+  if (!F.wasExecuted())
+    return {Phase::Cold, PhaseSource::NeverCalled, 1.0, false};
+  if (F.FirstCallNs) {
+    if (*F.FirstCallNs < T.StartupEnd)
+      return {Phase::Startup,
+              T.StartupMarker ? PhaseSource::Marker : PhaseSource::TimeWindow,
+              T.StartupMarker ? MarkerConfidence : WindowConfidence, true};
+    if (*F.FirstCallNs < T.FirstFrameEnd)
+      return {Phase::FirstFrame,
+              T.FirstFrameMarker ? PhaseSource::Marker
+                                 : PhaseSource::TimeWindow,
+              T.FirstFrameMarker ? MarkerConfidence : WindowConfidence, false};
+  }
+  if (T.SteadySeconds <= 0 || (!F.FirstCallNs && F.Calls == 0))
+    return {Phase::Steady, PhaseSource::NoTiming, NoTimingConfidence,
+            !F.StartupRanges.empty()};
+  double Rate = double(std::max(F.Calls, CallsMade)) / T.SteadySeconds;
+  if (Rate >= C.HotCallsPerSec)
+    return {Phase::Steady, PhaseSource::CallRate, RateConfidence, false};
+  bool Busy = F.Samples.value_or(0) > 0 ||
+              double(F.SelfNs.value_or(0)) / 1e9 >= BusyTimeShare * T.SteadySeconds;
+  if (Rate < C.ColdCallsPerSec && !Busy)
+    return {Phase::Cold, PhaseSource::CallRate, RateConfidence, false};
+  return {Phase::Steady, PhaseSource::CallRate, WarmConfidence, false};
+}
+
+} // namespace
+
+ResolvedProfile resolvePhases(const Profile &P, const InferenceConfig &C) {
+  ResolvedProfile RP;
+  RP.Source = &P;
+  Timeline T = buildTimeline(P, C);
+  RP.StartupEndNs = T.StartupEnd;
+  RP.FirstFrameEndNs = T.FirstFrameEnd;
+  RP.StartupEndFromMarker = T.StartupMarker;
+  RP.FirstFrameFromMarker = T.FirstFrameMarker;
+
+  // Rules were validated by the reader; one that still fails to compile
+  // (a hand-built Profile) simply never matches.
+  std::vector<std::optional<GlobPattern>> Globs;
+  for (const PhaseRule &Rule : P.Rules) {
+    Expected<GlobPattern> G = GlobPattern::create(Rule.Pattern);
+    if (G)
+      Globs.push_back(std::move(*G));
+    else
+      consumeError(G.takeError()), Globs.push_back(std::nullopt);
+  }
+
+  RP.Functions.reserve(P.Functions.size());
+  for (unsigned I = 0; I < P.Functions.size(); ++I)
+    RP.IndexByName.try_emplace(P.Functions[I].Name, I);
+  std::vector<uint64_t> CallsMade(P.Functions.size(), 0);
+  for (const CallEdge &E : P.Edges) {
+    int Caller = RP.find(E.Caller);
+    if (Caller >= 0)
+      CallsMade[Caller] = CallsMade[Caller] + E.Count < CallsMade[Caller]
+                              ? UINT64_MAX
+                              : CallsMade[Caller] + E.Count;
+  }
+  for (unsigned I = 0; I < P.Functions.size(); ++I) {
+    const FunctionProfile &F = P.Functions[I];
+    ResolvedFunction Inferred = inferFromTimeline(F, CallsMade[I], T, C);
+    ResolvedFunction R = Inferred;
+    if (F.ExplicitPhase) {
+      R = {*F.ExplicitPhase, PhaseSource::Explicit, 1.0, false};
+    } else if (std::optional<Phase> Ph = matchRule(Globs, P, F.Name)) {
+      R = {*Ph, PhaseSource::Rule, 1.0, false};
+    }
+    // Whether it ran in startup is a fact of the recording, whatever phase
+    // the user asked for; untimed functions declared startup count too.
+    R.RanDuringStartup =
+        Inferred.RanDuringStartup ||
+        (!F.FirstCallNs && R.ResolvedPhase == Phase::Startup);
+    RP.Functions.push_back(R);
+  }
+  return RP;
+}
+
+} // namespace pagelayout

@@ -1,0 +1,210 @@
+//===- ProfileMerge.cpp - Combine profiles from many runs -----------------===//
+//
+// Merging must not lose the one thing a single number cannot hold: the order
+// in which each run first called its functions. Taking the minimum first-call
+// time across runs gives a plausible combined order, but it interleaves runs
+// that took different paths. So every input run also contributes its own
+// first-call order as a trace; the layout engine orders startup from the
+// traces (balanced partitioning when there are several), and falls back to
+// the minimum first-call time only for functions no trace mentions.
+//
+// Timeline markers are per run; the merged marker is the lower median of the
+// runs' times, which one unusually slow or fast run cannot drag around.
+//
+//===----------------------------------------------------------------------===//
+
+#include "pagelayout/schema/ProfileMerge.h"
+#include "pagelayout/schema/OrderedMap.h"
+#include "llvm/ADT/STLExtras.h"
+#include "llvm/ADT/StringMap.h"
+#include <algorithm>
+
+using namespace llvm;
+
+namespace pagelayout {
+namespace {
+
+class Merger {
+public:
+  Merger(Profile &Out, const WarningHandler &Warn) : Out(Out), Warn(Warn) {}
+
+  void add(const NamedProfile &In);
+  void finish();
+  unsigned conflicts() const { return Conflicts; }
+
+private:
+  uint64_t saturatingAdd(uint64_t A, uint64_t B, StringRef What);
+  void conflict(const Twine &Msg) {
+    ++Conflicts;
+    if (Warn)
+      Warn("warning: merge conflict: " + Msg);
+  }
+  void addMetadata(const NamedProfile &In);
+  void addFunction(const FunctionProfile &F, StringRef File);
+  void addRules(const NamedProfile &In);
+
+  Profile &Out;
+  const WarningHandler &Warn;
+  unsigned Conflicts = 0;
+  bool First = true;
+  std::string FirstFile;
+  StringMap<unsigned> FunctionIndex;
+  StringMap<std::string> PhaseOrigin;
+  EdgeCountMap EdgeCounts;
+  OrderedMap<std::string, std::vector<uint64_t>> MarkerTimes;
+  StringMap<std::pair<Phase, std::string>> RulePhases;
+};
+
+uint64_t Merger::saturatingAdd(uint64_t A, uint64_t B, StringRef What) {
+  uint64_t R;
+  if (__builtin_add_overflow(A, B, &R)) {
+    conflict("count of " + What + " overflows 64 bits; clamped");
+    return UINT64_MAX;
+  }
+  return R;
+}
+
+void Merger::addMetadata(const NamedProfile &In) {
+  const ProfileMetadata &M = In.P->Metadata;
+  ProfileMetadata &O = Out.Metadata;
+  if (First) {
+    O = M;
+    FirstFile = In.FileName;
+    return;
+  }
+  if (!M.BuildId.empty() && !O.BuildId.empty() && M.BuildId != O.BuildId)
+    conflict(In.FileName + " was recorded from build-id " + M.BuildId +
+             " but " + FirstFile + " from " + O.BuildId +
+             "; the profiles describe different binaries");
+  if (O.BuildId.empty())
+    O.BuildId = M.BuildId;
+  if (O.BinaryPath.empty())
+    O.BinaryPath = M.BinaryPath;
+  if (M.DurationNs)
+    O.DurationNs = std::max(O.DurationNs.value_or(0), *M.DurationNs);
+  O.Runs = saturatingAdd(O.Runs, M.Runs, "runs");
+}
+
+void Merger::addFunction(const FunctionProfile &F, StringRef File) {
+  auto [It, Inserted] = FunctionIndex.try_emplace(F.Name, Out.Functions.size());
+  if (Inserted) {
+    Out.Functions.push_back(F);
+    if (F.ExplicitPhase)
+      PhaseOrigin[F.Name] = File.str();
+    return;
+  }
+  FunctionProfile &O = Out.Functions[It->second];
+  O.Calls = saturatingAdd(O.Calls, F.Calls, "calls of '" + F.Name + "'");
+  if (F.FirstCallNs)
+    O.FirstCallNs = std::min(O.FirstCallNs.value_or(UINT64_MAX), *F.FirstCallNs);
+  if (F.LastCallNs)
+    O.LastCallNs = std::max(O.LastCallNs.value_or(0), *F.LastCallNs);
+  if (F.Samples)
+    O.Samples = saturatingAdd(O.Samples.value_or(0), *F.Samples,
+                              "samples of '" + F.Name + "'");
+  if (F.SelfNs)
+    O.SelfNs = saturatingAdd(O.SelfNs.value_or(0), *F.SelfNs,
+                             "self_ns of '" + F.Name + "'");
+  O.Pinned |= F.Pinned;
+  if (F.ExplicitPhase) {
+    if (!O.ExplicitPhase) {
+      O.ExplicitPhase = F.ExplicitPhase;
+      PhaseOrigin[F.Name] = File.str();
+    } else if (*O.ExplicitPhase != *F.ExplicitPhase) {
+      conflict("'" + F.Name + "' has phase " + phaseName(*O.ExplicitPhase) +
+               " in " + PhaseOrigin[F.Name] + " but " +
+               phaseName(*F.ExplicitPhase) + " in " + File + "; keeping " +
+               phaseName(*O.ExplicitPhase));
+    }
+  }
+  // Union of the executed ranges, kept sorted and disjoint.
+  std::vector<ByteRange> All = O.StartupRanges;
+  append_range(All, F.StartupRanges);
+  llvm::sort(All, [](const ByteRange &A, const ByteRange &B) {
+    return A.Begin < B.Begin || (A.Begin == B.Begin && A.End < B.End);
+  });
+  O.StartupRanges.clear();
+  for (const ByteRange &R : All) {
+    if (!O.StartupRanges.empty() && R.Begin <= O.StartupRanges.back().End)
+      O.StartupRanges.back().End = std::max(O.StartupRanges.back().End, R.End);
+    else
+      O.StartupRanges.push_back(R);
+  }
+}
+
+void Merger::addRules(const NamedProfile &In) {
+  for (const PhaseRule &R : In.P->Rules) {
+    auto [It, Inserted] =
+        RulePhases.try_emplace(R.Pattern, R.RulePhase, In.FileName);
+    if (Inserted) {
+      Out.Rules.push_back(R);
+      continue;
+    }
+    if (It->second.first != R.RulePhase)
+      conflict("rule '" + R.Pattern + "' maps to " +
+               phaseName(It->second.first) + " in " + It->second.second +
+               " but " + phaseName(R.RulePhase) + " in " + In.FileName +
+               "; keeping " + phaseName(It->second.first));
+  }
+}
+
+void Merger::add(const NamedProfile &In) {
+  const Profile &P = *In.P;
+  addMetadata(In);
+  for (const FunctionProfile &F : P.Functions)
+    addFunction(F, In.FileName);
+  for (const CallEdge &E : P.Edges) {
+    uint64_t &C = EdgeCounts[{E.Caller, E.Callee}];
+    C = saturatingAdd(C, E.Count, "edge " + E.Caller + " -> " + E.Callee);
+  }
+  for (const Marker &M : P.Markers)
+    MarkerTimes[M.Name].push_back(M.TimeNs);
+  addRules(In);
+  if (!P.Traces.empty()) {
+    append_range(Out.Traces, P.Traces);
+  } else if (std::vector<std::string> Order = firstCallOrder(P);
+             !Order.empty()) {
+    Out.Traces.push_back({std::move(Order), 1});
+  }
+  First = false;
+}
+
+void Merger::finish() {
+  for (auto &[Key, Count] : EdgeCounts)
+    Out.Edges.push_back({Key.first, Key.second, Count});
+  for (auto &[Name, Times] : MarkerTimes) {
+    llvm::sort(Times);
+    Out.Markers.push_back({Name, Times[(Times.size() - 1) / 2]});
+  }
+}
+
+} // namespace
+
+std::vector<std::string> firstCallOrder(const Profile &P) {
+  std::vector<unsigned> Timed;
+  for (unsigned I = 0; I < P.Functions.size(); ++I)
+    if (P.Functions[I].FirstCallNs)
+      Timed.push_back(I);
+  llvm::stable_sort(Timed, [&](unsigned A, unsigned B) {
+    return *P.Functions[A].FirstCallNs < *P.Functions[B].FirstCallNs;
+  });
+  std::vector<std::string> Names;
+  for (unsigned I : Timed)
+    Names.push_back(P.Functions[I].Name);
+  return Names;
+}
+
+unsigned mergeProfiles(ArrayRef<NamedProfile> Inputs, Profile &Out,
+                       const WarningHandler &Warn) {
+  Out = Profile();
+  Merger M(Out, Warn);
+  for (const NamedProfile &In : Inputs)
+    M.add(In);
+  M.finish();
+  // A single input that had no traces gains none: nothing to combine.
+  if (Inputs.size() == 1 && Inputs[0].P->Traces.empty())
+    Out.Traces.clear();
+  return M.conflicts();
+}
+
+} // namespace pagelayout

@@ -1,0 +1,570 @@
+//===- ProfileReader.cpp - Read a layout profile from YAML ----------------===//
+//
+// The profile is untrusted input: hand-written configs, files from other
+// machines, truncated recordings. The reader therefore validates every value
+// before it enters the model and reports the first problem with its exact
+// location. yaml-cpp does the tokenising; this file owns the schema:
+//
+//   - scalars are parsed here (not with yaml-cpp's as<T>) so that negative
+//     numbers, overflow and junk get distinct, precise messages;
+//   - duplicate mapping keys, which YAML forbids but yaml-cpp accepts, are
+//     rejected;
+//   - unknown keys only warn, so newer recorders stay readable by older
+//     tools as long as the version number allows it.
+//
+//===----------------------------------------------------------------------===//
+
+#include "pagelayout/schema/ProfileReader.h"
+#include "llvm/ADT/StringExtras.h"
+#include "llvm/ADT/StringSet.h"
+#include "llvm/Support/ConvertUTF.h"
+#include "llvm/Support/GlobPattern.h"
+#include "llvm/Support/MemoryBuffer.h"
+#include <algorithm>
+#include <yaml-cpp/yaml.h>
+
+using namespace llvm;
+
+namespace pagelayout {
+namespace {
+
+class ProfileParser {
+public:
+  ProfileParser(StringRef FileName, const WarningHandler &Warn)
+      : FileName(FileName), Warn(Warn) {}
+
+  Expected<Profile> parseDocument(const YAML::Node &Root);
+
+private:
+  SourceLoc loc(const YAML::Node &N) const {
+    YAML::Mark M = N.Mark();
+    if (M.is_null())
+      return {};
+    return {unsigned(M.line + 1), unsigned(M.column + 1)};
+  }
+  Error error(const YAML::Node &N, const Twine &Msg) const {
+    return makeLocatedError(FileName, loc(N), Msg);
+  }
+  void warn(const YAML::Node &N, const Twine &Msg) const {
+    warnAt(Warn, FileName, loc(N), Msg);
+  }
+
+  Error expectMap(const YAML::Node &N, StringRef What) const;
+  Error expectSequence(const YAML::Node &N, StringRef What) const;
+  Error checkKeys(const YAML::Node &Map, ArrayRef<StringRef> Known,
+                  StringRef What) const;
+  Expected<uint64_t> parseUnsigned(const YAML::Node &N, StringRef Key) const;
+  Expected<std::string> parseString(const YAML::Node &N, StringRef Key) const;
+  Expected<bool> parseBool(const YAML::Node &N, StringRef Key) const;
+  Expected<Phase> parsePhaseNode(const YAML::Node &N) const;
+  Expected<std::string> requiredString(const YAML::Node &Map, StringRef Key,
+                                       StringRef What) const;
+  Error parseOptionalUnsigned(const YAML::Node &Map, StringRef Key,
+                              std::optional<uint64_t> &Out) const;
+
+  Error parseVersion(const YAML::Node &Root, Profile &P) const;
+  Error parseMetadata(const YAML::Node &N, ProfileMetadata &M) const;
+  Error parseMarkers(const YAML::Node &N, Profile &P) const;
+  Error parseFunctions(const YAML::Node &N, Profile &P) const;
+  Expected<FunctionProfile> parseFunction(const YAML::Node &N) const;
+  Error parseRanges(const YAML::Node &N, FunctionProfile &F) const;
+  Error parseEdges(const YAML::Node &N, Profile &P) const;
+  Error parseRules(const YAML::Node &N, Profile &P) const;
+  Error parseTraces(const YAML::Node &N, Profile &P) const;
+  Expected<std::vector<std::string>> parseNameList(const YAML::Node &N) const;
+
+  StringRef FileName;
+  const WarningHandler &Warn;
+};
+
+StringRef nodeKind(const YAML::Node &N) {
+  switch (N.Type()) {
+  case YAML::NodeType::Map:
+    return "a mapping";
+  case YAML::NodeType::Sequence:
+    return "a sequence";
+  case YAML::NodeType::Scalar:
+    return "a scalar";
+  default:
+    return "nothing";
+  }
+}
+
+Error ProfileParser::expectMap(const YAML::Node &N, StringRef What) const {
+  if (N.IsMap())
+    return Error::success();
+  return error(N, What + " must be a mapping, not " + nodeKind(N));
+}
+
+Error ProfileParser::expectSequence(const YAML::Node &N,
+                                    StringRef What) const {
+  if (N.IsSequence())
+    return Error::success();
+  return error(N, "'" + What + "' must be a sequence, not " + nodeKind(N));
+}
+
+// Rejects duplicate keys (an error: which one would win is a guess) and
+// warns about unknown ones (tolerated for forward compatibility).
+Error ProfileParser::checkKeys(const YAML::Node &Map, ArrayRef<StringRef> Known,
+                               StringRef What) const {
+  StringSet<> Seen;
+  for (auto It = Map.begin(); It != Map.end(); ++It) {
+    const YAML::Node &Key = It->first;
+    if (!Key.IsScalar())
+      return error(Key, "keys of " + What + " must be plain names");
+    std::string K = Key.Scalar();
+    if (!Seen.insert(K).second)
+      return error(Key, "duplicate key '" + K + "' in " + What);
+    if (!is_contained(Known, StringRef(K)))
+      warn(Key, "unknown key '" + K + "' in " + What + " ignored");
+  }
+  return Error::success();
+}
+
+Expected<uint64_t> ProfileParser::parseUnsigned(const YAML::Node &N,
+                                                StringRef Key) const {
+  if (!N.IsScalar())
+    return error(N, "'" + Key + "' must be an unsigned integer, not " +
+                        nodeKind(N));
+  StringRef S = N.Scalar();
+  S = S.trim();
+  if (S.starts_with("-"))
+    return error(N, "'" + Key + "' must not be negative (got " + S + ")");
+  if (S.starts_with("+"))
+    S = S.drop_front();
+  if (S.empty() || !isDigit(S.front()))
+    return error(N, "'" + Key + "' must be an unsigned integer, got '" + S +
+                        "'");
+  uint64_t V;
+  if (S.getAsInteger(0, V)) {
+    if (all_of(S, [](char C) { return isDigit(C); }))
+      return error(N, "'" + Key + "' value " + S +
+                          " overflows 64 bits (maximum 18446744073709551615)");
+    return error(N, "'" + Key + "' must be an unsigned integer, got '" + S +
+                        "'");
+  }
+  return V;
+}
+
+Expected<std::string> ProfileParser::parseString(const YAML::Node &N,
+                                                 StringRef Key) const {
+  if (!N.IsScalar())
+    return error(N, "'" + Key + "' must be a string, not " + nodeKind(N));
+  return N.Scalar();
+}
+
+Expected<bool> ProfileParser::parseBool(const YAML::Node &N,
+                                        StringRef Key) const {
+  if (N.IsScalar()) {
+    StringRef S = N.Scalar();
+    if (S == "true")
+      return true;
+    if (S == "false")
+      return false;
+  }
+  return error(N, "'" + Key + "' must be true or false");
+}
+
+Expected<Phase> ProfileParser::parsePhaseNode(const YAML::Node &N) const {
+  if (N.IsScalar())
+    if (std::optional<Phase> P = parsePhase(N.Scalar()))
+      return *P;
+  std::string Got = N.IsScalar() ? "'" + N.Scalar() + "'" : nodeKind(N).str();
+  return error(N, "unknown phase " + Got + "; expected " + phaseNameList());
+}
+
+Expected<std::string> ProfileParser::requiredString(const YAML::Node &Map,
+                                                    StringRef Key,
+                                                    StringRef What) const {
+  YAML::Node N = Map[Key.str()];
+  if (!N)
+    return error(Map, What + " has no '" + Key + "'");
+  Expected<std::string> S = parseString(N, Key);
+  if (S && S->empty())
+    return error(N, "'" + Key + "' must not be empty");
+  return S;
+}
+
+Error ProfileParser::parseOptionalUnsigned(const YAML::Node &Map,
+                                           StringRef Key,
+                                           std::optional<uint64_t> &Out) const {
+  YAML::Node N = Map[Key.str()];
+  if (!N)
+    return Error::success();
+  Expected<uint64_t> V = parseUnsigned(N, Key);
+  if (!V)
+    return V.takeError();
+  Out = *V;
+  return Error::success();
+}
+
+Error ProfileParser::parseVersion(const YAML::Node &Root, Profile &P) const {
+  YAML::Node N = Root["version"];
+  if (!N)
+    return error(Root, "missing 'version'; add 'version: " +
+                           Twine(ProfileFormatVersion) + "' at the top");
+  Expected<uint64_t> V = parseUnsigned(N, "version");
+  if (!V)
+    return V.takeError();
+  if (*V == 0)
+    return error(N, "'version' must be at least 1");
+  if (*V > ProfileFormatVersion)
+    return error(N, "profile format version " + Twine(*V) +
+                        " is newer than this pagelayout reads (up to " +
+                        Twine(ProfileFormatVersion) +
+                        "); upgrade pagelayout or re-record the profile");
+  P.Version = *V;
+  return Error::success();
+}
+
+Error ProfileParser::parseMetadata(const YAML::Node &N,
+                                   ProfileMetadata &M) const {
+  if (Error E = expectMap(N, "'metadata'"))
+    return E;
+  if (Error E = checkKeys(N,
+                          {"binary", "build_id", "tool", "created",
+                           "duration_ns", "runs"},
+                          "metadata"))
+    return E;
+  struct StringField {
+    const char *Key;
+    std::string &Out;
+  } Strings[] = {{"binary", M.BinaryPath},
+                 {"build_id", M.BuildId},
+                 {"tool", M.Tool},
+                 {"created", M.Created}};
+  for (StringField &F : Strings) {
+    if (YAML::Node V = N[F.Key]) {
+      Expected<std::string> S = parseString(V, F.Key);
+      if (!S)
+        return S.takeError();
+      F.Out = *S;
+    }
+  }
+  if (Error E = parseOptionalUnsigned(N, "duration_ns", M.DurationNs))
+    return E;
+  std::optional<uint64_t> Runs;
+  if (Error E = parseOptionalUnsigned(N, "runs", Runs))
+    return E;
+  if (Runs && *Runs == 0)
+    return error(N["runs"], "'runs' must be at least 1");
+  M.Runs = Runs.value_or(1);
+  return Error::success();
+}
+
+Error ProfileParser::parseMarkers(const YAML::Node &N, Profile &P) const {
+  if (Error E = expectSequence(N, "markers"))
+    return E;
+  StringSet<> Seen;
+  for (const YAML::Node &Item : N) {
+    if (Error E = expectMap(Item, "a marker"))
+      return E;
+    if (Error E = checkKeys(Item, {"name", "time_ns"}, "a marker"))
+      return E;
+    Expected<std::string> Name = requiredString(Item, "name", "marker");
+    if (!Name)
+      return Name.takeError();
+    if (!Seen.insert(*Name).second)
+      return error(Item, "duplicate marker '" + *Name + "'");
+    if (!Item["time_ns"])
+      return error(Item, "marker '" + *Name + "' has no 'time_ns'");
+    Expected<uint64_t> T = parseUnsigned(Item["time_ns"], "time_ns");
+    if (!T)
+      return T.takeError();
+    P.Markers.push_back({*Name, *T});
+  }
+  return Error::success();
+}
+
+Error ProfileParser::parseRanges(const YAML::Node &N,
+                                 FunctionProfile &F) const {
+  if (Error E = expectSequence(N, "startup_ranges"))
+    return E;
+  for (const YAML::Node &R : N) {
+    if (!R.IsSequence() || R.size() != 2)
+      return error(R, "each startup range must be [begin, end] (byte "
+                      "offsets from the function start)");
+    Expected<uint64_t> B = parseUnsigned(R[0], "begin");
+    if (!B)
+      return B.takeError();
+    Expected<uint64_t> E = parseUnsigned(R[1], "end");
+    if (!E)
+      return E.takeError();
+    if (*B >= *E)
+      return error(R, "startup range [" + Twine(*B) + ", " + Twine(*E) +
+                          "] is empty or reversed; end must exceed begin");
+    F.StartupRanges.push_back({*B, *E});
+  }
+  // Normalise to sorted, disjoint ranges: recorders may emit overlaps.
+  llvm::sort(F.StartupRanges, [](const ByteRange &A, const ByteRange &B) {
+    return A.Begin < B.Begin || (A.Begin == B.Begin && A.End < B.End);
+  });
+  std::vector<ByteRange> Merged;
+  for (const ByteRange &R : F.StartupRanges) {
+    if (!Merged.empty() && R.Begin <= Merged.back().End)
+      Merged.back().End = std::max(Merged.back().End, R.End);
+    else
+      Merged.push_back(R);
+  }
+  F.StartupRanges = std::move(Merged);
+  return Error::success();
+}
+
+Expected<FunctionProfile>
+ProfileParser::parseFunction(const YAML::Node &N) const {
+  if (Error E = expectMap(N, "a function entry"))
+    return std::move(E);
+  if (Error E = checkKeys(N,
+                          {"name", "phase", "calls", "first_call_ns",
+                           "last_call_ns", "samples", "self_ns", "pinned",
+                           "startup_ranges"},
+                          "a function entry"))
+    return std::move(E);
+  FunctionProfile F;
+  F.Loc = loc(N);
+  Expected<std::string> Name = requiredString(N, "name", "function entry");
+  if (!Name)
+    return Name.takeError();
+  F.Name = *Name;
+  if (YAML::Node Ph = N["phase"]) {
+    Expected<Phase> P = parsePhaseNode(Ph);
+    if (!P)
+      return P.takeError();
+    F.ExplicitPhase = *P;
+  }
+  std::optional<uint64_t> Calls;
+  if (Error E = parseOptionalUnsigned(N, "calls", Calls))
+    return std::move(E);
+  F.Calls = Calls.value_or(0);
+  if (Error E = parseOptionalUnsigned(N, "first_call_ns", F.FirstCallNs))
+    return std::move(E);
+  if (Error E = parseOptionalUnsigned(N, "last_call_ns", F.LastCallNs))
+    return std::move(E);
+  if (Error E = parseOptionalUnsigned(N, "samples", F.Samples))
+    return std::move(E);
+  if (Error E = parseOptionalUnsigned(N, "self_ns", F.SelfNs))
+    return std::move(E);
+  if (F.FirstCallNs && F.LastCallNs && *F.LastCallNs < *F.FirstCallNs)
+    return error(N["last_call_ns"],
+                 "last_call_ns (" + Twine(*F.LastCallNs) +
+                     ") is before first_call_ns (" + Twine(*F.FirstCallNs) +
+                     ") for '" + F.Name + "'");
+  if (YAML::Node Pin = N["pinned"]) {
+    Expected<bool> B = parseBool(Pin, "pinned");
+    if (!B)
+      return B.takeError();
+    F.Pinned = *B;
+  }
+  if (YAML::Node R = N["startup_ranges"])
+    if (Error E = parseRanges(R, F))
+      return std::move(E);
+  return F;
+}
+
+Error ProfileParser::parseFunctions(const YAML::Node &N, Profile &P) const {
+  if (Error E = expectSequence(N, "functions"))
+    return E;
+  StringMap<SourceLoc> Seen;
+  for (const YAML::Node &Item : N) {
+    Expected<FunctionProfile> F = parseFunction(Item);
+    if (!F)
+      return F.takeError();
+    auto [It, Inserted] = Seen.try_emplace(F->Name, F->Loc);
+    if (!Inserted)
+      return error(Item, "duplicate function '" + F->Name +
+                             "' (first listed at line " +
+                             Twine(It->second.Line) +
+                             "); merge the entries or use 'profile merge'");
+    P.Functions.push_back(std::move(*F));
+  }
+  return Error::success();
+}
+
+Error ProfileParser::parseEdges(const YAML::Node &N, Profile &P) const {
+  if (Error E = expectSequence(N, "edges"))
+    return E;
+  StringSet<> Seen;
+  for (const YAML::Node &Item : N) {
+    if (Error E = expectMap(Item, "an edge"))
+      return E;
+    if (Error E = checkKeys(Item, {"caller", "callee", "count"}, "an edge"))
+      return E;
+    Expected<std::string> Caller = requiredString(Item, "caller", "edge");
+    if (!Caller)
+      return Caller.takeError();
+    Expected<std::string> Callee = requiredString(Item, "callee", "edge");
+    if (!Callee)
+      return Callee.takeError();
+    std::optional<uint64_t> Count;
+    if (Error E = parseOptionalUnsigned(Item, "count", Count))
+      return E;
+    if (!Seen.insert(*Caller + '\0' + *Callee).second)
+      return error(Item, "duplicate edge " + *Caller + " -> " + *Callee +
+                             "; list each caller/callee pair once");
+    P.Edges.push_back({*Caller, *Callee, Count.value_or(1)});
+  }
+  return Error::success();
+}
+
+Error ProfileParser::parseRules(const YAML::Node &N, Profile &P) const {
+  if (Error E = expectSequence(N, "rules"))
+    return E;
+  for (const YAML::Node &Item : N) {
+    if (Error E = expectMap(Item, "a rule"))
+      return E;
+    if (Error E = checkKeys(Item, {"pattern", "phase"}, "a rule"))
+      return E;
+    Expected<std::string> Pattern = requiredString(Item, "pattern", "rule");
+    if (!Pattern)
+      return Pattern.takeError();
+    if (Expected<GlobPattern> G = GlobPattern::create(*Pattern); !G)
+      return error(Item["pattern"], "invalid glob '" + *Pattern +
+                                        "': " + toString(G.takeError()));
+    if (!Item["phase"])
+      return error(Item, "rule '" + *Pattern + "' has no 'phase'");
+    Expected<Phase> Ph = parsePhaseNode(Item["phase"]);
+    if (!Ph)
+      return Ph.takeError();
+    P.Rules.push_back({*Pattern, *Ph, loc(Item)});
+  }
+  return Error::success();
+}
+
+Expected<std::vector<std::string>>
+ProfileParser::parseNameList(const YAML::Node &N) const {
+  if (Error E = expectSequence(N, "functions"))
+    return std::move(E);
+  std::vector<std::string> Names;
+  for (const YAML::Node &Item : N) {
+    Expected<std::string> S = parseString(Item, "trace entry");
+    if (!S)
+      return S.takeError();
+    Names.push_back(std::move(*S));
+  }
+  return Names;
+}
+
+// A trace is either a plain list of names or {weight: N, functions: [...]}.
+Error ProfileParser::parseTraces(const YAML::Node &N, Profile &P) const {
+  if (Error E = expectSequence(N, "traces"))
+    return E;
+  for (const YAML::Node &Item : N) {
+    Trace T;
+    YAML::Node List = Item;
+    if (Item.IsMap()) {
+      if (Error E = checkKeys(Item, {"weight", "functions"}, "a trace"))
+        return E;
+      std::optional<uint64_t> W;
+      if (Error E = parseOptionalUnsigned(Item, "weight", W))
+        return E;
+      T.Weight = W.value_or(1);
+      List = Item["functions"];
+      if (!List)
+        return error(Item, "trace has no 'functions'");
+    } else if (!Item.IsSequence()) {
+      return error(Item, "a trace must be a list of function names or a "
+                         "mapping with 'functions'");
+    }
+    Expected<std::vector<std::string>> Names = parseNameList(List);
+    if (!Names)
+      return Names.takeError();
+    T.Functions = std::move(*Names);
+    P.Traces.push_back(std::move(T));
+  }
+  return Error::success();
+}
+
+Expected<Profile> ProfileParser::parseDocument(const YAML::Node &Root) {
+  if (!Root || Root.IsNull())
+    return makeLocatedError(FileName, {},
+                            "empty profile; expected a YAML mapping that "
+                            "starts with 'version: " +
+                                Twine(ProfileFormatVersion) + "'");
+  if (!Root.IsMap())
+    return error(Root, "a profile must be a YAML mapping with 'version', "
+                       "'functions', ..., not " +
+                           nodeKind(Root));
+  Profile P;
+  if (Error E = checkKeys(Root,
+                          {"version", "metadata", "markers", "functions",
+                           "edges", "rules", "traces"},
+                          "the profile"))
+    return std::move(E);
+  if (Error E = parseVersion(Root, P))
+    return std::move(E);
+  using Section = Error (ProfileParser::*)(const YAML::Node &, Profile &) const;
+  const std::pair<const char *, Section> Sections[] = {
+      {"markers", &ProfileParser::parseMarkers},
+      {"functions", &ProfileParser::parseFunctions},
+      {"edges", &ProfileParser::parseEdges},
+      {"rules", &ProfileParser::parseRules},
+      {"traces", &ProfileParser::parseTraces}};
+  if (YAML::Node M = Root["metadata"])
+    if (Error E = parseMetadata(M, P.Metadata))
+      return std::move(E);
+  for (const auto &[Key, Parse] : Sections)
+    if (YAML::Node N = Root[Key]; N && !N.IsNull())
+      if (Error E = (this->*Parse)(N, P))
+        return std::move(E);
+  return P;
+}
+
+// Rejects what is plainly not text before yaml-cpp sees it: its messages for
+// binary junk are confusing ("end of map not found" and the like).
+Error checkIsText(StringRef Contents, StringRef FileName) {
+  size_t Nul = Contents.find('\0');
+  const UTF8 *Begin = reinterpret_cast<const UTF8 *>(Contents.data());
+  const UTF8 *Bad = Begin;
+  bool ValidUTF8 =
+      isLegalUTF8String(&Bad, Begin + std::min(Contents.size(), Nul));
+  if (Nul == StringRef::npos && ValidUTF8)
+    return Error::success();
+  size_t Offset = Nul != StringRef::npos && ValidUTF8 ? Nul : size_t(Bad - Begin);
+  StringRef Before = Contents.take_front(Offset);
+  SourceLoc L{unsigned(Before.count('\n') + 1),
+              unsigned(Offset - (Before.rfind('\n') + 1) + 1)};
+  return makeLocatedError(FileName, L,
+                          "binary data at byte offset " + Twine(Offset) +
+                              "; a layout profile is YAML text (convert "
+                              "other formats with 'pagelayout profile "
+                              "convert')");
+}
+
+} // namespace
+
+Expected<Profile> parseProfile(StringRef Contents, StringRef FileName,
+                               const WarningHandler &Warn) {
+  if (Error E = checkIsText(Contents, FileName))
+    return std::move(E);
+  YAML::Node Root;
+  try {
+    Root = YAML::Load(Contents.str());
+  } catch (const YAML::Exception &Ex) {
+    SourceLoc L;
+    if (!Ex.mark.is_null())
+      L = {unsigned(Ex.mark.line + 1), unsigned(Ex.mark.column + 1)};
+    return makeLocatedError(FileName, L, "malformed YAML: " + Ex.msg);
+  }
+  return ProfileParser(FileName, Warn).parseDocument(Root);
+}
+
+Expected<std::string> readWholeFile(StringRef Path) {
+  ErrorOr<std::unique_ptr<MemoryBuffer>> Buf =
+      Path == "-" ? MemoryBuffer::getSTDIN()
+                  : MemoryBuffer::getFile(Path, /*IsText=*/false,
+                                          /*RequiresNullTerminator=*/false);
+  if (!Buf)
+    return createStringError(Buf.getError(),
+                             "cannot read '" + Path + "': " +
+                                 Buf.getError().message());
+  return (*Buf)->getBuffer().str();
+}
+
+Expected<Profile> readProfileFile(StringRef Path, const WarningHandler &Warn) {
+  Expected<std::string> Text = readWholeFile(Path);
+  if (!Text)
+    return Text.takeError();
+  return parseProfile(*Text, Path == "-" ? "<stdin>" : Path, Warn);
+}
+
+} // namespace pagelayout

@@ -1,0 +1,123 @@
+//===- ProfileWriter.cpp - Write a layout profile as YAML -----------------===//
+//
+// yaml-cpp's emitter does the quoting (C++ names carry ':', '<', spaces);
+// this file fixes the key order and leaves out what is unset, so output is
+// canonical and diffs between recordings stay readable.
+//
+//===----------------------------------------------------------------------===//
+
+#include "pagelayout/schema/ProfileWriter.h"
+#include <yaml-cpp/yaml.h>
+
+namespace pagelayout {
+namespace {
+
+void emitOptional(YAML::Emitter &Out, const char *Key,
+                  const std::optional<uint64_t> &V) {
+  if (V)
+    Out << YAML::Key << Key << YAML::Value << *V;
+}
+
+void emitString(YAML::Emitter &Out, const char *Key, const std::string &V) {
+  if (!V.empty())
+    Out << YAML::Key << Key << YAML::Value << V;
+}
+
+void emitMetadata(YAML::Emitter &Out, const ProfileMetadata &M) {
+  bool Any = !M.BinaryPath.empty() || !M.BuildId.empty() || !M.Tool.empty() ||
+             !M.Created.empty() || M.DurationNs || M.Runs != 1;
+  if (!Any)
+    return;
+  Out << YAML::Key << "metadata" << YAML::Value << YAML::BeginMap;
+  emitString(Out, "binary", M.BinaryPath);
+  emitString(Out, "build_id", M.BuildId);
+  emitString(Out, "tool", M.Tool);
+  emitString(Out, "created", M.Created);
+  emitOptional(Out, "duration_ns", M.DurationNs);
+  if (M.Runs != 1)
+    Out << YAML::Key << "runs" << YAML::Value << M.Runs;
+  Out << YAML::EndMap;
+}
+
+void emitFunction(YAML::Emitter &Out, const FunctionProfile &F) {
+  Out << YAML::BeginMap << YAML::Key << "name" << YAML::Value << F.Name;
+  if (F.ExplicitPhase)
+    Out << YAML::Key << "phase" << YAML::Value
+        << phaseName(*F.ExplicitPhase).str();
+  if (F.Calls)
+    Out << YAML::Key << "calls" << YAML::Value << F.Calls;
+  emitOptional(Out, "first_call_ns", F.FirstCallNs);
+  emitOptional(Out, "last_call_ns", F.LastCallNs);
+  emitOptional(Out, "samples", F.Samples);
+  emitOptional(Out, "self_ns", F.SelfNs);
+  if (F.Pinned)
+    Out << YAML::Key << "pinned" << YAML::Value << true;
+  if (!F.StartupRanges.empty()) {
+    Out << YAML::Key << "startup_ranges" << YAML::Value << YAML::Flow
+        << YAML::BeginSeq;
+    for (const ByteRange &R : F.StartupRanges)
+      Out << YAML::Flow << YAML::BeginSeq << R.Begin << R.End << YAML::EndSeq;
+    Out << YAML::EndSeq;
+  }
+  Out << YAML::EndMap;
+}
+
+void emitTraces(YAML::Emitter &Out, const std::vector<Trace> &Traces) {
+  Out << YAML::Key << "traces" << YAML::Value << YAML::BeginSeq;
+  for (const Trace &T : Traces) {
+    if (T.Weight == 1) {
+      Out << YAML::Flow << T.Functions;
+      continue;
+    }
+    Out << YAML::BeginMap << YAML::Key << "weight" << YAML::Value << T.Weight
+        << YAML::Key << "functions" << YAML::Value << YAML::Flow
+        << T.Functions << YAML::EndMap;
+  }
+  Out << YAML::EndSeq;
+}
+
+} // namespace
+
+void writeProfileYAML(const Profile &P, llvm::raw_ostream &OS) {
+  YAML::Emitter Out;
+  Out.SetBoolFormat(YAML::TrueFalseBool);
+  Out << YAML::BeginMap << YAML::Key << "version" << YAML::Value << P.Version;
+  emitMetadata(Out, P.Metadata);
+  if (!P.Markers.empty()) {
+    Out << YAML::Key << "markers" << YAML::Value << YAML::BeginSeq;
+    for (const Marker &M : P.Markers)
+      Out << YAML::Flow << YAML::BeginMap << YAML::Key << "name"
+          << YAML::Value << M.Name << YAML::Key << "time_ns" << YAML::Value
+          << M.TimeNs << YAML::EndMap;
+    Out << YAML::EndSeq;
+  }
+  if (!P.Functions.empty()) {
+    Out << YAML::Key << "functions" << YAML::Value << YAML::BeginSeq;
+    for (const FunctionProfile &F : P.Functions)
+      emitFunction(Out, F);
+    Out << YAML::EndSeq;
+  }
+  if (!P.Edges.empty()) {
+    Out << YAML::Key << "edges" << YAML::Value << YAML::BeginSeq;
+    for (const CallEdge &E : P.Edges)
+      Out << YAML::Flow << YAML::BeginMap << YAML::Key << "caller"
+          << YAML::Value << E.Caller << YAML::Key << "callee" << YAML::Value
+          << E.Callee << YAML::Key << "count" << YAML::Value << E.Count
+          << YAML::EndMap;
+    Out << YAML::EndSeq;
+  }
+  if (!P.Rules.empty()) {
+    Out << YAML::Key << "rules" << YAML::Value << YAML::BeginSeq;
+    for (const PhaseRule &R : P.Rules)
+      Out << YAML::Flow << YAML::BeginMap << YAML::Key << "pattern"
+          << YAML::Value << R.Pattern << YAML::Key << "phase" << YAML::Value
+          << phaseName(R.RulePhase).str() << YAML::EndMap;
+    Out << YAML::EndSeq;
+  }
+  if (!P.Traces.empty())
+    emitTraces(Out, P.Traces);
+  Out << YAML::EndMap;
+  OS << Out.c_str() << "\n";
+}
+
+} // namespace pagelayout

@@ -1,0 +1,98 @@
+//===- PlanCommand.cpp - pagelayout plan ----------------------------------===//
+//
+// Reads atoms from objects, archives or a linked binary, resolves the
+// profile's phases, runs the layout engine and prints the plan. It changes
+// no file: linking (ld.pagelayout) and rewriting (pagelayout reorder) apply
+// plans; this shows them.
+//
+//===----------------------------------------------------------------------===//
+
+#include "Commands.h"
+#include "ToolSupport.h"
+#include "pagelayout/reorder/AtomReader.h"
+#include "pagelayout/reorder/LayoutEngine.h"
+#include "pagelayout/reorder/PlanPrinter.h"
+#include "pagelayout/schema/OrderFile.h"
+#include "llvm/Support/raw_ostream.h"
+
+using namespace llvm;
+
+namespace pagelayout {
+
+int runPlan(int Argc, char **Argv) {
+  static CommandScope Scope("plan", "Compute the phase/page layout of the functions in the "
+                   "inputs for a profile, and print it with its metrics.\n");
+  static cl::list<std::string> Inputs(
+      cl::Positional, cl::OneOrMore,
+      cl::desc("<ELF object, archive or linked binary>..."), cl::cat(Scope.Cat), cl::sub(Scope.Sub));
+  static cl::opt<std::string> ProfilePath(
+      "profile", cl::Required, cl::desc("Layout profile (YAML or an lld "
+                                        "ordering file)"),
+      cl::value_desc("file"), cl::cat(Scope.Cat), cl::sub(Scope.Sub));
+  static cl::opt<std::string> Output("o", cl::desc("Write the plan here"),
+                                     cl::value_desc("file"), cl::init("-"),
+                                     cl::cat(Scope.Cat), cl::sub(Scope.Sub));
+  static cl::opt<PlanFormat> Format(
+      "format", cl::desc("Output format"), cl::init(PlanFormat::Table),
+      cl::values(clEnumValN(PlanFormat::Table, "table", "Aligned text"),
+                 clEnumValN(PlanFormat::YAML, "yaml", "YAML document"),
+                 clEnumValN(PlanFormat::JSON, "json", "JSON document")),
+      cl::cat(Scope.Cat), cl::sub(Scope.Sub));
+  static cl::opt<uint64_t> PageSize(
+      "page-size", cl::desc("Page size in bytes (4096, 16384, 65536, 2097152)"),
+      cl::init(4096), cl::cat(Scope.Cat), cl::sub(Scope.Sub));
+  static cl::opt<bool> NoPhaseAlign(
+      "no-phase-align", cl::desc("Do not start phases on page boundaries"),
+      cl::cat(Scope.Cat), cl::sub(Scope.Sub));
+  static cl::opt<bool> NoColdFill(
+      "no-cold-fill",
+      cl::desc("Pad phase boundaries instead of filling with cold atoms"),
+      cl::cat(Scope.Cat), cl::sub(Scope.Sub));
+  static cl::opt<bool> Summary(
+      "summary", cl::desc("Print only the metrics, not every atom"),
+      cl::cat(Scope.Cat), cl::sub(Scope.Sub));
+  static InferenceOptions Inference(Scope);
+  static WarningOptions Warnings(Scope);
+  parseCommandLine(Argc, Argv, Scope);
+  ToolContext Ctx;
+  Warnings.apply(Ctx);
+  if (!isValidPageSize(PageSize))
+    return reportError(createStringError(
+        "--page-size=" + std::to_string(PageSize) +
+        " is not a power of two of at least 16 bytes"));
+
+  Expected<Profile> P =
+      readAnyProfileFile(ProfilePath, std::nullopt, Ctx.warningHandler());
+  if (!P)
+    return reportError(P.takeError());
+  Expected<AtomSet> Atoms = readAtoms(Inputs, Ctx.warningHandler());
+  if (!Atoms)
+    return reportError(Atoms.takeError());
+  if (Atoms->Atoms.empty())
+    return reportError(createStringError(
+        "no executable .text sections in the inputs; nothing to lay out"));
+  if (Atoms->MultiFunctionSections)
+    Ctx.warningHandler()(
+        "warning: " + Twine(Atoms->MultiFunctionSections) +
+        " section(s) hold several functions and move as one; compile with "
+        "-ffunction-sections to order functions individually");
+
+  ResolvedProfile RP = resolvePhases(*P, Inference.config());
+  LayoutConfig Config;
+  Config.PageSize = PageSize;
+  Config.AlignPhases = !NoPhaseAlign;
+  Config.FillWithCold = !NoColdFill;
+  LayoutPlan Plan = computeLayout(Atoms->Atoms, RP, Config);
+
+  PlanPrintOptions Print;
+  Print.Format = Format;
+  Print.ListAtoms = !Summary;
+  if (Error E = writeOutput(Output, [&](raw_ostream &OS) {
+        printPlan(Plan, Atoms->Atoms, Print, OS);
+        return Error::success();
+      }))
+    return reportError(std::move(E));
+  return finish(Ctx);
+}
+
+} // namespace pagelayout

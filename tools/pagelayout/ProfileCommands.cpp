@@ -1,0 +1,252 @@
+//===- ProfileCommands.cpp - pagelayout profile show|validate|merge|convert ===//
+
+#include "Commands.h"
+#include "ToolSupport.h"
+#include "pagelayout/schema/OrderFile.h"
+#include "pagelayout/schema/PhaseInference.h"
+#include "pagelayout/schema/ProfileMerge.h"
+#include "pagelayout/schema/ProfileWriter.h"
+#include "llvm/ADT/StringSet.h"
+#include "llvm/Support/Format.h"
+#include "llvm/Support/raw_ostream.h"
+
+using namespace llvm;
+
+namespace pagelayout {
+namespace {
+
+struct FormatOption : cl::opt<std::string> {
+  FormatOption(const char *Name, const char *Desc, CommandScope &Scope)
+      : cl::opt<std::string>(StringRef(Name), cl::desc(Desc),
+                             cl::cat(Scope.Cat), cl::sub(Scope.Sub)) {}
+  /// The parsed format, or an error naming the choices.
+  Expected<std::optional<ProfileFormat>> get() const {
+    if (empty())
+      return std::nullopt;
+    if (std::optional<ProfileFormat> F = parseProfileFormat(getValue()))
+      return F;
+    return createStringError("unknown format '" + getValue() +
+                             "' for --" + ArgStr +
+                             "; expected yaml, orderfile or callgraph");
+  }
+};
+
+std::string millis(uint64_t Ns) {
+  std::string S;
+  raw_string_ostream(S) << format("%.3f ms", double(Ns) / 1e6);
+  return S;
+}
+
+void printProfileSummary(StringRef File, const Profile &P,
+                         const ResolvedProfile &RP, raw_ostream &OS) {
+  OS << "profile: " << File << " (format version " << P.Version << ")\n";
+  if (!P.Metadata.BinaryPath.empty() || !P.Metadata.BuildId.empty())
+    OS << "binary: " << P.Metadata.BinaryPath << " build-id "
+       << (P.Metadata.BuildId.empty() ? "-" : P.Metadata.BuildId) << "\n";
+  if (P.Metadata.Runs != 1)
+    OS << "runs: " << P.Metadata.Runs << "\n";
+  for (const Marker &M : P.Markers)
+    OS << "marker: " << M.Name << " at " << millis(M.TimeNs) << "\n";
+  OS << "startup ends at " << millis(RP.StartupEndNs)
+     << (RP.StartupEndFromMarker ? " (marker)" : " (window)")
+     << "; first frame ends at " << millis(RP.FirstFrameEndNs)
+     << (RP.FirstFrameFromMarker ? " (marker)" : " (window)") << "\n";
+  unsigned Count[NumPhases] = {};
+  for (const ResolvedFunction &R : RP.Functions)
+    ++Count[unsigned(R.ResolvedPhase)];
+  OS << "functions: " << P.Functions.size();
+  for (unsigned PI = 0; PI < NumPhases; ++PI)
+    OS << (PI ? ", " : " (") << phaseName(Phase(PI)) << " " << Count[PI];
+  OS << "); edges: " << P.Edges.size() << "; rules: " << P.Rules.size()
+     << "; traces: " << P.Traces.size() << "\n";
+}
+
+void printFunctionTable(const Profile &P, const ResolvedProfile &RP,
+                        raw_ostream &OS) {
+  OS << "\nphase        source        conf      calls  first_call_ns  name\n";
+  for (unsigned I = 0; I < P.Functions.size(); ++I) {
+    const FunctionProfile &F = P.Functions[I];
+    const ResolvedFunction &R = RP.Functions[I];
+    std::string First =
+        F.FirstCallNs ? std::to_string(*F.FirstCallNs) : std::string("-");
+    OS << format("%-12s %-12s  %4.2f %10llu %14s  ",
+                 phaseName(R.ResolvedPhase).str().c_str(),
+                 phaseSourceName(R.Source).str().c_str(), R.Confidence,
+                 (unsigned long long)F.Calls, First.c_str())
+       << F.Name << (F.Pinned ? " [pinned]" : "") << "\n";
+  }
+}
+
+/// Names used by edges and traces that the function list does not have.
+void checkReferences(StringRef File, const Profile &P,
+                     const WarningHandler &Warn) {
+  StringSet<> Known;
+  for (const FunctionProfile &F : P.Functions)
+    Known.insert(F.Name);
+  unsigned Missing = 0;
+  std::string First;
+  auto Check = [&](const std::string &Name) {
+    if (!Known.contains(Name) && Missing++ == 0)
+      First = Name;
+  };
+  for (const CallEdge &E : P.Edges) {
+    Check(E.Caller);
+    Check(E.Callee);
+  }
+  for (const Trace &T : P.Traces)
+    for (const std::string &N : T.Functions)
+      Check(N);
+  if (Missing)
+    Warn("warning: " + File + ": " + Twine(Missing) +
+         " edge or trace reference(s) to functions not listed under "
+         "'functions' (first: '" + First + "')");
+}
+
+} // namespace
+
+int runProfileShow(int Argc, char **Argv) {
+  static CommandScope Scope("show", "Print a profile's markers and every function's resolved "
+                   "phase, with where the phase came from and how sure it "
+                   "is.\n");
+  static cl::opt<std::string> Input(cl::Positional, cl::Required,
+                                    cl::desc("<profile>"), cl::cat(Scope.Cat), cl::sub(Scope.Sub));
+  static FormatOption From("from", "Input format (default: detect)", Scope);
+  static InferenceOptions Inference(Scope);
+  static WarningOptions Warnings(Scope);
+  parseCommandLine(Argc, Argv, Scope);
+  ToolContext Ctx;
+  Warnings.apply(Ctx);
+  Expected<std::optional<ProfileFormat>> Format = From.get();
+  if (!Format)
+    return reportError(Format.takeError());
+  Expected<Profile> P = readAnyProfileFile(Input, *Format, Ctx.warningHandler());
+  if (!P)
+    return reportError(P.takeError());
+  ResolvedProfile RP = resolvePhases(*P, Inference.config());
+  printProfileSummary(Input, *P, RP, outs());
+  printFunctionTable(*P, RP, outs());
+  return finish(Ctx);
+}
+
+int runProfileValidate(int Argc, char **Argv) {
+  static CommandScope Scope("validate", "Check profiles against the format; print file:line:column "
+                   "for the first problem of each.\n");
+  static cl::list<std::string> Inputs(cl::Positional, cl::OneOrMore,
+                                      cl::desc("<profile>..."), cl::cat(Scope.Cat), cl::sub(Scope.Sub));
+  static FormatOption From("from", "Input format (default: detect)", Scope);
+  static WarningOptions Warnings(Scope);
+  parseCommandLine(Argc, Argv, Scope);
+  ToolContext Ctx;
+  Warnings.apply(Ctx);
+  Expected<std::optional<ProfileFormat>> Format = From.get();
+  if (!Format)
+    return reportError(Format.takeError());
+  int Status = 0;
+  for (const std::string &In : Inputs) {
+    Expected<Profile> P = readAnyProfileFile(In, *Format, Ctx.warningHandler());
+    if (!P) {
+      Status = reportError(P.takeError());
+      continue;
+    }
+    checkReferences(In, *P, Ctx.warningHandler());
+    outs() << In << ": ok: " << P->Functions.size() << " functions, "
+           << P->Edges.size() << " edges, " << P->Markers.size()
+           << " markers, " << P->Rules.size() << " rules, "
+           << P->Traces.size() << " traces\n";
+  }
+  return Status ? Status : finish(Ctx);
+}
+
+int runProfileMerge(int Argc, char **Argv) {
+  static CommandScope Scope("merge", "Merge profiles of many runs: counts add, first calls take "
+                   "the earliest time, each run's order is kept as a trace, "
+                   "conflicts are reported.\n");
+  static cl::list<std::string> Inputs(cl::Positional, cl::OneOrMore,
+                                      cl::desc("<profile>..."), cl::cat(Scope.Cat), cl::sub(Scope.Sub));
+  static cl::opt<std::string> Output("o", cl::desc("Output profile (YAML)"),
+                                     cl::value_desc("file"), cl::init("-"),
+                                     cl::cat(Scope.Cat), cl::sub(Scope.Sub));
+  static FormatOption From("from", "Input format (default: detect)", Scope);
+  static WarningOptions Warnings(Scope);
+  parseCommandLine(Argc, Argv, Scope);
+  ToolContext Ctx;
+  Warnings.apply(Ctx);
+  Expected<std::optional<ProfileFormat>> Format = From.get();
+  if (!Format)
+    return reportError(Format.takeError());
+  std::vector<Profile> Profiles;
+  for (const std::string &In : Inputs) {
+    Expected<Profile> P = readAnyProfileFile(In, *Format, Ctx.warningHandler());
+    if (!P)
+      return reportError(P.takeError());
+    Profiles.push_back(std::move(*P));
+  }
+  std::vector<NamedProfile> Named;
+  for (size_t I = 0; I < Profiles.size(); ++I)
+    Named.push_back({Inputs[I], &Profiles[I]});
+  Profile Merged;
+  mergeProfiles(Named, Merged, Ctx.warningHandler());
+  if (Ctx.FatalWarnings && Ctx.Warnings)
+    return finish(Ctx);
+  if (Error E = writeOutput(Output, [&](raw_ostream &OS) {
+        writeProfileYAML(Merged, OS);
+        return Error::success();
+      }))
+    return reportError(std::move(E));
+  return finish(Ctx);
+}
+
+int runProfileConvert(int Argc, char **Argv) {
+  static CommandScope Scope("convert", "Convert between layout profiles and lld ordering files.\n");
+  static cl::opt<std::string> Input(cl::Positional, cl::Required,
+                                    cl::desc("<input>"), cl::cat(Scope.Cat), cl::sub(Scope.Sub));
+  static cl::opt<std::string> Output("o", cl::desc("Output file"),
+                                     cl::value_desc("file"), cl::init("-"),
+                                     cl::cat(Scope.Cat), cl::sub(Scope.Sub));
+  static FormatOption From("from", "Input format: yaml, orderfile, callgraph "
+                                   "(default: detect)",
+                           Scope);
+  static FormatOption To("to", "Output format: yaml, orderfile (lld "
+                               "--symbol-ordering-file), callgraph (lld "
+                               "--call-graph-ordering-file)",
+                         Scope);
+  static cl::opt<bool> IncludeCold(
+      "include-cold", cl::desc("With --to=orderfile, list cold functions too"),
+      cl::cat(Scope.Cat), cl::sub(Scope.Sub));
+  static InferenceOptions Inference(Scope);
+  static WarningOptions Warnings(Scope);
+  parseCommandLine(Argc, Argv, Scope);
+  ToolContext Ctx;
+  Warnings.apply(Ctx);
+  Expected<std::optional<ProfileFormat>> InFormat = From.get();
+  if (!InFormat)
+    return reportError(InFormat.takeError());
+  Expected<std::optional<ProfileFormat>> OutFormat = To.get();
+  if (!OutFormat)
+    return reportError(OutFormat.takeError());
+  if (!*OutFormat)
+    return reportError(createStringError(
+        "missing --to; expected --to=yaml, --to=orderfile or --to=callgraph"));
+  Expected<Profile> P =
+      readAnyProfileFile(Input, *InFormat, Ctx.warningHandler());
+  if (!P)
+    return reportError(P.takeError());
+  if (Error E = writeOutput(Output, [&](raw_ostream &OS) {
+        switch (**OutFormat) {
+        case ProfileFormat::YAML:
+          writeProfileYAML(*P, OS);
+          break;
+        case ProfileFormat::OrderFile:
+          writeSymbolOrderFile(*P, OS, IncludeCold, Inference.config());
+          break;
+        case ProfileFormat::CallGraph:
+          writeCallGraphFile(*P, OS);
+          break;
+        }
+        return Error::success();
+      }))
+    return reportError(std::move(E));
+  return finish(Ctx);
+}
+
+} // namespace pagelayout

@@ -1,0 +1,84 @@
+//===- ToolSupport.cpp ----------------------------------------------------===//
+
+#include "ToolSupport.h"
+#include "llvm/Support/raw_ostream.h"
+#include "llvm/Support/ToolOutputFile.h"
+#include "llvm/Support/WithColor.h"
+
+using namespace llvm;
+
+namespace pagelayout {
+
+WarningHandler ToolContext::warningHandler() {
+  return [this](const Twine &Msg) {
+    ++Warnings;
+    if (!SilenceWarnings || FatalWarnings)
+      errs() << Msg << "\n";
+  };
+}
+
+int reportError(Error E) {
+  handleAllErrors(
+      std::move(E),
+      [](const LocatedError &LE) {
+        LE.log(errs());
+        errs() << "\n";
+      },
+      [](const ErrorInfoBase &EI) {
+        errs() << "pagelayout: error: " << EI.message() << "\n";
+      });
+  return 1;
+}
+
+int finish(const ToolContext &Ctx) {
+  if (Ctx.FatalWarnings && Ctx.Warnings) {
+    errs() << "pagelayout: error: " << Ctx.Warnings
+           << " warning(s) treated as errors (--fatal-warnings)\n";
+    return 1;
+  }
+  return 0;
+}
+
+Error writeOutput(StringRef Path,
+                  function_ref<Error(raw_ostream &)> Write) {
+  return writeToOutput(Path, [&](raw_ostream &OS) { return Write(OS); });
+}
+
+InferenceOptions::InferenceOptions(CommandScope &S)
+    : StartupWindowMs("startup-window-ms",
+                      cl::desc("Startup ends here when the profile has no "
+                               "startup_end marker (default 100)"),
+                      cl::init(100.0), cl::cat(S.Cat), cl::sub(S.Sub)),
+      FirstFrameWindowMs("first-frame-window-ms",
+                         cl::desc("First frame ends here without a "
+                                  "first_frame marker (default 500)"),
+                         cl::init(500.0), cl::cat(S.Cat), cl::sub(S.Sub)),
+      HotCallsPerSec("hot-calls-per-sec",
+                     cl::desc("Call rate after startup at or above which a "
+                              "function is steady (default 100)"),
+                     cl::init(100.0), cl::cat(S.Cat), cl::sub(S.Sub)),
+      ColdCallsPerSec("cold-calls-per-sec",
+                      cl::desc("Call rate after startup below which a "
+                               "function is cold (default 1)"),
+                      cl::init(1.0), cl::cat(S.Cat), cl::sub(S.Sub)) {}
+
+InferenceConfig InferenceOptions::config() const {
+  InferenceConfig C;
+  C.StartupWindowNs = uint64_t(StartupWindowMs * 1e6);
+  C.FirstFrameWindowNs = uint64_t(FirstFrameWindowMs * 1e6);
+  C.HotCallsPerSec = HotCallsPerSec;
+  C.ColdCallsPerSec = ColdCallsPerSec;
+  return C;
+}
+
+WarningOptions::WarningOptions(CommandScope &S)
+    : Fatal("fatal-warnings", cl::desc("Treat warnings as errors"),
+            cl::cat(S.Cat), cl::sub(S.Sub)),
+      Silence("no-warn", cl::desc("Do not print warnings"), cl::cat(S.Cat), cl::sub(S.Sub)) {}
+
+void parseCommandLine(int Argc, char **Argv, CommandScope &Scope) {
+  cl::HideUnrelatedOptions(Scope.Cat, Scope.Sub);
+  cl::ParseCommandLineOptions(Argc, Argv);
+}
+
+} // namespace pagelayout
