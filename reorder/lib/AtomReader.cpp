@@ -10,6 +10,7 @@
 
 #include "pagelayout/reorder/AtomReader.h"
 #include "llvm/ADT/StringSet.h"
+#include "llvm/BinaryFormat/Magic.h"
 #include "llvm/Object/Archive.h"
 #include "llvm/Object/ELFObjectFile.h"
 #include "llvm/Support/MathExtras.h"
@@ -75,6 +76,11 @@ Error AtomReader::readPath(StringRef Path) {
 }
 
 Error AtomReader::readBuffer(MemoryBufferRef Buf, StringRef Origin) {
+  if (identify_magic(Buf.getBuffer()) == file_magic::bitcode)
+    return makeLocatedError(Origin, {},
+                            "LLVM bitcode (LTO) input has no machine code to "
+                            "lay out; plan on objects compiled without -flto, "
+                            "or link with ld.pagelayout");
   Expected<std::unique_ptr<Binary>> Bin = createBinary(Buf);
   if (!Bin) {
     std::string Msg = toString(Bin.takeError());
@@ -86,11 +92,6 @@ Error AtomReader::readBuffer(MemoryBufferRef Buf, StringRef Origin) {
   Binaries.push_back(std::move(*Bin));
   if (auto *Ar = dyn_cast<Archive>(B))
     return readArchive(*Ar, Origin);
-  if (B->isIR())
-    return makeLocatedError(Origin, {},
-                            "LLVM bitcode (LTO) input has no machine code to "
-                            "lay out; plan on objects compiled without -flto, "
-                            "or link with ld.pagelayout");
   auto *Obj = dyn_cast<ELFObjectFileBase>(B);
   if (!Obj)
     return makeLocatedError(Origin, {},

@@ -1,0 +1,26 @@
+# lit configuration for pagelayout's regression tests.
+import os
+import shutil
+
+import lit.formats
+
+config.name = "pagelayout"
+config.test_format = lit.formats.ShTest(execute_external=False)
+config.suffixes = [".test"]
+config.excludes = ["Inputs"]
+config.test_source_root = os.path.dirname(__file__)
+config.test_exec_root = os.path.join(config.pagelayout_obj_root, "lit")
+
+# Our tools first, then LLVM 22's (FileCheck, yaml2obj, llvm-mc, ...).
+path = os.pathsep.join(
+    [config.pagelayout_tools_dir, config.llvm_tools_dir,
+     config.environment.get("PATH", os.environ.get("PATH", ""))])
+config.environment["PATH"] = path
+
+# Tests call clang-22 and ld.lld by their LLVM 22 paths, never the system's.
+config.substitutions.append(("%clang", os.path.join(config.llvm_tools_dir, "clang")))
+config.substitutions.append(("%ld.lld", os.path.join(config.llvm_tools_dir, "ld.lld")))
+config.substitutions.append(("%src", config.pagelayout_src_root))
+
+if shutil.which("gcc"):
+    config.available_features.add("gcc")
