@@ -1,0 +1,9 @@
+#!/usr/bin/env bash
+# Set up, build, and pass all tests: GoogleTest (via ctest) and lit.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+build=${PAGELAYOUT_BUILD_DIR:-$root/build}
+"$root/utils/setup.sh"
+"$root/utils/build.sh"
+cd "$build"
+ctest --output-on-failure -j"$(nproc)"
