@@ -1,0 +1,119 @@
+//===- PhaseInferenceTest.cpp - Explicit > rule > inference ---------------===//
+
+#include "pagelayout/schema/PhaseInference.h"
+#include "pagelayout/schema/ProfileReader.h"
+#include "gtest/gtest.h"
+
+using namespace pagelayout;
+
+namespace {
+
+Profile parse(const char *Text) {
+  llvm::Expected<Profile> P = parseProfile(Text, "t.yaml");
+  EXPECT_TRUE(bool(P));
+  if (!P) {
+    llvm::consumeError(P.takeError());
+    return {};
+  }
+  return std::move(*P);
+}
+
+Phase phaseOf(const ResolvedProfile &RP, const char *Name) {
+  return RP.Functions[RP.find(Name)].ResolvedPhase;
+}
+
+TEST(PhaseInference, ExplicitBeatsRuleBeatsInference) {
+  Profile P = parse(R"(version: 1
+functions:
+  - {name: log_a, phase: steady, calls: 1, first_call_ns: 10}
+  - {name: log_b, calls: 1, first_call_ns: 10}
+  - {name: other, calls: 1, first_call_ns: 10}
+rules:
+  - {pattern: "log_*", phase: cold}
+  - {pattern: "*", phase: steady}
+)");
+  ResolvedProfile RP = resolvePhases(P);
+  EXPECT_EQ(phaseOf(RP, "log_a"), Phase::Steady);
+  EXPECT_EQ(RP.Functions[0].Source, PhaseSource::Explicit);
+  EXPECT_EQ(phaseOf(RP, "log_b"), Phase::Cold); // first matching rule wins
+  EXPECT_EQ(RP.Functions[1].Source, PhaseSource::Rule);
+  EXPECT_EQ(phaseOf(RP, "other"), Phase::Steady);
+  // Ran during startup is a fact of the run, whatever the chosen phase.
+  EXPECT_TRUE(RP.Functions[1].RanDuringStartup);
+}
+
+TEST(PhaseInference, MarkersOverrideWindows) {
+  Profile P = parse(R"(version: 1
+markers:
+  - {name: startup_end, time_ns: 1000}
+  - {name: first_frame, time_ns: 2000}
+functions:
+  - {name: a, calls: 1, first_call_ns: 999}
+  - {name: b, calls: 1, first_call_ns: 1000}
+  - {name: c, calls: 1, first_call_ns: 2000}
+)");
+  ResolvedProfile RP = resolvePhases(P);
+  EXPECT_TRUE(RP.StartupEndFromMarker);
+  EXPECT_EQ(phaseOf(RP, "a"), Phase::Startup);
+  EXPECT_EQ(phaseOf(RP, "b"), Phase::FirstFrame);
+  EXPECT_NE(phaseOf(RP, "c"), Phase::FirstFrame);
+  EXPECT_DOUBLE_EQ(RP.Functions[0].Confidence, 0.95);
+}
+
+TEST(PhaseInference, WindowsAndRatesAreConfigurable) {
+  Profile P = parse(R"(version: 1
+metadata: {duration_ns: 10000000000}
+functions:
+  - {name: early, calls: 1, first_call_ns: 50000000}
+  - {name: frame, calls: 1, first_call_ns: 300000000}
+  - {name: hot, calls: 100000, first_call_ns: 600000000}
+  - {name: warm, calls: 50, first_call_ns: 600000000}
+  - {name: rare, calls: 2, first_call_ns: 600000000}
+  - {name: never}
+)");
+  ResolvedProfile RP = resolvePhases(P);
+  EXPECT_EQ(phaseOf(RP, "early"), Phase::Startup);
+  EXPECT_EQ(RP.Functions[0].Source, PhaseSource::TimeWindow);
+  EXPECT_DOUBLE_EQ(RP.Functions[0].Confidence, 0.7);
+  EXPECT_EQ(phaseOf(RP, "frame"), Phase::FirstFrame);
+  EXPECT_EQ(phaseOf(RP, "hot"), Phase::Steady);
+  EXPECT_EQ(phaseOf(RP, "warm"), Phase::Steady);
+  EXPECT_DOUBLE_EQ(RP.Functions[3].Confidence, 0.5);
+  EXPECT_EQ(phaseOf(RP, "rare"), Phase::Cold);
+  EXPECT_EQ(phaseOf(RP, "never"), Phase::Cold);
+  EXPECT_EQ(RP.Functions[5].Source, PhaseSource::NeverCalled);
+
+  // warm: 50 calls in the 9.9 s after startup, about 5 calls/s.
+  InferenceConfig C;
+  C.StartupWindowNs = 400'000'000;
+  C.ColdCallsPerSec = 10;
+  ResolvedProfile Tuned = resolvePhases(P, C);
+  EXPECT_EQ(phaseOf(Tuned, "frame"), Phase::Startup);
+  EXPECT_EQ(phaseOf(Tuned, "warm"), Phase::Cold);
+  C.ColdCallsPerSec = 5;
+  EXPECT_EQ(phaseOf(resolvePhases(P, C), "warm"), Phase::Steady);
+  C.HotCallsPerSec = 1e9;
+  EXPECT_EQ(phaseOf(resolvePhases(P, C), "hot"), Phase::Steady);
+  EXPECT_DOUBLE_EQ(resolvePhases(P, C).Functions[2].Confidence, 0.5);
+}
+
+TEST(PhaseInference, LoopDriversAndBusyFunctionsAreNotCold) {
+  Profile P = parse(R"(version: 1
+metadata: {duration_ns: 10000000000}
+markers: [{name: startup_end, time_ns: 10}, {name: first_frame, time_ns: 20}]
+functions:
+  - {name: driver, calls: 1, first_call_ns: 100}
+  - {name: body, calls: 1000000, first_call_ns: 200}
+  - {name: busy, calls: 1, first_call_ns: 300, self_ns: 5000000000}
+  - {name: sampled, calls: 1, first_call_ns: 300, samples: 4}
+edges:
+  - {caller: driver, callee: body, count: 1000000}
+)");
+  ResolvedProfile RP = resolvePhases(P);
+  EXPECT_EQ(phaseOf(RP, "driver"), Phase::Steady);
+  EXPECT_EQ(phaseOf(RP, "body"), Phase::Steady);
+  EXPECT_EQ(phaseOf(RP, "busy"), Phase::Steady);
+  EXPECT_EQ(phaseOf(RP, "sampled"), Phase::Steady);
+}
+
+} // namespace

@@ -1,0 +1,89 @@
+//===- ProfileMergeTest.cpp - Merging profiles of many runs ---------------===//
+
+#include "pagelayout/schema/ProfileMerge.h"
+#include "pagelayout/schema/ProfileReader.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+
+using namespace pagelayout;
+using ::testing::ElementsAre;
+using ::testing::HasSubstr;
+
+namespace {
+
+Profile parse(const char *Text) {
+  llvm::Expected<Profile> P = parseProfile(Text, "t.yaml");
+  EXPECT_TRUE(bool(P));
+  if (!P) {
+    llvm::consumeError(P.takeError());
+    return {};
+  }
+  return std::move(*P);
+}
+
+TEST(ProfileMerge, CountsAddTimesTakeExtremesOrdersBecomeTraces) {
+  Profile A = parse(R"(version: 1
+markers: [{name: startup_end, time_ns: 100}]
+functions:
+  - {name: f, calls: 2, first_call_ns: 30, last_call_ns: 40, samples: 1}
+  - {name: g, calls: 1, first_call_ns: 10, startup_ranges: [[0, 4]]}
+edges: [{caller: f, callee: g, count: 5}]
+)");
+  Profile B = parse(R"(version: 1
+markers: [{name: startup_end, time_ns: 300}]
+functions:
+  - {name: g, calls: 4, first_call_ns: 50, startup_ranges: [[2, 8]]}
+  - {name: f, calls: 3, first_call_ns: 20, last_call_ns: 90, samples: 2}
+  - {name: h, calls: 1, first_call_ns: 60}
+edges: [{caller: f, callee: g, count: 7}, {caller: g, callee: h, count: 1}]
+)");
+  Profile C = parse("version: 1\nmarkers: [{name: startup_end, time_ns: 200}]\n");
+  Profile M;
+  unsigned Conflicts = mergeProfiles({{"a", &A}, {"b", &B}, {"c", &C}}, M);
+  EXPECT_EQ(Conflicts, 0u);
+  EXPECT_EQ(M.Metadata.Runs, 3u);
+  ASSERT_EQ(M.Functions.size(), 3u);
+  EXPECT_EQ(M.Functions[0].Name, "f");
+  EXPECT_EQ(M.Functions[0].Calls, 5u);
+  EXPECT_EQ(M.Functions[0].FirstCallNs, 20u);
+  EXPECT_EQ(M.Functions[0].LastCallNs, 90u);
+  EXPECT_EQ(M.Functions[0].Samples, 3u);
+  EXPECT_EQ(M.Functions[1].Calls, 5u);
+  EXPECT_THAT(M.Functions[1].StartupRanges, ElementsAre(ByteRange{0, 8}));
+  ASSERT_EQ(M.Edges.size(), 2u);
+  EXPECT_EQ(M.Edges[0].Count, 12u);
+  ASSERT_EQ(M.Markers.size(), 1u);
+  EXPECT_EQ(M.Markers[0].TimeNs, 200u); // median of 100, 300, 200
+  ASSERT_EQ(M.Traces.size(), 2u);
+  EXPECT_THAT(M.Traces[0].Functions, ElementsAre("g", "f"));
+  EXPECT_THAT(M.Traces[1].Functions, ElementsAre("f", "g", "h"));
+}
+
+TEST(ProfileMerge, ConflictsAreReportedAndFirstWins) {
+  Profile A = parse("version: 1\nmetadata: {build_id: aa}\nfunctions: "
+                    "[{name: f, phase: startup}]\n");
+  Profile B = parse("version: 1\nmetadata: {build_id: bb}\nfunctions: "
+                    "[{name: f, phase: cold}]\n");
+  std::vector<std::string> Warnings;
+  Profile M;
+  unsigned Conflicts =
+      mergeProfiles({{"a.yaml", &A}, {"b.yaml", &B}}, M,
+                    [&](const llvm::Twine &W) { Warnings.push_back(W.str()); });
+  EXPECT_EQ(Conflicts, 2u);
+  EXPECT_EQ(M.Functions[0].ExplicitPhase, Phase::Startup);
+  EXPECT_THAT(Warnings,
+              ElementsAre(HasSubstr("different binaries"),
+                          HasSubstr("'f' has phase startup in a.yaml but cold "
+                                    "in b.yaml; keeping startup")));
+}
+
+TEST(ProfileMerge, SaturatesInsteadOfOverflowing) {
+  Profile A = parse("version: 1\nfunctions: [{name: f, calls: "
+                    "18446744073709551615}]\n");
+  Profile B = parse("version: 1\nfunctions: [{name: f, calls: 1}]\n");
+  Profile M;
+  EXPECT_EQ(mergeProfiles({{"a", &A}, {"b", &B}}, M), 1u);
+  EXPECT_EQ(M.Functions[0].Calls, UINT64_MAX);
+}
+
+} // namespace

@@ -1,0 +1,165 @@
+//===- ProfileReaderTest.cpp - YAML profile parsing and writing -----------===//
+
+#include "pagelayout/schema/ProfileReader.h"
+#include "pagelayout/schema/ProfileWriter.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+
+using namespace pagelayout;
+using namespace llvm;
+using ::testing::ElementsAre;
+using ::testing::HasSubstr;
+
+namespace {
+
+const char *FullProfile = R"(version: 1
+metadata:
+  binary: ./app
+  build_id: 0123abcd
+  tool: recorder 1.0
+  created: 2026-11-22T00:00:00Z
+  duration_ns: 5000000000
+  runs: 2
+markers:
+  - {name: startup_end, time_ns: 80000000}
+  - {name: first_frame, time_ns: 200000000}
+functions:
+  - name: main
+    phase: startup
+    calls: 1
+    first_call_ns: 100
+    last_call_ns: 100
+    samples: 3
+    self_ns: 4000
+    pinned: true
+    startup_ranges: [[16, 32], [0, 8], [30, 40]]
+  - name: "ns::Widget::draw(int) const"
+    calls: 12
+edges:
+  - {caller: main, callee: "ns::Widget::draw(int) const", count: 12}
+rules:
+  - {pattern: "*_test", phase: cold}
+traces:
+  - [main, "ns::Widget::draw(int) const"]
+  - {weight: 3, functions: [main]}
+)";
+
+std::string errorText(Error E) {
+  std::string S;
+  handleAllErrors(std::move(E), [&](const ErrorInfoBase &EI) {
+    raw_string_ostream OS(S);
+    EI.log(OS);
+  });
+  return S;
+}
+
+TEST(ProfileReader, ReadsEveryField) {
+  Expected<Profile> P = parseProfile(FullProfile, "full.yaml");
+  ASSERT_TRUE(bool(P)) << errorText(P.takeError());
+  EXPECT_EQ(P->Version, 1u);
+  EXPECT_EQ(P->Metadata.BinaryPath, "./app");
+  EXPECT_EQ(P->Metadata.BuildId, "0123abcd");
+  EXPECT_EQ(P->Metadata.DurationNs, 5000000000u);
+  EXPECT_EQ(P->Metadata.Runs, 2u);
+  ASSERT_EQ(P->Markers.size(), 2u);
+  EXPECT_EQ(P->Markers[1].Name, "first_frame");
+  ASSERT_EQ(P->Functions.size(), 2u);
+  const FunctionProfile &Main = P->Functions[0];
+  EXPECT_EQ(Main.ExplicitPhase, Phase::Startup);
+  EXPECT_EQ(Main.Calls, 1u);
+  EXPECT_EQ(Main.FirstCallNs, 100u);
+  EXPECT_EQ(Main.Samples, 3u);
+  EXPECT_EQ(Main.SelfNs, 4000u);
+  EXPECT_TRUE(Main.Pinned);
+  EXPECT_EQ(Main.Loc.Line, 13u);
+  // Ranges come back sorted and merged.
+  EXPECT_THAT(Main.StartupRanges,
+              ElementsAre(ByteRange{0, 8}, ByteRange{16, 40}));
+  EXPECT_EQ(P->Functions[1].Name, "ns::Widget::draw(int) const");
+  EXPECT_FALSE(P->Functions[1].ExplicitPhase.has_value());
+  ASSERT_EQ(P->Edges.size(), 1u);
+  EXPECT_EQ(P->Edges[0].Count, 12u);
+  ASSERT_EQ(P->Rules.size(), 1u);
+  EXPECT_EQ(P->Rules[0].RulePhase, Phase::Cold);
+  ASSERT_EQ(P->Traces.size(), 2u);
+  EXPECT_EQ(P->Traces[1].Weight, 3u);
+  EXPECT_THAT(P->Traces[0].Functions,
+              ElementsAre("main", "ns::Widget::draw(int) const"));
+}
+
+TEST(ProfileReader, WriterRoundTripsByteForByte) {
+  Expected<Profile> P = parseProfile(FullProfile, "full.yaml");
+  ASSERT_TRUE(bool(P));
+  std::string Once, Twice;
+  raw_string_ostream O1(Once), O2(Twice);
+  writeProfileYAML(*P, O1);
+  Expected<Profile> Again = parseProfile(Once, "once.yaml");
+  ASSERT_TRUE(bool(Again)) << errorText(Again.takeError());
+  writeProfileYAML(*Again, O2);
+  EXPECT_EQ(Once, Twice);
+  EXPECT_EQ(Again->Functions[0].StartupRanges.size(), 2u);
+  EXPECT_TRUE(Again->Functions[0].Pinned);
+}
+
+struct BadCase {
+  const char *Text;
+  const char *Expected;
+};
+
+class ProfileReaderErrors : public ::testing::TestWithParam<BadCase> {};
+
+TEST_P(ProfileReaderErrors, ReportsFileLineColumn) {
+  Expected<Profile> P = parseProfile(GetParam().Text, "bad.yaml");
+  ASSERT_FALSE(bool(P));
+  EXPECT_THAT(errorText(P.takeError()), HasSubstr(GetParam().Expected));
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    AllMalformedInputs, ProfileReaderErrors,
+    ::testing::Values(
+        BadCase{"version: 1\nfunctions:\n  - {name: a, phase: hot}\n",
+                "bad.yaml:3:22: error: unknown phase 'hot'"},
+        BadCase{"version: 1\nfunctions:\n  - {name: a, calls: -1}\n",
+                "bad.yaml:3:22: error: 'calls' must not be negative"},
+        BadCase{"version: 1\nfunctions:\n  - {name: a, calls: "
+                "18446744073709551616}\n",
+                "overflows 64 bits"},
+        BadCase{"version: 1\nfunctions:\n  - {name: a, calls: {x: 1}}\n",
+                "'calls' must be an unsigned integer, not a mapping"},
+        BadCase{"version: 1\nfunctions:\n  - {name: a}\n  - {name: a}\n",
+                "bad.yaml:4:5: error: duplicate function 'a'"},
+        BadCase{"", "bad.yaml: error: empty profile"},
+        BadCase{"version: 99\n", "profile format version 99 is newer"},
+        BadCase{"version: 1\nfunctions: {a: 1}\n",
+                "'functions' must be a sequence, not a mapping"},
+        BadCase{"version: [1\n", "malformed YAML"},
+        BadCase{"version: 0\n", "'version' must be at least 1"},
+        BadCase{"version: 1\nversion: 1\n", "duplicate key 'version'"},
+        BadCase{"version: 1\nmarkers:\n  - {name: m}\n",
+                "marker 'm' has no 'time_ns'"},
+        BadCase{"version: 1\nrules:\n  - {pattern: 'a*'}\n",
+                "rule 'a*' has no 'phase'"},
+        BadCase{"version: 1\ntraces:\n  - 5\n",
+                "a trace must be a list of function names"}));
+
+TEST(ProfileReader, BinaryInputIsRejectedWithOffset) {
+  std::string Bin("version: 1\n\0\1\2", 14);
+  Expected<Profile> P = parseProfile(Bin, "bin.yaml");
+  ASSERT_FALSE(bool(P));
+  EXPECT_THAT(errorText(P.takeError()),
+              HasSubstr("bin.yaml:2:1: error: binary data at byte offset 11"));
+}
+
+TEST(ProfileReader, UnknownKeysWarnButParse) {
+  std::vector<std::string> Warnings;
+  Expected<Profile> P = parseProfile(
+      "version: 1\nfunctions:\n  - {name: a, colour: red}\nextra: 1\n",
+      "w.yaml", [&](const Twine &W) { Warnings.push_back(W.str()); });
+  ASSERT_TRUE(bool(P));
+  EXPECT_THAT(Warnings,
+              ElementsAre(HasSubstr("w.yaml:4:1: warning: unknown key 'extra'"),
+                          HasSubstr("w.yaml:3:15: warning: unknown key "
+                                    "'colour'")));
+}
+
+} // namespace
