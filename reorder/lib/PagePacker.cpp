@@ -21,7 +21,6 @@
 
 #include "PagePacker.h"
 #include "llvm/Support/MathExtras.h"
-#include <set>
 
 using namespace llvm;
 
@@ -66,8 +65,12 @@ private:
   std::vector<bool> Placed;
   /// Pinned [begin, end) intervals, sorted by begin.
   std::vector<std::pair<uint64_t, uint64_t>> PinnedRanges;
-  /// Unplaced cold atoms that may fill gaps, keyed by (size, atom index).
-  std::set<std::pair<uint64_t, unsigned>> FillerPool;
+  /// Cold atoms that may fill gaps, sorted by (size, atom index).
+  std::vector<std::pair<uint64_t, unsigned>> FillerPool;
+  /// Union-find over FillerPool positions + 1: findUnused(I) is the largest
+  /// position <= I not yet used (0 = none). Skips used entries in O(α).
+  std::vector<uint32_t> UnusedBefore;
+  uint32_t findUnused(uint32_t I);
 };
 
 void PagePacker::placePinned() {
@@ -160,26 +163,44 @@ void PagePacker::packPhase(Phase P, ArrayRef<unsigned> Order) {
 void PagePacker::buildFillerPool(ArrayRef<unsigned> ColdOrder) {
   for (unsigned A : ColdOrder)
     if (Atoms[A].Size && Atoms[A].Size < Page)
-      FillerPool.insert({Atoms[A].Size, A});
+      FillerPool.push_back({Atoms[A].Size, A});
+  llvm::sort(FillerPool);
+  UnusedBefore.resize(FillerPool.size() + 1);
+  for (uint32_t I = 0; I < UnusedBefore.size(); ++I)
+    UnusedBefore[I] = I;
+}
+
+uint32_t PagePacker::findUnused(uint32_t I) {
+  uint32_t Root = I;
+  while (UnusedBefore[Root] != Root)
+    Root = UnusedBefore[Root];
+  while (UnusedBefore[I] != Root) // path compression
+    I = std::exchange(UnusedBefore[I], Root);
+  return Root;
 }
 
 // Fills [Cursor, Boundary) with the largest cold atoms that fit.
 void PagePacker::fillWithCold(uint64_t Boundary) {
   while (Cursor < Boundary && !FillerPool.empty()) {
     uint64_t Room = Boundary - Cursor;
-    auto It = FillerPool.upper_bound({Room, UINT32_MAX});
+    // Position + 1 of the last candidate no larger than the room.
+    uint32_t Pos = std::upper_bound(FillerPool.begin(), FillerPool.end(),
+                                    std::make_pair(Room, UINT32_MAX)) -
+                   FillerPool.begin();
     bool Found = false;
-    for (unsigned Try = 0; Try < FillerCandidateTries && It != FillerPool.begin();
-         ++Try) {
-      --It;
-      unsigned A = It->second;
+    for (unsigned Try = 0; Try < FillerCandidateTries; ++Try) {
+      Pos = findUnused(Pos);
+      if (Pos == 0)
+        break;
+      unsigned A = FillerPool[Pos - 1].second;
       uint64_t Off = fitOffset(Cursor, Atoms[A]);
-      if (Off + Atoms[A].Size <= Boundary) {
-        FillerPool.erase(It);
+      if (!Placed[A] && Off + Atoms[A].Size <= Boundary) {
+        UnusedBefore[Pos] = Pos - 1;
         place(A, Off, Phase::Cold, /*Filler=*/true);
         Found = true;
         break;
       }
+      --Pos; // too large once aligned: try the next smaller one
     }
     if (!Found)
       return;

@@ -18,6 +18,7 @@
 
 #include "pagelayout/schema/PhaseInference.h"
 #include "llvm/Support/GlobPattern.h"
+#include "llvm/Support/Parallel.h"
 
 using namespace llvm;
 
@@ -151,9 +152,16 @@ ResolvedProfile resolvePhases(const Profile &P, const InferenceConfig &C) {
   RP.Functions.reserve(P.Functions.size());
   for (unsigned I = 0; I < P.Functions.size(); ++I)
     RP.IndexByName.try_emplace(P.Functions[I].Name, I);
+  // Name lookups dominate for large call graphs; each edge writes only its
+  // own slot, so the parallel loop is deterministic.
+  RP.EdgeEnds.resize(P.Edges.size());
+  parallelFor(0, P.Edges.size(), [&](size_t I) {
+    RP.EdgeEnds[I] = {RP.find(P.Edges[I].Caller), RP.find(P.Edges[I].Callee)};
+  });
   std::vector<uint64_t> CallsMade(P.Functions.size(), 0);
-  for (const CallEdge &E : P.Edges) {
-    int Caller = RP.find(E.Caller);
+  for (size_t I = 0; I < P.Edges.size(); ++I) {
+    const CallEdge &E = P.Edges[I];
+    int Caller = RP.EdgeEnds[I].first;
     if (Caller >= 0)
       CallsMade[Caller] = CallsMade[Caller] + E.Count < CallsMade[Caller]
                               ? UINT64_MAX

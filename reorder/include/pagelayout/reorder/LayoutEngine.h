@@ -27,6 +27,12 @@ struct LayoutConfig {
   /// Move an atom past a page boundary (or pull a later one forward) when
   /// that costs no extra page for the phase.
   bool AvoidStraddling = true;
+  /// The steady call graph keeps, per function, only this many of its
+  /// heaviest caller and callee edges before cdsort (see PhaseOrdering.cpp).
+  unsigned MaxEdgesPerNode = 4;
+  /// cdsort is quadratic in its node count: it sees this many of the
+  /// hottest steady functions; the rest follow by density.
+  unsigned MaxCallGraphNodes = 16384;
   /// Tuning of the steady phase's cache-directed sort.
   llvm::codelayout::CDSortConfig CDSort;
   /// Tuning of balanced partitioning over several startup traces.

@@ -54,6 +54,10 @@ struct ResolvedProfile {
   /// Parallel to Source->Functions.
   std::vector<ResolvedFunction> Functions;
   llvm::StringMap<unsigned> IndexByName;
+  /// Parallel to Source->Edges: (caller, callee) function indices, -1 for
+  /// a name the function list does not have. Resolved once, used by every
+  /// consumer of the call graph.
+  std::vector<std::pair<int, int>> EdgeEnds;
   uint64_t StartupEndNs = 0;
   uint64_t FirstFrameEndNs = 0;
   bool StartupEndFromMarker = false;
