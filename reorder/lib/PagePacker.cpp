@@ -103,7 +103,7 @@ uint64_t PagePacker::fitOffset(uint64_t Off, const Atom &A) const {
 }
 
 void PagePacker::place(unsigned A, uint64_t Off, Phase P, bool Filler) {
-  Placement.push_back({A, Off, P, Filler});
+  Placement.push_back({A, Off, P, Filler, Classes.Atoms[A].Pinned});
   Placed[A] = true;
   if (!Classes.Atoms[A].Pinned)
     Cursor = std::max(Cursor, Off + Atoms[A].Size);

@@ -24,7 +24,7 @@ void printAtomTable(const LayoutPlan &Plan, const std::vector<Atom> &Atoms,
     std::string Phase = phaseName(PA.AtomPhase).str();
     if (PA.Filler)
       Phase += "*";
-    else if (A.Pinned)
+    else if (PA.Pinned)
       Phase += "!";
     OS << format_hex(PA.Offset, 10) << format(" %7llu %5llu  %-12s ",
                                               (unsigned long long)A.Size,
@@ -129,7 +129,7 @@ json::Value planJSON(const LayoutPlan &Plan, const std::vector<Atom> &Atoms,
                                   {"page", PA.Offset / Plan.PageSize},
                                   {"phase", phaseName(PA.AtomPhase)},
                                   {"filler", PA.Filler},
-                                  {"pinned", A.Pinned},
+                                  {"pinned", PA.Pinned},
                                   {"origin", A.Origin}});
     }
     Root["atoms"] = std::move(List);

@@ -16,6 +16,8 @@ struct PlacedAtom {
   Phase AtomPhase = Phase::Cold;
   /// A cold atom placed in the tail of an earlier phase's last page.
   bool Filler = false;
+  /// Kept at its original offset (by the input or by the profile).
+  bool Pinned = false;
 };
 
 struct PhaseMetrics {
