@@ -104,6 +104,7 @@ TEST(ProfileReader, WriterRoundTripsByteForByte) {
 struct BadCase {
   const char *Text;
   const char *Expected;
+  friend void PrintTo(const BadCase &C, std::ostream *OS) { *OS << C.Expected; }
 };
 
 class ProfileReaderErrors : public ::testing::TestWithParam<BadCase> {};
@@ -140,7 +141,10 @@ INSTANTIATE_TEST_SUITE_P(
         BadCase{"version: 1\nrules:\n  - {pattern: 'a*'}\n",
                 "rule 'a*' has no 'phase'"},
         BadCase{"version: 1\ntraces:\n  - 5\n",
-                "a trace must be a list of function names"}));
+                "a trace must be a list of function names"}),
+    [](const ::testing::TestParamInfo<BadCase> &Info) {
+      return "Case" + std::to_string(Info.index);
+    });
 
 TEST(ProfileReader, BinaryInputIsRejectedWithOffset) {
   std::string Bin("version: 1\n\0\1\2", 14);

@@ -40,8 +40,12 @@ void printPhaseTable(const LayoutPlan &Plan, raw_ostream &OS) {
         "bound  padding  fillers  straddling\n";
   for (unsigned PI = 0; PI < NumPhases; ++PI) {
     const PhaseMetrics &M = Plan.Phases[PI];
-    OS << format("%-12s ", phaseName(Phase(PI)).str().c_str())
-       << format_hex(M.Begin, 10) << "  " << format_hex(M.End, 10)
+    OS << format("%-12s ", phaseName(Phase(PI)).str().c_str());
+    if (M.Atoms == 0) {
+      OS << "(empty)\n";
+      continue;
+    }
+    OS << format_hex(M.Begin, 10) << "  " << format_hex(M.End, 10)
        << format(" %6llu %10llu %6llu %6llu %8llu %8llu %11llu\n",
                  (unsigned long long)M.Atoms, (unsigned long long)M.Bytes,
                  (unsigned long long)M.Pages,
