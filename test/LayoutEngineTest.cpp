@@ -66,9 +66,11 @@ std::vector<std::string> placement(const LayoutPlan &Plan,
 }
 
 TEST(LayoutEngine, PhasesStartOnPagesAndColdFillsTheGaps) {
-  std::vector<Atom> Atoms = makeAtoms(
-      {{"c1", 40, 16}, {"h", 60, 16}, {"c2", 200, 16}, {"f", 50, 16},
-       {"s", 100, 16}});
+  std::vector<Atom> Atoms = makeAtoms({{"c1", 40, 16},
+                                       {"h", 60, 16},
+                                       {"c2", 200, 16},
+                                       {"f", 50, 16},
+                                       {"s", 100, 16}});
   Profile P;
   P.Functions = {fn("s", Phase::Startup, 1), fn("f", Phase::FirstFrame),
                  fn("h", Phase::Steady)};
@@ -117,8 +119,8 @@ TEST(LayoutEngine, StraddlerPullsALaterAtomForwardWhenSlackIsShort) {
 }
 
 TEST(LayoutEngine, PinnedAtomsKeepTheirPlace) {
-  std::vector<Atom> Atoms = makeAtoms({{"s1", 80}, {"x", 20}, {"p", 50},
-                                       {"s2", 80}});
+  std::vector<Atom> Atoms =
+      makeAtoms({{"s1", 80}, {"x", 20}, {"p", 50}, {"s2", 80}});
   Atoms[2].Pinned = true; // p stays at offset 100
   Profile P;
   P.Functions = {fn("s1", Phase::Startup, 1), fn("s2", Phase::Startup, 2)};
@@ -128,8 +130,8 @@ TEST(LayoutEngine, PinnedAtomsKeepTheirPlace) {
               ElementsAre("s1@0", "p@100", "s2@150", "x@230*"));
 
   // A profile can pin too.
-  std::vector<Atom> Unpinned = makeAtoms({{"s1", 80}, {"x", 20}, {"p", 50},
-                                          {"s2", 80}});
+  std::vector<Atom> Unpinned =
+      makeAtoms({{"s1", 80}, {"x", 20}, {"p", 50}, {"s2", 80}});
   FunctionProfile Pin = fn("p", Phase::Cold);
   Pin.Pinned = true;
   P.Functions.push_back(Pin);
@@ -199,7 +201,8 @@ TEST(LayoutEngine, AnAtomTakesTheEarliestPhaseOfItsFunctions) {
   std::vector<Atom> Atoms = makeAtoms({{"c", 10}, {"mixed", 100}});
   Atoms[1].Symbols.push_back({"mixed_helper", 50, 50});
   Profile P;
-  P.Functions = {fn("mixed", Phase::Cold), fn("mixed_helper", Phase::Startup, 1)};
+  P.Functions = {fn("mixed", Phase::Cold),
+                 fn("mixed_helper", Phase::Startup, 1)};
   ResolvedProfile RP = resolvePhases(P);
   LayoutPlan Plan = computeLayout(Atoms, RP, pages(256));
   EXPECT_EQ(Plan.Placement[0].AtomIndex, 1u);
@@ -251,8 +254,8 @@ TEST(LayoutEngine, SameInputsSamePlan) {
     P.Functions.back().Name = Name;
   }
   for (unsigned I = 0; I < 400; ++I)
-    P.Edges.push_back({"f" + std::to_string(I), "f" + std::to_string((I * 7) % 400),
-                       I + 1});
+    P.Edges.push_back(
+        {"f" + std::to_string(I), "f" + std::to_string((I * 7) % 400), I + 1});
   ResolvedProfile RP = resolvePhases(P);
   LayoutPlan A = computeLayout(Atoms, RP, pages(4096));
   LayoutPlan B = computeLayout(Atoms, RP, pages(4096));

@@ -37,7 +37,8 @@ functions:
   - {name: h, calls: 1, first_call_ns: 60}
 edges: [{caller: f, callee: g, count: 7}, {caller: g, callee: h, count: 1}]
 )");
-  Profile C = parse("version: 1\nmarkers: [{name: startup_end, time_ns: 200}]\n");
+  Profile C =
+      parse("version: 1\nmarkers: [{name: startup_end, time_ns: 200}]\n");
   Profile M;
   unsigned Conflicts = mergeProfiles({{"a", &A}, {"b", &B}, {"c", &C}}, M);
   EXPECT_EQ(Conflicts, 0u);

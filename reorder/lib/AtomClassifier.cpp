@@ -38,7 +38,8 @@ AtomClassification classifyAtoms(const std::vector<Atom> &Atoms,
       AP.Profiled = true;
       AP.Pinned |= F.Pinned;
       AP.RanDuringStartup |= R.RanDuringStartup;
-      AP.FirstCallNs = std::min(AP.FirstCallNs, F.FirstCallNs.value_or(UINT64_MAX));
+      AP.FirstCallNs =
+          std::min(AP.FirstCallNs, F.FirstCallNs.value_or(UINT64_MAX));
       uint64_t Count = F.Calls ? F.Calls : F.Samples.value_or(0);
       AP.Count = AP.Count + Count < AP.Count ? UINT64_MAX : AP.Count + Count;
     }

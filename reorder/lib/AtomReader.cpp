@@ -68,8 +68,8 @@ Error AtomReader::readPath(StringRef Path) {
       MemoryBuffer::getFile(Path, /*IsText=*/false,
                             /*RequiresNullTerminator=*/false);
   if (!Buf)
-    return makeLocatedError(Path, {}, "cannot open: " +
-                                          Buf.getError().message());
+    return makeLocatedError(Path, {},
+                            "cannot open: " + Buf.getError().message());
   MemoryBufferRef Ref = (*Buf)->getMemBufferRef();
   Buffers.push_back(std::move(*Buf));
   return readBuffer(Ref, Path);
@@ -84,9 +84,8 @@ Error AtomReader::readBuffer(MemoryBufferRef Buf, StringRef Origin) {
   Expected<std::unique_ptr<Binary>> Bin = createBinary(Buf);
   if (!Bin) {
     std::string Msg = toString(Bin.takeError());
-    return makeLocatedError(Origin, {},
-                            "not an ELF object, archive or binary (" + Msg +
-                                ")");
+    return makeLocatedError(
+        Origin, {}, "not an ELF object, archive or binary (" + Msg + ")");
   }
   Binary *B = Bin->get();
   Binaries.push_back(std::move(*Bin));
@@ -112,8 +111,8 @@ Error AtomReader::readArchive(Archive &Ar, StringRef Origin) {
   for (const Archive::Child &Child : Ar.children(Err)) {
     Expected<StringRef> Name = Child.getName();
     if (!Name)
-      return makeLocatedError(Origin, {}, "bad archive member name: " +
-                                              toString(Name.takeError()));
+      return makeLocatedError(
+          Origin, {}, "bad archive member name: " + toString(Name.takeError()));
     Expected<MemoryBufferRef> Member = Child.getMemoryBufferRef();
     if (!Member)
       return makeLocatedError(Origin, {},
@@ -124,8 +123,8 @@ Error AtomReader::readArchive(Archive &Ar, StringRef Origin) {
       return E;
   }
   if (Err)
-    return makeLocatedError(Origin, {}, "malformed archive: " +
-                                            toString(std::move(Err)));
+    return makeLocatedError(Origin, {},
+                            "malformed archive: " + toString(std::move(Err)));
   return Error::success();
 }
 
@@ -137,8 +136,8 @@ Error AtomReader::readRelocatable(const ELFObjectFileBase &Obj,
   for (const SectionRef &Sec : Obj.sections()) {
     Expected<StringRef> Name = Sec.getName();
     if (!Name)
-      return makeLocatedError(Origin, {}, "bad section name: " +
-                                              toString(Name.takeError()));
+      return makeLocatedError(
+          Origin, {}, "bad section name: " + toString(Name.takeError()));
     ELFSectionRef ESec(Sec);
     if (!Sec.isText() || !isTextSectionName(*Name) || Sec.getSize() == 0)
       continue;
@@ -187,7 +186,8 @@ Error AtomReader::readLinked(const ELFObjectFileBase &Obj, StringRef Origin) {
   for (const SectionRef &Sec : Obj.sections()) {
     Expected<StringRef> Name = Sec.getName();
     if (Name && Sec.isText() && isTextSectionName(*Name))
-      TextRanges.push_back({Sec.getAddress(), Sec.getAddress() + Sec.getSize()});
+      TextRanges.push_back(
+          {Sec.getAddress(), Sec.getAddress() + Sec.getSize()});
     else
       consumeError(Name.takeError());
   }
@@ -230,8 +230,9 @@ Error AtomReader::readLinked(const ELFObjectFileBase &Obj, StringRef Origin) {
   uint64_t Base = ByAddress.begin()->first;
   for (auto &[Addr, A] : ByAddress) {
     A.OriginalOffset = Cursor + (Addr - Base);
-    A.Alignment = std::min<uint64_t>(LinkedFunctionAlignment,
-                                     Addr ? (Addr & -Addr) : LinkedFunctionAlignment);
+    A.Alignment =
+        std::min<uint64_t>(LinkedFunctionAlignment,
+                           Addr ? (Addr & -Addr) : LinkedFunctionAlignment);
     A.Origin = (Origin + ":" + A.Symbols.front().Name).str();
     append(std::move(A));
   }

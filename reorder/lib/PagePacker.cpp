@@ -79,8 +79,8 @@ void PagePacker::placePinned() {
       continue;
     place(A, Atoms[A].OriginalOffset, Classes.Atoms[A].AtomPhase, false);
     if (Atoms[A].Size)
-      PinnedRanges.push_back({Atoms[A].OriginalOffset,
-                              Atoms[A].OriginalOffset + Atoms[A].Size});
+      PinnedRanges.push_back(
+          {Atoms[A].OriginalOffset, Atoms[A].OriginalOffset + Atoms[A].Size});
   }
   llvm::sort(PinnedRanges);
 }
@@ -89,11 +89,9 @@ void PagePacker::placePinned() {
 // overlap a pinned atom.
 uint64_t PagePacker::fitOffset(uint64_t Off, const Atom &A) const {
   Off = alignTo(Off, A.Alignment);
-  auto It = std::lower_bound(
-      PinnedRanges.begin(), PinnedRanges.end(), Off,
-      [](const std::pair<uint64_t, uint64_t> &R, uint64_t O) {
-        return R.second <= O;
-      });
+  auto It = std::lower_bound(PinnedRanges.begin(), PinnedRanges.end(), Off,
+                             [](const std::pair<uint64_t, uint64_t> &R,
+                                uint64_t O) { return R.second <= O; });
   for (; It != PinnedRanges.end(); ++It) {
     if (Off + A.Size <= It->first)
       break;
@@ -109,8 +107,8 @@ void PagePacker::place(unsigned A, uint64_t Off, Phase P, bool Filler) {
     Cursor = std::max(Cursor, Off + Atoms[A].Size);
 }
 
-bool PagePacker::pullForward(std::vector<unsigned> &Queue, size_t Head,
-                             Phase P, uint64_t Boundary) {
+bool PagePacker::pullForward(std::vector<unsigned> &Queue, size_t Head, Phase P,
+                             uint64_t Boundary) {
   size_t End = std::min(Queue.size(), Head + 1 + StraddleLookahead);
   for (size_t J = Head + 1; J < End; ++J) {
     unsigned B = Queue[J];

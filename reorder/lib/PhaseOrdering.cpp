@@ -40,9 +40,9 @@ namespace pagelayout {
 namespace {
 
 /// Each trace mapped to the member atoms it mentions, first occurrence only.
-std::vector<TemporalProfTraceTy>
-tracesOverMembers(ArrayRef<unsigned> Members, const AtomClassification &C,
-                  const ResolvedProfile &RP) {
+std::vector<TemporalProfTraceTy> tracesOverMembers(ArrayRef<unsigned> Members,
+                                                   const AtomClassification &C,
+                                                   const ResolvedProfile &RP) {
   DenseMap<unsigned, unsigned> IsMember;
   for (unsigned A : Members)
     IsMember[A] = 1;
@@ -194,7 +194,8 @@ std::vector<unsigned> orderByCallGraph(ArrayRef<unsigned> AllMembers,
     auto [FCaller, FCallee] = RP.EdgeEnds[I];
     if (FCaller < 0 || FCallee < 0)
       continue;
-    int ACaller = C.AtomOfFunction[FCaller], ACallee = C.AtomOfFunction[FCallee];
+    int ACaller = C.AtomOfFunction[FCaller],
+        ACallee = C.AtomOfFunction[FCallee];
     if (ACaller < 0 || ACallee < 0 || ACaller == ACallee)
       continue;
     int Src = NodeOf[ACaller], Dst = NodeOf[ACallee];
@@ -232,10 +233,9 @@ PhaseOrders orderPhases(const std::vector<Atom> &Atoms,
 
   PhaseOrders Orders;
   for (Phase P : {Phase::Startup, Phase::FirstFrame})
-    Orders[unsigned(P)] =
-        orderTemporally(Members[unsigned(P)], C, RP, Config);
-  Orders[unsigned(Phase::Steady)] = orderByCallGraph(
-      Members[unsigned(Phase::Steady)], Atoms, C, RP, Config);
+    Orders[unsigned(P)] = orderTemporally(Members[unsigned(P)], C, RP, Config);
+  Orders[unsigned(Phase::Steady)] =
+      orderByCallGraph(Members[unsigned(Phase::Steady)], Atoms, C, RP, Config);
   Orders[unsigned(Phase::Cold)] = std::move(Members[unsigned(Phase::Cold)]);
   return Orders;
 }

@@ -26,10 +26,9 @@ void printAtomTable(const LayoutPlan &Plan, const std::vector<Atom> &Atoms,
       Phase += "*";
     else if (PA.Pinned)
       Phase += "!";
-    OS << format_hex(PA.Offset, 10) << format(" %7llu %5llu  %-12s ",
-                                              (unsigned long long)A.Size,
-                                              (unsigned long long)(PA.Offset / Plan.PageSize),
-                                              Phase.c_str())
+    OS << format_hex(PA.Offset, 10)
+       << format(" %7llu %5llu  %-12s ", (unsigned long long)A.Size,
+                 (unsigned long long)(PA.Offset / Plan.PageSize), Phase.c_str())
        << A.displayName() << "\n";
   }
   OS << "(* cold filler in a phase's last page, ! pinned)\n\n";
@@ -48,8 +47,7 @@ void printPhaseTable(const LayoutPlan &Plan, raw_ostream &OS) {
     OS << format_hex(M.Begin, 10) << "  " << format_hex(M.End, 10)
        << format(" %6llu %10llu %6llu %6llu %8llu %8llu %11llu\n",
                  (unsigned long long)M.Atoms, (unsigned long long)M.Bytes,
-                 (unsigned long long)M.Pages,
-                 (unsigned long long)M.LowerBound,
+                 (unsigned long long)M.Pages, (unsigned long long)M.LowerBound,
                  (unsigned long long)M.PaddingBytes,
                  (unsigned long long)M.FillerAtoms,
                  (unsigned long long)M.StraddlingAtoms);
@@ -121,8 +119,7 @@ json::Value planJSON(const LayoutPlan &Plan, const std::vector<Atom> &Atoms,
       {"startup", startupJSON(Plan.Startup)},
       {"input_startup", startupJSON(Plan.OriginalStartup)},
       {"matched_profile_functions", Plan.MatchedProfileFunctions},
-      {"unmatched_profile_functions",
-       json::Array(Plan.UnmatchedProfileNames)}};
+      {"unmatched_profile_functions", json::Array(Plan.UnmatchedProfileNames)}};
   if (Opts.ListAtoms) {
     json::Array List;
     for (const PlacedAtom &PA : Plan.Placement) {

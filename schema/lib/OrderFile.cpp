@@ -1,9 +1,9 @@
 //===- OrderFile.cpp - lld ordering files <-> layout profiles -------------===//
 
 #include "pagelayout/schema/OrderFile.h"
+#include "pagelayout/schema/OrderedMap.h"
 #include "pagelayout/schema/PhaseInference.h"
 #include "pagelayout/schema/ProfileReader.h"
-#include "pagelayout/schema/OrderedMap.h"
 #include "llvm/ADT/StringSet.h"
 #include "llvm/Support/raw_ostream.h"
 
@@ -64,9 +64,9 @@ Error checkNoBinary(StringRef Contents, StringRef FileName) {
   size_t Nul = Contents.find('\0');
   if (Nul == StringRef::npos)
     return Error::success();
-  return makeLocatedError(FileName, {}, "binary data at byte offset " +
-                                            Twine(Nul) +
-                                            "; expected a text ordering file");
+  return makeLocatedError(FileName, {},
+                          "binary data at byte offset " + Twine(Nul) +
+                              "; expected a text ordering file");
 }
 
 } // namespace
@@ -175,7 +175,8 @@ void writeSymbolOrderFile(const Profile &P, raw_ostream &OS, bool IncludeCold,
       Order.push_back(I);
   llvm::stable_sort(Order, [&](unsigned A, unsigned B) {
     const FunctionProfile &FA = P.Functions[A], &FB = P.Functions[B];
-    Phase PA = RP.Functions[A].ResolvedPhase, PB = RP.Functions[B].ResolvedPhase;
+    Phase PA = RP.Functions[A].ResolvedPhase,
+          PB = RP.Functions[B].ResolvedPhase;
     if (PA != PB)
       return PA < PB;
     uint64_t TA = FA.FirstCallNs.value_or(UINT64_MAX);

@@ -78,7 +78,8 @@ Timeline buildTimeline(const Profile &P, const InferenceConfig &C) {
   T.StartupMarker = SE != nullptr;
   T.FirstFrameMarker = FF != nullptr;
   T.StartupEnd = SE ? SE->TimeNs : C.StartupWindowNs;
-  T.FirstFrameEnd = FF ? FF->TimeNs : std::max(C.FirstFrameWindowNs, T.StartupEnd);
+  T.FirstFrameEnd =
+      FF ? FF->TimeNs : std::max(C.FirstFrameWindowNs, T.StartupEnd);
   T.FirstFrameEnd = std::max(T.FirstFrameEnd, T.StartupEnd);
   uint64_t Latest = P.latestTimeNs();
   uint64_t Span = Latest > T.StartupEnd ? Latest - T.StartupEnd : Latest;
@@ -98,8 +99,8 @@ matchRule(const std::vector<std::optional<GlobPattern>> &Globs,
 // A function running at least this share of the steady time is busy.
 constexpr double BusyTimeShare = 0.01;
 
-ResolvedFunction inferFromTimeline(const FunctionProfile &F,
-                                   uint64_t CallsMade, const Timeline &T,
+ResolvedFunction inferFromTimeline(const FunctionProfile &F, uint64_t CallsMade,
+                                   const Timeline &T,
                                    const InferenceConfig &C) {
   if (!F.wasExecuted())
     return {Phase::Cold, PhaseSource::NeverCalled, 1.0, false};
@@ -120,8 +121,8 @@ ResolvedFunction inferFromTimeline(const FunctionProfile &F,
   double Rate = double(std::max(F.Calls, CallsMade)) / T.SteadySeconds;
   if (Rate >= C.HotCallsPerSec)
     return {Phase::Steady, PhaseSource::CallRate, RateConfidence, false};
-  bool Busy = F.Samples.value_or(0) > 0 ||
-              double(F.SelfNs.value_or(0)) / 1e9 >= BusyTimeShare * T.SteadySeconds;
+  bool Busy = F.Samples.value_or(0) > 0 || double(F.SelfNs.value_or(0)) / 1e9 >=
+                                               BusyTimeShare * T.SteadySeconds;
   if (Rate < C.ColdCallsPerSec && !Busy)
     return {Phase::Cold, PhaseSource::CallRate, RateConfidence, false};
   return {Phase::Steady, PhaseSource::CallRate, WarmConfidence, false};
@@ -178,9 +179,8 @@ ResolvedProfile resolvePhases(const Profile &P, const InferenceConfig &C) {
     }
     // Whether it ran in startup is a fact of the recording, whatever phase
     // the user asked for; untimed functions declared startup count too.
-    R.RanDuringStartup =
-        Inferred.RanDuringStartup ||
-        (!F.FirstCallNs && R.ResolvedPhase == Phase::Startup);
+    R.RanDuringStartup = Inferred.RanDuringStartup ||
+                         (!F.FirstCallNs && R.ResolvedPhase == Phase::Startup);
     RP.Functions.push_back(R);
   }
   return RP;

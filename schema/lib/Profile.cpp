@@ -42,8 +42,8 @@ uint64_t Profile::latestTimeNs() const {
   for (const Marker &M : Markers)
     Latest = std::max(Latest, M.TimeNs);
   for (const FunctionProfile &F : Functions)
-    Latest = std::max({Latest, F.FirstCallNs.value_or(0),
-                       F.LastCallNs.value_or(0)});
+    Latest =
+        std::max({Latest, F.FirstCallNs.value_or(0), F.LastCallNs.value_or(0)});
   return Latest;
 }
 

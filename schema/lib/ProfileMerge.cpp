@@ -96,7 +96,8 @@ void Merger::addFunction(const FunctionProfile &F, StringRef File) {
   FunctionProfile &O = Out.Functions[It->second];
   O.Calls = saturatingAdd(O.Calls, F.Calls, "calls of '" + F.Name + "'");
   if (F.FirstCallNs)
-    O.FirstCallNs = std::min(O.FirstCallNs.value_or(UINT64_MAX), *F.FirstCallNs);
+    O.FirstCallNs =
+        std::min(O.FirstCallNs.value_or(UINT64_MAX), *F.FirstCallNs);
   if (F.LastCallNs)
     O.LastCallNs = std::max(O.LastCallNs.value_or(0), *F.LastCallNs);
   if (F.Samples)

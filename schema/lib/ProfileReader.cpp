@@ -96,8 +96,7 @@ Error ProfileParser::expectMap(const YAML::Node &N, StringRef What) const {
   return error(N, What + " must be a mapping, not " + nodeKind(N));
 }
 
-Error ProfileParser::expectSequence(const YAML::Node &N,
-                                    StringRef What) const {
+Error ProfileParser::expectSequence(const YAML::Node &N, StringRef What) const {
   if (N.IsSequence())
     return Error::success();
   return error(N, "'" + What + "' must be a sequence, not " + nodeKind(N));
@@ -133,15 +132,15 @@ Expected<uint64_t> ProfileParser::parseUnsigned(const YAML::Node &N,
   if (S.starts_with("+"))
     S = S.drop_front();
   if (S.empty() || !isDigit(S.front()))
-    return error(N, "'" + Key + "' must be an unsigned integer, got '" + S +
-                        "'");
+    return error(N,
+                 "'" + Key + "' must be an unsigned integer, got '" + S + "'");
   uint64_t V;
   if (S.getAsInteger(0, V)) {
     if (all_of(S, [](char C) { return isDigit(C); }))
       return error(N, "'" + Key + "' value " + S +
                           " overflows 64 bits (maximum 18446744073709551615)");
-    return error(N, "'" + Key + "' must be an unsigned integer, got '" + S +
-                        "'");
+    return error(N,
+                 "'" + Key + "' must be an unsigned integer, got '" + S + "'");
   }
   return V;
 }
@@ -185,8 +184,7 @@ Expected<std::string> ProfileParser::requiredString(const YAML::Node &Map,
   return S;
 }
 
-Error ProfileParser::parseOptionalUnsigned(const YAML::Node &Map,
-                                           StringRef Key,
+Error ProfileParser::parseOptionalUnsigned(const YAML::Node &Map, StringRef Key,
                                            std::optional<uint64_t> &Out) const {
   YAML::Node N = Map[Key.str()];
   if (!N)
@@ -221,10 +219,9 @@ Error ProfileParser::parseMetadata(const YAML::Node &N,
                                    ProfileMetadata &M) const {
   if (Error E = expectMap(N, "'metadata'"))
     return E;
-  if (Error E = checkKeys(N,
-                          {"binary", "build_id", "tool", "created",
-                           "duration_ns", "runs"},
-                          "metadata"))
+  if (Error E = checkKeys(
+          N, {"binary", "build_id", "tool", "created", "duration_ns", "runs"},
+          "metadata"))
     return E;
   struct StringField {
     const char *Key;
@@ -314,11 +311,11 @@ Expected<FunctionProfile>
 ProfileParser::parseFunction(const YAML::Node &N) const {
   if (Error E = expectMap(N, "a function entry"))
     return std::move(E);
-  if (Error E = checkKeys(N,
-                          {"name", "phase", "calls", "first_call_ns",
-                           "last_call_ns", "samples", "self_ns", "pinned",
-                           "startup_ranges"},
-                          "a function entry"))
+  if (Error E =
+          checkKeys(N,
+                    {"name", "phase", "calls", "first_call_ns", "last_call_ns",
+                     "samples", "self_ns", "pinned", "startup_ranges"},
+                    "a function entry"))
     return std::move(E);
   FunctionProfile F;
   F.Loc = loc(N);
@@ -345,10 +342,10 @@ ProfileParser::parseFunction(const YAML::Node &N) const {
   if (Error E = parseOptionalUnsigned(N, "self_ns", F.SelfNs))
     return std::move(E);
   if (F.FirstCallNs && F.LastCallNs && *F.LastCallNs < *F.FirstCallNs)
-    return error(N["last_call_ns"],
-                 "last_call_ns (" + Twine(*F.LastCallNs) +
-                     ") is before first_call_ns (" + Twine(*F.FirstCallNs) +
-                     ") for '" + F.Name + "'");
+    return error(N["last_call_ns"], "last_call_ns (" + Twine(*F.LastCallNs) +
+                                        ") is before first_call_ns (" +
+                                        Twine(*F.FirstCallNs) + ") for '" +
+                                        F.Name + "'");
   if (YAML::Node Pin = N["pinned"]) {
     Expected<bool> B = parseBool(Pin, "pinned");
     if (!B)
@@ -519,7 +516,8 @@ Error checkIsText(StringRef Contents, StringRef FileName) {
       isLegalUTF8String(&Bad, Begin + std::min(Contents.size(), Nul));
   if (Nul == StringRef::npos && ValidUTF8)
     return Error::success();
-  size_t Offset = Nul != StringRef::npos && ValidUTF8 ? Nul : size_t(Bad - Begin);
+  size_t Offset =
+      Nul != StringRef::npos && ValidUTF8 ? Nul : size_t(Bad - Begin);
   StringRef Before = Contents.take_front(Offset);
   SourceLoc L{unsigned(Before.count('\n') + 1),
               unsigned(Offset - (Before.rfind('\n') + 1) + 1)};
@@ -554,9 +552,8 @@ Expected<std::string> readWholeFile(StringRef Path) {
                   : MemoryBuffer::getFile(Path, /*IsText=*/false,
                                           /*RequiresNullTerminator=*/false);
   if (!Buf)
-    return createStringError(Buf.getError(),
-                             "cannot read '" + Path + "': " +
-                                 Buf.getError().message());
+    return createStringError(Buf.getError(), "cannot read '" + Path + "': " +
+                                                 Buf.getError().message());
   return (*Buf)->getBuffer().str();
 }
 

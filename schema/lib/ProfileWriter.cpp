@@ -70,8 +70,8 @@ void emitTraces(YAML::Emitter &Out, const std::vector<Trace> &Traces) {
       continue;
     }
     Out << YAML::BeginMap << YAML::Key << "weight" << YAML::Value << T.Weight
-        << YAML::Key << "functions" << YAML::Value << YAML::Flow
-        << T.Functions << YAML::EndMap;
+        << YAML::Key << "functions" << YAML::Value << YAML::Flow << T.Functions
+        << YAML::EndMap;
   }
   Out << YAML::EndSeq;
 }
@@ -86,9 +86,9 @@ void writeProfileYAML(const Profile &P, llvm::raw_ostream &OS) {
   if (!P.Markers.empty()) {
     Out << YAML::Key << "markers" << YAML::Value << YAML::BeginSeq;
     for (const Marker &M : P.Markers)
-      Out << YAML::Flow << YAML::BeginMap << YAML::Key << "name"
-          << YAML::Value << M.Name << YAML::Key << "time_ns" << YAML::Value
-          << M.TimeNs << YAML::EndMap;
+      Out << YAML::Flow << YAML::BeginMap << YAML::Key << "name" << YAML::Value
+          << M.Name << YAML::Key << "time_ns" << YAML::Value << M.TimeNs
+          << YAML::EndMap;
     Out << YAML::EndSeq;
   }
   if (!P.Functions.empty()) {

@@ -13,6 +13,7 @@
 #include "pagelayout/reorder/LayoutEngine.h"
 #include "pagelayout/reorder/PlanPrinter.h"
 #include "pagelayout/schema/OrderFile.h"
+#include "llvm/Support/Parallel.h"
 #include "llvm/Support/raw_ostream.h"
 
 using namespace llvm;
@@ -20,14 +21,17 @@ using namespace llvm;
 namespace pagelayout {
 
 int runPlan(int Argc, char **Argv) {
-  static CommandScope Scope("plan", "Compute the phase/page layout of the functions in the "
-                   "inputs for a profile, and print it with its metrics.\n");
+  static CommandScope Scope(
+      "plan", "Compute the phase/page layout of the functions in the "
+              "inputs for a profile, and print it with its metrics.\n");
   static cl::list<std::string> Inputs(
       cl::Positional, cl::OneOrMore,
-      cl::desc("<ELF object, archive or linked binary>..."), cl::cat(Scope.Cat), cl::sub(Scope.Sub));
+      cl::desc("<ELF object, archive or linked binary>..."), cl::cat(Scope.Cat),
+      cl::sub(Scope.Sub));
   static cl::opt<std::string> ProfilePath(
-      "profile", cl::Required, cl::desc("Layout profile (YAML or an lld "
-                                        "ordering file)"),
+      "profile", cl::Required,
+      cl::desc("Layout profile (YAML or an lld "
+               "ordering file)"),
       cl::value_desc("file"), cl::cat(Scope.Cat), cl::sub(Scope.Sub));
   static cl::opt<std::string> Output("o", cl::desc("Write the plan here"),
                                      cl::value_desc("file"), cl::init("-"),
@@ -51,15 +55,22 @@ int runPlan(int Argc, char **Argv) {
   static cl::opt<bool> Summary(
       "summary", cl::desc("Print only the metrics, not every atom"),
       cl::cat(Scope.Cat), cl::sub(Scope.Sub));
+  static cl::opt<unsigned> Threads(
+      "threads",
+      cl::desc("Worker threads (default: all cores); the plan "
+               "is the same for any count"),
+      cl::init(0), cl::cat(Scope.Cat), cl::sub(Scope.Sub));
   static InferenceOptions Inference(Scope);
   static WarningOptions Warnings(Scope);
   parseCommandLine(Argc, Argv, Scope);
+  if (Threads)
+    parallel::strategy = hardware_concurrency(Threads);
   ToolContext Ctx;
   Warnings.apply(Ctx);
   if (!isValidPageSize(PageSize))
-    return reportError(createStringError(
-        "--page-size=" + std::to_string(PageSize) +
-        " is not a power of two of at least 16 bytes"));
+    return reportError(
+        createStringError("--page-size=" + std::to_string(PageSize) +
+                          " is not a power of two of at least 16 bytes"));
 
   Expected<Profile> P =
       readAnyProfileFile(ProfilePath, std::nullopt, Ctx.warningHandler());

@@ -1,4 +1,5 @@
-//===- ProfileCommands.cpp - pagelayout profile show|validate|merge|convert ===//
+//===- ProfileCommands.cpp - pagelayout profile show|validate|merge|convert
+//===//
 
 #include "Commands.h"
 #include "ToolSupport.h"
@@ -25,8 +26,8 @@ struct FormatOption : cl::opt<std::string> {
       return std::nullopt;
     if (std::optional<ProfileFormat> F = parseProfileFormat(getValue()))
       return F;
-    return createStringError("unknown format '" + getValue() +
-                             "' for --" + ArgStr +
+    return createStringError("unknown format '" + getValue() + "' for --" +
+                             ArgStr +
                              "; expected yaml, orderfile or callgraph");
   }
 };
@@ -99,17 +100,20 @@ void checkReferences(StringRef File, const Profile &P,
   if (Missing)
     Warn("warning: " + File + ": " + Twine(Missing) +
          " edge or trace reference(s) to functions not listed under "
-         "'functions' (first: '" + First + "')");
+         "'functions' (first: '" +
+         First + "')");
 }
 
 } // namespace
 
 int runProfileShow(int Argc, char **Argv) {
-  static CommandScope Scope("show", "Print a profile's markers and every function's resolved "
-                   "phase, with where the phase came from and how sure it "
-                   "is.\n");
+  static CommandScope Scope(
+      "show", "Print a profile's markers and every function's resolved "
+              "phase, with where the phase came from and how sure it "
+              "is.\n");
   static cl::opt<std::string> Input(cl::Positional, cl::Required,
-                                    cl::desc("<profile>"), cl::cat(Scope.Cat), cl::sub(Scope.Sub));
+                                    cl::desc("<profile>"), cl::cat(Scope.Cat),
+                                    cl::sub(Scope.Sub));
   static FormatOption From("from", "Input format (default: detect)", Scope);
   static InferenceOptions Inference(Scope);
   static WarningOptions Warnings(Scope);
@@ -119,7 +123,8 @@ int runProfileShow(int Argc, char **Argv) {
   Expected<std::optional<ProfileFormat>> Format = From.get();
   if (!Format)
     return reportError(Format.takeError());
-  Expected<Profile> P = readAnyProfileFile(Input, *Format, Ctx.warningHandler());
+  Expected<Profile> P =
+      readAnyProfileFile(Input, *Format, Ctx.warningHandler());
   if (!P)
     return reportError(P.takeError());
   ResolvedProfile RP = resolvePhases(*P, Inference.config());
@@ -129,10 +134,12 @@ int runProfileShow(int Argc, char **Argv) {
 }
 
 int runProfileValidate(int Argc, char **Argv) {
-  static CommandScope Scope("validate", "Check profiles against the format; print file:line:column "
-                   "for the first problem of each.\n");
+  static CommandScope Scope(
+      "validate", "Check profiles against the format; print file:line:column "
+                  "for the first problem of each.\n");
   static cl::list<std::string> Inputs(cl::Positional, cl::OneOrMore,
-                                      cl::desc("<profile>..."), cl::cat(Scope.Cat), cl::sub(Scope.Sub));
+                                      cl::desc("<profile>..."),
+                                      cl::cat(Scope.Cat), cl::sub(Scope.Sub));
   static FormatOption From("from", "Input format (default: detect)", Scope);
   static WarningOptions Warnings(Scope);
   parseCommandLine(Argc, Argv, Scope);
@@ -150,19 +157,20 @@ int runProfileValidate(int Argc, char **Argv) {
     }
     checkReferences(In, *P, Ctx.warningHandler());
     outs() << In << ": ok: " << P->Functions.size() << " functions, "
-           << P->Edges.size() << " edges, " << P->Markers.size()
-           << " markers, " << P->Rules.size() << " rules, "
-           << P->Traces.size() << " traces\n";
+           << P->Edges.size() << " edges, " << P->Markers.size() << " markers, "
+           << P->Rules.size() << " rules, " << P->Traces.size() << " traces\n";
   }
   return Status ? Status : finish(Ctx);
 }
 
 int runProfileMerge(int Argc, char **Argv) {
-  static CommandScope Scope("merge", "Merge profiles of many runs: counts add, first calls take "
-                   "the earliest time, each run's order is kept as a trace, "
-                   "conflicts are reported.\n");
+  static CommandScope Scope(
+      "merge", "Merge profiles of many runs: counts add, first calls take "
+               "the earliest time, each run's order is kept as a trace, "
+               "conflicts are reported.\n");
   static cl::list<std::string> Inputs(cl::Positional, cl::OneOrMore,
-                                      cl::desc("<profile>..."), cl::cat(Scope.Cat), cl::sub(Scope.Sub));
+                                      cl::desc("<profile>..."),
+                                      cl::cat(Scope.Cat), cl::sub(Scope.Sub));
   static cl::opt<std::string> Output("o", cl::desc("Output profile (YAML)"),
                                      cl::value_desc("file"), cl::init("-"),
                                      cl::cat(Scope.Cat), cl::sub(Scope.Sub));
@@ -197,18 +205,22 @@ int runProfileMerge(int Argc, char **Argv) {
 }
 
 int runProfileConvert(int Argc, char **Argv) {
-  static CommandScope Scope("convert", "Convert between layout profiles and lld ordering files.\n");
+  static CommandScope Scope(
+      "convert", "Convert between layout profiles and lld ordering files.\n");
   static cl::opt<std::string> Input(cl::Positional, cl::Required,
-                                    cl::desc("<input>"), cl::cat(Scope.Cat), cl::sub(Scope.Sub));
+                                    cl::desc("<input>"), cl::cat(Scope.Cat),
+                                    cl::sub(Scope.Sub));
   static cl::opt<std::string> Output("o", cl::desc("Output file"),
                                      cl::value_desc("file"), cl::init("-"),
                                      cl::cat(Scope.Cat), cl::sub(Scope.Sub));
-  static FormatOption From("from", "Input format: yaml, orderfile, callgraph "
-                                   "(default: detect)",
+  static FormatOption From("from",
+                           "Input format: yaml, orderfile, callgraph "
+                           "(default: detect)",
                            Scope);
-  static FormatOption To("to", "Output format: yaml, orderfile (lld "
-                               "--symbol-ordering-file), callgraph (lld "
-                               "--call-graph-ordering-file)",
+  static FormatOption To("to",
+                         "Output format: yaml, orderfile (lld "
+                         "--symbol-ordering-file), callgraph (lld "
+                         "--call-graph-ordering-file)",
                          Scope);
   static cl::opt<bool> IncludeCold(
       "include-cold", cl::desc("With --to=orderfile, list cold functions too"),

@@ -1,9 +1,9 @@
 //===- ToolSupport.cpp ----------------------------------------------------===//
 
 #include "ToolSupport.h"
-#include "llvm/Support/raw_ostream.h"
 #include "llvm/Support/ToolOutputFile.h"
 #include "llvm/Support/WithColor.h"
+#include "llvm/Support/raw_ostream.h"
 
 using namespace llvm;
 
@@ -39,8 +39,7 @@ int finish(const ToolContext &Ctx) {
   return 0;
 }
 
-Error writeOutput(StringRef Path,
-                  function_ref<Error(raw_ostream &)> Write) {
+Error writeOutput(StringRef Path, function_ref<Error(raw_ostream &)> Write) {
   return writeToOutput(Path, [&](raw_ostream &OS) { return Write(OS); });
 }
 
@@ -74,7 +73,8 @@ InferenceConfig InferenceOptions::config() const {
 WarningOptions::WarningOptions(CommandScope &S)
     : Fatal("fatal-warnings", cl::desc("Treat warnings as errors"),
             cl::cat(S.Cat), cl::sub(S.Sub)),
-      Silence("no-warn", cl::desc("Do not print warnings"), cl::cat(S.Cat), cl::sub(S.Sub)) {}
+      Silence("no-warn", cl::desc("Do not print warnings"), cl::cat(S.Cat),
+              cl::sub(S.Sub)) {}
 
 void parseCommandLine(int Argc, char **Argv, CommandScope &Scope) {
   cl::HideUnrelatedOptions(Scope.Cat, Scope.Sub);

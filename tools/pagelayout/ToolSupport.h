@@ -28,8 +28,9 @@ int finish(const ToolContext &Ctx);
 
 /// Writes through a temporary file renamed into place ("-" = stdout), so a
 /// failed run never leaves a partial output.
-llvm::Error writeOutput(llvm::StringRef Path,
-                        llvm::function_ref<llvm::Error(llvm::raw_ostream &)> Write);
+llvm::Error
+writeOutput(llvm::StringRef Path,
+            llvm::function_ref<llvm::Error(llvm::raw_ostream &)> Write);
 
 /// One subcommand's option namespace: its own cl::SubCommand (so option
 /// names cannot clash with the many options libLLVM registers at top level)

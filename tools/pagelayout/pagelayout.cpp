@@ -43,8 +43,9 @@ void printUsage(raw_ostream &OS) {
         "possible\n\nUSAGE: pagelayout <command> [options]\n\nCOMMANDS:\n";
   for (const Command &C : Commands) {
     std::string Name = C.Group ? std::string(C.Group) + " " + C.Name : C.Name;
-    OS << "  " << Name << std::string(18 - std::min<size_t>(17, Name.size()), ' ')
-       << C.Help << "\n";
+    OS << "  " << Name
+       << std::string(18 - std::min<size_t>(17, Name.size()), ' ') << C.Help
+       << "\n";
   }
   OS << "\nRun 'pagelayout <command> --help' for a command's options.\n";
 }

@@ -57,13 +57,15 @@ Synthetic makeProgram(unsigned NumAtoms, unsigned NumEdges) {
   for (unsigned K = 0; K < Executed; ++K) {
     FunctionProfile F;
     F.Name = S.Atoms[Ids[K]].Symbols[0].Name;
-    uint64_t Window = K < Startup ? 100'000'000
+    uint64_t Window = K < Startup           ? 100'000'000
                       : K < Startup + Frame ? 200'000'000
                                             : 9'000'000'000;
-    uint64_t Base = K < Startup ? 0 : K < Startup + Frame ? 100'000'000
-                                                          : 300'000'000;
+    uint64_t Base = K < Startup           ? 0
+                    : K < Startup + Frame ? 100'000'000
+                                          : 300'000'000;
     F.FirstCallNs = Base + uint64_t(Unit(Rng) * double(Window));
-    F.Calls = K < Startup + Frame ? 1 + K % 7 : 1000 + uint64_t(Unit(Rng) * 1e6);
+    F.Calls =
+        K < Startup + Frame ? 1 + K % 7 : 1000 + uint64_t(Unit(Rng) * 1e6);
     S.P.Functions.push_back(std::move(F));
   }
   // Zipf-like callee choice: a few callees receive most edges.
@@ -71,8 +73,7 @@ Synthetic makeProgram(unsigned NumAtoms, unsigned NumEdges) {
   for (unsigned E = 0; E < NumEdges; ++E) {
     unsigned Caller = unsigned(Unit(Rng) * Executed);
     unsigned Callee = unsigned(std::pow(Unit(Rng), 3.0) * Executed);
-    S.P.Edges.push_back({S.P.Functions[Caller].Name,
-                         S.P.Functions[Callee].Name,
+    S.P.Edges.push_back({S.P.Functions[Caller].Name, S.P.Functions[Callee].Name,
                          1 + uint64_t(Unit(Rng) * 1000)});
   }
   return S;

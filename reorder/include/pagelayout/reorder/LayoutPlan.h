@@ -1,4 +1,5 @@
-//===- LayoutPlan.h - What the engine decides, and how good it is -*- C++ -*-===//
+//===- LayoutPlan.h - What the engine decides, and how good it is -*- C++
+//-*-===//
 
 #ifndef PAGELAYOUT_REORDER_LAYOUTPLAN_H
 #define PAGELAYOUT_REORDER_LAYOUTPLAN_H

@@ -1,4 +1,5 @@
-//===- Diagnostic.h - Errors and warnings that point into a file -*- C++ -*-===//
+//===- Diagnostic.h - Errors and warnings that point into a file -*- C++
+//-*-===//
 //
 // Libraries never print: they return llvm::Error and report warnings through
 // a callback the caller owns. A LocatedError carries "file:line:col" so the

@@ -47,9 +47,9 @@ void writeSymbolOrderFile(const Profile &P, llvm::raw_ostream &OS,
 void writeCallGraphFile(const Profile &P, llvm::raw_ostream &OS);
 
 /// Reads a profile in any supported format (\p Format or detected).
-llvm::Expected<Profile>
-readAnyProfileFile(llvm::StringRef Path, std::optional<ProfileFormat> Format,
-                   const WarningHandler &Warn);
+llvm::Expected<Profile> readAnyProfileFile(llvm::StringRef Path,
+                                           std::optional<ProfileFormat> Format,
+                                           const WarningHandler &Warn);
 
 } // namespace pagelayout
 

@@ -26,7 +26,12 @@ namespace pagelayout {
 constexpr uint64_t ProfileFormatVersion = 1;
 
 /// Phases in layout order: the engine places them in this order.
-enum class Phase : uint8_t { Startup = 0, FirstFrame = 1, Steady = 2, Cold = 3 };
+enum class Phase : uint8_t {
+  Startup = 0,
+  FirstFrame = 1,
+  Steady = 2,
+  Cold = 3
+};
 constexpr unsigned NumPhases = 4;
 
 /// The spelling used in YAML and in every printed plan.
