@@ -1,29 +1,19 @@
 //===- PhaseInferenceTest.cpp - Explicit > rule > inference ---------------===//
 
 #include "pagelayout/schema/PhaseInference.h"
-#include "pagelayout/schema/ProfileReader.h"
+#include "TestProfiles.h"
 #include "gtest/gtest.h"
 
 using namespace pagelayout;
 
 namespace {
 
-Profile parse(const char *Text) {
-  llvm::Expected<Profile> P = parseProfile(Text, "t.yaml");
-  EXPECT_TRUE(bool(P));
-  if (!P) {
-    llvm::consumeError(P.takeError());
-    return {};
-  }
-  return std::move(*P);
-}
-
 Phase phaseOf(const ResolvedProfile &RP, const char *Name) {
   return RP.Functions[RP.find(Name)].ResolvedPhase;
 }
 
 TEST(PhaseInference, ExplicitBeatsRuleBeatsInference) {
-  Profile P = parse(R"(version: 1
+  Profile P = parseValid(R"(version: 1
 functions:
   - {name: log_a, phase: steady, calls: 1, first_call_ns: 10}
   - {name: log_b, calls: 1, first_call_ns: 10}
@@ -43,7 +33,7 @@ rules:
 }
 
 TEST(PhaseInference, MarkersOverrideWindows) {
-  Profile P = parse(R"(version: 1
+  Profile P = parseValid(R"(version: 1
 markers:
   - {name: startup_end, time_ns: 1000}
   - {name: first_frame, time_ns: 2000}
@@ -61,7 +51,7 @@ functions:
 }
 
 TEST(PhaseInference, WindowsAndRatesAreConfigurable) {
-  Profile P = parse(R"(version: 1
+  Profile P = parseValid(R"(version: 1
 metadata: {duration_ns: 10000000000}
 functions:
   - {name: early, calls: 1, first_call_ns: 50000000}
@@ -98,7 +88,7 @@ functions:
 }
 
 TEST(PhaseInference, LoopDriversAndBusyFunctionsAreNotCold) {
-  Profile P = parse(R"(version: 1
+  Profile P = parseValid(R"(version: 1
 metadata: {duration_ns: 10000000000}
 markers: [{name: startup_end, time_ns: 10}, {name: first_frame, time_ns: 20}]
 functions:

@@ -1,7 +1,7 @@
 //===- ProfileMergeTest.cpp - Merging profiles of many runs ---------------===//
 
 #include "pagelayout/schema/ProfileMerge.h"
-#include "pagelayout/schema/ProfileReader.h"
+#include "TestProfiles.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 
@@ -11,25 +11,15 @@ using ::testing::HasSubstr;
 
 namespace {
 
-Profile parse(const char *Text) {
-  llvm::Expected<Profile> P = parseProfile(Text, "t.yaml");
-  EXPECT_TRUE(bool(P));
-  if (!P) {
-    llvm::consumeError(P.takeError());
-    return {};
-  }
-  return std::move(*P);
-}
-
 TEST(ProfileMerge, CountsAddTimesTakeExtremesOrdersBecomeTraces) {
-  Profile A = parse(R"(version: 1
+  Profile A = parseValid(R"(version: 1
 markers: [{name: startup_end, time_ns: 100}]
 functions:
   - {name: f, calls: 2, first_call_ns: 30, last_call_ns: 40, samples: 1}
   - {name: g, calls: 1, first_call_ns: 10, startup_ranges: [[0, 4]]}
 edges: [{caller: f, callee: g, count: 5}]
 )");
-  Profile B = parse(R"(version: 1
+  Profile B = parseValid(R"(version: 1
 markers: [{name: startup_end, time_ns: 300}]
 functions:
   - {name: g, calls: 4, first_call_ns: 50, startup_ranges: [[2, 8]]}
@@ -38,7 +28,7 @@ functions:
 edges: [{caller: f, callee: g, count: 7}, {caller: g, callee: h, count: 1}]
 )");
   Profile C =
-      parse("version: 1\nmarkers: [{name: startup_end, time_ns: 200}]\n");
+      parseValid("version: 1\nmarkers: [{name: startup_end, time_ns: 200}]\n");
   Profile M;
   unsigned Conflicts = mergeProfiles({{"a", &A}, {"b", &B}, {"c", &C}}, M);
   EXPECT_EQ(Conflicts, 0u);
@@ -61,10 +51,10 @@ edges: [{caller: f, callee: g, count: 7}, {caller: g, callee: h, count: 1}]
 }
 
 TEST(ProfileMerge, ConflictsAreReportedAndFirstWins) {
-  Profile A = parse("version: 1\nmetadata: {build_id: aa}\nfunctions: "
-                    "[{name: f, phase: startup}]\n");
-  Profile B = parse("version: 1\nmetadata: {build_id: bb}\nfunctions: "
-                    "[{name: f, phase: cold}]\n");
+  Profile A = parseValid("version: 1\nmetadata: {build_id: aa}\nfunctions: "
+                         "[{name: f, phase: startup}]\n");
+  Profile B = parseValid("version: 1\nmetadata: {build_id: bb}\nfunctions: "
+                         "[{name: f, phase: cold}]\n");
   std::vector<std::string> Warnings;
   Profile M;
   unsigned Conflicts =
@@ -79,9 +69,9 @@ TEST(ProfileMerge, ConflictsAreReportedAndFirstWins) {
 }
 
 TEST(ProfileMerge, SaturatesInsteadOfOverflowing) {
-  Profile A = parse("version: 1\nfunctions: [{name: f, calls: "
-                    "18446744073709551615}]\n");
-  Profile B = parse("version: 1\nfunctions: [{name: f, calls: 1}]\n");
+  Profile A = parseValid("version: 1\nfunctions: [{name: f, calls: "
+                         "18446744073709551615}]\n");
+  Profile B = parseValid("version: 1\nfunctions: [{name: f, calls: 1}]\n");
   Profile M;
   EXPECT_EQ(mergeProfiles({{"a", &A}, {"b", &B}}, M), 1u);
   EXPECT_EQ(M.Functions[0].Calls, UINT64_MAX);

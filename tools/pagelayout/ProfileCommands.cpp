@@ -32,6 +32,34 @@ struct FormatOption : cl::opt<std::string> {
   }
 };
 
+/// --from and the warning options: what every command reading profiles
+/// shares.
+struct ProfileInputOptions {
+  FormatOption From;
+  WarningOptions Warnings;
+  std::optional<ProfileFormat> Format;
+
+  explicit ProfileInputOptions(CommandScope &Scope)
+      : From("from",
+             "Input format: yaml, orderfile, callgraph (default: detect)",
+             Scope),
+        Warnings(Scope) {}
+
+  /// Applies the warning options to \p Ctx and validates --from.
+  Error start(ToolContext &Ctx) {
+    Warnings.apply(Ctx);
+    Expected<std::optional<ProfileFormat>> F = From.get();
+    if (!F)
+      return F.takeError();
+    Format = *F;
+    return Error::success();
+  }
+
+  Expected<Profile> read(StringRef Path, ToolContext &Ctx) const {
+    return readAnyProfileFile(Path, Format, Ctx.warningHandler());
+  }
+};
+
 std::string millis(uint64_t Ns) {
   std::string S;
   raw_string_ostream(S) << format("%.3f ms", double(Ns) / 1e6);
@@ -111,24 +139,20 @@ int runProfileShow(int Argc, char **Argv) {
       "show", "Print a profile's markers and every function's resolved "
               "phase, with where the phase came from and how sure it "
               "is.\n");
-  static cl::opt<std::string> Input(cl::Positional, cl::Required,
-                                    cl::desc("<profile>"), cl::cat(Scope.Cat),
-                                    cl::sub(Scope.Sub));
-  static FormatOption From("from", "Input format (default: detect)", Scope);
+  static cl::opt<std::string> InputPath(cl::Positional, cl::Required,
+                                        cl::desc("<profile>"),
+                                        cl::cat(Scope.Cat), cl::sub(Scope.Sub));
   static InferenceOptions Inference(Scope);
-  static WarningOptions Warnings(Scope);
+  static ProfileInputOptions Reader(Scope);
   parseCommandLine(Argc, Argv, Scope);
   ToolContext Ctx;
-  Warnings.apply(Ctx);
-  Expected<std::optional<ProfileFormat>> Format = From.get();
-  if (!Format)
-    return reportError(Format.takeError());
-  Expected<Profile> P =
-      readAnyProfileFile(Input, *Format, Ctx.warningHandler());
+  if (Error E = Reader.start(Ctx))
+    return reportError(std::move(E));
+  Expected<Profile> P = Reader.read(InputPath, Ctx);
   if (!P)
     return reportError(P.takeError());
   ResolvedProfile RP = resolvePhases(*P, Inference.config());
-  printProfileSummary(Input, *P, RP, outs());
+  printProfileSummary(InputPath, *P, RP, outs());
   printFunctionTable(*P, RP, outs());
   return finish(Ctx);
 }
@@ -140,17 +164,14 @@ int runProfileValidate(int Argc, char **Argv) {
   static cl::list<std::string> Inputs(cl::Positional, cl::OneOrMore,
                                       cl::desc("<profile>..."),
                                       cl::cat(Scope.Cat), cl::sub(Scope.Sub));
-  static FormatOption From("from", "Input format (default: detect)", Scope);
-  static WarningOptions Warnings(Scope);
+  static ProfileInputOptions Reader(Scope);
   parseCommandLine(Argc, Argv, Scope);
   ToolContext Ctx;
-  Warnings.apply(Ctx);
-  Expected<std::optional<ProfileFormat>> Format = From.get();
-  if (!Format)
-    return reportError(Format.takeError());
+  if (Error E = Reader.start(Ctx))
+    return reportError(std::move(E));
   int Status = 0;
   for (const std::string &In : Inputs) {
-    Expected<Profile> P = readAnyProfileFile(In, *Format, Ctx.warningHandler());
+    Expected<Profile> P = Reader.read(In, Ctx);
     if (!P) {
       Status = reportError(P.takeError());
       continue;
@@ -174,17 +195,14 @@ int runProfileMerge(int Argc, char **Argv) {
   static cl::opt<std::string> Output("o", cl::desc("Output profile (YAML)"),
                                      cl::value_desc("file"), cl::init("-"),
                                      cl::cat(Scope.Cat), cl::sub(Scope.Sub));
-  static FormatOption From("from", "Input format (default: detect)", Scope);
-  static WarningOptions Warnings(Scope);
+  static ProfileInputOptions Reader(Scope);
   parseCommandLine(Argc, Argv, Scope);
   ToolContext Ctx;
-  Warnings.apply(Ctx);
-  Expected<std::optional<ProfileFormat>> Format = From.get();
-  if (!Format)
-    return reportError(Format.takeError());
+  if (Error E = Reader.start(Ctx))
+    return reportError(std::move(E));
   std::vector<Profile> Profiles;
   for (const std::string &In : Inputs) {
-    Expected<Profile> P = readAnyProfileFile(In, *Format, Ctx.warningHandler());
+    Expected<Profile> P = Reader.read(In, Ctx);
     if (!P)
       return reportError(P.takeError());
     Profiles.push_back(std::move(*P));
@@ -207,16 +225,12 @@ int runProfileMerge(int Argc, char **Argv) {
 int runProfileConvert(int Argc, char **Argv) {
   static CommandScope Scope(
       "convert", "Convert between layout profiles and lld ordering files.\n");
-  static cl::opt<std::string> Input(cl::Positional, cl::Required,
-                                    cl::desc("<input>"), cl::cat(Scope.Cat),
-                                    cl::sub(Scope.Sub));
+  static cl::opt<std::string> InputPath(cl::Positional, cl::Required,
+                                        cl::desc("<input>"), cl::cat(Scope.Cat),
+                                        cl::sub(Scope.Sub));
   static cl::opt<std::string> Output("o", cl::desc("Output file"),
                                      cl::value_desc("file"), cl::init("-"),
                                      cl::cat(Scope.Cat), cl::sub(Scope.Sub));
-  static FormatOption From("from",
-                           "Input format: yaml, orderfile, callgraph "
-                           "(default: detect)",
-                           Scope);
   static FormatOption To("to",
                          "Output format: yaml, orderfile (lld "
                          "--symbol-ordering-file), callgraph (lld "
@@ -226,21 +240,18 @@ int runProfileConvert(int Argc, char **Argv) {
       "include-cold", cl::desc("With --to=orderfile, list cold functions too"),
       cl::cat(Scope.Cat), cl::sub(Scope.Sub));
   static InferenceOptions Inference(Scope);
-  static WarningOptions Warnings(Scope);
+  static ProfileInputOptions Reader(Scope);
   parseCommandLine(Argc, Argv, Scope);
   ToolContext Ctx;
-  Warnings.apply(Ctx);
-  Expected<std::optional<ProfileFormat>> InFormat = From.get();
-  if (!InFormat)
-    return reportError(InFormat.takeError());
+  if (Error E = Reader.start(Ctx))
+    return reportError(std::move(E));
   Expected<std::optional<ProfileFormat>> OutFormat = To.get();
   if (!OutFormat)
     return reportError(OutFormat.takeError());
   if (!*OutFormat)
     return reportError(createStringError(
         "missing --to; expected --to=yaml, --to=orderfile or --to=callgraph"));
-  Expected<Profile> P =
-      readAnyProfileFile(Input, *InFormat, Ctx.warningHandler());
+  Expected<Profile> P = Reader.read(InputPath, Ctx);
   if (!P)
     return reportError(P.takeError());
   if (Error E = writeOutput(Output, [&](raw_ostream &OS) {
