@@ -227,9 +227,12 @@ Error AtomReader::readLinked(const ELFObjectFileBase &Obj, StringRef Origin) {
     return makeLocatedError(Origin, {},
                             "no function symbols in .text; the binary is "
                             "stripped: plan on an unstripped copy");
-  uint64_t Base = ByAddress.begin()->first;
+  // The first binary keeps its real addresses, so page numbers in plans
+  // and reports are the pages the program really uses.
+  uint64_t Start = Cursor;
+  uint64_t Base = Start == 0 ? 0 : ByAddress.begin()->first;
   for (auto &[Addr, A] : ByAddress) {
-    A.OriginalOffset = Cursor + (Addr - Base);
+    A.OriginalOffset = Start + (Addr - Base);
     A.Alignment =
         std::min<uint64_t>(LinkedFunctionAlignment,
                            Addr ? (Addr & -Addr) : LinkedFunctionAlignment);

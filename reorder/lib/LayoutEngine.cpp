@@ -15,6 +15,7 @@
 #include "PagePacker.h"
 #include "PhaseOrdering.h"
 #include "PlanMetrics.h"
+#include "llvm/ADT/STLExtras.h"
 
 namespace pagelayout {
 
@@ -38,6 +39,35 @@ LayoutPlan computeLayout(const std::vector<Atom> &Atoms,
   Plan.Startup = measureStartup(NewOffset, Classes, Profile, Config.PageSize);
   Plan.OriginalStartup =
       measureStartup(OldOffset, Classes, Profile, Config.PageSize);
+  Plan.UnmatchedProfileNames = std::move(Classes.Unmatched);
+  Plan.MatchedProfileFunctions = Classes.Matched;
+  return Plan;
+}
+
+LayoutPlan measureLayout(const std::vector<Atom> &Atoms,
+                         const ResolvedProfile &Profile, uint64_t PageSize) {
+  LayoutPlan Plan;
+  Plan.PageSize = PageSize;
+  AtomClassification Classes = classifyAtoms(Atoms, Profile);
+  std::vector<uint64_t> Offsets(Atoms.size());
+  uint64_t LastLive = 0;
+  for (unsigned A = 0; A < Atoms.size(); ++A) {
+    Offsets[A] = Atoms[A].OriginalOffset;
+    Phase P = Classes.Atoms[A].AtomPhase;
+    Plan.Placement.push_back(
+        {A, Offsets[A], P, false, Classes.Atoms[A].Pinned});
+    if (P != Phase::Cold)
+      LastLive = std::max(LastLive, Offsets[A]);
+  }
+  for (PlacedAtom &PA : Plan.Placement)
+    PA.Filler = PA.AtomPhase == Phase::Cold && PA.Offset < LastLive;
+  llvm::stable_sort(Plan.Placement,
+                    [](const PlacedAtom &X, const PlacedAtom &Y) {
+                      return X.Offset < Y.Offset;
+                    });
+  measurePhases(Plan, Atoms);
+  Plan.Startup = measureStartup(Offsets, Classes, Profile, PageSize);
+  Plan.OriginalStartup = Plan.Startup;
   Plan.UnmatchedProfileNames = std::move(Classes.Unmatched);
   Plan.MatchedProfileFunctions = Classes.Matched;
   return Plan;

@@ -80,6 +80,12 @@ void printUnmatched(const LayoutPlan &Plan, const PlanPrintOptions &Opts,
   if (N < Plan.UnmatchedProfileNames.size())
     OS << ", ...";
   OS << "\n";
+  if (Plan.NameMatches.empty())
+    return;
+  OS << "profile names matched:";
+  for (const auto &[Kind, Count] : Plan.NameMatches)
+    OS << " " << Kind << " " << Count;
+  OS << "\n";
 }
 
 json::Object startupJSON(const StartupMetrics &S) {
@@ -120,6 +126,12 @@ json::Value planJSON(const LayoutPlan &Plan, const std::vector<Atom> &Atoms,
       {"input_startup", startupJSON(Plan.OriginalStartup)},
       {"matched_profile_functions", Plan.MatchedProfileFunctions},
       {"unmatched_profile_functions", json::Array(Plan.UnmatchedProfileNames)}};
+  if (!Plan.NameMatches.empty()) {
+    json::Object Matches;
+    for (const auto &[Kind, Count] : Plan.NameMatches)
+      Matches[Kind] = Count;
+    Root["name_matches"] = std::move(Matches);
+  }
   if (Opts.ListAtoms) {
     json::Array List;
     for (const PlacedAtom &PA : Plan.Placement) {

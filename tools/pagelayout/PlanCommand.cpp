@@ -11,6 +11,7 @@
 #include "ToolSupport.h"
 #include "pagelayout/reorder/AtomReader.h"
 #include "pagelayout/reorder/LayoutEngine.h"
+#include "pagelayout/reorder/NameMatcher.h"
 #include "pagelayout/reorder/PlanPrinter.h"
 #include "pagelayout/schema/OrderFile.h"
 #include "llvm/Support/Parallel.h"
@@ -88,12 +89,14 @@ int runPlan(int Argc, char **Argv) {
         " section(s) hold several functions and move as one; compile with "
         "-ffunction-sections to order functions individually");
 
-  ResolvedProfile RP = resolvePhases(*P, Inference.config());
+  NameMatchResult Names = matchProfileNames(*P, Atoms->Atoms);
+  ResolvedProfile RP = resolvePhases(Names.Renamed, Inference.config());
   LayoutConfig Config;
   Config.PageSize = PageSize;
   Config.AlignPhases = !NoPhaseAlign;
   Config.FillWithCold = !NoColdFill;
   LayoutPlan Plan = computeLayout(Atoms->Atoms, RP, Config);
+  Plan.NameMatches = summarizeMatches(Names);
 
   PlanPrintOptions Print;
   Print.Format = Format;

@@ -45,6 +45,12 @@ LayoutPlan computeLayout(const std::vector<Atom> &Atoms,
                          const ResolvedProfile &Profile,
                          const LayoutConfig &Config = {});
 
+/// Measures the layout the atoms already have (each at its OriginalOffset):
+/// what a finished link or rewrite achieved. Cold atoms that sit before the
+/// last non-cold atom count as fillers of the phase they sit in.
+LayoutPlan measureLayout(const std::vector<Atom> &Atoms,
+                         const ResolvedProfile &Profile, uint64_t PageSize);
+
 /// True for 0 < N a power of two no smaller than 16 bytes.
 bool isValidPageSize(uint64_t N);
 

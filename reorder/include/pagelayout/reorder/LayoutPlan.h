@@ -72,6 +72,9 @@ struct LayoutPlan {
   /// Profile functions that name no atom (in profile order).
   std::vector<std::string> UnmatchedProfileNames;
   unsigned MatchedProfileFunctions = 0;
+  /// How profile names were matched ("exact", "suffix", ...), when a name
+  /// matcher ran; filled by the caller.
+  std::vector<std::pair<std::string, unsigned>> NameMatches;
 };
 
 } // namespace pagelayout

@@ -1,0 +1,147 @@
+//===- DriverOptions.cpp - ld.pagelayout's own options --------------------===//
+//
+// ld.pagelayout accepts every lld option unchanged; it only removes its own
+// --layout-* options before handing the command line to lld. Response files
+// are expanded first (GNU quoting, as lld does) so options inside them are
+// found; lld then sees the same arguments it would have read itself.
+//
+//===----------------------------------------------------------------------===//
+
+#include "DriverOptions.h"
+#include "llvm/ADT/StringExtras.h"
+#include "llvm/Support/CommandLine.h"
+#include "llvm/Support/MathExtras.h"
+
+using namespace llvm;
+
+namespace pagelayout {
+namespace {
+
+/// Matches "--Name=V", "-Name=V", "--Name V", "-Name V". Advances I past a
+/// separate value. Returns the value, or nullopt when Argv[I] is not Name.
+Expected<std::optional<StringRef>> takeValue(ArrayRef<const char *> Argv,
+                                             size_t &I, StringRef Name) {
+  StringRef A = Argv[I];
+  if (!A.consume_front("--") && !A.consume_front("-"))
+    return std::nullopt;
+  if (!A.consume_front(Name))
+    return std::nullopt;
+  if (A.consume_front("="))
+    return std::optional<StringRef>(A);
+  if (!A.empty())
+    return std::nullopt;
+  if (I + 1 >= Argv.size())
+    return createStringError("missing argument to --" + Name);
+  return std::optional<StringRef>(StringRef(Argv[++I]));
+}
+
+bool isFlag(StringRef A, StringRef Name) {
+  return A == ("--" + Name).str() || A == ("-" + Name).str();
+}
+
+} // namespace
+
+Expected<DriverOptions> parseDriverOptions(ArrayRef<const char *> Argv,
+                                           StringSaver &Saver) {
+  SmallVector<const char *, 64> Expanded(Argv.begin(), Argv.end());
+  cl::ExpansionContext Expansion(Saver.getAllocator(),
+                                 cl::TokenizeGNUCommandLine);
+  if (Error E = Expansion.expandResponseFiles(Expanded))
+    return std::move(E);
+  DriverOptions O;
+  for (size_t I = 0; I < Expanded.size(); ++I) {
+    StringRef A = Expanded[I];
+    if (isFlag(A, "layout-strict")) {
+      O.Strict = O.AnyLayoutOption = true;
+      continue;
+    }
+    struct ValueOption {
+      StringRef Name;
+      std::function<Error(StringRef)> Apply;
+    } Options[] = {
+        {"layout-profile",
+         [&](StringRef V) {
+           O.ProfilePath = V.str();
+           return Error::success();
+         }},
+        {"layout-report",
+         [&](StringRef V) {
+           O.ReportPath = V.str();
+           return Error::success();
+         }},
+        {"layout-page-size",
+         [&](StringRef V) -> Error {
+           uint64_t N;
+           if (V.getAsInteger(0, N) || N < 16 || !isPowerOf2_64(N))
+             return createStringError("--layout-page-size=" + V +
+                                      ": expected a power of two of at "
+                                      "least 16 (e.g. 4096, 16384, 65536)");
+           O.PageSize = N;
+           return Error::success();
+         }},
+        {"layout-phase-align",
+         [&](StringRef V) -> Error {
+           if (V != "page" && V != "none")
+             return createStringError("--layout-phase-align=" + V +
+                                      ": expected 'page' or 'none'");
+           O.PhaseAlign = V == "page";
+           return Error::success();
+         }},
+    };
+    bool Taken = false;
+    for (ValueOption &Opt : Options) {
+      size_t J = I;
+      Expected<std::optional<StringRef>> V = takeValue(Expanded, J, Opt.Name);
+      if (!V)
+        return V.takeError();
+      if (!*V)
+        continue;
+      if (Error E = Opt.Apply(**V))
+        return std::move(E);
+      O.AnyLayoutOption = Taken = true;
+      I = J;
+      break;
+    }
+    if (!Taken) {
+      if (A.starts_with("--layout-") || A.starts_with("-layout-"))
+        return createStringError(
+            "unknown option '" + A +
+            "'; ld.pagelayout knows --layout-profile, --layout-page-size, "
+            "--layout-report, --layout-phase-align and --layout-strict");
+      O.LldArgs.push_back(Expanded[I]);
+    }
+  }
+  return O;
+}
+
+bool isInformationalRun(ArrayRef<const char *> Args) {
+  for (StringRef A : Args)
+    if (A == "--version" || A == "-version" || A == "-v" || A == "--help" ||
+        A == "-help" || A == "-V")
+      return true;
+  return Args.empty();
+}
+
+bool isRelocatableLink(ArrayRef<const char *> Args) {
+  for (StringRef A : Args)
+    if (A == "-r" || A == "--relocatable" || A == "-relocatable")
+      return true;
+  return false;
+}
+
+std::string outputPath(ArrayRef<const char *> Args) {
+  std::string Out = "a.out";
+  for (size_t I = 0; I < Args.size(); ++I) {
+    StringRef A = Args[I];
+    if ((A == "-o" || A == "--output" || A == "-output") && I + 1 < Args.size())
+      Out = Args[++I];
+    else if (A.consume_front("--output=") || A.consume_front("-output="))
+      Out = A.str();
+    else if (A.starts_with("-o") && A.size() > 2 && A != "-omagic" &&
+             !A.starts_with("-oformat") && !A.starts_with("-orphan-handling"))
+      Out = A.drop_front(2).str();
+  }
+  return Out;
+}
+
+} // namespace pagelayout

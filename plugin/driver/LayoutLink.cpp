@@ -1,0 +1,333 @@
+//===- LayoutLink.cpp - A link laid out by a profile ----------------------===//
+//
+// The pipeline of one laid-out link:
+//
+//   read profile  -> a bad profile stops here, before lld writes anything;
+//   link, pass 1  -> lld with the user's arguments plus -Map, output to a
+//                    scratch directory, diagnostics held back;
+//   plan          -> atoms from the map (what lld really placed), names
+//                    matched across compiler renamings, the layout engine;
+//   link, pass 2  -> the same arguments plus --symbol-ordering-file listing
+//                    every atom in plan order, and an object of empty
+//                    page-aligned sections that put page boundaries between
+//                    phases (MarkerObject.cpp);
+//   report        -> the output read back, the achieved placement measured.
+//
+// Both passes run in this process through liblld; nothing else is executed.
+// lld writes its output through a temporary file and renames it, so a
+// failed link leaves no partial output.
+//
+//===----------------------------------------------------------------------===//
+
+#include "LayoutLink.h"
+#include "LinkMap.h"
+#include "MarkerObject.h"
+#include "lld/Common/Driver.h"
+#include "pagelayout/reorder/AtomReader.h"
+#include "pagelayout/reorder/LayoutEngine.h"
+#include "pagelayout/reorder/NameMatcher.h"
+#include "pagelayout/reorder/PlanPrinter.h"
+#include "pagelayout/schema/OrderFile.h"
+#include "pagelayout/schema/ProfileReader.h"
+#include "llvm/ADT/StringSet.h"
+#include "llvm/Object/ELFObjectFile.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Support/Path.h"
+#include "llvm/Support/ToolOutputFile.h"
+
+LLD_HAS_DRIVER(elf)
+
+using namespace llvm;
+
+namespace pagelayout {
+
+int runLld(ArrayRef<const char *> Args, raw_ostream &Out, raw_ostream &Err) {
+  std::vector<const char *> Argv = {"ld.lld"};
+  Argv.insert(Argv.end(), Args.begin(), Args.end());
+  lld::Result R = lld::lldMain(Argv, Out, Err, {{lld::Gnu, &lld::elf::link}});
+  Out.flush();
+  Err.flush();
+  return R.retCode;
+}
+
+namespace {
+
+/// A scratch directory removed when the link is done.
+class ScratchDir {
+public:
+  Error create() {
+    SmallString<128> P;
+    if (std::error_code EC = sys::fs::createUniqueDirectory("ld.pagelayout", P))
+      return createStringError(EC, "cannot create a scratch directory: " +
+                                       EC.message());
+    Path = std::string(P);
+    return Error::success();
+  }
+  ~ScratchDir() {
+    if (!Path.empty())
+      sys::fs::remove_directories(Path);
+  }
+  std::string file(StringRef Name) const {
+    SmallString<128> P(Path);
+    sys::path::append(P, Name);
+    return std::string(P);
+  }
+
+private:
+  std::string Path;
+};
+
+Error writeFile(StringRef Path, StringRef Data) {
+  std::error_code EC;
+  raw_fd_ostream OS(Path, EC);
+  if (EC)
+    return createStringError(EC,
+                             "cannot write '" + Path + "': " + EC.message());
+  OS << Data;
+  return Error::success();
+}
+
+Expected<uint16_t> machineOf(StringRef Path) {
+  Expected<object::OwningBinary<object::ObjectFile>> Obj =
+      object::ObjectFile::createObjectFile(Path);
+  if (!Obj)
+    return Obj.takeError();
+  auto *ELF = dyn_cast<object::ELFObjectFileBase>(Obj->getBinary());
+  if (!ELF)
+    return createStringError("the first link's output is not ELF");
+  if (!ELF->is64Bit() || !ELF->isLittleEndian())
+    return createStringError(
+        "ld.pagelayout lays out 64-bit little-endian ELF (x86-64, AArch64) "
+        "only; link without --layout-profile");
+  return ELF->getEMachine();
+}
+
+/// The symbol ordering file and the markers for a plan: every atom in plan
+/// order by its first symbol, a marker before each phase's first atom.
+struct OrderingInputs {
+  std::string OrderFile;
+  std::vector<PhaseMarker> Markers;
+  /// Atoms that have no symbol to name them: lld places them after all
+  /// listed ones.
+  unsigned Unnamed = 0;
+};
+
+OrderingInputs buildOrdering(const LayoutPlan &Plan,
+                             const std::vector<Atom> &Atoms, bool PhaseAlign) {
+  OrderingInputs R;
+  std::optional<Phase> Current;
+  StringSet<> Listed;
+  for (const PlacedAtom &PA : Plan.Placement) {
+    const Atom &A = Atoms[PA.AtomIndex];
+    if (!PA.Filler && PA.AtomPhase != Current) {
+      Current = PA.AtomPhase;
+      if (PhaseAlign) {
+        PhaseMarker M{phaseName(*Current).str()};
+        R.OrderFile += M.symbol() + "\n";
+        R.Markers.push_back(M);
+      }
+    }
+    if (A.Symbols.empty()) {
+      ++R.Unnamed;
+      continue;
+    }
+    // A name listed twice would only repeat its first position.
+    if (Listed.insert(A.Symbols.front().Name).second)
+      R.OrderFile += A.Symbols.front().Name + "\n";
+  }
+  return R;
+}
+
+class LayoutLink {
+public:
+  LayoutLink(const DriverOptions &Opts, raw_ostream &Out, raw_ostream &Err)
+      : Opts(Opts), Out(Out), Err(Err) {}
+  int run();
+
+private:
+  void warn(const Twine &Msg) {
+    Err << "ld.pagelayout: warning: " << Msg << "\n";
+  }
+  int fail(const Twine &Msg) {
+    Err << "ld.pagelayout: error: " << Msg << "\n";
+    return 1;
+  }
+  int fail(Error E);
+  int firstPass();
+  Error plan();
+  void reportMatching();
+  int secondPass();
+  Error writeReport();
+
+  const DriverOptions &Opts;
+  raw_ostream &Out, &Err;
+  ScratchDir Scratch;
+  Profile Input;
+  LinkMap Map;
+  NameMatchResult Names;
+  LayoutPlan Plan;
+  OrderingInputs Ordering;
+  uint16_t Machine = 0;
+};
+
+int LayoutLink::fail(Error E) {
+  handleAllErrors(
+      std::move(E),
+      [&](const LocatedError &LE) {
+        LE.log(Err);
+        Err << "\n";
+      },
+      [&](const ErrorInfoBase &EI) {
+        Err << "ld.pagelayout: error: " << EI.message() << "\n";
+      });
+  return 1;
+}
+
+int LayoutLink::firstPass() {
+  std::vector<const char *> Args(Opts.LldArgs.begin(), Opts.LldArgs.end());
+  std::string Output = Scratch.file("pass1.out");
+  std::string MapArg = "-Map=" + Scratch.file("pass1.map");
+  for (const char *A : {"-o", Output.c_str(), MapArg.c_str(), "--no-demangle"})
+    Args.push_back(A);
+  // Diagnostics of the first pass are held back: the second pass repeats
+  // them, and they must not be printed twice.
+  std::string Held;
+  raw_string_ostream HeldOut(Held);
+  int RC = runLld(Args, HeldOut, HeldOut);
+  if (RC != 0) {
+    Err << Held;
+    return RC;
+  }
+  Expected<std::string> MapText = readWholeFile(Scratch.file("pass1.map"));
+  if (!MapText)
+    return fail(MapText.takeError());
+  Expected<LinkMap> Parsed = parseLinkMap(*MapText, "lld map");
+  if (!Parsed)
+    return fail(Parsed.takeError());
+  Map = std::move(*Parsed);
+  Expected<uint16_t> M = machineOf(Output);
+  if (!M)
+    return fail(M.takeError());
+  Machine = *M;
+  return 0;
+}
+
+Error LayoutLink::plan() {
+  Names = matchProfileNames(Input, Map.Atoms);
+  ResolvedProfile RP = resolvePhases(Names.Renamed);
+  LayoutConfig Config;
+  Config.PageSize = Opts.PageSize;
+  Config.AlignPhases = Opts.PhaseAlign;
+  Config.FillWithCold = Opts.PhaseAlign;
+  Plan = computeLayout(Map.Atoms, RP, Config);
+  Ordering = buildOrdering(Plan, Map.Atoms, Opts.PhaseAlign);
+  return Error::success();
+}
+
+void LayoutLink::reportMatching() {
+  size_t Missing = Plan.UnmatchedProfileNames.size();
+  // Only sections holding profiled functions matter (crt files always
+  // have multi-function .text sections).
+  StringSet<> Profiled;
+  for (const FunctionProfile &F : Names.Renamed.Functions)
+    Profiled.insert(F.Name);
+  unsigned Multi = 0;
+  std::string FirstMulti;
+  for (unsigned I : Map.MultiFunctionSections)
+    if (any_of(Map.Atoms[I].Symbols,
+               [&](const AtomSymbol &S) { return Profiled.contains(S.Name); }))
+      if (Multi++ == 0)
+        FirstMulti = Map.Atoms[I].Origin;
+  if (Multi)
+    warn(Twine(Multi) +
+         " input section(s) with profiled functions hold "
+         "several functions and move as one (first: " +
+         FirstMulti +
+         "); compile with -ffunction-sections to order functions "
+         "individually");
+  if (!Map.OtherTextSections.empty())
+    warn("output section " + Map.OtherTextSections.front() + " (and " +
+         Twine(Map.OtherTextSections.size() - 1) +
+         " more) is not .text and was not laid out; drop -z "
+         "keep-text-section-prefix to order all code");
+  if (Missing && !Opts.Strict)
+    warn(Twine(Missing) + " of " + Twine(Input.Functions.size()) +
+         " profile functions are not in the link (first: " +
+         Plan.UnmatchedProfileNames.front() +
+         "); --layout-strict makes this an error");
+}
+
+int LayoutLink::secondPass() {
+  std::string OrderPath = Scratch.file("order.txt");
+  std::string MarkerPath = Scratch.file("phases.o");
+  if (Error E = writeFile(OrderPath, Ordering.OrderFile))
+    return fail(std::move(E));
+  if (Error E =
+          writeFile(MarkerPath, buildMarkerObject(Ordering.Markers, Machine,
+                                                  Opts.PageSize)))
+    return fail(std::move(E));
+  std::vector<const char *> Args(Opts.LldArgs.begin(), Opts.LldArgs.end());
+  std::string OrderArg = "--symbol-ordering-file=" + OrderPath;
+  Args.push_back(OrderArg.c_str());
+  Args.push_back("--no-warn-symbol-ordering");
+  if (!Ordering.Markers.empty())
+    Args.push_back(MarkerPath.c_str());
+  return runLld(Args, Out, Err);
+}
+
+Error LayoutLink::writeReport() {
+  std::string Output = outputPath(Opts.LldArgs);
+  Expected<AtomSet> Linked = readAtoms({Output});
+  if (!Linked)
+    return Linked.takeError();
+  NameMatchResult Achieved = matchProfileNames(Input, Linked->Atoms);
+  ResolvedProfile RP = resolvePhases(Achieved.Renamed);
+  LayoutPlan Measured = measureLayout(Linked->Atoms, RP, Opts.PageSize);
+  Measured.NameMatches = summarizeMatches(Achieved);
+  PlanPrintOptions Print;
+  Print.ListAtoms = false;
+  Print.Format = StringRef(*Opts.ReportPath).ends_with(".json")
+                     ? PlanFormat::JSON
+                     : PlanFormat::YAML;
+  return writeToOutput(*Opts.ReportPath, [&](raw_ostream &OS) {
+    printPlan(Measured, Linked->Atoms, Print, OS);
+    return Error::success();
+  });
+}
+
+int LayoutLink::run() {
+  WarningHandler Warn = [&](const Twine &W) { Err << W << "\n"; };
+  Expected<Profile> P =
+      readAnyProfileFile(*Opts.ProfilePath, std::nullopt, Warn);
+  if (!P)
+    return fail(P.takeError());
+  Input = std::move(*P);
+  if (Error E = Scratch.create())
+    return fail(std::move(E));
+  if (int RC = firstPass())
+    return RC;
+  if (Error E = plan())
+    return fail(std::move(E));
+  if (Opts.Strict && !Plan.UnmatchedProfileNames.empty())
+    return fail(Twine(Plan.UnmatchedProfileNames.size()) +
+                " profile function(s) are not in the link (first: " +
+                Plan.UnmatchedProfileNames.front() +
+                "); drop --layout-strict to link anyway");
+  reportMatching();
+  if (int RC = secondPass())
+    return RC;
+  if (Opts.ReportPath)
+    if (Error E = writeReport())
+      return fail(std::move(E));
+  return 0;
+}
+
+} // namespace
+
+int runLayoutLink(const DriverOptions &Opts, raw_ostream &Out,
+                  raw_ostream &Err) {
+  return LayoutLink(Opts, Out, Err).run();
+}
+
+} // namespace pagelayout

@@ -1,0 +1,23 @@
+//===- LayoutLink.h - A link laid out by a profile --------------*- C++ -*-===//
+
+#ifndef PAGELAYOUT_PLUGIN_LAYOUTLINK_H
+#define PAGELAYOUT_PLUGIN_LAYOUTLINK_H
+
+#include "DriverOptions.h"
+#include "llvm/Support/raw_ostream.h"
+
+namespace pagelayout {
+
+/// Runs lld with \p Args ("ld.lld" is prepended), printing to the given
+/// streams. Returns lld's exit code.
+int runLld(llvm::ArrayRef<const char *> Args, llvm::raw_ostream &Out,
+           llvm::raw_ostream &Err);
+
+/// Links with the profile's layout applied (see LayoutLink.cpp). Returns
+/// the exit code; diagnostics go to \p Err.
+int runLayoutLink(const DriverOptions &Opts, llvm::raw_ostream &Out,
+                  llvm::raw_ostream &Err);
+
+} // namespace pagelayout
+
+#endif

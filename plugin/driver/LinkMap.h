@@ -1,0 +1,32 @@
+//===- LinkMap.h - Read the input sections lld placed -----------*- C++ -*-===//
+
+#ifndef PAGELAYOUT_PLUGIN_LINKMAP_H
+#define PAGELAYOUT_PLUGIN_LINKMAP_H
+
+#include "pagelayout/reorder/Atom.h"
+#include "llvm/Support/Error.h"
+
+namespace pagelayout {
+
+/// The executable code of one link, as lld's -Map reports it.
+struct LinkMap {
+  /// Input sections of the .text output section(s), in address order; each
+  /// atom's OriginalOffset is its address.
+  std::vector<Atom> Atoms;
+  /// Where the .text output section starts.
+  uint64_t TextAddress = 0;
+  /// Indices of input sections that define more than one function (no
+  /// -ffunction-sections).
+  std::vector<unsigned> MultiFunctionSections;
+  /// Executable-looking output sections that were left alone because they
+  /// are not named .text (e.g. with -z keep-text-section-prefix).
+  std::vector<std::string> OtherTextSections;
+};
+
+/// Parses lld's map file text (-Map=FILE, linked with --no-demangle).
+llvm::Expected<LinkMap> parseLinkMap(llvm::StringRef Text,
+                                     llvm::StringRef FileName);
+
+} // namespace pagelayout
+
+#endif
