@@ -13,7 +13,8 @@ config.test_exec_root = os.path.join(config.pagelayout_obj_root, "lit")
 
 # Our tools first, then LLVM 22's (FileCheck, yaml2obj, llvm-mc, ...).
 path = os.pathsep.join(
-    [config.pagelayout_tools_dir, config.llvm_tools_dir,
+    [config.pagelayout_tools_dir, config.pagelayout_plugin_dir,
+     config.llvm_tools_dir,
      config.environment.get("PATH", os.environ.get("PATH", ""))])
 config.environment["PATH"] = path
 
@@ -21,6 +22,8 @@ config.environment["PATH"] = path
 config.substitutions.append(("%clang", os.path.join(config.llvm_tools_dir, "clang")))
 config.substitutions.append(("%ld.lld", os.path.join(config.llvm_tools_dir, "ld.lld")))
 config.substitutions.append(("%src", config.pagelayout_src_root))
+config.substitutions.append(
+    ("%ldpl", os.path.join(config.pagelayout_plugin_dir, "ld.pagelayout")))
 
 if shutil.which("gcc"):
     config.available_features.add("gcc")
