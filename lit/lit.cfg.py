@@ -24,6 +24,8 @@ config.substitutions.append(("%ld.lld", os.path.join(config.llvm_tools_dir, "ld.
 config.substitutions.append(("%src", config.pagelayout_src_root))
 config.substitutions.append(
     ("%ldpl", os.path.join(config.pagelayout_plugin_dir, "ld.pagelayout")))
+config.substitutions.append(
+    ("%ltoplugin", os.path.join(config.pagelayout_plugin_dir, "libPageLayoutLTO.so")))
 
 if shutil.which("gcc"):
     config.available_features.add("gcc")

@@ -30,10 +30,13 @@
 #include "pagelayout/schema/OrderFile.h"
 #include "pagelayout/schema/ProfileReader.h"
 #include "llvm/ADT/StringSet.h"
+#include "llvm/BinaryFormat/Magic.h"
+#include "llvm/Object/Archive.h"
 #include "llvm/Object/ELFObjectFile.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
+#include "llvm/Support/Process.h"
 #include "llvm/Support/ToolOutputFile.h"
 
 LLD_HAS_DRIVER(elf)
@@ -103,6 +106,61 @@ Expected<uint16_t> machineOf(StringRef Path) {
   return ELF->getEMachine();
 }
 
+/// True when an input (or an archive member) is LLVM bitcode: the link runs
+/// LTO and the pass plugin should see the profile.
+bool hasBitcodeInputs(ArrayRef<const char *> Args) {
+  for (StringRef A : Args) {
+    if (A.starts_with("-") || !sys::fs::is_regular_file(A))
+      continue;
+    ErrorOr<std::unique_ptr<MemoryBuffer>> Buf = MemoryBuffer::getFile(
+        A, /*IsText=*/false, /*RequiresNullTerminator=*/false);
+    if (!Buf)
+      continue;
+    file_magic Magic = identify_magic((*Buf)->getBuffer());
+    if (Magic == file_magic::bitcode)
+      return true;
+    if (Magic != file_magic::archive)
+      continue;
+    Expected<std::unique_ptr<object::Archive>> Ar =
+        object::Archive::create((*Buf)->getMemBufferRef());
+    if (!Ar) {
+      consumeError(Ar.takeError());
+      continue;
+    }
+    Error Err = Error::success();
+    for (const object::Archive::Child &C : (*Ar)->children(Err)) {
+      Expected<MemoryBufferRef> M = C.getMemoryBufferRef();
+      if (M && identify_magic(M->getBuffer()) == file_magic::bitcode) {
+        consumeError(std::move(Err));
+        return true;
+      }
+      if (!M)
+        consumeError(M.takeError());
+    }
+    consumeError(std::move(Err));
+  }
+  return false;
+}
+
+/// libPageLayoutLTO.so next to this executable (build tree) or in ../lib
+/// (installed); PAGELAYOUT_LTO_PLUGIN overrides.
+std::optional<std::string> findPassPlugin() {
+  if (std::optional<std::string> Env =
+          sys::Process::GetEnv("PAGELAYOUT_LTO_PLUGIN"))
+    return Env;
+  static int Anchor;
+  std::string Exe = sys::fs::getMainExecutable("ld.pagelayout", &Anchor);
+  SmallString<256> Dir(sys::path::parent_path(Exe));
+  for (const char *Rel :
+       {"libPageLayoutLTO.so", "../lib/libPageLayoutLTO.so"}) {
+    SmallString<256> P(Dir);
+    sys::path::append(P, Rel);
+    if (sys::fs::exists(P))
+      return std::string(P);
+  }
+  return std::nullopt;
+}
+
 /// The symbol ordering file and the markers for a plan: every atom in plan
 /// order by its first symbol, a marker before each phase's first atom.
 struct OrderingInputs {
@@ -154,6 +212,8 @@ private:
     return 1;
   }
   int fail(Error E);
+  void setUpPassPlugin();
+  std::vector<const char *> lldArgs() const;
   int firstPass();
   Error plan();
   void reportMatching();
@@ -169,7 +229,33 @@ private:
   LayoutPlan Plan;
   OrderingInputs Ordering;
   uint16_t Machine = 0;
+  std::string PluginArg;
 };
+
+// LTO runs inside lld in this process: the plugin reads the profile named
+// by PAGELAYOUT_PROFILE when lld loads it.
+void LayoutLink::setUpPassPlugin() {
+  if (!hasBitcodeInputs(Opts.LldArgs))
+    return;
+  std::optional<std::string> Plugin = findPassPlugin();
+  if (!Plugin) {
+    warn("LTO inputs, but libPageLayoutLTO.so was not found next to "
+         "ld.pagelayout or in ../lib (set PAGELAYOUT_LTO_PLUGIN); phases are "
+         "still ordered, but the optimizer does not see them");
+    return;
+  }
+  SmallString<256> Profile(*Opts.ProfilePath);
+  sys::fs::make_absolute(Profile);
+  setenv("PAGELAYOUT_PROFILE", Profile.c_str(), /*overwrite=*/1);
+  PluginArg = "--load-pass-plugin=" + *Plugin;
+}
+
+std::vector<const char *> LayoutLink::lldArgs() const {
+  std::vector<const char *> Args(Opts.LldArgs.begin(), Opts.LldArgs.end());
+  if (!PluginArg.empty())
+    Args.push_back(PluginArg.c_str());
+  return Args;
+}
 
 int LayoutLink::fail(Error E) {
   handleAllErrors(
@@ -185,7 +271,7 @@ int LayoutLink::fail(Error E) {
 }
 
 int LayoutLink::firstPass() {
-  std::vector<const char *> Args(Opts.LldArgs.begin(), Opts.LldArgs.end());
+  std::vector<const char *> Args = lldArgs();
   std::string Output = Scratch.file("pass1.out");
   std::string MapArg = "-Map=" + Scratch.file("pass1.map");
   for (const char *A : {"-o", Output.c_str(), MapArg.c_str(), "--no-demangle"})
@@ -267,7 +353,7 @@ int LayoutLink::secondPass() {
           writeFile(MarkerPath, buildMarkerObject(Ordering.Markers, Machine,
                                                   Opts.PageSize)))
     return fail(std::move(E));
-  std::vector<const char *> Args(Opts.LldArgs.begin(), Opts.LldArgs.end());
+  std::vector<const char *> Args = lldArgs();
   std::string OrderArg = "--symbol-ordering-file=" + OrderPath;
   Args.push_back(OrderArg.c_str());
   Args.push_back("--no-warn-symbol-ordering");
@@ -305,6 +391,7 @@ int LayoutLink::run() {
   Input = std::move(*P);
   if (Error E = Scratch.create())
     return fail(std::move(E));
+  setUpPassPlugin();
   if (int RC = firstPass())
     return RC;
   if (Error E = plan())
