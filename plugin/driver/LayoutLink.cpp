@@ -142,6 +142,29 @@ bool hasBitcodeInputs(ArrayRef<const char *> Args) {
   return false;
 }
 
+/// The first input that is a slim GCC LTO object (GIMPLE only): lld cannot
+/// compile those, and its error ("undefined symbol") hides why.
+std::optional<std::string> findSlimGccLto(ArrayRef<const char *> Args) {
+  for (StringRef A : Args) {
+    if (A.starts_with("-") || !sys::fs::is_regular_file(A))
+      continue;
+    Expected<object::OwningBinary<object::ObjectFile>> Obj =
+        object::ObjectFile::createObjectFile(A);
+    if (!Obj) {
+      consumeError(Obj.takeError());
+      continue;
+    }
+    for (const object::SymbolRef &Sym : Obj->getBinary()->symbols()) {
+      Expected<StringRef> Name = Sym.getName();
+      if (Name && *Name == "__gnu_lto_slim")
+        return A.str();
+      if (!Name)
+        consumeError(Name.takeError());
+    }
+  }
+  return std::nullopt;
+}
+
 /// libPageLayoutLTO.so next to this executable (build tree) or in ../lib
 /// (installed); PAGELAYOUT_LTO_PLUGIN overrides.
 std::optional<std::string> findPassPlugin() {
@@ -283,6 +306,10 @@ int LayoutLink::firstPass() {
   int RC = runLld(Args, HeldOut, HeldOut);
   if (RC != 0) {
     Err << Held;
+    if (std::optional<std::string> Slim = findSlimGccLto(Opts.LldArgs))
+      Err << "ld.pagelayout: note: " << *Slim
+          << " is a GCC LTO object without machine code, which lld cannot "
+             "link; compile with -ffat-lto-objects or without -flto\n";
     return RC;
   }
   Expected<std::string> MapText = readWholeFile(Scratch.file("pass1.map"));
