@@ -23,3 +23,15 @@ echo "== the profile's phases (pagelayout profile show)"
 echo
 echo "== the layout plan (pagelayout plan)"
 "$pagelayout" plan --profile "$root/utils/demo/demo.yaml" "$work/demo.o"
+
+echo
+echo "== link with the profile (clang-22 --ld-path=ld.pagelayout -Wl,--layout-profile=...)"
+clang-22 --ld-path="$build/plugin/ld.pagelayout" "$work/demo.o" -o "$work/demo.laid" \
+  -Wl,--layout-profile="$root/utils/demo/demo.yaml" \
+  -Wl,--layout-report="$work/demo.report.txt"
+"$work/demo.laid"
+echo "-- functions by address (llvm-nm -n): each phase starts on a page"
+/usr/lib/llvm-22/bin/llvm-nm -n "$work/demo.laid" | grep -E ' [tT] ' |
+  grep -E '__pagelayout_|main|read_config|parse_option|init_tables|build_first_frame|run_loop|step|mix|report_fatal|dump_debug_state'
+echo "-- the achieved placement, read back from the output (--layout-report)"
+cat "$work/demo.report.txt"

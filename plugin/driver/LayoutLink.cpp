@@ -400,9 +400,11 @@ Error LayoutLink::writeReport() {
   Measured.NameMatches = summarizeMatches(Achieved);
   PlanPrintOptions Print;
   Print.ListAtoms = false;
-  Print.Format = StringRef(*Opts.ReportPath).ends_with(".json")
-                     ? PlanFormat::JSON
-                     : PlanFormat::YAML;
+  // The format follows the file name: .json, .txt (a table), else YAML.
+  StringRef Path = *Opts.ReportPath;
+  Print.Format = Path.ends_with(".json")  ? PlanFormat::JSON
+                 : Path.ends_with(".txt") ? PlanFormat::Table
+                                          : PlanFormat::YAML;
   return writeToOutput(*Opts.ReportPath, [&](raw_ostream &OS) {
     printPlan(Measured, Linked->Atoms, Print, OS);
     return Error::success();

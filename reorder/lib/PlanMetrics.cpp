@@ -165,9 +165,11 @@ void measurePhases(LayoutPlan &Plan, const std::vector<Atom> &Atoms) {
     M.PaddingBytes = Region > Used ? Region - Used : 0;
     Plan.StraddlingAtoms += M.StraddlingAtoms;
   }
-  Plan.TotalBytes = End;
-  Plan.TotalPages = divideCeil(End, Page);
-  Plan.PaddingBytes = End > Occupied ? End - Occupied : 0;
+  // A measured layout starts wherever the linker put .text, not at 0.
+  uint64_t Start = Plan.Placement.empty() ? 0 : Plan.Placement.front().Offset;
+  Plan.TotalBytes = End - Start;
+  Plan.TotalPages = End > Start ? (End - 1) / Page - Start / Page + 1 : 0;
+  Plan.PaddingBytes = End - Start > Occupied ? End - Start - Occupied : 0;
 }
 
 } // namespace pagelayout
