@@ -1,0 +1,497 @@
+//===- Recorder.cpp - The layout-profile recorder runtime -----------------===//
+//
+// Linked into an instrumented program, this records what the layout engine
+// needs and writes it, raw, when the process exits (or on
+// pagelayout_flush()). Two instrumentations feed it:
+//
+//  * first-call mode, -fsanitize-coverage=func,trace-pc-guard (add
+//    bb,pc-table for block coverage): each guard is cleared after its first
+//    hit, so every later call costs one load and a return. The first hit
+//    stores (return address, time) in a preallocated array.
+//  * full mode, -finstrument-functions: per-thread tables of call counts,
+//    first/last call times and call-site -> callee counts. The call site
+//    (the return address in the caller) names the caller offline, so no
+//    shadow stack is kept and unwinding cannot unbalance one.
+//
+// Hot paths take no locks and allocate nothing: buffers are mmap'd once
+// (at start-up, or when a thread first records) and bounded; when one
+// fills, the file is marked truncated. Symbolisation happens offline in
+// `pagelayout record`, from the module map written with the data.
+//
+// This file is compiled without instrumentation and with no exceptions or
+// RTTI; it uses only libc and the raw format header.
+//
+//===----------------------------------------------------------------------===//
+
+#include "pagelayout/record/RawFormat.h"
+#include <atomic>
+#include <type_traits>
+#include <cstdint>
+#include <cstring>
+#include <fcntl.h>
+#include <link.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/mman.h>
+#include <sys/syscall.h>
+#include <time.h>
+#include <unistd.h>
+
+#define NOINSTR __attribute__((no_instrument_function))
+#define EXPORT extern "C" __attribute__((visibility("default"))) NOINSTR
+
+using namespace pagelayout;
+
+namespace {
+
+// Capacities: bounded memory whatever the program does. Pages are only
+// touched when used, so the reservations cost little.
+constexpr uint64_t MaxFirstHits = 1u << 22;     // 64 MiB reserved
+constexpr uint32_t MaxMarkers = 256;
+constexpr uint32_t MaxMarkerName = 63;
+constexpr uint32_t MaxPcTables = 4096;
+constexpr uint32_t FunctionSlots = 1u << 16;    // per thread
+constexpr uint32_t EdgeSlots = 1u << 18;        // per thread
+constexpr uint32_t MaxProbe = 64;
+
+struct FirstHit {
+  uint64_t Pc, TimeNs;
+};
+struct MarkerRecord {
+  uint64_t TimeNs;
+  char Name[MaxMarkerName + 1];
+};
+struct PcTable {
+  const uintptr_t *Begin, *End;
+};
+struct FunctionSlot {
+  uint64_t Function, Calls, FirstNs, LastNs;
+};
+struct EdgeSlot {
+  uint64_t Site, Callee, Calls;
+};
+struct ThreadState {
+  uint32_t Tid;
+  ThreadState *Next;
+  FunctionSlot Functions[FunctionSlots];
+  EdgeSlot Edges[EdgeSlots];
+};
+
+// All state lives in zero-initialised static storage: no constructor may run
+// (instrumented modules call in before C++ dynamic initialisation would).
+struct Recorder {
+  std::atomic<bool> Initialized;
+  uint64_t StartNs;
+  uint32_t Flags;
+  FirstHit *Hits;
+  std::atomic<uint64_t> NumHits;
+  MarkerRecord Markers[MaxMarkers];
+  std::atomic<uint32_t> NumMarkers;
+  PcTable PcTables[MaxPcTables];
+  std::atomic<uint32_t> NumPcTables;
+  std::atomic<ThreadState *> Threads;
+  std::atomic<bool> Truncated;
+  std::atomic<uint32_t> NextGuard;
+};
+static_assert(std::is_trivially_default_constructible_v<Recorder>,
+              "the recorder state must need no constructor");
+
+Recorder R;
+__thread ThreadState *CurrentThread;
+__thread bool InRecorder; // no recursion from libc calls we make
+
+NOINSTR uint64_t monotonicNs() {
+  timespec T;
+  clock_gettime(CLOCK_MONOTONIC, &T);
+  return uint64_t(T.tv_sec) * 1000000000ull + uint64_t(T.tv_nsec);
+}
+
+NOINSTR uint64_t nowNs() { return monotonicNs() - R.StartNs; }
+
+NOINSTR void *reserve(size_t Bytes) {
+  void *P = mmap(nullptr, Bytes, PROT_READ | PROT_WRITE,
+                 MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+  return P == MAP_FAILED ? nullptr : P;
+}
+
+NOINSTR void flushAtExit();
+NOINSTR void resetInChild();
+
+// Everything the hot paths need, set up once. Module constructors of
+// instrumented code may run before ours, so every entry point calls this.
+NOINSTR void ensureInitialized() {
+  if (R.Initialized.load(std::memory_order_acquire))
+    return;
+  static std::atomic<bool> Claimed; // zero-initialised
+  if (Claimed.exchange(true)) {
+    while (!R.Initialized.load(std::memory_order_acquire)) {
+    }
+    return;
+  }
+  R.StartNs = monotonicNs();
+  R.Hits = static_cast<FirstHit *>(reserve(sizeof(FirstHit) * MaxFirstHits));
+  atexit(flushAtExit);
+  pthread_atfork(nullptr, nullptr, resetInChild);
+  R.Initialized.store(true, std::memory_order_release);
+}
+
+__attribute__((constructor(101))) NOINSTR void initEarly() {
+  ensureInitialized();
+}
+
+// A forked child writes its own file: fresh time base and tables. Guards the
+// parent already cleared stay cleared, so the child's first-call data holds
+// only what the parent had not run yet.
+NOINSTR void resetInChild() {
+  R.StartNs = monotonicNs();
+  R.NumHits.store(0);
+  R.NumMarkers.store(0);
+  R.Threads.store(nullptr);
+  CurrentThread = nullptr;
+}
+
+NOINSTR void recordFirstHit(uint64_t Pc) {
+  uint64_t I = R.NumHits.fetch_add(1, std::memory_order_relaxed);
+  if (R.Hits && I < MaxFirstHits)
+    R.Hits[I] = {Pc, nowNs()};
+  else
+    R.Truncated.store(true, std::memory_order_relaxed);
+}
+
+NOINSTR uint64_t slotHash(uint64_t A, uint64_t B) {
+  uint64_t H = (A ^ (B * 0x9e3779b97f4a7c15ull)) * 0xff51afd7ed558ccdull;
+  return H ^ (H >> 29);
+}
+
+NOINSTR ThreadState *threadState() {
+  if (CurrentThread)
+    return CurrentThread;
+  auto *T = static_cast<ThreadState *>(reserve(sizeof(ThreadState)));
+  if (!T)
+    return nullptr;
+  T->Tid = uint32_t(syscall(SYS_gettid));
+  ThreadState *Head = R.Threads.load();
+  do
+    T->Next = Head;
+  while (!R.Threads.compare_exchange_weak(Head, T));
+  return CurrentThread = T;
+}
+
+NOINSTR void countCall(ThreadState *T, uint64_t Function, uint64_t Now) {
+  uint64_t H = slotHash(Function, 0);
+  for (uint32_t Probe = 0; Probe < MaxProbe; ++Probe) {
+    FunctionSlot &S = T->Functions[(H + Probe) & (FunctionSlots - 1)];
+    if (S.Function == Function || S.Function == 0) {
+      if (S.Function == 0) {
+        S.Function = Function;
+        S.FirstNs = Now;
+      }
+      ++S.Calls;
+      S.LastNs = Now;
+      return;
+    }
+  }
+  R.Truncated.store(true, std::memory_order_relaxed);
+}
+
+NOINSTR void countEdge(ThreadState *T, uint64_t Site, uint64_t Callee) {
+  uint64_t H = slotHash(Site, Callee);
+  for (uint32_t Probe = 0; Probe < MaxProbe; ++Probe) {
+    EdgeSlot &S = T->Edges[(H + Probe) & (EdgeSlots - 1)];
+    if ((S.Site == Site && S.Callee == Callee) || S.Site == 0) {
+      S.Site = Site;
+      S.Callee = Callee;
+      ++S.Calls;
+      return;
+    }
+  }
+  R.Truncated.store(true, std::memory_order_relaxed);
+}
+
+//===-- Writing the raw file ----------------------------------------------===//
+
+/// Buffered writes to a file descriptor, through a fixed stack buffer.
+class FileWriter {
+public:
+  explicit FileWriter(int Fd) : Fd(Fd) {}
+  NOINSTR ~FileWriter() { flush(); }
+  NOINSTR void bytes(const void *P, size_t N) {
+    const char *C = static_cast<const char *>(P);
+    while (N) {
+      size_t Take = N < sizeof(Buf) - Used ? N : sizeof(Buf) - Used;
+      memcpy(Buf + Used, C, Take);
+      Used += Take, C += Take, N -= Take;
+      if (Used == sizeof(Buf))
+        flush();
+    }
+  }
+  template <typename T> NOINSTR void put(T V) { bytes(&V, sizeof(V)); }
+  NOINSTR void flush() {
+    size_t Off = 0;
+    while (Off < Used) {
+      ssize_t W = write(Fd, Buf + Off, Used - Off);
+      if (W <= 0) {
+        Failed = true;
+        break;
+      }
+      Off += size_t(W);
+    }
+    Used = 0;
+  }
+  bool Failed = false;
+
+private:
+  int Fd;
+  char Buf[1 << 16];
+  size_t Used = 0;
+};
+
+NOINSTR void chunkHeader(FileWriter &W, uint32_t Tag, uint32_t Count,
+                         uint64_t Bytes) {
+  W.put<uint32_t>(Tag);
+  W.put<uint32_t>(Count);
+  W.put<uint64_t>(Bytes);
+}
+
+struct ModuleVisit {
+  FileWriter *W; // null: only count and size
+  uint32_t Count;
+  uint64_t Bytes;
+};
+
+NOINSTR const char *modulePath(const dl_phdr_info *Info, char *Buf,
+                               size_t Size) {
+  if (Info->dlpi_name && Info->dlpi_name[0])
+    return Info->dlpi_name;
+  // The main program has no name here.
+  ssize_t N = readlink("/proc/self/exe", Buf, Size - 1);
+  if (N <= 0)
+    return "";
+  Buf[N] = '\0';
+  return Buf;
+}
+
+NOINSTR int visitModule(dl_phdr_info *Info, size_t, void *Data) {
+  auto *V = static_cast<ModuleVisit *>(Data);
+  char Exe[4096];
+  const char *Path = modulePath(Info, Exe, sizeof(Exe));
+  uint16_t Len = uint16_t(strnlen(Path, 4095));
+  for (int I = 0; I < Info->dlpi_phnum; ++I) {
+    const ElfW(Phdr) &P = Info->dlpi_phdr[I];
+    if (P.p_type != PT_LOAD || !(P.p_flags & PF_X))
+      continue;
+    ++V->Count;
+    V->Bytes += 8 * 3 + 2 + Len;
+    if (!V->W)
+      continue;
+    V->W->put<uint64_t>(Info->dlpi_addr);
+    V->W->put<uint64_t>(Info->dlpi_addr + P.p_vaddr);
+    V->W->put<uint64_t>(Info->dlpi_addr + P.p_vaddr + P.p_memsz);
+    V->W->put<uint16_t>(Len);
+    V->W->bytes(Path, Len);
+  }
+  return 0;
+}
+
+NOINSTR void writeModules(FileWriter &W) {
+  ModuleVisit Size{nullptr, 0, 0};
+  dl_iterate_phdr(visitModule, &Size);
+  chunkHeader(W, raw::TagModules, Size.Count, Size.Bytes);
+  ModuleVisit Write{&W, 0, 0};
+  dl_iterate_phdr(visitModule, &Write);
+}
+
+NOINSTR void writeMarkers(FileWriter &W) {
+  uint32_t N = R.NumMarkers.load();
+  N = N < MaxMarkers ? N : MaxMarkers;
+  uint64_t Bytes = 0;
+  for (uint32_t I = 0; I < N; ++I)
+    Bytes += 8 + 2 + strlen(R.Markers[I].Name);
+  chunkHeader(W, raw::TagMarkers, N, Bytes);
+  for (uint32_t I = 0; I < N; ++I) {
+    uint16_t Len = uint16_t(strlen(R.Markers[I].Name));
+    W.put<uint64_t>(R.Markers[I].TimeNs);
+    W.put<uint16_t>(Len);
+    W.bytes(R.Markers[I].Name, Len);
+  }
+}
+
+NOINSTR void writeHitsAndPcTables(FileWriter &W) {
+  uint64_t N = R.NumHits.load();
+  N = N < MaxFirstHits ? N : MaxFirstHits;
+  chunkHeader(W, raw::TagFirstHits, uint32_t(N), N * 16);
+  if (R.Hits)
+    W.bytes(R.Hits, N * 16);
+  uint32_t Tables = R.NumPcTables.load();
+  Tables = Tables < MaxPcTables ? Tables : MaxPcTables;
+  uint64_t Entries = 0;
+  for (uint32_t I = 0; I < Tables; ++I)
+    Entries += uint64_t(R.PcTables[I].End - R.PcTables[I].Begin) / 2;
+  chunkHeader(W, raw::TagPcTable, uint32_t(Entries), Entries * 16);
+  for (uint32_t I = 0; I < Tables; ++I)
+    W.bytes(R.PcTables[I].Begin,
+            size_t(R.PcTables[I].End - R.PcTables[I].Begin) * 8);
+}
+
+NOINSTR void writeCounts(FileWriter &W) {
+  uint64_t Functions = 0, Edges = 0;
+  for (ThreadState *T = R.Threads.load(); T; T = T->Next) {
+    for (const FunctionSlot &S : T->Functions)
+      Functions += S.Function != 0;
+    for (const EdgeSlot &S : T->Edges)
+      Edges += S.Site != 0;
+  }
+  chunkHeader(W, raw::TagFunctions, uint32_t(Functions), Functions * 40);
+  for (ThreadState *T = R.Threads.load(); T; T = T->Next)
+    for (const FunctionSlot &S : T->Functions)
+      if (S.Function) {
+        W.put<uint64_t>(S.Function), W.put<uint64_t>(S.Calls);
+        W.put<uint64_t>(S.FirstNs), W.put<uint64_t>(S.LastNs);
+        W.put<uint32_t>(T->Tid), W.put<uint32_t>(0);
+      }
+  chunkHeader(W, raw::TagEdges, uint32_t(Edges), Edges * 24);
+  for (ThreadState *T = R.Threads.load(); T; T = T->Next)
+    for (const EdgeSlot &S : T->Edges)
+      if (S.Site) {
+        W.put<uint64_t>(S.Site), W.put<uint64_t>(S.Callee);
+        W.put<uint64_t>(S.Calls);
+      }
+}
+
+/// PAGELAYOUT_OUT with every %p replaced by the pid.
+NOINSTR void outputPath(char *Out, size_t Size) {
+  const char *Pattern = getenv("PAGELAYOUT_OUT");
+  if (!Pattern || !*Pattern)
+    Pattern = "pagelayout.%p.raw";
+  char Pid[24];
+  int PidLen = 0;
+  for (long V = long(getpid()); V; V /= 10)
+    Pid[PidLen++] = char('0' + V % 10);
+  size_t O = 0;
+  for (const char *C = Pattern; *C && O + 24 < Size; ++C) {
+    if (C[0] == '%' && C[1] == 'p') {
+      for (int I = PidLen; I-- > 0;)
+        Out[O++] = Pid[I];
+      ++C;
+    } else {
+      Out[O++] = *C;
+    }
+  }
+  Out[O] = '\0';
+}
+
+NOINSTR void writeRawFile() {
+  if (!R.Initialized.load())
+    return;
+  InRecorder = true;
+  char Path[4096], Temp[4200];
+  outputPath(Path, sizeof(Path));
+  // Write beside the destination, then rename: readers never see half a file.
+  size_t Len = strlen(Path);
+  memcpy(Temp, Path, Len);
+  memcpy(Temp + Len, ".tmp", 5);
+  int Fd = open(Temp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (Fd < 0) {
+    InRecorder = false;
+    return;
+  }
+  bool Ok;
+  {
+    FileWriter W(Fd);
+    uint32_t Flags = R.Flags | (R.Truncated.load() ? raw::FlagTruncated : 0);
+    if (R.Threads.load())
+      Flags |= raw::FlagFull;
+    W.bytes(raw::Magic, 8);
+    W.put<uint32_t>(raw::Version);
+    W.put<uint32_t>(uint32_t(getpid()));
+    W.put<uint32_t>(uint32_t(getppid()));
+    W.put<uint32_t>(Flags);
+    W.put<uint64_t>(nowNs());
+    writeModules(W);
+    writeMarkers(W);
+    writeHitsAndPcTables(W);
+    writeCounts(W);
+    W.flush();
+    Ok = !W.Failed;
+  }
+  close(Fd);
+  if (Ok)
+    rename(Temp, Path);
+  else
+    unlink(Temp);
+  InRecorder = false;
+}
+
+NOINSTR void flushAtExit() { writeRawFile(); }
+
+} // namespace
+
+//===-- Entry points ------------------------------------------------------===//
+
+EXPORT void __sanitizer_cov_trace_pc_guard_init(uint32_t *Start,
+                                                uint32_t *Stop) {
+  ensureInitialized();
+  if (Start == Stop || *Start)
+    return; // this module's guards are numbered already
+  R.Flags |= raw::FlagFirstCall;
+  for (uint32_t *G = Start; G < Stop; ++G)
+    *G = R.NextGuard.fetch_add(1, std::memory_order_relaxed) + 1;
+}
+
+EXPORT void __sanitizer_cov_trace_pc_guard(uint32_t *Guard) {
+  // The steady state: this guard fired before. One load, one branch.
+  if (__builtin_expect(*Guard == 0, 1))
+    return;
+  if (__atomic_exchange_n(Guard, 0, __ATOMIC_RELAXED) == 0)
+    return; // another thread won the first hit
+  recordFirstHit(uint64_t(__builtin_return_address(0)));
+}
+
+EXPORT void __sanitizer_cov_pcs_init(const uintptr_t *Begin,
+                                     const uintptr_t *End) {
+  ensureInitialized();
+  uint32_t I = R.NumPcTables.fetch_add(1);
+  if (I >= MaxPcTables) {
+    R.Truncated.store(true);
+    return;
+  }
+  R.PcTables[I] = {Begin, End};
+  // Entries are (pc, flags); a guard that is not a function entry means
+  // the program was built with block coverage.
+  for (const uintptr_t *P = Begin; P + 1 < End; P += 2)
+    if (!(P[1] & 1)) {
+      R.Flags |= raw::FlagBlocks;
+      break;
+    }
+}
+
+EXPORT void __cyg_profile_func_enter(void *Function, void *CallSite) {
+  if (InRecorder)
+    return;
+  ensureInitialized();
+  ThreadState *T = threadState();
+  if (!T)
+    return;
+  countCall(T, uint64_t(Function), nowNs());
+  if (CallSite)
+    countEdge(T, uint64_t(CallSite), uint64_t(Function));
+}
+
+EXPORT void __cyg_profile_func_exit(void *, void *) {}
+
+EXPORT void __pagelayout_mark(const char *Name) {
+  ensureInitialized();
+  uint32_t I = R.NumMarkers.fetch_add(1);
+  if (I >= MaxMarkers) {
+    R.Truncated.store(true);
+    return;
+  }
+  MarkerRecord &M = R.Markers[I];
+  M.TimeNs = nowNs();
+  size_t Len = strnlen(Name, MaxMarkerName);
+  memcpy(M.Name, Name, Len);
+  M.Name[Len] = '\0';
+}
+
+EXPORT void __pagelayout_flush(void) { writeRawFile(); }
