@@ -24,6 +24,14 @@ config.substitutions.append(("%ld.lld", os.path.join(config.llvm_tools_dir, "ld.
 config.substitutions.append(("%src", config.pagelayout_src_root))
 config.substitutions.append(
     ("%ldpl", os.path.join(config.pagelayout_plugin_dir, "ld.pagelayout")))
+# Build flags of an instrumented program: the recorder's runtime and header.
+rt = config.pagelayout_runtime_dir
+config.substitutions.append(
+    ("%recorder_ldflags",
+     f"-fno-sanitize-link-runtime -L{rt} -Wl,-rpath,{rt} -lpagelayout_rt -lpthread"))
+config.substitutions.append(
+    ("%recorder_include",
+     "-I" + os.path.join(config.pagelayout_src_root, "utils/recorder/include")))
 config.substitutions.append(
     ("%ltoplugin", os.path.join(config.pagelayout_plugin_dir, "libPageLayoutLTO.so")))
 

@@ -34,6 +34,8 @@ constexpr double RateConfidence = 0.85;
 constexpr double WarmConfidence = 0.5;
 // Executed, yet no times or duration to judge by.
 constexpr double NoTimingConfidence = 0.3;
+// Ran after startup, but a first-call recording does not count calls.
+constexpr double NoCountConfidence = 0.4;
 
 StringRef phaseSourceName(PhaseSource S) {
   switch (S) {
@@ -51,6 +53,8 @@ StringRef phaseSourceName(PhaseSource S) {
     return "never-called";
   case PhaseSource::NoTiming:
     return "no-timing";
+  case PhaseSource::NoCount:
+    return "no-count";
   }
   return "unknown";
 }
@@ -118,6 +122,10 @@ ResolvedFunction inferFromTimeline(const FunctionProfile &F, uint64_t CallsMade,
   if (T.SteadySeconds <= 0 || (!F.FirstCallNs && F.Calls == 0))
     return {Phase::Steady, PhaseSource::NoTiming, NoTimingConfidence,
             !F.StartupRanges.empty()};
+  // A first-call recording knows *that* it ran, not how often: unknown is
+  // not rare, so it stays with the steady state.
+  if (F.Calls == 0 && CallsMade == 0 && !F.Samples && !F.SelfNs)
+    return {Phase::Steady, PhaseSource::NoCount, NoCountConfidence, false};
   double Rate = double(std::max(F.Calls, CallsMade)) / T.SteadySeconds;
   if (Rate >= C.HotCallsPerSec)
     return {Phase::Steady, PhaseSource::CallRate, RateConfidence, false};

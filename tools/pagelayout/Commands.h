@@ -11,6 +11,7 @@ int runProfileValidate(int Argc, char **Argv);
 int runProfileMerge(int Argc, char **Argv);
 int runProfileConvert(int Argc, char **Argv);
 int runPlan(int Argc, char **Argv);
+int runRecord(int Argc, char **Argv);
 
 } // namespace pagelayout
 

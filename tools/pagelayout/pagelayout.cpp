@@ -28,6 +28,8 @@ struct Command {
 const Command Commands[] = {
     {nullptr, "plan", runPlan,
      "compute and print the phase/page layout for objects or a binary"},
+    {nullptr, "record", runRecord,
+     "run an instrumented program and write its layout profile"},
     {"profile", "show", runProfileShow,
      "print markers and each function's resolved phase"},
     {"profile", "validate", runProfileValidate,

@@ -25,7 +25,6 @@
 
 #include "pagelayout/record/RawFormat.h"
 #include <atomic>
-#include <type_traits>
 #include <cstdint>
 #include <cstring>
 #include <fcntl.h>
@@ -36,6 +35,7 @@
 #include <sys/mman.h>
 #include <sys/syscall.h>
 #include <time.h>
+#include <type_traits>
 #include <unistd.h>
 
 #define NOINSTR __attribute__((no_instrument_function))
@@ -47,12 +47,12 @@ namespace {
 
 // Capacities: bounded memory whatever the program does. Pages are only
 // touched when used, so the reservations cost little.
-constexpr uint64_t MaxFirstHits = 1u << 22;     // 64 MiB reserved
+constexpr uint64_t MaxFirstHits = 1u << 22; // 64 MiB reserved
 constexpr uint32_t MaxMarkers = 256;
 constexpr uint32_t MaxMarkerName = 63;
 constexpr uint32_t MaxPcTables = 4096;
-constexpr uint32_t FunctionSlots = 1u << 16;    // per thread
-constexpr uint32_t EdgeSlots = 1u << 18;        // per thread
+constexpr uint32_t FunctionSlots = 1u << 16; // per thread
+constexpr uint32_t EdgeSlots = 1u << 18;     // per thread
 constexpr uint32_t MaxProbe = 64;
 
 struct FirstHit {

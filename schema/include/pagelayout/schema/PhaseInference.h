@@ -37,6 +37,7 @@ enum class PhaseSource : uint8_t {
   CallRate,    ///< Calls per second after startup.
   NeverCalled, ///< Listed but never executed.
   NoTiming,    ///< Executed, but the profile has no times to judge by.
+  NoCount,     ///< First called after startup; how often is not recorded.
 };
 llvm::StringRef phaseSourceName(PhaseSource S);
 
