@@ -253,6 +253,7 @@ private:
   OrderingInputs Ordering;
   uint16_t Machine = 0;
   std::string PluginArg;
+  size_t UserFunctions = 0;
 };
 
 // LTO runs inside lld in this process: the plugin reads the profile named
@@ -326,7 +327,31 @@ int LayoutLink::firstPass() {
   return 0;
 }
 
+/// C runtime start-up code runs before main in every program but is never
+/// instrumented (crt objects), so no recorded profile names it. Unless the
+/// profile says otherwise, it belongs to startup.
+void addRuntimeStartup(Profile &P, const std::vector<Atom> &Atoms) {
+  // _start is alone in its section; crtbegin's helpers share one with
+  // exit-time code, so they are left to the profile.
+  static const char *const Names[] = {"_start"};
+  StringSet<> Listed, Linked;
+  for (const FunctionProfile &F : P.Functions)
+    Listed.insert(F.Name);
+  for (const Atom &A : Atoms)
+    for (const AtomSymbol &S : A.Symbols)
+      Linked.insert(S.Name);
+  for (const char *Name : Names)
+    if (Linked.contains(Name) && !Listed.contains(Name)) {
+      FunctionProfile F;
+      F.Name = Name;
+      F.ExplicitPhase = Phase::Startup;
+      P.Functions.push_back(F);
+    }
+}
+
 Error LayoutLink::plan() {
+  UserFunctions = Input.Functions.size();
+  addRuntimeStartup(Input, Map.Atoms);
   Names = matchProfileNames(Input, Map.Atoms);
   ResolvedProfile RP = resolvePhases(Names.Renamed);
   LayoutConfig Config;
@@ -365,7 +390,7 @@ void LayoutLink::reportMatching() {
          " more) is not .text and was not laid out; drop -z "
          "keep-text-section-prefix to order all code");
   if (Missing && !Opts.Strict)
-    warn(Twine(Missing) + " of " + Twine(Input.Functions.size()) +
+    warn(Twine(Missing) + " of " + Twine(UserFunctions) +
          " profile functions are not in the link (first: " +
          Plan.UnmatchedProfileNames.front() +
          "); --layout-strict makes this an error");

@@ -68,6 +68,7 @@ LayoutPlan measureLayout(const std::vector<Atom> &Atoms,
   measurePhases(Plan, Atoms);
   Plan.Startup = measureStartup(Offsets, Classes, Profile, PageSize);
   Plan.OriginalStartup = Plan.Startup;
+  Plan.IsMeasured = true;
   Plan.UnmatchedProfileNames = std::move(Classes.Unmatched);
   Plan.MatchedProfileFunctions = Classes.Matched;
   return Plan;

@@ -59,13 +59,19 @@ void printPhaseTable(const LayoutPlan &Plan, raw_ostream &OS) {
 
 void printStartup(const LayoutPlan &Plan, raw_ostream &OS) {
   const StartupMetrics &S = Plan.Startup, &O = Plan.OriginalStartup;
+  auto Input = [&](uint64_t V) {
+    if (!Plan.IsMeasured)
+      OS << " (input layout " << V << ")";
+  };
   OS << "startup: " << S.FunctionsRun << " functions run; pages touched "
-     << S.PagesTouched << " (input layout " << O.PagesTouched << ")\n";
-  OS << "startup lower bounds: function " << S.FunctionBound << ", span "
+     << S.PagesTouched;
+  Input(O.PagesTouched);
+  OS << "\nstartup lower bounds: function " << S.FunctionBound << ", span "
      << S.SpanBound << ", instruction " << S.InstructionBound;
-  if (S.HaveExecutedRanges)
-    OS << "; pages holding executed bytes " << S.ExecutedPagesTouched
-       << " (input layout " << O.ExecutedPagesTouched << ")";
+  if (S.HaveExecutedRanges) {
+    OS << "; pages holding executed bytes " << S.ExecutedPagesTouched;
+    Input(O.ExecutedPagesTouched);
+  }
   OS << "\n";
 }
 
@@ -123,9 +129,10 @@ json::Value planJSON(const LayoutPlan &Plan, const std::vector<Atom> &Atoms,
       {"straddling_atoms", Plan.StraddlingAtoms},
       {"phases", std::move(Phases)},
       {"startup", startupJSON(Plan.Startup)},
-      {"input_startup", startupJSON(Plan.OriginalStartup)},
       {"matched_profile_functions", Plan.MatchedProfileFunctions},
       {"unmatched_profile_functions", json::Array(Plan.UnmatchedProfileNames)}};
+  if (!Plan.IsMeasured)
+    Root["input_startup"] = startupJSON(Plan.OriginalStartup);
   if (!Plan.NameMatches.empty()) {
     json::Object Matches;
     for (const auto &[Kind, Count] : Plan.NameMatches)

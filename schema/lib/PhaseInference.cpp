@@ -82,8 +82,15 @@ Timeline buildTimeline(const Profile &P, const InferenceConfig &C) {
   T.StartupMarker = SE != nullptr;
   T.FirstFrameMarker = FF != nullptr;
   T.StartupEnd = SE ? SE->TimeNs : C.StartupWindowNs;
-  T.FirstFrameEnd =
-      FF ? FF->TimeNs : std::max(C.FirstFrameWindowNs, T.StartupEnd);
+  // A program that marks the end of its startup but no first frame has no
+  // first-frame phase (a command-line tool, a server); the window applies
+  // only when the profile has no startup marker either.
+  if (FF)
+    T.FirstFrameEnd = FF->TimeNs;
+  else if (SE)
+    T.FirstFrameEnd = T.StartupEnd;
+  else
+    T.FirstFrameEnd = C.FirstFrameWindowNs;
   T.FirstFrameEnd = std::max(T.FirstFrameEnd, T.StartupEnd);
   uint64_t Latest = P.latestTimeNs();
   uint64_t Span = Latest > T.StartupEnd ? Latest - T.StartupEnd : Latest;

@@ -69,6 +69,8 @@ struct LayoutPlan {
   StartupMetrics Startup;
   /// The same measure for the input's own layout, for comparison.
   StartupMetrics OriginalStartup;
+  /// A finished layout read back (no "input layout" to compare with).
+  bool IsMeasured = false;
   /// Profile functions that name no atom (in profile order).
   std::vector<std::string> UnmatchedProfileNames;
   unsigned MatchedProfileFunctions = 0;

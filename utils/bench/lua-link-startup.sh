@@ -1,0 +1,87 @@
+#!/usr/bin/env bash
+# Real program, link time: lua 5.4 from Debian's source package, linked by
+# ld.lld-22 and by ld.pagelayout with a profile recorded from a run. Checks
+# both give the same output, then counts the 4 KiB text pages executed
+# before the script starts (startup) with valgrind's instruction trace.
+# Writes docs/bench/lua-link-startup.md. Usage: lua-link-startup.sh [workdir]
+set -euo pipefail
+root=$(cd "$(dirname "$0")/../.." && pwd)
+build=${PAGELAYOUT_BUILD_DIR:-$root/build}
+work=${1:-$build/bench/lua-link}
+bench=$root/utils/bench
+"$root/utils/setup.sh"
+command -v valgrind >/dev/null || apt-get install -y -qq valgrind >/dev/null
+"$root/utils/build.sh" >/dev/null
+pl=$build/tools/pagelayout/pagelayout
+ldpl=$build/plugin/ld.pagelayout
+nm=/usr/lib/llvm-22/bin/llvm-nm
+readelf=/usr/lib/llvm-22/bin/llvm-readelf
+mkdir -p "$work"
+src=$("$bench/debian-source.sh" lua5.4 "$build/bench/src")
+echo "lua source: $src"
+
+# Startup ends where the script begins: mark the start of handle_script.
+rm -rf "$work/src" && cp -r "$src/src" "$work/src"
+sed -i 's|^static int handle_script (lua_State \*L, char \*\*argv) {|#include <pagelayout/marker.h>\n&\n  pagelayout_mark("startup_end");|' "$work/src/lua.c"
+grep -q 'pagelayout_mark("startup_end")' "$work/src/lua.c"
+# Debian's luaconf.h includes a header its build generates.
+echo "#define DEB_HOST_MULTIARCH \"$(gcc -print-multiarch)\"" > "$work/src/lua5.4-deb-multiarch.h"
+files="lapi lcode lctype ldebug ldo ldump lfunc lgc llex lmem lobject lopcodes
+  lparser lstate lstring ltable ltm lundump lvm lzio lauxlib lbaselib lcorolib
+  ldblib liolib lmathlib loadlib loslib lstrlib ltablib lutf8lib linit lua"
+compile() { # compile OUTDIR EXTRA_FLAGS...
+  local out=$1; shift; mkdir -p "$out"
+  for f in $files; do
+    clang-22 -O2 -ffunction-sections -fno-pie -DLUA_COMPAT_5_3 -DLUA_USE_LINUX \
+      -I"$root/utils/recorder/include" "$@" -c "$work/src/$f.c" -o "$out/$f.o"
+  done
+}
+echo "== build (clang-22 -O2 -ffunction-sections, non-PIE)"
+compile "$work/native"
+compile "$work/full" -finstrument-functions-after-inlining
+rt=$build/utils/recorder
+clang-22 -fuse-ld=lld -no-pie "$work"/native/*.o -lm -ldl -o "$work/lua.lld"
+clang-22 -fuse-ld=lld -no-pie "$work"/full/*.o -lm -ldl -fno-sanitize-link-runtime \
+  -L"$rt" -Wl,-rpath,"$rt" -lpagelayout_rt -o "$work/lua.rec"
+
+echo "== record a profile from a run (full mode)"
+"$pl" record -o "$work/lua.yaml" -- "$work/lua.rec" "$bench/lua/bench.lua" 20000 >/dev/null
+"$pl" profile show "$work/lua.yaml" | sed -n '1,6p'
+
+echo "== link with the profile"
+clang-22 --ld-path="$ldpl" -no-pie "$work"/native/*.o -lm -ldl -o "$work/lua.laid" \
+  -Wl,--layout-profile="$work/lua.yaml" -Wl,--layout-report="$work/lua.report.txt"
+for s in core stdlib bench; do
+  (cd "$work" && ./lua.lld "$bench/lua/$s.lua" 2000 > "$s.lld.out" 2>&1 || true)
+  (cd "$work" && ./lua.laid "$bench/lua/$s.lua" 2000 > "$s.laid.out" 2>&1 || true)
+  cmp "$work/$s.lld.out" "$work/$s.laid.out" || { echo "output differs: $s"; exit 1; }
+done
+echo "outputs identical on core.lua, stdlib.lua, bench.lua"
+
+measure() { # measure BINARY -> "startup_pages whole_pages text_pages"
+  local trace=$1.trace
+  valgrind --tool=lackey --trace-mem=yes --log-file="$trace" \
+    "$1" "$bench/lua/bench.lua" 2000 >/dev/null 2>&1
+  # handle_script is inlined; the first thing it calls is luaL_loadfilex.
+  python3 "$bench/text-pages.py" "$1" "$trace" luaL_loadfilex
+  rm -f "$trace"
+}
+read -r lld_start lld_whole text_pages <<<"$(measure "$work/lua.lld")"
+read -r pl_start pl_whole pl_text <<<"$(measure "$work/lua.laid")"
+bound=$(grep '^startup lower bounds' "$work/lua.report.txt" | sed 's/.*function \([0-9]*\).*/\1/')
+
+out=$root/docs/bench/lua-link-startup.md
+mkdir -p "$(dirname "$out")"
+{
+  echo "| build | text pages executed during startup | text pages executed in the whole run |"
+  echo "|---|---:|---:|"
+  echo "| ld.lld-22 (default order) | $lld_start | $lld_whole |"
+  echo "| ld.pagelayout + recorded profile | $pl_start | $pl_whole |"
+  echo
+  echo "lua 5.4.4 (Debian lua5.4 source), clang-22 -O2 -ffunction-sections, non-PIE;"
+  echo ".text is $text_pages pages (ld.lld) and $pl_text (ld.pagelayout). Startup = instructions executed before the first"
+  echo "instruction of luaL_loadfilex, the first call of handle_script (valgrind lackey trace), running bench.lua 2000."
+  echo "Function lower bound for the profiled startup set: $bound page(s)."
+} > "$out"
+cat "$out"
+cat "$work/lua.report.txt" | tail -7
