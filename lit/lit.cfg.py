@@ -28,7 +28,7 @@ config.substitutions.append(
 rt = config.pagelayout_runtime_dir
 config.substitutions.append(
     ("%recorder_ldflags",
-     f"-fno-sanitize-link-runtime -L{rt} -Wl,-rpath,{rt} -lpagelayout_rt -lpthread"))
+     f"-fno-sanitize-link-runtime -L{rt} -l:libpagelayout_rt.a -lpthread"))
 config.substitutions.append(
     ("%recorder_include",
      "-I" + os.path.join(config.pagelayout_src_root, "utils/recorder/include")))

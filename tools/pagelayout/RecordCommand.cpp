@@ -28,8 +28,10 @@ namespace {
 
 /// The flags that build a program for each recording mode.
 void printFlags(StringRef Mode, StringRef RuntimeDir, raw_ostream &OS) {
+  // The static runtime: calls into it are direct (no PLT), which the
+  // first-call mode's call patching relies on for the cheapest path.
   std::string Link = "-fno-sanitize-link-runtime -L" + RuntimeDir.str() +
-                     " -Wl,-rpath," + RuntimeDir.str() + " -lpagelayout_rt";
+                     " -l:libpagelayout_rt.a";
   if (Mode == "first-call")
     OS << "CFLAGS:  -ffunction-sections "
           "-fsanitize-coverage=func,trace-pc-guard\n";

@@ -17,32 +17,13 @@ ldpl=$build/plugin/ld.pagelayout
 nm=/usr/lib/llvm-22/bin/llvm-nm
 readelf=/usr/lib/llvm-22/bin/llvm-readelf
 mkdir -p "$work"
-src=$("$bench/debian-source.sh" lua5.4 "$build/bench/src")
-echo "lua source: $src"
-
-# Startup ends where the script begins: mark the start of handle_script.
-rm -rf "$work/src" && cp -r "$src/src" "$work/src"
-sed -i 's|^static int handle_script (lua_State \*L, char \*\*argv) {|#include <pagelayout/marker.h>\n&\n  pagelayout_mark("startup_end");|' "$work/src/lua.c"
-grep -q 'pagelayout_mark("startup_end")' "$work/src/lua.c"
-# Debian's luaconf.h includes a header its build generates.
-echo "#define DEB_HOST_MULTIARCH \"$(gcc -print-multiarch)\"" > "$work/src/lua5.4-deb-multiarch.h"
-files="lapi lcode lctype ldebug ldo ldump lfunc lgc llex lmem lobject lopcodes
-  lparser lstate lstring ltable ltm lundump lvm lzio lauxlib lbaselib lcorolib
-  ldblib liolib lmathlib loadlib loslib lstrlib ltablib lutf8lib linit lua"
-compile() { # compile OUTDIR EXTRA_FLAGS...
-  local out=$1; shift; mkdir -p "$out"
-  for f in $files; do
-    clang-22 -O2 -ffunction-sections -fno-pie -DLUA_COMPAT_5_3 -DLUA_USE_LINUX \
-      -I"$root/utils/recorder/include" "$@" -c "$work/src/$f.c" -o "$out/$f.o"
-  done
-}
+source "$bench/lua-common.sh"
+lua_prepare
 echo "== build (clang-22 -O2 -ffunction-sections, non-PIE)"
-compile "$work/native"
-compile "$work/full" -finstrument-functions-after-inlining
-rt=$build/utils/recorder
+lua_compile "$work/native"
+lua_compile "$work/full" -finstrument-functions-after-inlining
 clang-22 -fuse-ld=lld -no-pie "$work"/native/*.o -lm -ldl -o "$work/lua.lld"
-clang-22 -fuse-ld=lld -no-pie "$work"/full/*.o -lm -ldl -fno-sanitize-link-runtime \
-  -L"$rt" -Wl,-rpath,"$rt" -lpagelayout_rt -o "$work/lua.rec"
+clang-22 -fuse-ld=lld -no-pie "$work"/full/*.o -lm -ldl $LUA_RT_LDFLAGS -o "$work/lua.rec"
 
 echo "== record a profile from a run (full mode)"
 "$pl" record -o "$work/lua.yaml" -- "$work/lua.rec" "$bench/lua/bench.lua" 20000 >/dev/null

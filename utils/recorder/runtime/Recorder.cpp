@@ -6,8 +6,9 @@
 //
 //  * first-call mode, -fsanitize-coverage=func,trace-pc-guard (add
 //    bb,pc-table for block coverage): each guard is cleared after its first
-//    hit, so every later call costs one load and a return. The first hit
-//    stores (return address, time) in a preallocated array.
+//    hit, and on x86-64 the `call` that reached us is then patched into a
+//    5-byte NOP (see patchOutCall), so the function never calls again. The
+//    first hit stores (return address, time) in a preallocated array.
 //  * full mode, -finstrument-functions: per-thread tables of call counts,
 //    first/last call times and call-site -> callee counts. The call site
 //    (the return address in the caller) names the caller offline, so no
@@ -157,6 +158,68 @@ NOINSTR void recordFirstHit(uint64_t Pc) {
     R.Hits[I] = {Pc, nowNs()};
   else
     R.Truncated.store(true, std::memory_order_relaxed);
+}
+
+/// Where retargeted calls go: returns at once.
+extern "C" NOINSTR __attribute__((naked)) void returnStub() {
+  __asm__ volatile("ret");
+}
+
+// After the first hit the call into the runtime is dead weight: rewrite it.
+// Only a direct `call rel32` (E8) is rewritten, and only bytes inside one
+// aligned 8-byte word change, replaced by a single atomic compare-and-swap,
+// so a thread running the same code sees the old call (which returns at
+// the cleared guard) or the new bytes, never a mix (the rule JITs use for
+// patching live call sites):
+//   - the call fits one word: a 5-byte NOP;
+//   - only its first two bytes do: `jmp +3` over the rest of the call;
+//   - else (it starts at a word's last byte) its 4-byte target, which fits
+//     the next word, is pointed at a bare `ret`: still a call, but no PLT,
+//     no guard load, no checks.
+// PAGELAYOUT_NO_PATCH=1 keeps the calls (and the text pages unwritten).
+NOINSTR void patchOutCall(uint64_t ReturnAddress) {
+#if defined(__x86_64__)
+  static int Disabled = -1;
+  if (Disabled < 0)
+    Disabled = getenv("PAGELAYOUT_NO_PATCH") != nullptr;
+  uint64_t Call = ReturnAddress - 5;
+  uint64_t Word = Call & ~uint64_t(7);
+  unsigned Offset = unsigned(Call - Word);
+  if (Disabled || *reinterpret_cast<volatile uint8_t *>(Call) != 0xE8)
+    return;
+  static const uint8_t Nop5[5] = {0x0F, 0x1F, 0x44, 0x00, 0x00};
+  static const uint8_t Jmp3[2] = {0xEB, 0x03};
+  uint8_t Rel32[4];
+  const uint8_t *Patch = Nop5;
+  size_t Length = 5;
+  if (Offset >= 4 && Offset <= 6) {
+    Patch = Jmp3, Length = 2;
+  } else if (Offset == 7) {
+    int64_t Delta = int64_t(uint64_t(&returnStub)) - int64_t(ReturnAddress);
+    if (Delta < INT32_MIN || Delta > INT32_MAX)
+      return;
+    int32_t D = int32_t(Delta);
+    memcpy(Rel32, &D, 4);
+    if (memcmp(reinterpret_cast<const void *>(Call + 1), Rel32, 4) == 0)
+      return; // already points at the stub
+    Word += 8, Offset = 0, Patch = Rel32, Length = 4;
+  }
+  long Page = sysconf(_SC_PAGESIZE);
+  uint64_t PageStart = Word & ~uint64_t(Page - 1);
+  if (mprotect(reinterpret_cast<void *>(PageStart), size_t(Page),
+               PROT_READ | PROT_WRITE | PROT_EXEC) != 0)
+    return;
+  auto *Target = reinterpret_cast<uint64_t *>(Word);
+  uint64_t Old = __atomic_load_n(Target, __ATOMIC_RELAXED);
+  uint64_t New = Old;
+  memcpy(reinterpret_cast<uint8_t *>(&New) + Offset, Patch, Length);
+  __atomic_compare_exchange_n(Target, &Old, New, false, __ATOMIC_SEQ_CST,
+                              __ATOMIC_RELAXED);
+  mprotect(reinterpret_cast<void *>(PageStart), size_t(Page),
+           PROT_READ | PROT_EXEC);
+#else
+  (void)ReturnAddress;
+#endif
 }
 
 NOINSTR uint64_t slotHash(uint64_t A, uint64_t B) {
@@ -440,12 +503,18 @@ EXPORT void __sanitizer_cov_trace_pc_guard_init(uint32_t *Start,
 }
 
 EXPORT void __sanitizer_cov_trace_pc_guard(uint32_t *Guard) {
-  // The steady state: this guard fired before. One load, one branch.
-  if (__builtin_expect(*Guard == 0, 1))
+  // This guard fired before: the call reaching us comes from a site not
+  // patched yet (a second copy of the code, or a call that could not be
+  // patched, which patchOutCall rejects before any system call).
+  if (__builtin_expect(*Guard == 0, 1)) {
+    patchOutCall(uint64_t(__builtin_return_address(0)));
     return;
+  }
   if (__atomic_exchange_n(Guard, 0, __ATOMIC_RELAXED) == 0)
     return; // another thread won the first hit
-  recordFirstHit(uint64_t(__builtin_return_address(0)));
+  uint64_t Pc = uint64_t(__builtin_return_address(0));
+  recordFirstHit(Pc);
+  patchOutCall(Pc);
 }
 
 EXPORT void __sanitizer_cov_pcs_init(const uintptr_t *Begin,
