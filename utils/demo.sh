@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Set up, build, and run pagelayout end to end on the bundled example:
-# compile utils/demo/demo.c with -ffunction-sections, show the profile's
-# resolved phases, then the phase/page plan and its metrics.
+# Set up, build, and run pagelayout end to end on the bundled example
+# (utils/demo/demo.c): record a profile from a run with the recorder, show
+# its phases and the plan, link with ld.pagelayout and read the achieved
+# layout back.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 build=${PAGELAYOUT_BUILD_DIR:-$root/build}
@@ -10,26 +11,34 @@ build=${PAGELAYOUT_BUILD_DIR:-$root/build}
 pagelayout=$build/tools/pagelayout/pagelayout
 work=$build/demo
 mkdir -p "$work"
+inc=-I$root/utils/recorder/include
 
-echo "== compile the example (clang-22 -O2 -ffunction-sections)"
-clang-22 -O2 -ffunction-sections -c "$root/utils/demo/demo.c" -o "$work/demo.o"
-clang-22 "$work/demo.o" -o "$work/demo"
-"$work/demo"
-
-echo
-echo "== the profile's phases (pagelayout profile show)"
-"$pagelayout" profile show "$root/utils/demo/demo.yaml"
-
-echo
-echo "== the layout plan (pagelayout plan)"
-"$pagelayout" plan --profile "$root/utils/demo/demo.yaml" "$work/demo.o"
+echo "== 1. build an instrumented copy and record a profile from a run"
+flags=$("$pagelayout" record --print-flags=full)
+cflags=$(sed -n 's/^CFLAGS: *//p' <<<"$flags")
+ldflags=$(sed -n 's/^LDFLAGS: *//p' <<<"$flags")
+echo "   clang-22 -O2 $cflags ... $ldflags"
+# shellcheck disable=SC2086
+clang-22 -O2 $cflags $inc "$root/utils/demo/demo.c" $ldflags -o "$work/demo.rec"
+"$pagelayout" record -o "$work/demo.yaml" -- "$work/demo.rec"
 
 echo
-echo "== link with the profile (clang-22 --ld-path=ld.pagelayout -Wl,--layout-profile=...)"
+echo "== 2. the recorded profile's phases (pagelayout profile show)"
+"$pagelayout" profile show "$work/demo.yaml"
+
+echo
+echo "== 3. the layout plan for the release objects (pagelayout plan)"
+clang-22 -O2 -ffunction-sections $inc -c "$root/utils/demo/demo.c" -o "$work/demo.o"
+"$pagelayout" plan --profile "$work/demo.yaml" "$work/demo.o"
+
+echo
+echo "== 4. link with the profile (clang-22 --ld-path=ld.pagelayout -Wl,--layout-profile=...)"
 clang-22 --ld-path="$build/plugin/ld.pagelayout" "$work/demo.o" -o "$work/demo.laid" \
-  -Wl,--layout-profile="$root/utils/demo/demo.yaml" \
+  -Wl,--layout-profile="$work/demo.yaml" \
   -Wl,--layout-report="$work/demo.report.txt"
-"$work/demo.laid"
+clang-22 -fuse-ld=lld "$work/demo.o" -o "$work/demo.lld"
+echo "   output (ld.lld):         $("$work/demo.lld")"
+echo "   output (ld.pagelayout):  $("$work/demo.laid")"
 echo "-- functions by address (llvm-nm -n): each phase starts on a page"
 /usr/lib/llvm-22/bin/llvm-nm -n "$work/demo.laid" | grep -E ' [tT] ' |
   grep -E '__pagelayout_|main|read_config|parse_option|init_tables|build_first_frame|run_loop|step|mix|report_fatal|dump_debug_state'

@@ -1,6 +1,7 @@
 /* A small program with a clear life cycle, used by the README demo:
  * it reads a config (startup), builds a table (first frame), runs a
  * hot loop (steady) and has error paths that never run (cold). */
+#include <pagelayout/marker.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -47,7 +48,9 @@ int main(int argc, char **argv) {
   if (!t)
     report_fatal("out of memory");
   init_tables(t, n);
+  pagelayout_mark("startup_end"); /* a no-op when built without the recorder */
   int frame = build_first_frame(t, n);
+  pagelayout_mark("first_frame");
   int acc = run_loop(t, n, 1000000);
   if (getenv("DEMO_DEBUG"))
     dump_debug_state(t, n);
