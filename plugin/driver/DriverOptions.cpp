@@ -69,6 +69,11 @@ Expected<DriverOptions> parseDriverOptions(ArrayRef<const char *> Argv,
            O.ReportPath = V.str();
            return Error::success();
          }},
+        {"layout-lto-plugin",
+         [&](StringRef V) {
+           O.LtoPlugin = V.str();
+           return Error::success();
+         }},
         {"layout-page-size",
          [&](StringRef V) -> Error {
            uint64_t N;
@@ -107,7 +112,8 @@ Expected<DriverOptions> parseDriverOptions(ArrayRef<const char *> Argv,
         return createStringError(
             "unknown option '" + A +
             "'; ld.pagelayout knows --layout-profile, --layout-page-size, "
-            "--layout-report, --layout-phase-align and --layout-strict");
+            "--layout-report, --layout-phase-align, --layout-lto-plugin and "
+            "--layout-strict");
       O.LldArgs.push_back(Expanded[I]);
     }
   }

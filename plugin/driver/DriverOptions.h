@@ -18,6 +18,8 @@ struct DriverOptions {
   std::optional<std::string> ReportPath;
   bool PhaseAlign = true;
   bool Strict = false;
+  /// --layout-lto-plugin: a path, "none", or unset (find it).
+  std::optional<std::string> LtoPlugin;
   /// Everything else, response files expanded, for lld.
   std::vector<const char *> LldArgs;
   /// True when some --layout-* option was given at all.

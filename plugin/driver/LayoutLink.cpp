@@ -259,9 +259,10 @@ private:
 // LTO runs inside lld in this process: the plugin reads the profile named
 // by PAGELAYOUT_PROFILE when lld loads it.
 void LayoutLink::setUpPassPlugin() {
-  if (!hasBitcodeInputs(Opts.LldArgs))
+  if (Opts.LtoPlugin == "none" || !hasBitcodeInputs(Opts.LldArgs))
     return;
-  std::optional<std::string> Plugin = findPassPlugin();
+  std::optional<std::string> Plugin =
+      Opts.LtoPlugin ? Opts.LtoPlugin : findPassPlugin();
   if (!Plugin) {
     warn("LTO inputs, but libPageLayoutLTO.so was not found next to "
          "ld.pagelayout or in ../lib (set PAGELAYOUT_LTO_PLUGIN); phases are "
