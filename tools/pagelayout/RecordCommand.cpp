@@ -35,6 +35,9 @@ void printFlags(StringRef Mode, StringRef RuntimeDir, raw_ostream &OS) {
   if (Mode == "first-call")
     OS << "CFLAGS:  -ffunction-sections "
           "-fsanitize-coverage=func,trace-pc-guard\n";
+  else if (Mode == "flags")
+    OS << "CFLAGS:  -ffunction-sections "
+          "-fsanitize-coverage=func,inline-bool-flag,pc-table\n";
   else if (Mode == "blocks")
     OS << "CFLAGS:  -ffunction-sections "
           "-fsanitize-coverage=bb,trace-pc-guard,pc-table\n";
@@ -133,7 +136,7 @@ int runRecord(int Argc, char **Argv) {
   static cl::opt<std::string> PrintFlags(
       "print-flags",
       cl::desc("Print the compiler and linker flags for a mode: first-call, "
-               "blocks or full"),
+               "flags, blocks or full"),
       cl::value_desc("mode"), cl::cat(Scope.Cat), cl::sub(Scope.Sub));
   static InferenceOptions Inference(Scope);
   static WarningOptions Warnings(Scope);
@@ -142,11 +145,11 @@ int runRecord(int Argc, char **Argv) {
   Warnings.apply(Ctx);
 
   if (!PrintFlags.empty()) {
-    if (PrintFlags != "first-call" && PrintFlags != "blocks" &&
-        PrintFlags != "full")
+    if (PrintFlags != "first-call" && PrintFlags != "flags" &&
+        PrintFlags != "blocks" && PrintFlags != "full")
       return reportError(createStringError(
           "unknown mode '" + PrintFlags +
-          "' for --print-flags; expected first-call, blocks or full"));
+          "' for --print-flags; expected first-call, flags, blocks or full"));
     printFlags(PrintFlags, runtimeDir(), outs());
     return 0;
   }
@@ -188,7 +191,7 @@ int runRecord(int Argc, char **Argv) {
       return reportError(createStringError(
           "'" + Cmd.front() +
           "' wrote no recorder data; build it with the flags of 'pagelayout "
-          "record --print-flags=first-call' (or blocks, full)"));
+          "record --print-flags=first-call' (or flags, blocks, full)"));
   }
 
   Symbolizer Symbols(Ctx.warningHandler());

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Recorder overhead on a real program: lua 5.4 (Debian source) running the
-# CPU-bound bench.lua, uninstrumented vs each recording mode. Prints and
+# CPU-bound bench.lua, uninstrumented vs each recording mode (flags,
+# first-call, blocks, full). Prints and
 # writes docs/bench/recorder-overhead.md: ratios of wall time, best of
 # three runs each. Usage: lua-recorder-overhead.sh [size]
 set -euo pipefail
@@ -13,13 +14,14 @@ size=${1:-3000000}
 "$root/utils/build.sh" >/dev/null
 source "$bench/lua-common.sh"
 lua_prepare
-echo "== build lua four ways (clang-22 -O2 -ffunction-sections)"
+echo "== build lua five ways (clang-22 -O2 -ffunction-sections)"
 lua_compile "$work/none"
+lua_compile "$work/flags" -fsanitize-coverage=func,inline-bool-flag,pc-table
 lua_compile "$work/first-call" -fsanitize-coverage=func,trace-pc-guard
 lua_compile "$work/blocks" -fsanitize-coverage=bb,trace-pc-guard,pc-table
 lua_compile "$work/full" -finstrument-functions-after-inlining
 clang-22 -fuse-ld=lld -no-pie "$work"/none/*.o -lm -ldl -o "$work/lua.none"
-for mode in first-call blocks full; do
+for mode in flags first-call blocks full; do
   clang-22 -fuse-ld=lld -no-pie "$work/$mode"/*.o -lm -ldl $LUA_RT_LDFLAGS -o "$work/lua.$mode"
 done
 
@@ -40,7 +42,7 @@ print(f"{best:.4f}")
 PY
 }
 declare -A secs
-for mode in none first-call blocks full; do
+for mode in none flags first-call blocks full; do
   secs[$mode]=$(best_of_3 "$work/lua.$mode" "$bench/lua/bench.lua" "$size")
   echo "$mode: ${secs[$mode]} s"
 done
@@ -49,9 +51,10 @@ mkdir -p "$(dirname "$out")"
 {
   echo "| mode | instrumentation | time (s) | ratio to uninstrumented |"
   echo "|---|---|---:|---:|"
-  for mode in none first-call blocks full; do
+  for mode in none flags first-call blocks full; do
     case $mode in
       none) flags="none" ;;
+      flags) flags="-fsanitize-coverage=func,inline-bool-flag,pc-table" ;;
       first-call) flags="-fsanitize-coverage=func,trace-pc-guard" ;;
       blocks) flags="-fsanitize-coverage=bb,trace-pc-guard,pc-table" ;;
       full) flags="-finstrument-functions-after-inlining" ;;

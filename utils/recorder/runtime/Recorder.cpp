@@ -9,6 +9,12 @@
 //    hit, and on x86-64 the `call` that reached us is then patched into a
 //    5-byte NOP (see patchOutCall), so the function never calls again. The
 //    first hit stores (return address, time) in a preallocated array.
+//  * flag mode, -fsanitize-coverage=func,inline-bool-flag,pc-table: the
+//    compiler sets one byte per function (or block) inline, with no call.
+//    A scanner thread notes newly set flags every millisecond (every 10 ms
+//    once startup is over); markers and the final write scan synchronously,
+//    so what ran before startup_end is exact and only the order inside one
+//    scan interval is approximate (it follows the pc-table).
 //  * full mode, -finstrument-functions: per-thread tables of call counts,
 //    first/last call times and call-site -> callee counts. The call site
 //    (the return address in the caller) names the caller offline, so no
@@ -66,6 +72,17 @@ struct MarkerRecord {
 struct PcTable {
   const uintptr_t *Begin, *End;
 };
+struct FlagTable {
+  const uint8_t *Flags;
+  uint64_t Count;
+  const uintptr_t *Pcs; // set when the module's pc-table arrives
+  uint8_t *Seen;
+};
+constexpr uint32_t MaxFlagTables = 4096;
+// Scan periods: fine while the program starts, coarse afterwards.
+constexpr uint64_t StartupScanNs = 1'000'000;
+constexpr uint64_t SteadyScanNs = 10'000'000;
+
 struct FunctionSlot {
   uint64_t Function, Calls, FirstNs, LastNs;
 };
@@ -94,6 +111,10 @@ struct Recorder {
   std::atomic<ThreadState *> Threads;
   std::atomic<bool> Truncated;
   std::atomic<uint32_t> NextGuard;
+  FlagTable FlagTables[MaxFlagTables];
+  std::atomic<uint32_t> NumFlagTables;
+  std::atomic<bool> ScannerRunning;
+  std::atomic<bool> StartupOver;
 };
 static_assert(std::is_trivially_default_constructible_v<Recorder>,
               "the recorder state must need no constructor");
@@ -118,6 +139,8 @@ NOINSTR void *reserve(size_t Bytes) {
 
 NOINSTR void flushAtExit();
 NOINSTR void resetInChild();
+NOINSTR void startScanner();
+NOINSTR void scanFlags();
 
 // Everything the hot paths need, set up once. Module constructors of
 // instrumented code may run before ours, so every entry point calls this.
@@ -141,15 +164,22 @@ __attribute__((constructor(101))) NOINSTR void initEarly() {
   ensureInitialized();
 }
 
-// A forked child writes its own file: fresh time base and tables. Guards the
-// parent already cleared stay cleared, so the child's first-call data holds
-// only what the parent had not run yet.
+// A forked child writes its own file with fresh tables, but keeps the
+// parent's time base: it continues the same program's timeline, so its
+// first calls compare correctly with the parent's markers when the files
+// are merged. Guards the parent already cleared stay cleared, so the
+// child's first-call data holds only what the parent had not run yet.
 NOINSTR void resetInChild() {
-  R.StartNs = monotonicNs();
   R.NumHits.store(0);
   R.NumMarkers.store(0);
   R.Threads.store(nullptr);
   CurrentThread = nullptr;
+  // The scanner thread did not survive the fork; flags the parent saw stay
+  // seen, as cleared guards stay cleared.
+  if (R.NumFlagTables.load()) {
+    R.ScannerRunning.store(false);
+    startScanner();
+  }
 }
 
 NOINSTR void recordFirstHit(uint64_t Pc) {
@@ -220,6 +250,69 @@ NOINSTR void patchOutCall(uint64_t ReturnAddress) {
 #else
   (void)ReturnAddress;
 #endif
+}
+
+//===-- Flag mode: scanning inline-bool-flags ----------------------------===//
+
+/// Records flags set since the last scan. Scans are serialised: the
+/// scanner thread, markers and the final write may all call this.
+NOINSTR void scanFlags() {
+  static std::atomic<bool> Busy;
+  if (Busy.exchange(true, std::memory_order_acquire))
+    return;
+  uint64_t Now = nowNs();
+  uint32_t Tables = R.NumFlagTables.load(std::memory_order_acquire);
+  for (uint32_t T = 0; T < Tables && T < MaxFlagTables; ++T) {
+    FlagTable &FT = R.FlagTables[T];
+    if (!FT.Pcs || !FT.Seen)
+      continue;
+    for (uint64_t I = 0; I < FT.Count; ++I) {
+      // Skip eight clear flags at a time: most are zero or already seen.
+      if ((I & 7) == 0 && I + 8 <= FT.Count) {
+        uint64_t Set, Seen;
+        memcpy(&Set, FT.Flags + I, 8);
+        memcpy(&Seen, FT.Seen + I, 8);
+        if ((Set & ~Seen) == 0) {
+          I += 7;
+          continue;
+        }
+      }
+      if (FT.Flags[I] && !FT.Seen[I]) {
+        FT.Seen[I] = 1;
+        uint64_t Slot = R.NumHits.fetch_add(1, std::memory_order_relaxed);
+        if (R.Hits && Slot < MaxFirstHits)
+          R.Hits[Slot] = {uint64_t(FT.Pcs[2 * I]) + 1, Now};
+        else
+          R.Truncated.store(true, std::memory_order_relaxed);
+      }
+    }
+  }
+  Busy.store(false, std::memory_order_release);
+}
+
+NOINSTR void *scannerMain(void *) {
+  for (;;) {
+    scanFlags();
+    uint64_t Period = R.StartupOver.load(std::memory_order_relaxed)
+                          ? SteadyScanNs
+                          : StartupScanNs;
+    timespec T{time_t(Period / 1000000000), long(Period % 1000000000)};
+    nanosleep(&T, nullptr);
+  }
+  return nullptr;
+}
+
+NOINSTR void startScanner() {
+  if (R.ScannerRunning.exchange(true))
+    return;
+  pthread_t Thread;
+  pthread_attr_t Attr;
+  pthread_attr_init(&Attr);
+  pthread_attr_setdetachstate(&Attr, PTHREAD_CREATE_DETACHED);
+  pthread_attr_setstacksize(&Attr, 64 * 1024);
+  if (pthread_create(&Thread, &Attr, scannerMain, nullptr) != 0)
+    R.ScannerRunning.store(false);
+  pthread_attr_destroy(&Attr);
 }
 
 NOINSTR uint64_t slotHash(uint64_t A, uint64_t B) {
@@ -448,6 +541,8 @@ NOINSTR void writeRawFile() {
   if (!R.Initialized.load())
     return;
   InRecorder = true;
+  if (R.NumFlagTables.load())
+    scanFlags(); // what ran since the last scan, stamped now
   char Path[4096], Temp[4200];
   outputPath(Path, sizeof(Path));
   // Write beside the destination, then rename: readers never see half a file.
@@ -463,6 +558,8 @@ NOINSTR void writeRawFile() {
   {
     FileWriter W(Fd);
     uint32_t Flags = R.Flags | (R.Truncated.load() ? raw::FlagTruncated : 0);
+    if (R.NumFlagTables.load())
+      Flags |= raw::FlagFirstCall | raw::FlagScanned;
     if (R.Threads.load())
       Flags |= raw::FlagFull;
     W.bytes(raw::Magic, 8);
@@ -517,6 +614,20 @@ EXPORT void __sanitizer_cov_trace_pc_guard(uint32_t *Guard) {
   patchOutCall(Pc);
 }
 
+EXPORT void __sanitizer_cov_bool_flag_init(bool *Start, bool *Stop) {
+  ensureInitialized();
+  if (Start == Stop)
+    return;
+  uint32_t I = R.NumFlagTables.load();
+  if (I >= MaxFlagTables) {
+    R.Truncated.store(true);
+    return;
+  }
+  R.FlagTables[I] = {reinterpret_cast<const uint8_t *>(Start),
+                     uint64_t(Stop - Start), nullptr, nullptr};
+  R.NumFlagTables.store(I + 1, std::memory_order_release);
+}
+
 EXPORT void __sanitizer_cov_pcs_init(const uintptr_t *Begin,
                                      const uintptr_t *End) {
   ensureInitialized();
@@ -526,6 +637,17 @@ EXPORT void __sanitizer_cov_pcs_init(const uintptr_t *Begin,
     return;
   }
   R.PcTables[I] = {Begin, End};
+  // Flag mode: the module registered its flags just before its pc-table;
+  // entry i of each belongs to the same function or block.
+  uint32_t Flags = R.NumFlagTables.load();
+  if (Flags && Flags <= MaxFlagTables) {
+    FlagTable &FT = R.FlagTables[Flags - 1];
+    if (!FT.Pcs && FT.Count == uint64_t(End - Begin) / 2) {
+      FT.Seen = static_cast<uint8_t *>(reserve(FT.Count + 8));
+      __atomic_store_n(&FT.Pcs, Begin, __ATOMIC_RELEASE);
+      startScanner();
+    }
+  }
   // Entries are (pc, flags); a guard that is not a function entry means
   // the program was built with block coverage.
   for (const uintptr_t *P = Begin; P + 1 < End; P += 2)
@@ -561,6 +683,13 @@ EXPORT void __pagelayout_mark(const char *Name) {
   size_t Len = strnlen(Name, MaxMarkerName);
   memcpy(M.Name, Name, Len);
   M.Name[Len] = '\0';
+  // Flag mode: everything that ran up to the marker is stamped before it.
+  if (R.NumFlagTables.load()) {
+    scanFlags();
+    M.TimeNs = nowNs() + 1; // after every hit the scan stamped
+    if (strcmp(M.Name, "startup_end") == 0)
+      R.StartupOver.store(true, std::memory_order_relaxed);
+  }
 }
 
 EXPORT void __pagelayout_flush(void) { writeRawFile(); }

@@ -29,6 +29,7 @@ enum : uint32_t {
   FlagBlocks = 1u << 1,    ///< guards are basic blocks (pc-table present)
   FlagFull = 1u << 2,      ///< -finstrument-functions counts and edges
   FlagTruncated = 1u << 3, ///< a bounded buffer filled up; data is partial
+  FlagScanned = 1u << 4,   ///< inline-bool-flag: times are scan times
 };
 
 enum Tag : uint32_t {
@@ -38,7 +39,8 @@ enum Tag : uint32_t {
   /// Count x { u64 TimeNs; u16 NameLen; char Name[] }.
   TagMarkers = 2,
   /// Count x { u64 Pc; u64 TimeNs }: first executions in time order. Pc is
-  /// a return address inside the function or block that ran.
+  /// a return address inside the function or block that ran (scanned
+  /// flags store the block start + 1, which reads the same way).
   TagFirstHits = 3,
   /// Count x { u64 Pc; u64 Flags }: the pc-table (block starts; Flags bit 0
   /// marks a function entry), when built with -fsanitize-coverage=pc-table.
