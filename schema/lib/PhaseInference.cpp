@@ -111,9 +111,11 @@ matchRule(const std::vector<std::optional<GlobPattern>> &Globs,
 constexpr double BusyTimeShare = 0.01;
 
 ResolvedFunction inferFromTimeline(const FunctionProfile &F, uint64_t CallsMade,
-                                   const Timeline &T,
+                                   bool OnCallGraph, const Timeline &T,
                                    const InferenceConfig &C) {
-  if (!F.wasExecuted())
+  // A function on a recorded call edge ran, even when sampling never
+  // caught it as the leaf.
+  if (!F.wasExecuted() && !OnCallGraph)
     return {Phase::Cold, PhaseSource::NeverCalled, 1.0, false};
   if (F.FirstCallNs) {
     if (*F.FirstCallNs < T.StartupEnd)
@@ -175,9 +177,14 @@ ResolvedProfile resolvePhases(const Profile &P, const InferenceConfig &C) {
     RP.EdgeEnds[I] = {RP.find(P.Edges[I].Caller), RP.find(P.Edges[I].Callee)};
   });
   std::vector<uint64_t> CallsMade(P.Functions.size(), 0);
+  std::vector<bool> OnCallGraph(P.Functions.size(), false);
   for (size_t I = 0; I < P.Edges.size(); ++I) {
     const CallEdge &E = P.Edges[I];
-    int Caller = RP.EdgeEnds[I].first;
+    auto [Caller, Callee] = RP.EdgeEnds[I];
+    if (E.Count && Callee >= 0)
+      OnCallGraph[Callee] = true;
+    if (E.Count && Caller >= 0)
+      OnCallGraph[Caller] = true;
     if (Caller >= 0)
       CallsMade[Caller] = CallsMade[Caller] + E.Count < CallsMade[Caller]
                               ? UINT64_MAX
@@ -185,7 +192,8 @@ ResolvedProfile resolvePhases(const Profile &P, const InferenceConfig &C) {
   }
   for (unsigned I = 0; I < P.Functions.size(); ++I) {
     const FunctionProfile &F = P.Functions[I];
-    ResolvedFunction Inferred = inferFromTimeline(F, CallsMade[I], T, C);
+    ResolvedFunction Inferred =
+        inferFromTimeline(F, CallsMade[I], OnCallGraph[I], T, C);
     ResolvedFunction R = Inferred;
     if (F.ExplicitPhase) {
       R = {*F.ExplicitPhase, PhaseSource::Explicit, 1.0, false};

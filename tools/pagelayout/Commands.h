@@ -10,6 +10,7 @@ int runProfileShow(int Argc, char **Argv);
 int runProfileValidate(int Argc, char **Argv);
 int runProfileMerge(int Argc, char **Argv);
 int runProfileConvert(int Argc, char **Argv);
+int runProfileImport(int Argc, char **Argv);
 int runPlan(int Argc, char **Argv);
 int runRecord(int Argc, char **Argv);
 

@@ -3,9 +3,11 @@
 
 #include "Commands.h"
 #include "ToolSupport.h"
+#include "pagelayout/record/Importers.h"
 #include "pagelayout/schema/OrderFile.h"
 #include "pagelayout/schema/PhaseInference.h"
 #include "pagelayout/schema/ProfileMerge.h"
+#include "pagelayout/schema/ProfileReader.h"
 #include "pagelayout/schema/ProfileWriter.h"
 #include "llvm/ADT/StringSet.h"
 #include "llvm/Support/Format.h"
@@ -266,6 +268,67 @@ int runProfileConvert(int Argc, char **Argv) {
           writeCallGraphFile(*P, OS);
           break;
         }
+        return Error::success();
+      }))
+    return reportError(std::move(E));
+  return finish(Ctx);
+}
+
+} // namespace pagelayout
+
+namespace pagelayout {
+
+int runProfileImport(int Argc, char **Argv) {
+  static CommandScope Scope(
+      "import", "Import a profile from another tool: perf script text, an "
+                "LLVM IR PGO .profdata (with temporal traces), or lld "
+                "ordering files; write YAML.\n");
+  static cl::opt<std::string> InputPath(cl::Positional, cl::Required,
+                                        cl::desc("<input>"), cl::cat(Scope.Cat),
+                                        cl::sub(Scope.Sub));
+  static cl::opt<std::string> Output("o", cl::desc("Output profile (YAML)"),
+                                     cl::value_desc("file"), cl::init("-"),
+                                     cl::cat(Scope.Cat), cl::sub(Scope.Sub));
+  static cl::opt<std::string> From(
+      "from",
+      cl::desc("Input format: perf-script, profdata, orderfile, callgraph "
+               "(default: detect)"),
+      cl::cat(Scope.Cat), cl::sub(Scope.Sub));
+  static cl::opt<std::string> Dso(
+      "dso", cl::desc("perf script: keep only frames of this binary"),
+      cl::value_desc("name"), cl::cat(Scope.Cat), cl::sub(Scope.Sub));
+  static WarningOptions Warnings(Scope);
+  parseCommandLine(Argc, Argv, Scope);
+  ToolContext Ctx;
+  Warnings.apply(Ctx);
+
+  Expected<std::string> Text = readWholeFile(InputPath);
+  if (!Text)
+    return reportError(Text.takeError());
+  std::string Format = From;
+  if (Format.empty()) {
+    if (StringRef(*Text).starts_with("\xfflprofi\x81"))
+      Format = "profdata";
+    else if (looksLikePerfScript(*Text))
+      Format = "perf-script";
+  }
+  Expected<Profile> P = createStringError("unknown format");
+  if (Format == "profdata")
+    P = importProfData(InputPath, Ctx.warningHandler());
+  else if (Format == "perf-script")
+    P = importPerfScript(*Text, InputPath, Dso, Ctx.warningHandler());
+  else if (Format.empty() || parseProfileFormat(Format))
+    P = readAnyProfileFile(InputPath, parseProfileFormat(Format),
+                           Ctx.warningHandler());
+  else
+    return reportError(createStringError(
+        "unknown format '" + Format +
+        "' for --from; expected perf-script, profdata, orderfile or "
+        "callgraph"));
+  if (!P)
+    return reportError(P.takeError());
+  if (Error E = writeOutput(Output, [&](raw_ostream &OS) {
+        writeProfileYAML(*P, OS);
         return Error::success();
       }))
     return reportError(std::move(E));

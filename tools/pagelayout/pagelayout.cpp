@@ -37,6 +37,8 @@ const Command Commands[] = {
     {"profile", "merge", runProfileMerge, "merge profiles of many runs"},
     {"profile", "convert", runProfileConvert,
      "convert to and from lld ordering files"},
+    {"profile", "import", runProfileImport,
+     "import perf script text or a .profdata with temporal traces"},
 };
 
 void printUsage(raw_ostream &OS) {
