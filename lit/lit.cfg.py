@@ -37,3 +37,12 @@ config.substitutions.append(
 
 if shutil.which("gcc"):
     config.available_features.add("gcc")
+
+# perf_event_open sampling works here (not in every container or VM).
+import subprocess
+_probe = subprocess.run(
+    [os.path.join(config.pagelayout_tools_dir, "pagelayout"), "record",
+     "--mode=perf", "-o", os.devnull, "--", "true"],
+    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+if _probe.returncode == 0:
+    config.available_features.add("perf")

@@ -10,8 +10,10 @@
 
 #include "Commands.h"
 #include "ToolSupport.h"
+#include "pagelayout/record/PerfSampler.h"
 #include "pagelayout/record/ProfileBuilder.h"
 #include "pagelayout/record/RawProfile.h"
+#include "pagelayout/schema/OrderFile.h"
 #include "pagelayout/schema/ProfileMerge.h"
 #include "pagelayout/schema/ProfileWriter.h"
 #include "llvm/Support/FileSystem.h"
@@ -138,11 +140,29 @@ int runRecord(int Argc, char **Argv) {
       cl::desc("Print the compiler and linker flags for a mode: first-call, "
                "flags, blocks or full"),
       cl::value_desc("mode"), cl::cat(Scope.Cat), cl::sub(Scope.Sub));
+  static cl::opt<std::string> Mode(
+      "mode",
+      cl::desc("instrumented (default: the program was built with the "
+               "recorder) or perf (sample an uninstrumented program with "
+               "perf_event_open)"),
+      cl::init("instrumented"), cl::cat(Scope.Cat), cl::sub(Scope.Sub));
+  static cl::opt<uint64_t> Frequency(
+      "frequency", cl::desc("--mode=perf: samples per second (default 4000)"),
+      cl::init(4000), cl::cat(Scope.Cat), cl::sub(Scope.Sub));
+  static cl::list<std::string> MergeWith(
+      "merge-with",
+      cl::desc("Merge the recording with these profiles (e.g. a perf run "
+               "with an instrumented one)"),
+      cl::value_desc("file"), cl::CommaSeparated, cl::cat(Scope.Cat),
+      cl::sub(Scope.Sub));
   static InferenceOptions Inference(Scope);
   static WarningOptions Warnings(Scope);
   parseCommandLine(Argc, Argv, Scope);
   ToolContext Ctx;
   Warnings.apply(Ctx);
+  if (Mode != "instrumented" && Mode != "perf")
+    return reportError(createStringError("unknown --mode=" + Mode +
+                                         "; expected instrumented or perf"));
 
   if (!PrintFlags.empty()) {
     if (PrintFlags != "first-call" && PrintFlags != "flags" &&
@@ -154,9 +174,36 @@ int runRecord(int Argc, char **Argv) {
     return 0;
   }
 
+  std::vector<Profile> Profiles;
+  std::vector<std::string> Sources;
+  if (Mode == "perf") {
+    std::vector<std::string> Cmd;
+    if (!First.empty())
+      Cmd.push_back(First);
+    Cmd.insert(Cmd.end(), Command.begin(), Command.end());
+    if (Cmd.empty())
+      return reportError(createStringError("nothing to record: give a "
+                                           "program after '--'"));
+    PerfOptions Opts;
+    Opts.FrequencyHz = Frequency;
+    Expected<PerfRecording> Rec =
+        recordWithPerf(Cmd, Opts, Ctx.warningHandler());
+    if (!Rec)
+      return reportError(Rec.takeError());
+    errs() << "note: " << Rec->SampleCount << " samples ("
+           << (Rec->HardwareCycles ? "cycles" : "cpu-clock")
+           << "); sampling cannot see short startup functions: merge with "
+              "an instrumented recording (--merge-with) for startup\n";
+    if (Rec->ExitCode != 0)
+      Ctx.warningHandler()("warning: '" + Twine(Cmd.front()) +
+                           "' exited with status " + Twine(Rec->ExitCode));
+    Profiles.push_back(std::move(Rec->Result));
+    Sources.push_back("perf samples");
+  }
+
   std::vector<std::string> RawFiles(FromRaw.begin(), FromRaw.end());
   std::optional<std::string> Scratch;
-  if (RawFiles.empty()) {
+  if (RawFiles.empty() && Mode != "perf") {
     std::vector<std::string> Cmd;
     if (!First.empty())
       Cmd.push_back(First);
@@ -195,16 +242,24 @@ int runRecord(int Argc, char **Argv) {
   }
 
   Symbolizer Symbols(Ctx.warningHandler());
-  std::vector<Profile> Profiles;
   for (const std::string &Path : RawFiles) {
     Expected<RawProcess> Raw = readRawProcess(Path);
     if (!Raw)
       return reportError(Raw.takeError());
     Profiles.push_back(
         buildProfile(*Raw, Symbols, Inference.config(), Ctx.warningHandler()));
+    Sources.push_back(Path);
   }
   if (Scratch)
     sys::fs::remove_directories(*Scratch);
+  for (const std::string &Path : MergeWith) {
+    Expected<Profile> P =
+        readAnyProfileFile(Path, std::nullopt, Ctx.warningHandler());
+    if (!P)
+      return reportError(P.takeError());
+    Profiles.push_back(std::move(*P));
+    Sources.push_back(Path);
+  }
 
   Profile Result;
   if (Profiles.size() == 1) {
@@ -212,7 +267,7 @@ int runRecord(int Argc, char **Argv) {
   } else {
     std::vector<NamedProfile> Named;
     for (size_t I = 0; I < Profiles.size(); ++I)
-      Named.push_back({RawFiles[I], &Profiles[I]});
+      Named.push_back({Sources[I], &Profiles[I]});
     mergeProfiles(Named, Result, Ctx.warningHandler());
     Result.Metadata.Tool = "pagelayout record";
   }
