@@ -30,6 +30,8 @@ config.substitutions.append(
     ("%recorder_ldflags",
      f"-fno-sanitize-link-runtime -L{rt} -l:libpagelayout_rt.a -lpthread"))
 config.substitutions.append(
+    ("%recorder_gcc_ldflags", f"-L{rt} -l:libpagelayout_rt.a -lpthread"))
+config.substitutions.append(
     ("%recorder_include",
      "-I" + os.path.join(config.pagelayout_src_root, "utils/recorder/include")))
 config.substitutions.append(

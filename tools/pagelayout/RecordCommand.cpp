@@ -47,6 +47,12 @@ void printFlags(StringRef Mode, StringRef RuntimeDir, raw_ostream &OS) {
     OS << "CFLAGS:  -ffunction-sections "
           "-finstrument-functions-after-inlining\n";
   OS << "LDFLAGS: " << Link << "\n";
+  if (Mode == "full")
+    OS << "(gcc: the same CFLAGS with -finstrument-functions; drop "
+          "-fno-sanitize-link-runtime from LDFLAGS)\n";
+  else
+    OS << "(clang only: gcc has no -fsanitize-coverage; gcc users record "
+          "with --print-flags=full or --mode=perf)\n";
 }
 
 /// The directory holding libpagelayout_rt next to this tool (build tree:
