@@ -28,3 +28,15 @@ lua_compile() { # lua_compile OUTDIR EXTRA_FLAGS...
 }
 
 LUA_RT_LDFLAGS="-fno-sanitize-link-runtime -L$build/utils/recorder -l:libpagelayout_rt.a"
+
+# lua_text_pages BINARY -> "startup_pages whole_run_pages text_pages": the
+# distinct 4 KiB .text pages executed (valgrind lackey instruction trace)
+# before the script starts and in the whole run of bench.lua 2000.
+lua_text_pages() {
+  local trace=$1.trace
+  valgrind --tool=lackey --trace-mem=yes --log-file="$trace" \
+    "$1" "$bench/lua/bench.lua" 2000 >/dev/null 2>&1
+  # handle_script is inlined; the first thing it calls is luaL_loadfilex.
+  python3 "$bench/text-pages.py" "$1" "$trace" luaL_loadfilex
+  rm -f "$trace"
+}

@@ -39,16 +39,8 @@ for s in core stdlib bench; do
 done
 echo "outputs identical on core.lua, stdlib.lua, bench.lua"
 
-measure() { # measure BINARY -> "startup_pages whole_pages text_pages"
-  local trace=$1.trace
-  valgrind --tool=lackey --trace-mem=yes --log-file="$trace" \
-    "$1" "$bench/lua/bench.lua" 2000 >/dev/null 2>&1
-  # handle_script is inlined; the first thing it calls is luaL_loadfilex.
-  python3 "$bench/text-pages.py" "$1" "$trace" luaL_loadfilex
-  rm -f "$trace"
-}
-read -r lld_start lld_whole text_pages <<<"$(measure "$work/lua.lld")"
-read -r pl_start pl_whole pl_text <<<"$(measure "$work/lua.laid")"
+read -r lld_start lld_whole text_pages <<<"$(lua_text_pages "$work/lua.lld")"
+read -r pl_start pl_whole pl_text <<<"$(lua_text_pages "$work/lua.laid")"
 bound=$(grep '^startup lower bounds' "$work/lua.report.txt" | sed 's/.*function \([0-9]*\).*/\1/')
 
 out=$root/docs/bench/lua-link-startup.md

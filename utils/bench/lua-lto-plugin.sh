@@ -34,13 +34,6 @@ done
 echo "outputs identical on core.lua, stdlib.lua, bench.lua"
 
 startup_bytes() { awk '$1=="startup" && $2 ~ /^0x/ {print $5}' "$1"; }
-pages() { # pages BINARY -> "startup whole text"
-  local trace=$1.trace
-  valgrind --tool=lackey --trace-mem=yes --log-file="$trace" \
-    "$1" "$bench/lua/bench.lua" 2000 >/dev/null 2>&1
-  python3 "$bench/text-pages.py" "$1" "$trace" luaL_loadfilex
-  rm -f "$trace"
-}
 seconds() {
   python3 - "$1" "$bench/lua/bench.lua" <<'PY'
 import subprocess, sys, time
@@ -59,7 +52,7 @@ out=$root/docs/bench/lua-lto-plugin.md
   echo "| ThinLTO build | startup bytes | startup text pages executed | text pages executed (run) | .text pages | bench.lua 3000000 (s) |"
   echo "|---|---:|---:|---:|---:|---:|"
   for variant in none plugin; do
-    read -r sp wp tp <<<"$(pages "$work/lua.$variant")"
+    read -r sp wp tp <<<"$(lua_text_pages "$work/lua.$variant")"
     label="ld.pagelayout, no plugin"
     [ "$variant" = plugin ] && label="ld.pagelayout + libPageLayoutLTO.so"
     echo "| $label | $(startup_bytes "$work/report.$variant.txt") | $sp | $wp | $tp | $(seconds "$work/lua.$variant") |"
