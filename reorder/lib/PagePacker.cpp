@@ -208,6 +208,7 @@ void PagePacker::fillWithCold(uint64_t Boundary) {
 std::vector<PlacedAtom> PagePacker::run(const PhaseOrders &Orders) {
   Placed.assign(Atoms.size(), false);
   Placement.reserve(Atoms.size());
+  Cursor = Config.StartAddress;
   placePinned();
   const std::vector<unsigned> &Cold = Orders[unsigned(Phase::Cold)];
   if (Config.AlignPhases && Config.FillWithCold)

@@ -13,6 +13,7 @@ int runProfileConvert(int Argc, char **Argv);
 int runProfileImport(int Argc, char **Argv);
 int runPlan(int Argc, char **Argv);
 int runRecord(int Argc, char **Argv);
+int runReorder(int Argc, char **Argv);
 
 } // namespace pagelayout
 

@@ -28,6 +28,8 @@ struct Command {
 const Command Commands[] = {
     {nullptr, "plan", runPlan,
      "compute and print the phase/page layout for objects or a binary"},
+    {nullptr, "reorder", runReorder,
+     "post-link layout of an x86-64 binary (today: --dry-run analysis)"},
     {nullptr, "record", runRecord,
      "run an instrumented program and write its layout profile"},
     {"profile", "show", runProfileShow,

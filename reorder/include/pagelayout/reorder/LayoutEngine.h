@@ -20,6 +20,10 @@ namespace pagelayout {
 struct LayoutConfig {
   /// 4096 by default; 16K, 64K and 2M pages are common elsewhere.
   uint64_t PageSize = 4096;
+  /// Where the laid-out code begins: 0 for a plan on its own, the real
+  /// address of .text when the atoms carry real addresses (a rewrite), so
+  /// page boundaries fall where the program's pages do.
+  uint64_t StartAddress = 0;
   /// Start every non-empty phase on a page boundary.
   bool AlignPhases = true;
   /// Fill the gap before a phase boundary with cold atoms that fit.

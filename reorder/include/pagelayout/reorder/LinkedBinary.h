@@ -1,0 +1,50 @@
+//===- LinkedBinary.h - A linked ELF binary, as the rewriter sees it -*- C++
+//-*-===//
+//
+// The read-only model `pagelayout reorder` starts from: the executable
+// text, its functions (from .symtab), and the relocations the linker kept
+// (--emit-relocs). Reading checks the preconditions of a safe rewrite and
+// names the fix when one is missing.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef PAGELAYOUT_REORDER_LINKEDBINARY_H
+#define PAGELAYOUT_REORDER_LINKEDBINARY_H
+
+#include "pagelayout/reorder/Atom.h"
+#include "llvm/Support/Error.h"
+#include "llvm/Support/MemoryBuffer.h"
+#include <memory>
+
+namespace pagelayout {
+
+/// A retained relocation: where it applies and its type.
+struct RetainedRelocation {
+  uint64_t Offset = 0; ///< virtual address of the patched field
+  uint32_t Type = 0;
+};
+
+struct LinkedBinary {
+  std::string Path;
+  uint16_t Machine = 0;
+  bool SharedObject = false; ///< ET_DYN (PIE or shared library)
+  uint64_t TextAddress = 0;
+  llvm::ArrayRef<uint8_t> TextBytes;
+  /// Functions in .text, by address; each atom's OriginalOffset is its
+  /// address, aliases merged.
+  std::vector<Atom> Functions;
+  /// Relocations retained for fields inside .text, sorted by offset.
+  std::vector<RetainedRelocation> TextRelocations;
+  /// Names of the retained relocation sections (.rela.text, .rela.data, ...).
+  std::vector<std::string> RelocationSections;
+
+  std::unique_ptr<llvm::MemoryBuffer> Buffer;
+};
+
+/// Reads \p Path. Errors name the file and the fix: not x86-64, not linked,
+/// stripped, or linked without --emit-relocs.
+llvm::Expected<LinkedBinary> readLinkedBinary(llvm::StringRef Path);
+
+} // namespace pagelayout
+
+#endif

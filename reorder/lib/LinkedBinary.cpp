@@ -1,0 +1,153 @@
+//===- LinkedBinary.cpp - A linked ELF binary, as the rewriter sees it ----===//
+//
+// Only x86-64 is read for now; the architecture-specific parts (this
+// check, the relocation types, the instruction decoder in MoveSafety.cpp)
+// are kept in those two files so AArch64 can follow.
+//
+//===----------------------------------------------------------------------===//
+
+#include "pagelayout/reorder/LinkedBinary.h"
+#include "pagelayout/schema/Diagnostic.h"
+#include "llvm/Object/ELFObjectFile.h"
+#include <map>
+
+using namespace llvm;
+using namespace llvm::object;
+
+namespace pagelayout {
+namespace {
+
+Error fail(StringRef Path, const Twine &Msg) {
+  return makeLocatedError(Path, {}, Msg);
+}
+
+} // namespace
+
+Expected<LinkedBinary> readLinkedBinary(StringRef Path) {
+  ErrorOr<std::unique_ptr<MemoryBuffer>> Buf =
+      MemoryBuffer::getFile(Path, /*IsText=*/false,
+                            /*RequiresNullTerminator=*/false);
+  if (!Buf)
+    return fail(Path, "cannot open: " + Buf.getError().message());
+  LinkedBinary B;
+  B.Path = Path.str();
+  B.Buffer = std::move(*Buf);
+  // ELFFile::create trusts the header: check the identification first.
+  StringRef Data = B.Buffer->getBuffer();
+  if (Data.size() < ELF::EI_NIDENT ||
+      !Data.starts_with("\x7f"
+                        "ELF") ||
+      uint8_t(Data[ELF::EI_CLASS]) != ELF::ELFCLASS64 ||
+      uint8_t(Data[ELF::EI_DATA]) != ELF::ELFDATA2LSB)
+    return fail(Path, "not a 64-bit little-endian ELF file; pagelayout "
+                      "reorder rewrites x86-64 ELF binaries");
+  Expected<ELF64LEFile> File = ELF64LEFile::create(Data);
+  if (!File) {
+    consumeError(File.takeError());
+    return fail(Path, "not a 64-bit little-endian ELF file; pagelayout "
+                      "reorder rewrites x86-64 ELF binaries");
+  }
+  const ELF64LE::Ehdr &H = File->getHeader();
+  B.Machine = H.e_machine;
+  if (H.e_machine != ELF::EM_X86_64)
+    return fail(Path, "machine " + Twine(H.e_machine) +
+                          " is not x86-64; pagelayout reorder supports "
+                          "x86-64 for now (AArch64 is planned)");
+  if (H.e_type == ELF::ET_REL)
+    return fail(Path, "a relocatable object, not a linked binary; link it "
+                      "(with ld.pagelayout to lay it out at link time)");
+  if (H.e_type != ELF::ET_EXEC && H.e_type != ELF::ET_DYN)
+    return fail(Path, "not an executable or shared object");
+  B.SharedObject = H.e_type == ELF::ET_DYN;
+
+  Expected<ELF64LEFile::Elf_Shdr_Range> Sections = File->sections();
+  if (!Sections)
+    return fail(Path,
+                "malformed section table: " + toString(Sections.takeError()));
+  const ELF64LE::Shdr *Text = nullptr, *SymTab = nullptr;
+  unsigned TextIndex = 0;
+  for (const ELF64LE::Shdr &S : *Sections) {
+    Expected<StringRef> Name = File->getSectionName(S);
+    if (!Name)
+      return fail(Path,
+                  "malformed section name: " + toString(Name.takeError()));
+    if (*Name == ".text" && S.sh_type == ELF::SHT_PROGBITS) {
+      Text = &S;
+      TextIndex = unsigned(&S - Sections->begin());
+    }
+    if (S.sh_type == ELF::SHT_SYMTAB)
+      SymTab = &S;
+  }
+  if (!Text)
+    return fail(Path, "no .text section");
+  if (!SymTab)
+    return fail(Path, "no symbol table (the binary is stripped); relink "
+                      "without -s/--strip-all so functions can be found");
+  Expected<ArrayRef<uint8_t>> Bytes = File->getSectionContents(*Text);
+  if (!Bytes)
+    return fail(Path, ".text: " + toString(Bytes.takeError()));
+  B.TextAddress = Text->sh_addr;
+  B.TextBytes = *Bytes;
+
+  // Retained relocations: SHT_RELA sections whose sh_info names a section
+  // (lld's and GNU ld's --emit-relocs output).
+  for (const ELF64LE::Shdr &S : *Sections) {
+    if (S.sh_type != ELF::SHT_RELA || !(S.sh_flags & ELF::SHF_INFO_LINK) ||
+        S.sh_info == 0)
+      continue;
+    Expected<StringRef> Name = File->getSectionName(S);
+    B.RelocationSections.push_back(Name ? Name->str() : "?");
+    if (!Name)
+      consumeError(Name.takeError());
+    if (S.sh_info != TextIndex)
+      continue;
+    Expected<ELF64LEFile::Elf_Rela_Range> Relas = File->relas(S);
+    if (!Relas)
+      return fail(Path, "malformed relocation section: " +
+                            toString(Relas.takeError()));
+    for (const ELF64LE::Rela &R : *Relas)
+      B.TextRelocations.push_back({R.r_offset, R.getType(false)});
+  }
+  if (B.TextRelocations.empty())
+    return fail(Path, "no relocations were kept for .text; relink with "
+                      "-Wl,--emit-relocs (-Wl,-q) so every reference to "
+                      "moved code can be found and fixed");
+  llvm::sort(B.TextRelocations,
+             [](const RetainedRelocation &A, const RetainedRelocation &C) {
+               return A.Offset < C.Offset;
+             });
+
+  // Functions: STT_FUNC symbols with a size inside .text; aliases merged.
+  Expected<ELF64LEFile::Elf_Sym_Range> Symbols = File->symbols(SymTab);
+  if (!Symbols)
+    return fail(Path,
+                "malformed symbol table: " + toString(Symbols.takeError()));
+  Expected<StringRef> StrTab = File->getStringTableForSymtab(*SymTab);
+  if (!StrTab)
+    return fail(Path,
+                "malformed string table: " + toString(StrTab.takeError()));
+  std::map<uint64_t, Atom> ByAddress;
+  uint64_t TextEnd = B.TextAddress + B.TextBytes.size();
+  for (const ELF64LE::Sym &S : *Symbols) {
+    if (S.getType() != ELF::STT_FUNC || S.st_size == 0 ||
+        S.st_value < B.TextAddress || S.st_value + S.st_size > TextEnd)
+      continue;
+    Expected<StringRef> Name = S.getName(*StrTab);
+    if (!Name)
+      return fail(Path, "malformed symbol name: " + toString(Name.takeError()));
+    Atom &A = ByAddress[S.st_value];
+    A.Size = std::max<uint64_t>(A.Size, S.st_size);
+    A.Symbols.push_back({Name->str(), 0, S.st_size});
+  }
+  if (ByAddress.empty())
+    return fail(Path, "no function symbols in .text");
+  for (auto &[Addr, A] : ByAddress) {
+    A.OriginalOffset = Addr;
+    A.Alignment = 16;
+    A.Origin = A.Symbols.front().Name;
+    B.Functions.push_back(std::move(A));
+  }
+  return B;
+}
+
+} // namespace pagelayout

@@ -1,0 +1,181 @@
+//===- MoveSafety.cpp - Which functions can move, and why not -------------===//
+//
+// Moving a function changes the distance from every PC-relative operand
+// inside it to everything outside it, and from everything outside to it.
+// --emit-relocs keeps a relocation for each such operand the compiler
+// emitted, which the rewriter recomputes. What it cannot fix is an operand
+// the linker left no relocation for (hand-written assembly, linker
+// relaxation that dropped one, a toolchain bug). So every function is
+// decoded and each PC-relative branch, call or memory operand that reaches
+// outside the function must have a relocation inside its bytes; otherwise
+// the function stays, and so does the one it reaches. Bytes that do not
+// decode also pin their function: nothing unknown is moved.
+//
+// This is the x86-64 part (BOLT calls the same idea "strict" mode); an
+// AArch64 version would replace the decoder set-up and nothing else.
+//
+//===----------------------------------------------------------------------===//
+
+#include "pagelayout/reorder/MoveSafety.h"
+#include "pagelayout/schema/Diagnostic.h"
+#include "llvm/MC/MCAsmInfo.h"
+#include "llvm/MC/MCContext.h"
+#include "llvm/MC/MCDisassembler/MCDisassembler.h"
+#include "llvm/MC/MCInst.h"
+#include "llvm/MC/MCInstrAnalysis.h"
+#include "llvm/MC/MCInstrInfo.h"
+#include "llvm/MC/MCRegisterInfo.h"
+#include "llvm/MC/MCSubtargetInfo.h"
+#include "llvm/MC/MCTargetOptions.h"
+#include "llvm/MC/TargetRegistry.h"
+#include "llvm/Support/Format.h"
+#include "llvm/Support/TargetSelect.h"
+#include "llvm/TargetParser/Triple.h"
+
+using namespace llvm;
+
+namespace pagelayout {
+namespace {
+
+/// The x86-64 decoder and its analysis, set up once.
+struct Decoder {
+  std::unique_ptr<MCRegisterInfo> MRI;
+  std::unique_ptr<MCAsmInfo> MAI;
+  std::unique_ptr<MCSubtargetInfo> STI;
+  std::unique_ptr<MCInstrInfo> MII;
+  std::unique_ptr<MCContext> Ctx;
+  std::unique_ptr<MCDisassembler> DisAsm;
+  std::unique_ptr<MCInstrAnalysis> MIA;
+
+  Error init() {
+    InitializeAllTargetInfos();
+    InitializeAllTargetMCs();
+    InitializeAllDisassemblers();
+    Triple TT("x86_64-unknown-linux-gnu");
+    std::string Err;
+    const Target *T = TargetRegistry::lookupTarget(TT, Err);
+    if (!T)
+      return createStringError("no x86-64 target in LLVM: " + Err);
+    MRI.reset(T->createMCRegInfo(TT));
+    MCTargetOptions Options;
+    MAI.reset(T->createMCAsmInfo(*MRI, TT, Options));
+    STI.reset(T->createMCSubtargetInfo(TT, "", ""));
+    MII.reset(T->createMCInstrInfo());
+    if (!MRI || !MAI || !STI || !MII)
+      return createStringError("cannot set up the x86-64 decoder");
+    Ctx = std::make_unique<MCContext>(TT, MAI.get(), MRI.get(), STI.get());
+    DisAsm.reset(T->createMCDisassembler(*STI, *Ctx));
+    MIA.reset(T->createMCInstrAnalysis(MII.get()));
+    if (!DisAsm || !MIA)
+      return createStringError("cannot set up the x86-64 decoder");
+    return Error::success();
+  }
+};
+
+std::string hex(uint64_t V) {
+  std::string S;
+  raw_string_ostream(S) << format_hex(V, 0);
+  return S;
+}
+
+/// Index of the function containing \p Addr, or -1.
+int functionAt(const std::vector<Atom> &Fns, uint64_t Addr) {
+  auto It = llvm::upper_bound(Fns, Addr, [](uint64_t A, const Atom &F) {
+    return A < F.OriginalOffset;
+  });
+  if (It == Fns.begin())
+    return -1;
+  --It;
+  return Addr < It->OriginalOffset + It->Size ? int(It - Fns.begin()) : -1;
+}
+
+bool hasRelocationIn(const LinkedBinary &B, uint64_t Begin, uint64_t End) {
+  auto It = llvm::lower_bound(
+      B.TextRelocations, Begin,
+      [](const RetainedRelocation &R, uint64_t A) { return R.Offset < A; });
+  return It != B.TextRelocations.end() && It->Offset < End;
+}
+
+/// Padding the linker or assembler put between functions.
+bool isPadding(ArrayRef<uint8_t> Bytes) {
+  return all_of(Bytes, [](uint8_t C) {
+    return C == 0xCC || C == 0x90 || C == 0x00 || C == 0x66 || C == 0x0F ||
+           C == 0x1F || C == 0x40 || C == 0x44 || C == 0x80 || C == 0x84 ||
+           C == 0x2E;
+  });
+}
+
+void pin(MoveSafety &S, int Fn, const std::string &Why) {
+  if (Fn >= 0 && S.PinReason[Fn].empty())
+    S.PinReason[Fn] = Why;
+}
+
+} // namespace
+
+Expected<MoveSafety> checkMoveSafety(const LinkedBinary &B) {
+  Decoder D;
+  if (Error E = D.init())
+    return std::move(E);
+  const std::vector<Atom> &Fns = B.Functions;
+  MoveSafety S;
+  S.PinReason.assign(Fns.size(), "");
+
+  // Overlapping symbols: one function inside another cannot move alone.
+  for (size_t I = 1; I < Fns.size(); ++I)
+    if (Fns[I].OriginalOffset < Fns[I - 1].OriginalOffset + Fns[I - 1].Size) {
+      pin(S, int(I), "overlaps " + Fns[I - 1].displayName());
+      pin(S, int(I - 1), "overlaps " + Fns[I].displayName());
+    }
+
+  // Code outside any function symbol stays; so does what it is next to.
+  uint64_t Cursor = B.TextAddress;
+  for (const Atom &F : Fns) {
+    if (F.OriginalOffset > Cursor)
+      if (!isPadding(B.TextBytes.slice(Cursor - B.TextAddress,
+                                       F.OriginalOffset - Cursor)))
+        S.UnownedCodeBytes += F.OriginalOffset - Cursor;
+    Cursor = std::max(Cursor, F.OriginalOffset + F.Size);
+  }
+
+  for (size_t I = 0; I < Fns.size(); ++I) {
+    const Atom &F = Fns[I];
+    uint64_t Begin = F.OriginalOffset, End = Begin + F.Size;
+    ArrayRef<uint8_t> Bytes = B.TextBytes.slice(Begin - B.TextAddress, F.Size);
+    for (uint64_t Off = 0; Off < F.Size;) {
+      MCInst Inst;
+      uint64_t Size = 0;
+      uint64_t Addr = Begin + Off;
+      if (D.DisAsm->getInstruction(Inst, Size, Bytes.slice(Off), Addr,
+                                   nulls()) != MCDisassembler::Success ||
+          Size == 0) {
+        pin(S, int(I), "bytes at " + hex(Addr) + " do not decode");
+        break;
+      }
+      ++S.Instructions;
+      uint64_t Target = 0;
+      std::optional<uint64_t> Ref;
+      if (D.MIA->evaluateBranch(Inst, Addr, Size, Target))
+        Ref = Target;
+      else
+        Ref =
+            D.MIA->evaluateMemoryOperandAddress(Inst, D.STI.get(), Addr, Size);
+      if (Ref && (*Ref < Begin || *Ref >= End)) {
+        ++S.OutgoingReferences;
+        if (!hasRelocationIn(B, Addr, Addr + Size)) {
+          pin(S, int(I),
+              "pc-relative reference at " + hex(Addr) + " to " + hex(*Ref) +
+                  " has no relocation");
+          pin(S, functionAt(Fns, *Ref),
+              "reached without a relocation from " + hex(Addr) + " in " +
+                  F.displayName());
+        }
+      }
+      Off += Size;
+    }
+  }
+  for (const std::string &R : S.PinReason)
+    S.MovableFunctions += R.empty();
+  return S;
+}
+
+} // namespace pagelayout

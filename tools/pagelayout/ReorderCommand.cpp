@@ -1,0 +1,118 @@
+//===- ReorderCommand.cpp - pagelayout reorder ----------------------------===//
+//
+// The post-link rewriter's front end. Today it reads the binary, checks the
+// preconditions (x86-64, symbols, --emit-relocs), proves which functions
+// can move (MoveSafety.cpp) and plans the layout with the others pinned;
+// --dry-run prints all of that. Writing the rewritten binary (moving the
+// code and fixing every reference) is the next step of this command.
+//
+//===----------------------------------------------------------------------===//
+
+#include "Commands.h"
+#include "ToolSupport.h"
+#include "pagelayout/reorder/LayoutEngine.h"
+#include "pagelayout/reorder/LinkedBinary.h"
+#include "pagelayout/reorder/MoveSafety.h"
+#include "pagelayout/reorder/NameMatcher.h"
+#include "pagelayout/reorder/PlanPrinter.h"
+#include "pagelayout/schema/OrderFile.h"
+#include "llvm/Support/raw_ostream.h"
+
+using namespace llvm;
+
+namespace pagelayout {
+
+int runReorder(int Argc, char **Argv) {
+  static CommandScope Scope(
+      "reorder", "Rewrite a linked x86-64 ELF binary (linked with "
+                 "-Wl,--emit-relocs) with its functions in the profile's "
+                 "phase/page layout. Today: --dry-run, the safety analysis "
+                 "and the plan.\n");
+  static cl::opt<std::string> InputPath(cl::Positional, cl::Required,
+                                        cl::desc("<binary>"),
+                                        cl::cat(Scope.Cat), cl::sub(Scope.Sub));
+  static cl::opt<std::string> ProfilePath(
+      "profile", cl::Required, cl::desc("Layout profile"),
+      cl::value_desc("file"), cl::cat(Scope.Cat), cl::sub(Scope.Sub));
+  static cl::opt<std::string> Output("o", cl::desc("The rewritten binary"),
+                                     cl::value_desc("file"), cl::cat(Scope.Cat),
+                                     cl::sub(Scope.Sub));
+  static cl::opt<bool> DryRun(
+      "dry-run",
+      cl::desc("Print the safety analysis and the plan; write "
+               "nothing"),
+      cl::cat(Scope.Cat), cl::sub(Scope.Sub));
+  static cl::opt<bool> ListAtoms("print-functions",
+                                 cl::desc("List every function of the plan"),
+                                 cl::cat(Scope.Cat), cl::sub(Scope.Sub));
+  static cl::opt<uint64_t> PageSize("page-size", cl::desc("Page size in bytes"),
+                                    cl::init(4096), cl::cat(Scope.Cat),
+                                    cl::sub(Scope.Sub));
+  static InferenceOptions Inference(Scope);
+  static WarningOptions Warnings(Scope);
+  parseCommandLine(Argc, Argv, Scope);
+  ToolContext Ctx;
+  Warnings.apply(Ctx);
+  if (!isValidPageSize(PageSize))
+    return reportError(
+        createStringError("--page-size=" + std::to_string(PageSize) +
+                          " is not a power of two of at least 16 bytes"));
+  if (!DryRun)
+    return reportError(createStringError(
+        "writing the reordered binary is not available yet; --dry-run "
+        "shows which functions can move and the plan (link with "
+        "ld.pagelayout to get the layout today)"));
+
+  Expected<Profile> P =
+      readAnyProfileFile(ProfilePath, std::nullopt, Ctx.warningHandler());
+  if (!P)
+    return reportError(P.takeError());
+  Expected<LinkedBinary> Binary = readLinkedBinary(InputPath);
+  if (!Binary)
+    return reportError(Binary.takeError());
+  Expected<MoveSafety> Safety = checkMoveSafety(*Binary);
+  if (!Safety)
+    return reportError(Safety.takeError());
+
+  std::vector<Atom> Atoms = Binary->Functions;
+  for (size_t I = 0; I < Atoms.size(); ++I)
+    Atoms[I].Pinned = !Safety->PinReason[I].empty();
+  raw_ostream &OS = outs();
+  OS << InputPath << ": " << Atoms.size() << " functions, "
+     << Safety->Instructions << " instructions, " << Safety->OutgoingReferences
+     << " pc-relative references leave their function (each checked "
+        "against "
+     << Binary->TextRelocations.size() << " retained relocations)\n";
+  OS << "movable: " << Safety->MovableFunctions
+     << "; pinned: " << Atoms.size() - Safety->MovableFunctions << "\n";
+  for (size_t I = 0; I < Atoms.size(); ++I)
+    if (!Safety->PinReason[I].empty())
+      OS << "  pinned " << Atoms[I].displayName() << ": "
+         << Safety->PinReason[I] << "\n";
+  if (Safety->UnownedCodeBytes)
+    OS << Safety->UnownedCodeBytes
+       << " bytes of code outside any function symbol stay in place\n";
+
+  NameMatchResult Names = matchProfileNames(*P, Atoms);
+  ResolvedProfile RP = resolvePhases(Names.Renamed, Inference.config());
+  LayoutConfig Config;
+  Config.PageSize = PageSize;
+  // Real addresses: the layout starts where .text does, pinned functions
+  // keep theirs, and phases start on the program's real page boundaries.
+  Config.StartAddress = Binary->TextAddress;
+  LayoutPlan Plan = computeLayout(Atoms, RP, Config);
+  Plan.NameMatches = summarizeMatches(Names);
+  uint64_t TextEnd = Binary->TextAddress + Binary->TextBytes.size();
+  uint64_t PlanEnd = Plan.TotalBytes + Plan.Placement.front().Offset;
+  OS << "\nplan (addresses; .text is " << format_hex(Binary->TextAddress, 0)
+     << "-" << format_hex(TextEnd, 0) << "):\n";
+  if (PlanEnd > TextEnd)
+    OS << "note: with page-aligned phases the layout needs "
+       << PlanEnd - TextEnd << " bytes more than .text has\n";
+  PlanPrintOptions Print;
+  Print.ListAtoms = ListAtoms;
+  printPlan(Plan, Atoms, Print, OS);
+  return finish(Ctx);
+}
+
+} // namespace pagelayout
