@@ -130,10 +130,17 @@ Expected<MoveSafety> checkMoveSafety(const LinkedBinary &B) {
   // Code outside any function symbol stays; so does what it is next to.
   uint64_t Cursor = B.TextAddress;
   for (const Atom &F : Fns) {
-    if (F.OriginalOffset > Cursor)
-      if (!isPadding(B.TextBytes.slice(Cursor - B.TextAddress,
-                                       F.OriginalOffset - Cursor)))
-        S.UnownedCodeBytes += F.OriginalOffset - Cursor;
+    if (F.OriginalOffset > Cursor &&
+        !isPadding(B.TextBytes.slice(Cursor - B.TextAddress,
+                                     F.OriginalOffset - Cursor))) {
+      Atom Code;
+      Code.Size = F.OriginalOffset - Cursor;
+      Code.OriginalOffset = Cursor;
+      Code.Pinned = true;
+      Code.Origin = "<code without a function symbol at " + hex(Cursor) + ">";
+      S.UnownedCodeBytes += Code.Size;
+      S.UnownedCode.push_back(std::move(Code));
+    }
     Cursor = std::max(Cursor, F.OriginalOffset + F.Size);
   }
 

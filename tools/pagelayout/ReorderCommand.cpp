@@ -93,6 +93,8 @@ int runReorder(int Argc, char **Argv) {
     OS << Safety->UnownedCodeBytes
        << " bytes of code outside any function symbol stay in place\n";
 
+  // Code without a symbol cannot be attributed to a function: it stays.
+  append_range(Atoms, Safety->UnownedCode);
   NameMatchResult Names = matchProfileNames(*P, Atoms);
   ResolvedProfile RP = resolvePhases(Names.Renamed, Inference.config());
   LayoutConfig Config;

@@ -18,6 +18,8 @@ struct MoveSafety {
   /// Bytes of .text outside every function symbol that are not padding:
   /// they stay where they are.
   uint64_t UnownedCodeBytes = 0;
+  /// Those ranges, [begin, end) addresses, as pinned atoms for the plan.
+  std::vector<Atom> UnownedCode;
 };
 
 /// Disassembles every function (LLVM MC) and proves each PC-relative
