@@ -43,9 +43,7 @@ int runPlan(int Argc, char **Argv) {
                  clEnumValN(PlanFormat::YAML, "yaml", "YAML document"),
                  clEnumValN(PlanFormat::JSON, "json", "JSON document")),
       cl::cat(Scope.Cat), cl::sub(Scope.Sub));
-  static cl::opt<uint64_t> PageSize(
-      "page-size", cl::desc("Page size in bytes (4096, 16384, 65536, 2097152)"),
-      cl::init(4096), cl::cat(Scope.Cat), cl::sub(Scope.Sub));
+  static PageSizeOption PageSize(Scope);
   static cl::opt<bool> NoPhaseAlign(
       "no-phase-align", cl::desc("Do not start phases on page boundaries"),
       cl::cat(Scope.Cat), cl::sub(Scope.Sub));
@@ -68,10 +66,8 @@ int runPlan(int Argc, char **Argv) {
     parallel::strategy = hardware_concurrency(Threads);
   ToolContext Ctx;
   Warnings.apply(Ctx);
-  if (!isValidPageSize(PageSize))
-    return reportError(
-        createStringError("--page-size=" + std::to_string(PageSize) +
-                          " is not a power of two of at least 16 bytes"));
+  if (Error E = PageSize.check())
+    return reportError(std::move(E));
 
   Expected<Profile> P =
       readAnyProfileFile(ProfilePath, std::nullopt, Ctx.warningHandler());
@@ -92,7 +88,7 @@ int runPlan(int Argc, char **Argv) {
   NameMatchResult Names = matchProfileNames(*P, Atoms->Atoms);
   ResolvedProfile RP = resolvePhases(Names.Renamed, Inference.config());
   LayoutConfig Config;
-  Config.PageSize = PageSize;
+  Config.PageSize = PageSize.Bytes;
   Config.AlignPhases = !NoPhaseAlign;
   Config.FillWithCold = !NoColdFill;
   LayoutPlan Plan = computeLayout(Atoms->Atoms, RP, Config);

@@ -45,18 +45,14 @@ int runReorder(int Argc, char **Argv) {
   static cl::opt<bool> ListAtoms("print-functions",
                                  cl::desc("List every function of the plan"),
                                  cl::cat(Scope.Cat), cl::sub(Scope.Sub));
-  static cl::opt<uint64_t> PageSize("page-size", cl::desc("Page size in bytes"),
-                                    cl::init(4096), cl::cat(Scope.Cat),
-                                    cl::sub(Scope.Sub));
+  static PageSizeOption PageSize(Scope);
   static InferenceOptions Inference(Scope);
   static WarningOptions Warnings(Scope);
   parseCommandLine(Argc, Argv, Scope);
   ToolContext Ctx;
   Warnings.apply(Ctx);
-  if (!isValidPageSize(PageSize))
-    return reportError(
-        createStringError("--page-size=" + std::to_string(PageSize) +
-                          " is not a power of two of at least 16 bytes"));
+  if (Error E = PageSize.check())
+    return reportError(std::move(E));
   if (!DryRun)
     return reportError(createStringError(
         "writing the reordered binary is not available yet; --dry-run "
@@ -98,7 +94,7 @@ int runReorder(int Argc, char **Argv) {
   NameMatchResult Names = matchProfileNames(*P, Atoms);
   ResolvedProfile RP = resolvePhases(Names.Renamed, Inference.config());
   LayoutConfig Config;
-  Config.PageSize = PageSize;
+  Config.PageSize = PageSize.Bytes;
   // Real addresses: the layout starts where .text does, pinned functions
   // keep theirs, and phases start on the program's real page boundaries.
   Config.StartAddress = Binary->TextAddress;

@@ -1,6 +1,7 @@
 //===- ToolSupport.cpp ----------------------------------------------------===//
 
 #include "ToolSupport.h"
+#include "pagelayout/reorder/LayoutEngine.h"
 #include "llvm/Support/ToolOutputFile.h"
 #include "llvm/Support/WithColor.h"
 #include "llvm/Support/raw_ostream.h"
@@ -68,6 +69,18 @@ InferenceConfig InferenceOptions::config() const {
   C.HotCallsPerSec = HotCallsPerSec;
   C.ColdCallsPerSec = ColdCallsPerSec;
   return C;
+}
+
+PageSizeOption::PageSizeOption(CommandScope &S)
+    : Bytes("page-size",
+            cl::desc("Page size in bytes (4096, 16384, 65536, 2097152)"),
+            cl::init(4096), cl::cat(S.Cat), cl::sub(S.Sub)) {}
+
+Error PageSizeOption::check() const {
+  if (isValidPageSize(Bytes))
+    return Error::success();
+  return createStringError("--page-size=" + std::to_string(Bytes) +
+                           " is not a power of two of at least 16 bytes");
 }
 
 WarningOptions::WarningOptions(CommandScope &S)

@@ -53,6 +53,14 @@ struct InferenceOptions {
   InferenceConfig config() const;
 };
 
+/// --page-size, shared by the commands that lay out code.
+struct PageSizeOption {
+  llvm::cl::opt<uint64_t> Bytes;
+  explicit PageSizeOption(CommandScope &Scope);
+  /// An error unless the value is a power of two of at least 16.
+  llvm::Error check() const;
+};
+
 /// --fatal-warnings and --no-warn, shared by the commands that warn.
 struct WarningOptions {
   llvm::cl::opt<bool> Fatal;
