@@ -253,13 +253,23 @@ private:
   OrderingInputs Ordering;
   uint16_t Machine = 0;
   std::string PluginArg;
+  /// A ThinLTO cache shared by both passes, so the second reuses the
+  /// first's back-end compiles instead of repeating them.
+  std::string CacheArg;
   size_t UserFunctions = 0;
 };
 
 // LTO runs inside lld in this process: the plugin reads the profile named
 // by PAGELAYOUT_PROFILE when lld loads it.
 void LayoutLink::setUpPassPlugin() {
-  if (Opts.LtoPlugin == "none" || !hasBitcodeInputs(Opts.LldArgs))
+  if (!hasBitcodeInputs(Opts.LldArgs))
+    return;
+  bool UserCache = any_of(Opts.LldArgs, [](StringRef A) {
+    return A.contains("thinlto-cache-dir") || A.contains("cache-dir=");
+  });
+  if (!UserCache)
+    CacheArg = "--thinlto-cache-dir=" + Scratch.file("thinlto-cache");
+  if (Opts.LtoPlugin == "none")
     return;
   std::optional<std::string> Plugin =
       Opts.LtoPlugin ? Opts.LtoPlugin : findPassPlugin();
@@ -279,6 +289,8 @@ std::vector<const char *> LayoutLink::lldArgs() const {
   std::vector<const char *> Args(Opts.LldArgs.begin(), Opts.LldArgs.end());
   if (!PluginArg.empty())
     Args.push_back(PluginArg.c_str());
+  if (!CacheArg.empty())
+    Args.push_back(CacheArg.c_str());
   return Args;
 }
 
@@ -368,9 +380,11 @@ void LayoutLink::reportMatching() {
   size_t Missing = Plan.UnmatchedProfileNames.size();
   // Only sections holding profiled functions matter (crt files always
   // have multi-function .text sections).
+  // The user's functions only: _start, added by default, sits in crt1's
+  // multi-function .text and is no reason to warn.
   StringSet<> Profiled;
-  for (const FunctionProfile &F : Names.Renamed.Functions)
-    Profiled.insert(F.Name);
+  for (size_t I = 0; I < UserFunctions; ++I)
+    Profiled.insert(Names.Renamed.Functions[I].Name);
   unsigned Multi = 0;
   std::string FirstMulti;
   for (unsigned I : Map.MultiFunctionSections)
