@@ -21,6 +21,40 @@ Error fail(StringRef Path, const Twine &Msg) {
   return makeLocatedError(Path, {}, Msg);
 }
 
+/// PC-relative relocations in allocated sections other than .text, with
+/// the value the linker wrote into each field.
+Error collectDataPcRelatives(const ELF64LEFile &File,
+                             ELF64LEFile::Elf_Shdr_Range Sections,
+                             const ELF64LE::Shdr &Rela,
+                             ELF64LEFile::Elf_Rela_Range Relas,
+                             LinkedBinary &B) {
+  if (Rela.sh_info >= Sections.size())
+    return fail(B.Path, "relocation section names no valid section");
+  const ELF64LE::Shdr &Target = Sections[Rela.sh_info];
+  if (!(Target.sh_flags & ELF::SHF_ALLOC) || Target.sh_type == ELF::SHT_NOBITS)
+    return Error::success();
+  Expected<ArrayRef<uint8_t>> Data = File.getSectionContents(Target);
+  Expected<StringRef> Name = File.getSectionName(Target);
+  if (!Data || !Name) {
+    consumeError(Data.takeError());
+    consumeError(Name.takeError());
+    return fail(B.Path, "malformed section relocated by retained relocations");
+  }
+  for (const ELF64LE::Rela &R : Relas) {
+    uint32_t Type = R.getType(false);
+    if (Type != ELF::R_X86_64_PC32)
+      continue;
+    uint64_t Off = R.r_offset - Target.sh_addr;
+    if (R.r_offset < Target.sh_addr || Off + 4 > Data->size())
+      return fail(B.Path, "relocation at " + Twine::utohexstr(R.r_offset) +
+                              " lies outside " + *Name);
+    int32_t V;
+    memcpy(&V, Data->data() + Off, 4);
+    B.DataPcRelatives.push_back({Name->str(), R.r_offset, V, Type});
+  }
+  return Error::success();
+}
+
 } // namespace
 
 Expected<LinkedBinary> readLinkedBinary(StringRef Path) {
@@ -93,15 +127,22 @@ Expected<LinkedBinary> readLinkedBinary(StringRef Path) {
   // (lld's and GNU ld's --emit-relocs output).
   for (const ELF64LE::Shdr &S : *Sections) {
     if (S.sh_type != ELF::SHT_RELA || !(S.sh_flags & ELF::SHF_INFO_LINK) ||
-        S.sh_info == 0)
+        (S.sh_flags & ELF::SHF_ALLOC) || S.sh_info == 0)
       continue;
     Expected<StringRef> Name = File->getSectionName(S);
     B.RelocationSections.push_back(Name ? Name->str() : "?");
     if (!Name)
       consumeError(Name.takeError());
-    if (S.sh_info != TextIndex)
-      continue;
     Expected<ELF64LEFile::Elf_Rela_Range> Relas = File->relas(S);
+    if (S.sh_info != TextIndex) {
+      if (!Relas) {
+        consumeError(Relas.takeError());
+        continue;
+      }
+      if (Error E = collectDataPcRelatives(*File, *Sections, S, *Relas, B))
+        return std::move(E);
+      continue;
+    }
     if (!Relas)
       return fail(Path, "malformed relocation section: " +
                             toString(Relas.takeError()));
@@ -143,7 +184,9 @@ Expected<LinkedBinary> readLinkedBinary(StringRef Path) {
     return fail(Path, "no function symbols in .text");
   for (auto &[Addr, A] : ByAddress) {
     A.OriginalOffset = Addr;
-    A.Alignment = 16;
+    // What the linker gave it, up to the usual 16: a rewrite keeps the
+    // padding it had and no more.
+    A.Alignment = std::min<uint64_t>(16, Addr & -Addr);
     A.Origin = A.Symbols.front().Name;
     B.Functions.push_back(std::move(A));
   }

@@ -31,6 +31,7 @@
 #include "llvm/Support/Format.h"
 #include "llvm/Support/TargetSelect.h"
 #include "llvm/TargetParser/Triple.h"
+#include <tuple>
 
 using namespace llvm;
 
@@ -105,9 +106,53 @@ bool isPadding(ArrayRef<uint8_t> Bytes) {
   });
 }
 
+void recordInstructionEnd(const LinkedBinary &B, uint64_t Begin, uint64_t End,
+                          MoveSafety &S) {
+  auto It = llvm::lower_bound(
+      B.TextRelocations, Begin,
+      [](const RetainedRelocation &R, uint64_t A) { return R.Offset < A; });
+  for (; It != B.TextRelocations.end() && It->Offset < End; ++It)
+    S.InstructionEnd[It->Offset] = End;
+}
+
 void pin(MoveSafety &S, int Fn, const std::string &Why) {
   if (Fn >= 0 && S.PinReason[Fn].empty())
     S.PinReason[Fn] = Why;
+}
+
+/// A PC-relative entry of a jump table holds target - table base, and its
+/// relocation does not say where the table starts: Offset + Value lies at
+/// or after the target, by at most the distance back to the start of the
+/// run of consecutive entries. Every function in that interval stays, so
+/// the entry stays right without being understood. (.eh_frame entries are
+/// plain PC-relative pointers and are fixed exactly instead.)
+void pinRelativeTableTargets(const LinkedBinary &B, MoveSafety &S) {
+  uint64_t TextEnd = B.TextAddress + B.TextBytes.size();
+  std::vector<const LinkedBinary::DataPcRelative *> Entries;
+  for (const LinkedBinary::DataPcRelative &E : B.DataPcRelatives)
+    if (E.Section != ".eh_frame")
+      Entries.push_back(&E);
+  llvm::sort(Entries, [](auto *A, auto *C) {
+    return std::tie(A->Section, A->Offset) < std::tie(C->Section, C->Offset);
+  });
+  uint64_t RunStart = 0;
+  for (size_t I = 0; I < Entries.size(); ++I) {
+    const auto &E = *Entries[I];
+    bool Continues = I > 0 && Entries[I - 1]->Section == E.Section &&
+                     Entries[I - 1]->Offset + 4 == E.Offset;
+    if (!Continues)
+      RunStart = E.Offset;
+    uint64_t Points = E.Offset + uint64_t(E.Value);
+    if (Points < B.TextAddress || Points >= TextEnd)
+      continue;
+    uint64_t Low = std::max(B.TextAddress, Points - (E.Offset - RunStart));
+    int First = functionAt(B.Functions, Low);
+    int Last = functionAt(B.Functions, Points);
+    for (int F = std::max(First, 0); F >= 0 && F <= Last; ++F)
+      pin(S, F,
+          "reached by a relative entry in " + E.Section + " at " +
+              hex(E.Offset) + " (a jump table) whose target is not exact");
+  }
 }
 
 } // namespace
@@ -144,6 +189,25 @@ Expected<MoveSafety> checkMoveSafety(const LinkedBinary &B) {
     Cursor = std::max(Cursor, F.OriginalOffset + F.Size);
   }
 
+  // Code without a symbol stays, but its operands may reach code that
+  // moves: decode it for the instruction ends (stopping at what does not
+  // decode, which leaves later relocations there unfixable: the rewrite
+  // then refuses).
+  for (const Atom &Code : S.UnownedCode) {
+    ArrayRef<uint8_t> Bytes =
+        B.TextBytes.slice(Code.OriginalOffset - B.TextAddress, Code.Size);
+    for (uint64_t Off = 0; Off < Code.Size;) {
+      MCInst Inst;
+      uint64_t Size = 0, Addr = Code.OriginalOffset + Off;
+      if (D.DisAsm->getInstruction(Inst, Size, Bytes.slice(Off), Addr,
+                                   nulls()) != MCDisassembler::Success ||
+          Size == 0)
+        break;
+      recordInstructionEnd(B, Addr, Addr + Size, S);
+      Off += Size;
+    }
+  }
+
   for (size_t I = 0; I < Fns.size(); ++I) {
     const Atom &F = Fns[I];
     uint64_t Begin = F.OriginalOffset, End = Begin + F.Size;
@@ -159,6 +223,7 @@ Expected<MoveSafety> checkMoveSafety(const LinkedBinary &B) {
         break;
       }
       ++S.Instructions;
+      recordInstructionEnd(B, Addr, Addr + Size, S);
       uint64_t Target = 0;
       std::optional<uint64_t> Ref;
       if (D.MIA->evaluateBranch(Inst, Addr, Size, Target))
@@ -180,6 +245,7 @@ Expected<MoveSafety> checkMoveSafety(const LinkedBinary &B) {
       Off += Size;
     }
   }
+  pinRelativeTableTargets(B, S);
   for (const std::string &R : S.PinReason)
     S.MovableFunctions += R.empty();
   return S;

@@ -45,6 +45,13 @@ public:
 private:
   void placePinned();
   uint64_t fitOffset(uint64_t Cursor, const Atom &A) const;
+  /// Start of the first pinned range at or after Off (UINT64_MAX if none).
+  uint64_t nextPinnedStart(uint64_t Off) const {
+    auto It = std::lower_bound(PinnedRanges.begin(), PinnedRanges.end(), Off,
+                               [](const std::pair<uint64_t, uint64_t> &R,
+                                  uint64_t O) { return R.second <= O; });
+    return It == PinnedRanges.end() ? UINT64_MAX : std::max(It->first, Off);
+  }
   bool straddles(uint64_t Off, uint64_t Size) const {
     return Size && Size <= Page && Off / Page != (Off + Size - 1) / Page;
   }
@@ -141,6 +148,14 @@ void PagePacker::packPhase(Phase P, ArrayRef<unsigned> Order) {
       continue;
     }
     uint64_t Off = fitOffset(Cursor, Atoms[A]);
+    // A pinned atom blocks the way: fill the gap before it with cold code
+    // rather than leave it empty (a rewrite must fit its .text).
+    uint64_t Blocked = nextPinnedStart(Cursor);
+    if (Config.FillWithCold && Off > Cursor && Blocked <= Off &&
+        Blocked > Cursor) {
+      fillWithCold(Blocked);
+      Off = fitOffset(Cursor, Atoms[A]);
+    }
     if (Avoid && straddles(Off, Atoms[A].Size)) {
       uint64_t Boundary = alignTo(Off + 1, Page);
       uint64_t Gap = Boundary - Cursor;
@@ -211,7 +226,7 @@ std::vector<PlacedAtom> PagePacker::run(const PhaseOrders &Orders) {
   Cursor = Config.StartAddress;
   placePinned();
   const std::vector<unsigned> &Cold = Orders[unsigned(Phase::Cold)];
-  if (Config.AlignPhases && Config.FillWithCold)
+  if (Config.FillWithCold)
     buildFillerPool(Cold);
 
   bool AnyPlaced = false;
@@ -220,7 +235,8 @@ std::vector<PlacedAtom> PagePacker::run(const PhaseOrders &Orders) {
     if (Orders[PI].empty())
       continue;
     // Fill the previous phase's last page, then start this one on a page.
-    if (Config.AlignPhases && AnyPlaced) {
+    if (Config.AlignPhases && AnyPlaced &&
+        (P != Phase::Cold || Config.AlignColdPhase)) {
       uint64_t Boundary = alignTo(Cursor, Page);
       if (Config.FillWithCold)
         fillWithCold(Boundary);

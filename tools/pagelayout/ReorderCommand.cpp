@@ -1,15 +1,15 @@
 //===- ReorderCommand.cpp - pagelayout reorder ----------------------------===//
 //
-// The post-link rewriter's front end. Today it reads the binary, checks the
-// preconditions (x86-64, symbols, --emit-relocs), proves which functions
-// can move (MoveSafety.cpp) and plans the layout with the others pinned;
-// --dry-run prints all of that. Writing the rewritten binary (moving the
-// code and fixing every reference) is the next step of this command.
+// The post-link rewriter's front end: read the binary and check the
+// preconditions (x86-64, symbols, --emit-relocs), prove which functions
+// can move (MoveSafety.cpp), plan the layout with the others pinned, and
+// rewrite (BinaryRewriter.cpp) -- or, with --dry-run, print all of that.
 //
 //===----------------------------------------------------------------------===//
 
 #include "Commands.h"
 #include "ToolSupport.h"
+#include "pagelayout/reorder/BinaryRewriter.h"
 #include "pagelayout/reorder/LayoutEngine.h"
 #include "pagelayout/reorder/LinkedBinary.h"
 #include "pagelayout/reorder/MoveSafety.h"
@@ -53,11 +53,9 @@ int runReorder(int Argc, char **Argv) {
   Warnings.apply(Ctx);
   if (Error E = PageSize.check())
     return reportError(std::move(E));
-  if (!DryRun)
+  if (!DryRun && Output.empty())
     return reportError(createStringError(
-        "writing the reordered binary is not available yet; --dry-run "
-        "shows which functions can move and the plan (link with "
-        "ld.pagelayout to get the layout today)"));
+        "missing -o <file> for the rewritten binary (or --dry-run)"));
 
   Expected<Profile> P =
       readAnyProfileFile(ProfilePath, std::nullopt, Ctx.warningHandler());
@@ -93,6 +91,22 @@ int runReorder(int Argc, char **Argv) {
   append_range(Atoms, Safety->UnownedCode);
   NameMatchResult Names = matchProfileNames(*P, Atoms);
   ResolvedProfile RP = resolvePhases(Names.Renamed, Inference.config());
+  if (!DryRun) {
+    RewriteOptions Opts;
+    Opts.PageSize = PageSize.Bytes;
+    Expected<RewriteResult> R =
+        rewriteBinary(*Binary, *Safety, Atoms, RP, Output, Opts);
+    if (!R)
+      return reportError(R.takeError());
+    R->Plan.NameMatches = summarizeMatches(Names);
+    for (const std::string &N : R->Notes)
+      OS << "note: " << N << "\n";
+    OS << "wrote " << Output << ": " << R->Moved << " functions moved\n";
+    PlanPrintOptions Print;
+    Print.ListAtoms = ListAtoms;
+    printPlan(R->Plan, Atoms, Print, OS);
+    return finish(Ctx);
+  }
   LayoutConfig Config;
   Config.PageSize = PageSize.Bytes;
   // Real addresses: the layout starts where .text does, pinned functions

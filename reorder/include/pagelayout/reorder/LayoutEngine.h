@@ -26,6 +26,9 @@ struct LayoutConfig {
   uint64_t StartAddress = 0;
   /// Start every non-empty phase on a page boundary.
   bool AlignPhases = true;
+  /// With AlignPhases: align the cold phase too. A rewrite that must fit
+  /// the existing .text may give this up first: cold code is never run.
+  bool AlignColdPhase = true;
   /// Fill the gap before a phase boundary with cold atoms that fit.
   bool FillWithCold = true;
   /// Move an atom past a page boundary (or pull a later one forward) when

@@ -38,6 +38,17 @@ struct LinkedBinary {
   /// Names of the retained relocation sections (.rela.text, .rela.data, ...).
   std::vector<std::string> RelocationSections;
 
+  /// A PC-relative field outside .text (jump table entries, .eh_frame):
+  /// at Offset, holding Value; Offset + Value is where it points to when
+  /// it is a plain PC-relative pointer.
+  struct DataPcRelative {
+    std::string Section;
+    uint64_t Offset = 0;
+    int64_t Value = 0;
+    uint32_t Type = 0;
+  };
+  std::vector<DataPcRelative> DataPcRelatives;
+
   std::unique_ptr<llvm::MemoryBuffer> Buffer;
 };
 

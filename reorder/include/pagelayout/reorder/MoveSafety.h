@@ -4,6 +4,7 @@
 #define PAGELAYOUT_REORDER_MOVESAFETY_H
 
 #include "pagelayout/reorder/LinkedBinary.h"
+#include "llvm/ADT/DenseMap.h"
 
 namespace pagelayout {
 
@@ -20,6 +21,9 @@ struct MoveSafety {
   uint64_t UnownedCodeBytes = 0;
   /// Those ranges, [begin, end) addresses, as pinned atoms for the plan.
   std::vector<Atom> UnownedCode;
+  /// Each .text relocation's offset -> the end of the instruction holding
+  /// it: a PC-relative operand is relative to that end.
+  llvm::DenseMap<uint64_t, uint64_t> InstructionEnd;
 };
 
 /// Disassembles every function (LLVM MC) and proves each PC-relative

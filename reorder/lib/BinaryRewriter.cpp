@@ -1,0 +1,487 @@
+//===- BinaryRewriter.cpp - Move functions inside a linked binary ---------===//
+//
+// The rewrite, in pipeline order:
+//
+//   plan     - the layout engine at the binary's real addresses, pinned
+//              functions in place; if page-aligned phases do not fit .text,
+//              the cold phase gives up its alignment, then all phases do.
+//   move     - a new .text: every function at its planned address, the
+//              rest int3 (0xCC).
+//   patch    - every retained relocation: a field in moved code moves with
+//              it; a PC-relative field is recomputed from where it now is
+//              and where its target now is (the target read from the
+//              instruction itself: operand + end of instruction); an
+//              absolute field whose value points into moved code gets the
+//              new address; .eh_frame pointers likewise. The retained
+//              relocations themselves get their new offsets and addends.
+//   dynamic  - RELATIVE/IRELATIVE addends, .got words, .symtab/.dynsym
+//              values, e_entry, and the sorted .eh_frame_hdr table.
+//   write    - through a temporary file, renamed; mode bits kept.
+//
+// Everything the rewrite changes is found through relocations the linker
+// kept (--emit-relocs); what MoveSafety.cpp could not prove stays put.
+//
+//===----------------------------------------------------------------------===//
+
+#include "pagelayout/reorder/BinaryRewriter.h"
+#include "pagelayout/schema/Diagnostic.h"
+#include "llvm/Object/ELF.h"
+#include "llvm/Support/Endian.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/ToolOutputFile.h"
+
+using namespace llvm;
+using namespace llvm::object;
+
+namespace pagelayout {
+namespace {
+
+/// Old address -> new address for moved code.
+class AddressMap {
+public:
+  void add(uint64_t Begin, uint64_t End, int64_t Delta) {
+    if (Delta)
+      Ranges.push_back({Begin, End, Delta});
+  }
+  void finish() { llvm::sort(Ranges); }
+  uint64_t operator()(uint64_t Addr) const {
+    auto It = llvm::upper_bound(
+        Ranges, Addr, [](uint64_t A, const Range &R) { return A < R.Begin; });
+    if (It == Ranges.begin())
+      return Addr;
+    --It;
+    return Addr < It->End ? uint64_t(int64_t(Addr) + It->Delta) : Addr;
+  }
+  bool moves(uint64_t Addr) const { return (*this)(Addr) != Addr; }
+
+private:
+  struct Range {
+    uint64_t Begin, End;
+    int64_t Delta;
+    bool operator<(const Range &O) const { return Begin < O.Begin; }
+  };
+  std::vector<Range> Ranges;
+};
+
+bool isPcRelative32(uint32_t Type) {
+  switch (Type) {
+  case ELF::R_X86_64_PC32:
+  case ELF::R_X86_64_PLT32:
+  case ELF::R_X86_64_GOTPCREL:
+  case ELF::R_X86_64_GOTPCRELX:
+  case ELF::R_X86_64_REX_GOTPCRELX:
+  case ELF::R_X86_64_GOTTPOFF:
+  case ELF::R_X86_64_TLSGD:
+  case ELF::R_X86_64_TLSLD:
+  case ELF::R_X86_64_GOTPC32:
+  case ELF::R_X86_64_GOTPC32_TLSDESC:
+    return true;
+  default:
+    return false;
+  }
+}
+
+/// Fields whose value does not depend on where code sits.
+bool isPositionFree(uint32_t Type) {
+  switch (Type) {
+  case ELF::R_X86_64_NONE:
+  case ELF::R_X86_64_TPOFF32:
+  case ELF::R_X86_64_TPOFF64:
+  case ELF::R_X86_64_DTPOFF32:
+  case ELF::R_X86_64_DTPOFF64:
+  case ELF::R_X86_64_TLSDESC_CALL:
+  case ELF::R_X86_64_SIZE32:
+  case ELF::R_X86_64_SIZE64:
+    return true;
+  default:
+    return false;
+  }
+}
+
+class Rewriter {
+public:
+  Rewriter(const LinkedBinary &B, const MoveSafety &S, StringRef Output)
+      : B(B), Safety(S), Output(Output) {}
+  Expected<RewriteResult> run(const std::vector<Atom> &Atoms,
+                              const ResolvedProfile &Profile,
+                              const RewriteOptions &Opts);
+
+private:
+  Error fail(const Twine &Msg) { return makeLocatedError(B.Path, {}, Msg); }
+  Error planLayout(const std::vector<Atom> &Atoms,
+                   const ResolvedProfile &Profile, const RewriteOptions &O);
+  void moveText(const std::vector<Atom> &Atoms);
+  Error patchRelocations();
+  Error patchTextField(const ELF64LE::Rela &R, uint64_t &NewOffset);
+  Error patchDataField(const ELF64LE::Shdr &Target, const ELF64LE::Rela &R);
+  Error patchDynamic();
+  Error patchSymbols();
+  Error rebuildEhFrameHdr();
+  uint8_t *fileAt(const ELF64LE::Shdr &Sec, uint64_t Addr, uint64_t Size);
+  uint8_t *addressAt(uint64_t Addr, uint64_t Size);
+
+  const LinkedBinary &B;
+  const MoveSafety &Safety;
+  StringRef Output;
+  std::optional<ELF64LEFile> File;
+  ArrayRef<ELF64LE::Shdr> Sections;
+  std::string Out; // the output file image
+  AddressMap Map;
+  RewriteResult Result;
+  unsigned TextIndex = 0;
+};
+
+uint8_t *Rewriter::fileAt(const ELF64LE::Shdr &Sec, uint64_t Addr,
+                          uint64_t Size) {
+  if (Addr < Sec.sh_addr || Addr + Size > Sec.sh_addr + Sec.sh_size ||
+      Sec.sh_type == ELF::SHT_NOBITS ||
+      Sec.sh_offset + Sec.sh_size > Out.size())
+    return nullptr;
+  return reinterpret_cast<uint8_t *>(Out.data()) + Sec.sh_offset +
+         (Addr - Sec.sh_addr);
+}
+
+uint8_t *Rewriter::addressAt(uint64_t Addr, uint64_t Size) {
+  for (const ELF64LE::Shdr &S : Sections)
+    if ((S.sh_flags & ELF::SHF_ALLOC) && Addr >= S.sh_addr &&
+        Addr + Size <= S.sh_addr + S.sh_size)
+      return fileAt(S, Addr, Size);
+  return nullptr;
+}
+
+Error Rewriter::planLayout(const std::vector<Atom> &Atoms,
+                           const ResolvedProfile &Profile,
+                           const RewriteOptions &O) {
+  uint64_t TextEnd = B.TextAddress + B.TextBytes.size();
+  // Page-aligned phases if they fit; else the cold phase unaligned; else
+  // the order alone.
+  struct Attempt {
+    bool Align, AlignCold;
+    const char *Note;
+  } Attempts[] = {
+      {true, true, nullptr},
+      {true, false,
+       "the cold phase is not page-aligned and cold functions are 2-byte "
+       "aligned, to fit .text"},
+      {false, false,
+       "phases are not page-aligned and cold functions are 2-byte aligned, "
+       "to fit .text"}};
+  // Cold code never runs, so the fallbacks pack it at 2-byte alignment
+  // (not 1: the C++ ABI marks virtual member-function pointers with bit 0
+  // of a function address).
+  std::vector<Atom> Packed = Atoms;
+  for (Atom &A : Packed) {
+    bool Cold = true;
+    for (const AtomSymbol &Sym : A.Symbols) {
+      int FI = Profile.find(Sym.Name);
+      if (FI >= 0 && Profile.Functions[FI].ResolvedPhase != Phase::Cold)
+        Cold = false;
+    }
+    if (Cold)
+      A.Alignment = std::min<uint64_t>(A.Alignment, 2);
+  }
+  for (const Attempt &A : Attempts) {
+    LayoutConfig C;
+    C.PageSize = O.PageSize;
+    C.StartAddress = B.TextAddress;
+    C.AlignPhases = A.Align;
+    C.FillWithCold = true;
+    C.AlignColdPhase = A.AlignCold;
+    // Moving a function off a page boundary costs bytes: only the first
+    // attempt, which has room, spends them.
+    C.AvoidStraddling = A.AlignCold;
+    const std::vector<Atom> &Input = A.AlignCold ? Atoms : Packed;
+    LayoutPlan P = computeLayout(Input, Profile, C);
+    uint64_t End = 0;
+    for (const PlacedAtom &PA : P.Placement)
+      End = std::max(End, PA.Offset + Atoms[PA.AtomIndex].Size);
+    if (End <= TextEnd) {
+      Result.Plan = std::move(P);
+      if (A.Note)
+        Result.Notes.push_back(A.Note);
+      return Error::success();
+    }
+  }
+  return fail("the functions do not fit .text in any order around the "
+              "pinned ones; nothing was written");
+}
+
+void Rewriter::moveText(const std::vector<Atom> &Atoms) {
+  const ELF64LE::Shdr &Text = Sections[TextIndex];
+  uint8_t *NewText = reinterpret_cast<uint8_t *>(Out.data()) + Text.sh_offset;
+  std::fill(NewText, NewText + B.TextBytes.size(), 0xCC);
+  for (const PlacedAtom &PA : Result.Plan.Placement) {
+    const Atom &A = Atoms[PA.AtomIndex];
+    uint64_t Old = A.OriginalOffset;
+    memcpy(NewText + (PA.Offset - B.TextAddress),
+           B.TextBytes.data() + (Old - B.TextAddress), A.Size);
+    Map.add(Old, Old + A.Size, int64_t(PA.Offset) - int64_t(Old));
+    Result.Moved += PA.Offset != Old;
+  }
+  Map.finish();
+}
+
+// A relocated field inside .text. PC-relative operands are relative to the
+// end of their instruction, which MoveSafety recorded.
+Error Rewriter::patchTextField(const ELF64LE::Rela &R, uint64_t &NewOffset) {
+  uint32_t Type = R.getType(false);
+  uint64_t P = R.r_offset;
+  NewOffset = Map(P);
+  uint8_t *Field = addressAt(NewOffset, 4);
+  if (!Field)
+    return fail("relocation at " + Twine::utohexstr(P) + " outside .text");
+  if (isPositionFree(Type))
+    return Error::success();
+  if (isPcRelative32(Type)) {
+    auto End = Safety.InstructionEnd.find(P);
+    if (End == Safety.InstructionEnd.end())
+      return fail("relocation at " + Twine::utohexstr(P) +
+                  " is in no decoded instruction; nothing was written");
+    int32_t V = support::endian::read32le(Field);
+    uint64_t Target = End->second + int64_t(V);
+    uint64_t NewEnd = NewOffset + (End->second - P);
+    int64_t NewV = int64_t(Map(Target)) - int64_t(NewEnd);
+    if (NewV < INT32_MIN || NewV > INT32_MAX)
+      return fail("a moved reference at " + Twine::utohexstr(P) +
+                  " no longer fits 32 bits");
+    support::endian::write32le(Field, uint32_t(int32_t(NewV)));
+    return Error::success();
+  }
+  if (Type == ELF::R_X86_64_64) {
+    uint8_t *F8 = addressAt(NewOffset, 8);
+    support::endian::write64le(F8, Map(support::endian::read64le(F8)));
+    return Error::success();
+  }
+  if (Type == ELF::R_X86_64_32 || Type == ELF::R_X86_64_32S) {
+    uint64_t V =
+        Type == ELF::R_X86_64_32
+            ? uint64_t(support::endian::read32le(Field))
+            : uint64_t(int64_t(int32_t(support::endian::read32le(Field))));
+    support::endian::write32le(Field, uint32_t(Map(V)));
+    return Error::success();
+  }
+  return fail("relocation type " + Twine(Type) + " at " + Twine::utohexstr(P) +
+              " in .text is not understood; nothing was written");
+}
+
+// A relocated field outside .text: data pointers, .eh_frame, jump tables
+// (whose targets MoveSafety pinned), debug info.
+Error Rewriter::patchDataField(const ELF64LE::Shdr &Target,
+                               const ELF64LE::Rela &R) {
+  uint32_t Type = R.getType(false);
+  bool Alloc = Target.sh_flags & ELF::SHF_ALLOC;
+  uint8_t *Field = Alloc ? fileAt(Target, R.r_offset, 4)
+                         : (R.r_offset + 4 <= Target.sh_size
+                                ? reinterpret_cast<uint8_t *>(Out.data()) +
+                                      Target.sh_offset + R.r_offset
+                                : nullptr);
+  if (!Field || isPositionFree(Type))
+    return Error::success();
+  // Code outside .text (.init, .fini) stays put; its PC-relative operands
+  // end their instructions, so they point to field + 4 + value.
+  if ((Target.sh_flags & ELF::SHF_EXECINSTR) && isPcRelative32(Type)) {
+    int32_t V = support::endian::read32le(Field);
+    uint64_t Points = R.r_offset + 4 + int64_t(V);
+    if (Map.moves(Points))
+      support::endian::write32le(
+          Field,
+          uint32_t(int32_t(int64_t(Map(Points)) - int64_t(R.r_offset + 4))));
+    return Error::success();
+  }
+  switch (Type) {
+  case ELF::R_X86_64_64: {
+    if (!(Alloc ? fileAt(Target, R.r_offset, 8) : Field))
+      return Error::success();
+    support::endian::write64le(Field, Map(support::endian::read64le(Field)));
+    return Error::success();
+  }
+  case ELF::R_X86_64_32:
+  case ELF::R_X86_64_32S: {
+    uint64_t V = support::endian::read32le(Field);
+    if (Type == ELF::R_X86_64_32S)
+      V = uint64_t(int64_t(int32_t(V)));
+    support::endian::write32le(Field, uint32_t(Map(V)));
+    return Error::success();
+  }
+  case ELF::R_X86_64_PC32: {
+    if (!Alloc)
+      return Error::success(); // not an address in the running program
+    int32_t V = support::endian::read32le(Field);
+    uint64_t Points = R.r_offset + int64_t(V);
+    // .eh_frame holds plain PC-relative pointers; jump-table entries reach
+    // functions MoveSafety pinned, so Map leaves them alone either way.
+    int64_t NewV = int64_t(Map(Points)) - int64_t(R.r_offset);
+    if (Map.moves(Points) && NewV >= INT32_MIN && NewV <= INT32_MAX)
+      support::endian::write32le(Field, uint32_t(int32_t(NewV)));
+    return Error::success();
+  }
+  default:
+    if (Alloc)
+      return fail("relocation type " + Twine(Type) + " at " +
+                  Twine::utohexstr(R.r_offset) +
+                  " is not understood; nothing was written");
+    return Error::success();
+  }
+}
+
+Error Rewriter::patchRelocations() {
+  for (const ELF64LE::Shdr &S : Sections) {
+    // Retained (static) relocations; the allocated .rela.dyn and
+    // .rela.plt are the dynamic loader's, handled in patchDynamic.
+    if (S.sh_type != ELF::SHT_RELA || !(S.sh_flags & ELF::SHF_INFO_LINK) ||
+        (S.sh_flags & ELF::SHF_ALLOC) || S.sh_info == 0 ||
+        S.sh_info >= Sections.size())
+      continue;
+    const ELF64LE::Shdr &Target = Sections[S.sh_info];
+    Expected<ELF64LEFile::Elf_Rela_Range> Relas = File->relas(S);
+    if (!Relas)
+      return fail("malformed " + toString(Relas.takeError()));
+    auto *Entries = reinterpret_cast<ELF64LE::Rela *>(Out.data() + S.sh_offset);
+    for (size_t I = 0; I < Relas->size(); ++I) {
+      const ELF64LE::Rela &R = (*Relas)[I];
+      if (S.sh_info == TextIndex) {
+        uint64_t NewOffset;
+        if (Error E = patchTextField(R, NewOffset))
+          return E;
+        // Keep the retained relocation true for the next rewrite: its
+        // field moved, and a PC-relative expression S + A moves with it.
+        int64_t Shift = int64_t(NewOffset) - int64_t(R.r_offset);
+        Entries[I].r_offset = NewOffset;
+        if (isPcRelative32(R.getType(false)))
+          Entries[I].r_addend = R.r_addend + Shift;
+        continue;
+      }
+      if (Error E = patchDataField(Target, R))
+        return E;
+    }
+  }
+  return Error::success();
+}
+
+Error Rewriter::patchDynamic() {
+  for (const ELF64LE::Shdr &S : Sections) {
+    Expected<StringRef> Name = File->getSectionName(S);
+    if (!Name) {
+      consumeError(Name.takeError());
+      continue;
+    }
+    if (S.sh_type == ELF::SHT_RELA && (S.sh_flags & ELF::SHF_ALLOC)) {
+      auto *Entries =
+          reinterpret_cast<ELF64LE::Rela *>(Out.data() + S.sh_offset);
+      for (size_t I = 0; I < S.sh_size / sizeof(ELF64LE::Rela); ++I) {
+        uint32_t Type = Entries[I].getType(false);
+        if (Type == ELF::R_X86_64_RELATIVE || Type == ELF::R_X86_64_IRELATIVE)
+          Entries[I].r_addend = int64_t(Map(uint64_t(Entries[I].r_addend)));
+      }
+    }
+    // Statically filled GOT slots hold addresses; only code moved.
+    if (*Name == ".got" && S.sh_type == ELF::SHT_PROGBITS) {
+      uint8_t *Words = reinterpret_cast<uint8_t *>(Out.data()) + S.sh_offset;
+      for (uint64_t Off = 0; Off + 8 <= S.sh_size; Off += 8)
+        support::endian::write64le(Words + Off,
+                                   Map(support::endian::read64le(Words + Off)));
+    }
+  }
+  auto *Header = reinterpret_cast<ELF64LE::Ehdr *>(Out.data());
+  Header->e_entry = Map(Header->e_entry);
+  return Error::success();
+}
+
+Error Rewriter::patchSymbols() {
+  for (const ELF64LE::Shdr &S : Sections) {
+    if (S.sh_type != ELF::SHT_SYMTAB && S.sh_type != ELF::SHT_DYNSYM)
+      continue;
+    auto *Syms = reinterpret_cast<ELF64LE::Sym *>(Out.data() + S.sh_offset);
+    for (size_t I = 0; I < S.sh_size / sizeof(ELF64LE::Sym); ++I)
+      if (Syms[I].getType() != ELF::STT_SECTION &&
+          Syms[I].st_shndx == TextIndex)
+        Syms[I].st_value = Map(Syms[I].st_value);
+  }
+  return Error::success();
+}
+
+// .eh_frame_hdr: version, three encodings, eh_frame_ptr, fde_count, then a
+// table of (initial location, FDE address) sorted by initial location,
+// both datarel sdata4 (relative to the header).
+Error Rewriter::rebuildEhFrameHdr() {
+  for (const ELF64LE::Shdr &S : Sections) {
+    Expected<StringRef> Name = File->getSectionName(S);
+    if (!Name || *Name != ".eh_frame_hdr") {
+      if (!Name)
+        consumeError(Name.takeError());
+      continue;
+    }
+    uint8_t *H = reinterpret_cast<uint8_t *>(Out.data()) + S.sh_offset;
+    if (S.sh_size < 12 || H[0] != 1 || H[2] != 0x03 || H[3] != 0x3B)
+      return fail(".eh_frame_hdr has an encoding this rewriter does not "
+                  "know (expected udata4 count, datarel sdata4 table)");
+    uint32_t Count = support::endian::read32le(H + 8);
+    if (12 + uint64_t(Count) * 8 > S.sh_size)
+      return fail(".eh_frame_hdr table runs past its section");
+    std::vector<std::pair<int32_t, int32_t>> Table(Count);
+    for (uint32_t I = 0; I < Count; ++I) {
+      int32_t Loc = support::endian::read32le(H + 12 + 8 * I);
+      int32_t Fde = support::endian::read32le(H + 16 + 8 * I);
+      uint64_t Addr = S.sh_addr + int64_t(Loc);
+      Table[I] = {int32_t(int64_t(Map(Addr)) - int64_t(S.sh_addr)), Fde};
+    }
+    llvm::stable_sort(Table);
+    for (uint32_t I = 0; I < Count; ++I) {
+      support::endian::write32le(H + 12 + 8 * I, uint32_t(Table[I].first));
+      support::endian::write32le(H + 16 + 8 * I, uint32_t(Table[I].second));
+    }
+  }
+  return Error::success();
+}
+
+Expected<RewriteResult> Rewriter::run(const std::vector<Atom> &Atoms,
+                                      const ResolvedProfile &Profile,
+                                      const RewriteOptions &Opts) {
+  Expected<ELF64LEFile> F = ELF64LEFile::create(B.Buffer->getBuffer());
+  if (!F)
+    return F.takeError();
+  File.emplace(std::move(*F));
+  Expected<ELF64LEFile::Elf_Shdr_Range> Secs = File->sections();
+  if (!Secs)
+    return Secs.takeError();
+  Sections = *Secs;
+  for (unsigned I = 0; I < Sections.size(); ++I)
+    if (Sections[I].sh_addr == B.TextAddress &&
+        Sections[I].sh_type == ELF::SHT_PROGBITS &&
+        (Sections[I].sh_flags & ELF::SHF_EXECINSTR))
+      TextIndex = I;
+  Out = B.Buffer->getBuffer().str();
+
+  if (Error E = planLayout(Atoms, Profile, Opts))
+    return std::move(E);
+  moveText(Atoms);
+  if (Error E = patchRelocations())
+    return std::move(E);
+  if (Error E = patchDynamic())
+    return std::move(E);
+  if (Error E = patchSymbols())
+    return std::move(E);
+  if (Error E = rebuildEhFrameHdr())
+    return std::move(E);
+
+  if (Error E = writeToOutput(Output, [&](raw_ostream &OS) {
+        OS << Out;
+        return Error::success();
+      }))
+    return std::move(E);
+  ErrorOr<sys::fs::perms> Mode = sys::fs::getPermissions(B.Path);
+  if (Mode)
+    sys::fs::setPermissions(Output, *Mode);
+  return std::move(Result);
+}
+
+} // namespace
+
+Expected<RewriteResult>
+rewriteBinary(const LinkedBinary &B, const MoveSafety &Safety,
+              const std::vector<Atom> &Atoms, const ResolvedProfile &Profile,
+              StringRef Output, const RewriteOptions &Opts) {
+  return Rewriter(B, Safety, Output).run(Atoms, Profile, Opts);
+}
+
+} // namespace pagelayout
