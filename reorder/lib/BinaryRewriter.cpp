@@ -28,6 +28,7 @@
 #include "llvm/Object/ELF.h"
 #include "llvm/Support/Endian.h"
 #include "llvm/Support/FileSystem.h"
+#include "llvm/Support/MathExtras.h"
 #include "llvm/Support/ToolOutputFile.h"
 
 using namespace llvm;
@@ -110,6 +111,9 @@ private:
   Error fail(const Twine &Msg) { return makeLocatedError(B.Path, {}, Msg); }
   Error planLayout(const std::vector<Atom> &Atoms,
                    const ResolvedProfile &Profile, const RewriteOptions &O);
+  std::optional<LayoutPlan> firstFit(const std::vector<Atom> &Atoms,
+                                     const ResolvedProfile &Profile,
+                                     const RewriteOptions &O);
   void moveText(const std::vector<Atom> &Atoms);
   Error patchRelocations();
   Error patchTextField(const ELF64LE::Rela &R, uint64_t &NewOffset);
@@ -202,8 +206,84 @@ Error Rewriter::planLayout(const std::vector<Atom> &Atoms,
       return Error::success();
     }
   }
-  return fail("the functions do not fit .text in any order around the "
-              "pinned ones; nothing was written");
+  if (std::optional<LayoutPlan> P = firstFit(Packed, Profile, O)) {
+    Result.Plan = std::move(*P);
+    Result.Notes.push_back("phases are not page-aligned and functions fill "
+                           "the gaps around pinned code first-fit, to fit "
+                           ".text");
+    return Error::success();
+  }
+  // Alignment beyond 2 only helps speed (x86 needs none; the C++ ABI
+  // needs 2): give it up before giving up the layout.
+  std::vector<Atom> Tight = Packed;
+  for (Atom &A : Tight)
+    if (!A.Pinned)
+      A.Alignment = std::min<uint64_t>(A.Alignment, 2);
+  if (std::optional<LayoutPlan> P = firstFit(Tight, Profile, O)) {
+    Result.Plan = std::move(*P);
+    Result.Notes.push_back("phases are not page-aligned and every moved "
+                           "function is 2-byte aligned, to fit .text");
+    return Error::success();
+  }
+  return fail("the functions do not fit .text in any new order around the "
+              "pinned ones (it has no padding to spare; a build that aligns "
+              "functions, e.g. -O2, leaves room); nothing was written");
+}
+
+// The last resort: the engine's order (phases, then the order within
+// each), each function at the first free place after the pinned code where
+// it fits, so small later functions fill gaps earlier ones left.
+std::optional<LayoutPlan> Rewriter::firstFit(const std::vector<Atom> &Atoms,
+                                             const ResolvedProfile &Profile,
+                                             const RewriteOptions &O) {
+  LayoutConfig C;
+  C.PageSize = O.PageSize;
+  C.StartAddress = B.TextAddress;
+  C.AlignPhases = false;
+  C.AvoidStraddling = false;
+  C.FillWithCold = false;
+  LayoutPlan Order = computeLayout(Atoms, Profile, C);
+  uint64_t TextEnd = B.TextAddress + B.TextBytes.size();
+  // Free ranges: .text minus pinned atoms.
+  std::vector<std::pair<uint64_t, uint64_t>> Free = {{B.TextAddress, TextEnd}};
+  std::vector<std::pair<uint64_t, uint64_t>> Pinned;
+  for (const Atom &A : Atoms)
+    if (A.Pinned)
+      Pinned.push_back({A.OriginalOffset, A.OriginalOffset + A.Size});
+  llvm::sort(Pinned);
+  for (auto [PB, PE] : Pinned) {
+    std::vector<std::pair<uint64_t, uint64_t>> Next;
+    for (auto [FB, FE] : Free) {
+      if (PE <= FB || PB >= FE) {
+        Next.push_back({FB, FE});
+        continue;
+      }
+      if (FB < PB)
+        Next.push_back({FB, PB});
+      if (PE < FE)
+        Next.push_back({PE, FE});
+    }
+    Free = std::move(Next);
+  }
+  std::vector<Atom> Placed = Atoms;
+  for (const PlacedAtom &PA : Order.Placement) {
+    const Atom &A = Atoms[PA.AtomIndex];
+    if (A.Pinned)
+      continue;
+    bool Done = false;
+    for (auto &[FB, FE] : Free) {
+      uint64_t At = alignTo(FB, A.Alignment);
+      if (At + A.Size > FE)
+        continue;
+      Placed[PA.AtomIndex].OriginalOffset = At;
+      FB = At + A.Size;
+      Done = true;
+      break;
+    }
+    if (!Done)
+      return std::nullopt;
+  }
+  return measureLayout(Placed, Profile, O.PageSize);
 }
 
 void Rewriter::moveText(const std::vector<Atom> &Atoms) {

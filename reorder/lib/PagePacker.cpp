@@ -45,6 +45,13 @@ public:
 private:
   void placePinned();
   uint64_t fitOffset(uint64_t Cursor, const Atom &A) const;
+  /// End of the pinned range that starts at \p Start.
+  uint64_t pinnedEndAt(uint64_t Start) const {
+    for (const auto &R : PinnedRanges)
+      if (R.first <= Start && Start < R.second)
+        return R.second;
+    return Start;
+  }
   /// Start of the first pinned range at or after Off (UINT64_MAX if none).
   uint64_t nextPinnedStart(uint64_t Off) const {
     auto It = std::lower_bound(PinnedRanges.begin(), PinnedRanges.end(), Off,
@@ -148,12 +155,18 @@ void PagePacker::packPhase(Phase P, ArrayRef<unsigned> Order) {
       continue;
     }
     uint64_t Off = fitOffset(Cursor, Atoms[A]);
-    // A pinned atom blocks the way: fill the gap before it with cold code
-    // rather than leave it empty (a rewrite must fit its .text).
-    uint64_t Blocked = nextPinnedStart(Cursor);
-    if (Config.FillWithCold && Off > Cursor && Blocked <= Off &&
-        Blocked > Cursor) {
-      fillWithCold(Blocked);
+    // Pinned atoms block the way: fill each gap before them with later
+    // atoms of this phase, then cold code, rather than leave it empty (a
+    // rewrite must fit its .text).
+    if (Config.FillWithCold && Off > Cursor) {
+      for (uint64_t Blocked = nextPinnedStart(Cursor);
+           Blocked < Off && Blocked != UINT64_MAX;
+           Blocked = nextPinnedStart(Cursor)) {
+        while (Blocked > Cursor && pullForward(Queue, Head, P, Blocked)) {
+        }
+        fillWithCold(Blocked);
+        Cursor = std::max(Cursor, pinnedEndAt(Blocked));
+      }
       Off = fitOffset(Cursor, Atoms[A]);
     }
     if (Avoid && straddles(Off, Atoms[A].Size)) {
