@@ -25,6 +25,7 @@
 #include "lld/Common/Driver.h"
 #include "pagelayout/reorder/AtomReader.h"
 #include "pagelayout/reorder/LayoutEngine.h"
+#include "pagelayout/reorder/LayoutReport.h"
 #include "pagelayout/reorder/NameMatcher.h"
 #include "pagelayout/reorder/PlanPrinter.h"
 #include "pagelayout/schema/OrderFile.h"
@@ -430,25 +431,8 @@ int LayoutLink::secondPass() {
 }
 
 Error LayoutLink::writeReport() {
-  std::string Output = outputPath(Opts.LldArgs);
-  Expected<AtomSet> Linked = readAtoms({Output});
-  if (!Linked)
-    return Linked.takeError();
-  NameMatchResult Achieved = matchProfileNames(Input, Linked->Atoms);
-  ResolvedProfile RP = resolvePhases(Achieved.Renamed);
-  LayoutPlan Measured = measureLayout(Linked->Atoms, RP, Opts.PageSize);
-  Measured.NameMatches = summarizeMatches(Achieved);
-  PlanPrintOptions Print;
-  Print.ListAtoms = false;
-  // The format follows the file name: .json, .txt (a table), else YAML.
-  StringRef Path = *Opts.ReportPath;
-  Print.Format = Path.ends_with(".json")  ? PlanFormat::JSON
-                 : Path.ends_with(".txt") ? PlanFormat::Table
-                                          : PlanFormat::YAML;
-  return writeToOutput(*Opts.ReportPath, [&](raw_ostream &OS) {
-    printPlan(Measured, Linked->Atoms, Print, OS);
-    return Error::success();
-  });
+  return writeLayoutReport(outputPath(Opts.LldArgs), Input, Opts.PageSize,
+                           *Opts.ReportPath);
 }
 
 int LayoutLink::run() {

@@ -116,6 +116,7 @@ private:
                                      const RewriteOptions &O);
   void moveText(const std::vector<Atom> &Atoms);
   Error patchRelocations();
+  bool refersToText(const ELF64LE::Shdr &Rela, const ELF64LE::Rela &R);
   Error patchTextField(const ELF64LE::Rela &R, uint64_t &NewOffset);
   Error patchDataField(const ELF64LE::Shdr &Target, const ELF64LE::Rela &R);
   Error patchDynamic();
@@ -404,6 +405,20 @@ Error Rewriter::patchDataField(const ELF64LE::Shdr &Target,
   }
 }
 
+bool Rewriter::refersToText(const ELF64LE::Shdr &Rela, const ELF64LE::Rela &R) {
+  uint32_t Index = R.getSymbol(false);
+  if (Index == 0 || Rela.sh_link >= Sections.size())
+    return false;
+  Expected<const ELF64LE::Sym *> Sym =
+      File->getRelocationSymbol(R, &Sections[Rela.sh_link]);
+  if (!Sym || !*Sym) {
+    if (!Sym)
+      consumeError(Sym.takeError());
+    return false;
+  }
+  return (*Sym)->st_shndx == TextIndex;
+}
+
 Error Rewriter::patchRelocations() {
   for (const ELF64LE::Shdr &S : Sections) {
     // Retained (static) relocations; the allocated .rela.dyn and
@@ -431,6 +446,11 @@ Error Rewriter::patchRelocations() {
           Entries[I].r_addend = R.r_addend + Shift;
         continue;
       }
+      // Outside .text a field is an address of code only when its symbol
+      // is defined in .text: debug sections also hold offsets (into
+      // .debug_str, ...) that can equal a code address by chance.
+      if (!refersToText(S, R))
+        continue;
       if (Error E = patchDataField(Target, R))
         return E;
     }

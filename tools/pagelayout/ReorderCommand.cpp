@@ -11,16 +11,61 @@
 #include "ToolSupport.h"
 #include "pagelayout/reorder/BinaryRewriter.h"
 #include "pagelayout/reorder/LayoutEngine.h"
+#include "pagelayout/reorder/LayoutReport.h"
 #include "pagelayout/reorder/LinkedBinary.h"
 #include "pagelayout/reorder/MoveSafety.h"
 #include "pagelayout/reorder/NameMatcher.h"
 #include "pagelayout/reorder/PlanPrinter.h"
 #include "pagelayout/schema/OrderFile.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/Format.h"
 #include "llvm/Support/raw_ostream.h"
+#include <chrono>
 
 using namespace llvm;
 
 namespace pagelayout {
+namespace {
+
+/// Step-by-step progress on stderr with elapsed times.
+struct Timer {
+  explicit Timer(bool Enabled) : Enabled(Enabled) {}
+  void step(const Twine &What) {
+    if (!Enabled)
+      return;
+    double S =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - Start)
+            .count();
+    errs() << format("[%7.3fs] ", S) << What << "\n";
+  }
+  bool Enabled;
+  std::chrono::steady_clock::time_point Start =
+      std::chrono::steady_clock::now();
+};
+
+/// The written binary passes the same proof as the input did, with the
+/// same functions and instructions: nothing was lost or garbled.
+Error verifyRewrite(StringRef Output, const LinkedBinary &Input,
+                    uint64_t Instructions) {
+  Expected<LinkedBinary> Out = readLinkedBinary(Output);
+  if (!Out)
+    return Out.takeError();
+  Expected<MoveSafety> Check = checkMoveSafety(*Out);
+  if (!Check)
+    return Check.takeError();
+  if (Out->Functions.size() != Input.Functions.size() ||
+      Check->Instructions != Instructions)
+    return makeLocatedError(
+        Output, {},
+        "verification failed: the rewritten binary decodes to " +
+            Twine(Check->Instructions) + " instructions in " +
+            Twine(Out->Functions.size()) + " functions, not " +
+            Twine(Instructions) + " in " + Twine(Input.Functions.size()) +
+            "; it was removed");
+  return Error::success();
+}
+
+} // namespace
 
 int runReorder(int Argc, char **Argv) {
   static CommandScope Scope(
@@ -37,6 +82,22 @@ int runReorder(int Argc, char **Argv) {
   static cl::opt<std::string> Output("o", cl::desc("The rewritten binary"),
                                      cl::value_desc("file"), cl::cat(Scope.Cat),
                                      cl::sub(Scope.Sub));
+  static cl::opt<std::string> ReportPath(
+      "report",
+      cl::desc("Write the achieved layout, read back from the "
+               "output (.json, .txt or YAML)"),
+      cl::value_desc("file"), cl::cat(Scope.Cat), cl::sub(Scope.Sub));
+  static cl::opt<bool> Verify(
+      "verify",
+      cl::desc("Re-read the written binary and check it again: every "
+               "function decodes and every reference leaving one is still "
+               "covered by a relocation (default on)"),
+      cl::init(true), cl::cat(Scope.Cat), cl::sub(Scope.Sub));
+  static cl::opt<bool> Progress(
+      "progress",
+      cl::desc("Report each step (default: for binaries with "
+               "over 20000 functions)"),
+      cl::cat(Scope.Cat), cl::sub(Scope.Sub));
   static cl::opt<bool> DryRun(
       "dry-run",
       cl::desc("Print the safety analysis and the plan; write "
@@ -61,12 +122,18 @@ int runReorder(int Argc, char **Argv) {
       readAnyProfileFile(ProfilePath, std::nullopt, Ctx.warningHandler());
   if (!P)
     return reportError(P.takeError());
+  Timer Clock(Progress);
   Expected<LinkedBinary> Binary = readLinkedBinary(InputPath);
   if (!Binary)
     return reportError(Binary.takeError());
+  if (Binary->Functions.size() > 20000)
+    Clock.Enabled = true;
+  Clock.step("read " + Twine(Binary->Functions.size()) + " functions");
   Expected<MoveSafety> Safety = checkMoveSafety(*Binary);
   if (!Safety)
     return reportError(Safety.takeError());
+  Clock.step("proved which functions can move (" + Twine(Safety->Instructions) +
+             " instructions decoded)");
 
   std::vector<Atom> Atoms = Binary->Functions;
   for (size_t I = 0; I < Atoms.size(); ++I)
@@ -98,6 +165,16 @@ int runReorder(int Argc, char **Argv) {
         rewriteBinary(*Binary, *Safety, Atoms, RP, Output, Opts);
     if (!R)
       return reportError(R.takeError());
+    Clock.step("planned, moved, patched and wrote " + Twine(Output));
+    if (Verify)
+      if (Error E = verifyRewrite(Output, *Binary, Safety->Instructions)) {
+        sys::fs::remove(Output);
+        return reportError(std::move(E));
+      }
+    Clock.step("verified the written binary");
+    if (!ReportPath.empty())
+      if (Error E = writeLayoutReport(Output, *P, PageSize.Bytes, ReportPath))
+        return reportError(std::move(E));
     R->Plan.NameMatches = summarizeMatches(Names);
     for (const std::string &N : R->Notes)
       OS << "note: " << N << "\n";

@@ -1,0 +1,21 @@
+//===- LayoutReport.h - The achieved layout of a finished binary -*- C++
+//-*-===//
+
+#ifndef PAGELAYOUT_REORDER_LAYOUTREPORT_H
+#define PAGELAYOUT_REORDER_LAYOUTREPORT_H
+
+#include "pagelayout/schema/Profile.h"
+#include "llvm/Support/Error.h"
+
+namespace pagelayout {
+
+/// Reads \p Binary back, measures where the profile's phases ended up and
+/// writes the report to \p ReportPath (.json: JSON, .txt: a table, else
+/// YAML) through a temporary file. Shared by ld.pagelayout and
+/// pagelayout reorder: a report is never taken from a plan.
+llvm::Error writeLayoutReport(llvm::StringRef Binary, const Profile &P,
+                              uint64_t PageSize, llvm::StringRef ReportPath);
+
+} // namespace pagelayout
+
+#endif
