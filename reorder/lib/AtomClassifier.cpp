@@ -44,6 +44,18 @@ AtomClassification classifyAtoms(const std::vector<Atom> &Atoms,
       AP.Count = AP.Count + Count < AP.Count ? UINT64_MAX : AP.Count + Count;
     }
   }
+  // Atoms the profile does not list take their phase from the rules.
+  if (!RP.Rules.empty())
+    for (unsigned A = 0; A < Atoms.size(); ++A) {
+      if (C.Atoms[A].Profiled)
+        continue;
+      for (const AtomSymbol &S : Atoms[A].Symbols)
+        if (std::optional<Phase> Ph = RP.ruleFor(S.Name)) {
+          C.Atoms[A].AtomPhase = *Ph;
+          C.Atoms[A].Profiled = true;
+          break;
+        }
+    }
   for (unsigned FI = 0; FI < P.Functions.size(); ++FI) {
     if (C.AtomOfFunction[FI] >= 0)
       ++C.Matched;

@@ -313,6 +313,18 @@ Error Rewriter::patchTextField(const ELF64LE::Rela &R, uint64_t &NewOffset) {
     return fail("relocation at " + Twine::utohexstr(P) + " outside .text");
   if (isPositionFree(Type))
     return Error::success();
+  // What the decoded instruction says wins over the relocation type.
+  if (isPcRelative32(Type) && !Safety.PcRelativeFields.count(P)) {
+    if (!Safety.InstructionEnd.count(P))
+      return fail("relocation at " + Twine::utohexstr(P) +
+                  " is in no decoded instruction; nothing was written");
+    // Relaxed into an absolute immediate (or a TLS offset): an address of
+    // moved code gets its new value, anything else stays.
+    uint32_t V = support::endian::read32le(Field);
+    uint64_t Abs = Map.moves(V) ? Map(V) : V;
+    support::endian::write32le(Field, uint32_t(Abs));
+    return Error::success();
+  }
   if (isPcRelative32(Type)) {
     auto End = Safety.InstructionEnd.find(P);
     if (End == Safety.InstructionEnd.end())
@@ -388,6 +400,21 @@ Error Rewriter::patchDataField(const ELF64LE::Shdr &Target,
     if (!Alloc)
       return Error::success(); // not an address in the running program
     int32_t V = support::endian::read32le(Field);
+    // A jump-table entry understood exactly: target - base, base fixed.
+    auto Table = Safety.JumpTables.find(R.r_offset);
+    if (Table != Safety.JumpTables.end()) {
+      uint64_t Base = Table->second.Base;
+      uint64_t Target = Base + int64_t(V);
+      // An entry at its function's end moves with that function.
+      uint64_t NewTarget =
+          Table->second.AtOwnerEnd ? Map(Target - 1) + 1 : Map(Target);
+      int64_t NewV = int64_t(NewTarget) - int64_t(Base);
+      if (NewV < INT32_MIN || NewV > INT32_MAX)
+        return fail("a jump table entry at " + Twine::utohexstr(R.r_offset) +
+                    " no longer fits 32 bits");
+      support::endian::write32le(Field, uint32_t(int32_t(NewV)));
+      return Error::success();
+    }
     uint64_t Points = R.r_offset + int64_t(V);
     // .eh_frame holds plain PC-relative pointers; jump-table entries reach
     // functions MoveSafety pinned, so Map leaves them alone either way.

@@ -30,7 +30,14 @@
 #include "llvm/MC/TargetRegistry.h"
 #include "llvm/Support/Format.h"
 #include "llvm/Support/TargetSelect.h"
+
+extern "C" {
+void LLVMInitializeX86TargetInfo();
+void LLVMInitializeX86TargetMC();
+void LLVMInitializeX86Disassembler();
+}
 #include "llvm/TargetParser/Triple.h"
+#include <cstring>
 #include <tuple>
 
 using namespace llvm;
@@ -49,9 +56,11 @@ struct Decoder {
   std::unique_ptr<MCInstrAnalysis> MIA;
 
   Error init() {
-    InitializeAllTargetInfos();
-    InitializeAllTargetMCs();
-    InitializeAllDisassemblers();
+    // Only x86-64: initialising every target costs milliseconds a
+    // rewrite of a small binary notices.
+    LLVMInitializeX86TargetInfo();
+    LLVMInitializeX86TargetMC();
+    LLVMInitializeX86Disassembler();
     Triple TT("x86_64-unknown-linux-gnu");
     std::string Err;
     const Target *T = TargetRegistry::lookupTarget(TT, Err);
@@ -107,12 +116,20 @@ bool isPadding(ArrayRef<uint8_t> Bytes) {
 }
 
 void recordInstructionEnd(const LinkedBinary &B, uint64_t Begin, uint64_t End,
-                          MoveSafety &S) {
+                          std::optional<uint64_t> PcTarget, MoveSafety &S) {
   auto It = llvm::lower_bound(
       B.TextRelocations, Begin,
       [](const RetainedRelocation &R, uint64_t A) { return R.Offset < A; });
-  for (; It != B.TextRelocations.end() && It->Offset < End; ++It)
+  for (; It != B.TextRelocations.end() && It->Offset < End; ++It) {
     S.InstructionEnd[It->Offset] = End;
+    uint64_t FieldAt = It->Offset - B.TextAddress;
+    if (!PcTarget || It->Offset + 4 > End || FieldAt + 4 > B.TextBytes.size())
+      continue;
+    int32_t V;
+    memcpy(&V, B.TextBytes.data() + FieldAt, 4);
+    if (End + int64_t(V) == *PcTarget)
+      S.PcRelativeFields.insert(It->Offset);
+  }
 }
 
 void pin(MoveSafety &S, int Fn, const std::string &Why) {
@@ -121,12 +138,18 @@ void pin(MoveSafety &S, int Fn, const std::string &Why) {
 }
 
 /// A PC-relative entry of a jump table holds target - table base, and its
-/// relocation does not say where the table starts: Offset + Value lies at
-/// or after the target, by at most the distance back to the start of the
-/// run of consecutive entries. Every function in that interval stays, so
-/// the entry stays right without being understood. (.eh_frame entries are
+/// relocation does not say where the table starts. The function using the
+/// table loads its base (`lea table(%rip)`): the nearest loaded data
+/// address at or below the entry is taken as its base, and when base +
+/// value then lands inside that same function, the entry is understood
+/// exactly and moves with it. Otherwise Offset + Value lies at or after
+/// the target by at most the distance back to the start of the run of
+/// consecutive entries, and every function in that interval stays, so the
+/// entry stays right without being understood. (.eh_frame entries are
 /// plain PC-relative pointers and are fixed exactly instead.)
-void pinRelativeTableTargets(const LinkedBinary &B, MoveSafety &S) {
+void pinRelativeTableTargets(const LinkedBinary &B,
+                             ArrayRef<std::pair<uint64_t, int>> TableBases,
+                             MoveSafety &S) {
   uint64_t TextEnd = B.TextAddress + B.TextBytes.size();
   std::vector<const LinkedBinary::DataPcRelative *> Entries;
   for (const LinkedBinary::DataPcRelative &E : B.DataPcRelatives)
@@ -145,6 +168,41 @@ void pinRelativeTableTargets(const LinkedBinary &B, MoveSafety &S) {
     uint64_t Points = E.Offset + uint64_t(E.Value);
     if (Points < B.TextAddress || Points >= TextEnd)
       continue;
+    // Exact: the nearest base at or below the entry, loaded by the
+    // function its target lands in.
+    auto Base =
+        llvm::upper_bound(TableBases, E.Offset,
+                          [](uint64_t A, const std::pair<uint64_t, int> &T) {
+                            return A < T.first;
+                          });
+    if (Base != TableBases.begin()) {
+      uint64_t BaseAddr = std::prev(Base)->first;
+      uint64_t Target = BaseAddr + uint64_t(E.Value);
+      auto LoadsBase = [&](int Fn) {
+        for (auto It = std::prev(Base);; --It) {
+          if (It->first != BaseAddr)
+            return false;
+          if (It->second == Fn)
+            return true;
+          if (It == TableBases.begin())
+            return false;
+        }
+      };
+      // Inside the function that loads the base, or at its very end (a
+      // label after its last instruction: an unreachable default case).
+      int Inside = functionAt(B.Functions, Target);
+      int Before = functionAt(B.Functions, Target - 1);
+      if (Inside >= 0 && LoadsBase(Inside)) {
+        S.JumpTables[E.Offset] = {BaseAddr, false};
+        continue;
+      }
+      if (Before >= 0 && Before != Inside && LoadsBase(Before) &&
+          B.Functions[Before].OriginalOffset + B.Functions[Before].Size ==
+              Target) {
+        S.JumpTables[E.Offset] = {BaseAddr, true};
+        continue;
+      }
+    }
     uint64_t Low = std::max(B.TextAddress, Points - (E.Offset - RunStart));
     int First = functionAt(B.Functions, Low);
     int Last = functionAt(B.Functions, Points);
@@ -203,11 +261,19 @@ Expected<MoveSafety> checkMoveSafety(const LinkedBinary &B) {
                                    nulls()) != MCDisassembler::Success ||
           Size == 0)
         break;
-      recordInstructionEnd(B, Addr, Addr + Size, S);
+      uint64_t T = 0;
+      std::optional<uint64_t> Ref;
+      if (D.MIA->evaluateBranch(Inst, Addr, Size, T))
+        Ref = T;
+      else
+        Ref =
+            D.MIA->evaluateMemoryOperandAddress(Inst, D.STI.get(), Addr, Size);
+      recordInstructionEnd(B, Addr, Addr + Size, Ref, S);
       Off += Size;
     }
   }
 
+  std::vector<std::pair<uint64_t, int>> TableBases; // (address, function)
   for (size_t I = 0; I < Fns.size(); ++I) {
     const Atom &F = Fns[I];
     uint64_t Begin = F.OriginalOffset, End = Begin + F.Size;
@@ -223,7 +289,6 @@ Expected<MoveSafety> checkMoveSafety(const LinkedBinary &B) {
         break;
       }
       ++S.Instructions;
-      recordInstructionEnd(B, Addr, Addr + Size, S);
       uint64_t Target = 0;
       std::optional<uint64_t> Ref;
       if (D.MIA->evaluateBranch(Inst, Addr, Size, Target))
@@ -231,6 +296,11 @@ Expected<MoveSafety> checkMoveSafety(const LinkedBinary &B) {
       else
         Ref =
             D.MIA->evaluateMemoryOperandAddress(Inst, D.STI.get(), Addr, Size);
+      recordInstructionEnd(B, Addr, Addr + Size, Ref, S);
+      // A data address loaded by this function may be a jump table's base.
+      uint64_t TextEnd = B.TextAddress + B.TextBytes.size();
+      if (Ref && (*Ref < B.TextAddress || *Ref >= TextEnd))
+        TableBases.push_back({*Ref, int(I)});
       if (Ref && (*Ref < Begin || *Ref >= End)) {
         ++S.OutgoingReferences;
         if (!hasRelocationIn(B, Addr, Addr + Size)) {
@@ -245,7 +315,8 @@ Expected<MoveSafety> checkMoveSafety(const LinkedBinary &B) {
       Off += Size;
     }
   }
-  pinRelativeTableTargets(B, S);
+  llvm::sort(TableBases);
+  pinRelativeTableTargets(B, TableBases, S);
   for (const std::string &R : S.PinReason)
     S.MovableFunctions += R.empty();
   return S;

@@ -59,6 +59,13 @@ StringRef phaseSourceName(PhaseSource S) {
   return "unknown";
 }
 
+std::optional<Phase> ResolvedProfile::ruleFor(StringRef Name) const {
+  for (const auto &[Glob, P] : Rules)
+    if (Glob.match(Name))
+      return P;
+  return std::nullopt;
+}
+
 int ResolvedProfile::find(StringRef Name) const {
   auto It = IndexByName.find(Name);
   return It == IndexByName.end() ? -1 : int(It->second);
@@ -161,10 +168,12 @@ ResolvedProfile resolvePhases(const Profile &P, const InferenceConfig &C) {
   std::vector<std::optional<GlobPattern>> Globs;
   for (const PhaseRule &Rule : P.Rules) {
     Expected<GlobPattern> G = GlobPattern::create(Rule.Pattern);
-    if (G)
+    if (G) {
+      RP.Rules.push_back({*G, Rule.RulePhase});
       Globs.push_back(std::move(*G));
-    else
+    } else {
       consumeError(G.takeError()), Globs.push_back(std::nullopt);
+    }
   }
 
   RP.Functions.reserve(P.Functions.size());

@@ -5,6 +5,7 @@
 
 #include "pagelayout/reorder/LinkedBinary.h"
 #include "llvm/ADT/DenseMap.h"
+#include "llvm/ADT/DenseSet.h"
 
 namespace pagelayout {
 
@@ -24,6 +25,20 @@ struct MoveSafety {
   /// Each .text relocation's offset -> the end of the instruction holding
   /// it: a PC-relative operand is relative to that end.
   llvm::DenseMap<uint64_t, uint64_t> InstructionEnd;
+  /// The .text relocations whose 4-byte field is the instruction's
+  /// PC-relative operand, as decoded (end + field == the operand's target).
+  /// Others hold absolute values, whatever their relocation type says:
+  /// linker relaxations rewrite GOTPCRELX loads into immediates and TLS
+  /// sequences into %fs offsets but keep the original type.
+  llvm::DenseSet<uint64_t> PcRelativeFields;
+  /// A jump-table entry understood exactly: it holds target - Base, and
+  /// the target's function loads Base. AtOwnerEnd: the target is the end
+  /// of that function (an unreachable default), not the next one's start.
+  struct JumpEntry {
+    uint64_t Base = 0;
+    bool AtOwnerEnd = false;
+  };
+  llvm::DenseMap<uint64_t, JumpEntry> JumpTables;
 };
 
 /// Disassembles every function (LLVM MC) and proves each PC-relative

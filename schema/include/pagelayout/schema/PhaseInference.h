@@ -11,6 +11,7 @@
 
 #include "pagelayout/schema/Profile.h"
 #include "llvm/ADT/StringMap.h"
+#include "llvm/Support/GlobPattern.h"
 #include <vector>
 
 namespace pagelayout {
@@ -66,6 +67,11 @@ struct ResolvedProfile {
 
   /// Index into Source->Functions, or -1 when the name is not profiled.
   int find(llvm::StringRef Name) const;
+
+  /// The phase of the first rule matching \p Name: rules also place
+  /// functions the profile does not list (a hand-written layout config).
+  std::optional<Phase> ruleFor(llvm::StringRef Name) const;
+  std::vector<std::pair<llvm::GlobPattern, Phase>> Rules;
 };
 
 /// Resolves every function's phase. \p P must outlive the result.
