@@ -29,6 +29,7 @@
 #include "llvm/Support/Endian.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/MathExtras.h"
+#include <map>
 #include "llvm/Support/ToolOutputFile.h"
 
 using namespace llvm;
@@ -131,6 +132,8 @@ private:
   std::optional<ELF64LEFile> File;
   ArrayRef<ELF64LE::Shdr> Sections;
   std::string Out; // the output file image
+  /// Per symbol table (section index): which symbols are defined in .text.
+  std::map<unsigned, std::vector<bool>> SymbolInText;
   AddressMap Map;
   RewriteResult Result;
   unsigned TextIndex = 0;
@@ -432,18 +435,26 @@ Error Rewriter::patchDataField(const ELF64LE::Shdr &Target,
   }
 }
 
-bool Rewriter::refersToText(const ELF64LE::Shdr &Rela, const ELF64LE::Rela &R) {
+bool Rewriter::refersToText(const ELF64LE::Shdr &Rela,
+                            const ELF64LE::Rela &R) {
   uint32_t Index = R.getSymbol(false);
   if (Index == 0 || Rela.sh_link >= Sections.size())
     return false;
-  Expected<const ELF64LE::Sym *> Sym =
-      File->getRelocationSymbol(R, &Sections[Rela.sh_link]);
-  if (!Sym || !*Sym) {
-    if (!Sym)
-      consumeError(Sym.takeError());
-    return false;
+  // One pass over each symbol table, then a lookup per relocation: debug
+  // sections alone carry hundreds of thousands of relocations.
+  std::vector<bool> &InText = SymbolInText[Rela.sh_link];
+  if (InText.empty()) {
+    const ELF64LE::Shdr &SymTab = Sections[Rela.sh_link];
+    auto *Syms = reinterpret_cast<const ELF64LE::Sym *>(
+        B.Buffer->getBufferStart() + SymTab.sh_offset);
+    size_t Count = SymTab.sh_size / sizeof(ELF64LE::Sym);
+    if (SymTab.sh_offset + SymTab.sh_size > B.Buffer->getBufferSize())
+      Count = 0;
+    InText.assign(Count + 1, false);
+    for (size_t I = 0; I < Count; ++I)
+      InText[I] = Syms[I].st_shndx == TextIndex;
   }
-  return (*Sym)->st_shndx == TextIndex;
+  return Index < InText.size() && InText[Index];
 }
 
 Error Rewriter::patchRelocations() {

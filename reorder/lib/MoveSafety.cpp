@@ -29,6 +29,7 @@
 #include "llvm/MC/MCTargetOptions.h"
 #include "llvm/MC/TargetRegistry.h"
 #include "llvm/Support/Format.h"
+#include "llvm/Support/Parallel.h"
 #include "llvm/Support/TargetSelect.h"
 
 extern "C" {
@@ -55,12 +56,21 @@ struct Decoder {
   std::unique_ptr<MCDisassembler> DisAsm;
   std::unique_ptr<MCInstrAnalysis> MIA;
 
-  Error init() {
+  /// Registers the x86-64 target with LLVM, once per process (not
+  /// thread-safe: call before decoding in parallel).
+  static void registerTarget() {
     // Only x86-64: initialising every target costs milliseconds a
     // rewrite of a small binary notices.
-    LLVMInitializeX86TargetInfo();
-    LLVMInitializeX86TargetMC();
-    LLVMInitializeX86Disassembler();
+    static bool Done = [] {
+      LLVMInitializeX86TargetInfo();
+      LLVMInitializeX86TargetMC();
+      LLVMInitializeX86Disassembler();
+      return true;
+    }();
+    (void)Done;
+  }
+
+  Error init() {
     Triple TT("x86_64-unknown-linux-gnu");
     std::string Err;
     const Target *T = TargetRegistry::lookupTarget(TT, Err);
@@ -115,21 +125,58 @@ bool isPadding(ArrayRef<uint8_t> Bytes) {
   });
 }
 
+/// What decoding one function found; merged in function order.
+struct DecodeResult {
+  uint64_t Instructions = 0, Outgoing = 0;
+  std::vector<std::pair<int, std::string>> Pins;
+  std::vector<std::pair<uint64_t, uint64_t>> Ends; // relocation -> insn end
+  std::vector<uint64_t> PcRelative;
+  std::vector<std::pair<uint64_t, int>> Bases; // data address, function
+};
+
 void recordInstructionEnd(const LinkedBinary &B, uint64_t Begin, uint64_t End,
-                          std::optional<uint64_t> PcTarget, MoveSafety &S) {
+                          std::optional<uint64_t> PcTarget, DecodeResult &R) {
   auto It = llvm::lower_bound(
       B.TextRelocations, Begin,
-      [](const RetainedRelocation &R, uint64_t A) { return R.Offset < A; });
+      [](const RetainedRelocation &Rel, uint64_t A) { return Rel.Offset < A; });
   for (; It != B.TextRelocations.end() && It->Offset < End; ++It) {
-    S.InstructionEnd[It->Offset] = End;
+    R.Ends.push_back({It->Offset, End});
     uint64_t FieldAt = It->Offset - B.TextAddress;
     if (!PcTarget || It->Offset + 4 > End || FieldAt + 4 > B.TextBytes.size())
       continue;
     int32_t V;
     memcpy(&V, B.TextBytes.data() + FieldAt, 4);
     if (End + int64_t(V) == *PcTarget)
-      S.PcRelativeFields.insert(It->Offset);
+      R.PcRelative.push_back(It->Offset);
   }
+}
+
+/// The PC-relative target of an instruction, if it has one.
+std::optional<uint64_t> pcTarget(const Decoder &D, const MCInst &Inst,
+                                 uint64_t Addr, uint64_t Size) {
+  uint64_t Target = 0;
+  if (D.MIA->evaluateBranch(Inst, Addr, Size, Target))
+    return Target;
+  return D.MIA->evaluateMemoryOperandAddress(Inst, D.STI.get(), Addr, Size);
+}
+
+/// Decodes [Begin, Begin + Size); stops at bytes that do not decode and
+/// returns their address.
+template <typename Each>
+std::optional<uint64_t> decodeRange(const Decoder &D, const LinkedBinary &B,
+                                    uint64_t Begin, uint64_t Size, Each Fn) {
+  ArrayRef<uint8_t> Bytes = B.TextBytes.slice(Begin - B.TextAddress, Size);
+  for (uint64_t Off = 0; Off < Size;) {
+    MCInst Inst;
+    uint64_t Len = 0, Addr = Begin + Off;
+    if (D.DisAsm->getInstruction(Inst, Len, Bytes.slice(Off), Addr, nulls()) !=
+            MCDisassembler::Success ||
+        Len == 0)
+      return Addr;
+    Fn(Addr, Len, pcTarget(D, Inst, Addr, Len));
+    Off += Len;
+  }
+  return std::nullopt;
 }
 
 void pin(MoveSafety &S, int Fn, const std::string &Why) {
@@ -216,9 +263,7 @@ void pinRelativeTableTargets(const LinkedBinary &B,
 } // namespace
 
 Expected<MoveSafety> checkMoveSafety(const LinkedBinary &B) {
-  Decoder D;
-  if (Error E = D.init())
-    return std::move(E);
+  Decoder::registerTarget();
   const std::vector<Atom> &Fns = B.Functions;
   MoveSafety S;
   S.PinReason.assign(Fns.size(), "");
@@ -251,70 +296,79 @@ Expected<MoveSafety> checkMoveSafety(const LinkedBinary &B) {
   // moves: decode it for the instruction ends (stopping at what does not
   // decode, which leaves later relocations there unfixable: the rewrite
   // then refuses).
-  for (const Atom &Code : S.UnownedCode) {
-    ArrayRef<uint8_t> Bytes =
-        B.TextBytes.slice(Code.OriginalOffset - B.TextAddress, Code.Size);
-    for (uint64_t Off = 0; Off < Code.Size;) {
-      MCInst Inst;
-      uint64_t Size = 0, Addr = Code.OriginalOffset + Off;
-      if (D.DisAsm->getInstruction(Inst, Size, Bytes.slice(Off), Addr,
-                                   nulls()) != MCDisassembler::Success ||
-          Size == 0)
-        break;
-      uint64_t T = 0;
-      std::optional<uint64_t> Ref;
-      if (D.MIA->evaluateBranch(Inst, Addr, Size, T))
-        Ref = T;
-      else
-        Ref =
-            D.MIA->evaluateMemoryOperandAddress(Inst, D.STI.get(), Addr, Size);
-      recordInstructionEnd(B, Addr, Addr + Size, Ref, S);
-      Off += Size;
-    }
+  DecodeResult Unowned;
+  {
+    Decoder D;
+    if (Error E = D.init())
+      return std::move(E);
+    for (const Atom &Code : S.UnownedCode)
+      decodeRange(D, B, Code.OriginalOffset, Code.Size,
+                  [&](uint64_t Addr, uint64_t Len, std::optional<uint64_t> T) {
+                    recordInstructionEnd(B, Addr, Addr + Len, T, Unowned);
+                  });
   }
 
-  std::vector<std::pair<uint64_t, int>> TableBases; // (address, function)
-  for (size_t I = 0; I < Fns.size(); ++I) {
-    const Atom &F = Fns[I];
-    uint64_t Begin = F.OriginalOffset, End = Begin + F.Size;
-    ArrayRef<uint8_t> Bytes = B.TextBytes.slice(Begin - B.TextAddress, F.Size);
-    for (uint64_t Off = 0; Off < F.Size;) {
-      MCInst Inst;
-      uint64_t Size = 0;
-      uint64_t Addr = Begin + Off;
-      if (D.DisAsm->getInstruction(Inst, Size, Bytes.slice(Off), Addr,
-                                   nulls()) != MCDisassembler::Success ||
-          Size == 0) {
-        pin(S, int(I), "bytes at " + hex(Addr) + " do not decode");
-        break;
-      }
-      ++S.Instructions;
-      uint64_t Target = 0;
-      std::optional<uint64_t> Ref;
-      if (D.MIA->evaluateBranch(Inst, Addr, Size, Target))
-        Ref = Target;
-      else
-        Ref =
-            D.MIA->evaluateMemoryOperandAddress(Inst, D.STI.get(), Addr, Size);
-      recordInstructionEnd(B, Addr, Addr + Size, Ref, S);
-      // A data address loaded by this function may be a jump table's base.
-      uint64_t TextEnd = B.TextAddress + B.TextBytes.size();
-      if (Ref && (*Ref < B.TextAddress || *Ref >= TextEnd))
-        TableBases.push_back({*Ref, int(I)});
-      if (Ref && (*Ref < Begin || *Ref >= End)) {
-        ++S.OutgoingReferences;
-        if (!hasRelocationIn(B, Addr, Addr + Size)) {
-          pin(S, int(I),
-              "pc-relative reference at " + hex(Addr) + " to " + hex(*Ref) +
-                  " has no relocation");
-          pin(S, functionAt(Fns, *Ref),
-              "reached without a relocation from " + hex(Addr) + " in " +
-                  F.displayName());
-        }
-      }
-      Off += Size;
+  // Functions decode independently: in parallel, in chunks with a decoder
+  // each, results merged in function order (the same for any thread count).
+  uint64_t TextEnd = B.TextAddress + B.TextBytes.size();
+  std::vector<DecodeResult> Results(Fns.size());
+  size_t Chunks = std::min<size_t>(
+      Fns.size(), size_t(parallel::strategy.compute_thread_count()) * 4);
+  std::vector<std::string> InitErrors(Chunks);
+  parallelFor(0, Chunks, [&](size_t C) {
+    Decoder D;
+    if (Error E = D.init()) {
+      InitErrors[C] = toString(std::move(E));
+      return;
     }
-  }
+    for (size_t I = C * Fns.size() / Chunks; I < (C + 1) * Fns.size() / Chunks;
+         ++I) {
+      const Atom &F = Fns[I];
+      uint64_t Begin = F.OriginalOffset, End = Begin + F.Size;
+      DecodeResult &R = Results[I];
+      std::optional<uint64_t> Bad = decodeRange(
+          D, B, Begin, F.Size,
+          [&](uint64_t Addr, uint64_t Len, std::optional<uint64_t> Ref) {
+            ++R.Instructions;
+            recordInstructionEnd(B, Addr, Addr + Len, Ref, R);
+            // A data address loaded here may be a jump table's base.
+            if (Ref && (*Ref < B.TextAddress || *Ref >= TextEnd))
+              R.Bases.push_back({*Ref, int(I)});
+            if (!Ref || (*Ref >= Begin && *Ref < End))
+              return;
+            ++R.Outgoing;
+            if (hasRelocationIn(B, Addr, Addr + Len))
+              return;
+            R.Pins.push_back({int(I), "pc-relative reference at " + hex(Addr) +
+                                          " to " + hex(*Ref) +
+                                          " has no relocation"});
+            R.Pins.push_back({functionAt(Fns, *Ref),
+                              "reached without a relocation from " + hex(Addr) +
+                                  " in " + F.displayName()});
+          });
+      if (Bad)
+        R.Pins.insert(R.Pins.begin(),
+                      {int(I), "bytes at " + hex(*Bad) + " do not decode"});
+    }
+  });
+  for (const std::string &E : InitErrors)
+    if (!E.empty())
+      return createStringError(E);
+
+  std::vector<std::pair<uint64_t, int>> TableBases; // (address, function)
+  auto Merge = [&](DecodeResult &R) {
+    S.Instructions += R.Instructions;
+    S.OutgoingReferences += R.Outgoing;
+    for (auto &[Fn, Why] : R.Pins)
+      pin(S, Fn, Why);
+    for (auto [Off, End] : R.Ends)
+      S.InstructionEnd[Off] = End;
+    S.PcRelativeFields.insert(R.PcRelative.begin(), R.PcRelative.end());
+    append_range(TableBases, R.Bases);
+  };
+  Merge(Unowned);
+  for (DecodeResult &R : Results)
+    Merge(R);
   llvm::sort(TableBases);
   pinRelativeTableTargets(B, TableBases, S);
   for (const std::string &R : S.PinReason)
