@@ -5,8 +5,15 @@
 set -euo pipefail
 name=$1 cache=$2
 mkdir -p "$cache"
-existing=$(find "$cache" -maxdepth 1 -type d -name "$name-*" | head -1)
-if [ -n "$existing" ]; then echo "$existing"; exit 0; fi
+# The source package may be named differently (zstd comes from libzstd):
+# any unpacked tree whose name holds NAME and that has a debian/ folder.
+find_tree() {
+  for d in "$cache"/*"$name"*; do
+    [ -d "$d/debian" ] && { echo "$d"; return 0; }
+  done
+  return 1
+}
+if existing=$(find_tree); then echo "$existing"; exit 0; fi
 SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
 if ! grep -qs "^Types:.*deb-src" /etc/apt/sources.list.d/*.sources &&
    ! grep -qs "^deb-src" /etc/apt/sources.list /etc/apt/sources.list.d/*.list; then
@@ -20,4 +27,4 @@ fi
 command -v dpkg-source >/dev/null ||
   $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq dpkg-dev >/dev/null
 (cd "$cache" && apt-get source -qq "$name" >/dev/null 2>&1)
-find "$cache" -maxdepth 1 -type d -name "$name-*" | head -1
+find_tree
