@@ -111,16 +111,35 @@ NameMatchResult matchProfileNames(const Profile &P,
   StringSet<> LinkNames;
   NameIndex BySuffix, ByDemangled;
   for (const Atom &A : Atoms)
-    for (const AtomSymbol &S : A.Symbols) {
+    for (const AtomSymbol &S : A.Symbols)
       LinkNames.insert(S.Name);
-      std::string Canonical = canonicalFunctionName(S.Name);
-      BySuffix.add(Canonical, S.Name);
-      std::string Demangled = demangle(S.Name);
-      if (Demangled != S.Name) {
+  // The fuzzy indexes cost a pass over every link name: built only when a
+  // profile name is not matched exactly.
+  bool SuffixBuilt = false;
+  auto BuildSuffix = [&] {
+    if (SuffixBuilt)
+      return;
+    SuffixBuilt = true;
+    for (const Atom &A : Atoms)
+      for (const AtomSymbol &S : A.Symbols)
+        BySuffix.add(canonicalFunctionName(S.Name), S.Name);
+  };
+  // Demangling every link name is the expensive part: only when a profile
+  // name is matched neither exactly nor by its suffixes.
+  bool DemangledBuilt = false;
+  auto BuildDemangled = [&] {
+    if (DemangledBuilt)
+      return;
+    DemangledBuilt = true;
+    for (const Atom &A : Atoms)
+      for (const AtomSymbol &S : A.Symbols) {
+        std::string Demangled = demangle(S.Name);
+        if (Demangled == S.Name)
+          continue;
         ByDemangled.add(Demangled, S.Name);
-        ByDemangled.add(demangle(Canonical), S.Name);
+        ByDemangled.add(demangle(canonicalFunctionName(S.Name)), S.Name);
       }
-    }
+  };
 
   NameMatchResult R;
   R.Renamed = P;
@@ -136,11 +155,12 @@ NameMatchResult matchProfileNames(const Profile &P,
     bool Ambiguous = false;
     if (LinkNames.contains(F.Name)) {
       Kind = MatchKind::Exact;
-    } else if (!(Target =
-                     BySuffix.find(canonicalFunctionName(F.Name), Ambiguous))
-                    .empty()) {
+    } else if ((BuildSuffix(), !(Target = BySuffix.find(
+                                     canonicalFunctionName(F.Name), Ambiguous))
+                                    .empty())) {
       Kind = MatchKind::Suffix;
-    } else if (!(Target = ByDemangled.find(F.Name, Ambiguous)).empty()) {
+    } else if ((BuildDemangled(),
+                !(Target = ByDemangled.find(F.Name, Ambiguous)).empty())) {
       Kind = MatchKind::Demangled;
     } else if (Ambiguous) {
       Kind = MatchKind::Ambiguous;

@@ -158,6 +158,8 @@ int runReorder(int Argc, char **Argv) {
   append_range(Atoms, Safety->UnownedCode);
   NameMatchResult Names = matchProfileNames(*P, Atoms);
   ResolvedProfile RP = resolvePhases(Names.Renamed, Inference.config());
+  Clock.step("matched " + Twine(P->Functions.size()) +
+             " profile functions and resolved phases");
   if (!DryRun) {
     RewriteOptions Opts;
     Opts.PageSize = PageSize.Bytes;
