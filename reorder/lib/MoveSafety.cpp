@@ -109,12 +109,35 @@ int functionAt(const std::vector<Atom> &Fns, uint64_t Addr) {
   return Addr < It->OriginalOffset + It->Size ? int(It - Fns.begin()) : -1;
 }
 
-bool hasRelocationIn(const LinkedBinary &B, uint64_t Begin, uint64_t End) {
-  auto It = llvm::lower_bound(
-      B.TextRelocations, Begin,
-      [](const RetainedRelocation &R, uint64_t A) { return R.Offset < A; });
-  return It != B.TextRelocations.end() && It->Offset < End;
-}
+/// Walks the sorted text relocations alongside a decode that goes forward
+/// through the code, so an instruction finds its relocations without a
+/// search (a binary search per instruction was the proof's largest cost).
+class RelocationCursor {
+public:
+  explicit RelocationCursor(const LinkedBinary &B) : Rels(B.TextRelocations) {}
+
+  /// The relocations whose field starts inside [Begin, End).
+  ArrayRef<RetainedRelocation> within(uint64_t Begin, uint64_t End) {
+    if (Begin < Last)
+      Pos = llvm::lower_bound(Rels, Begin,
+                              [](const RetainedRelocation &R, uint64_t A) {
+                                return R.Offset < A;
+                              }) -
+            Rels.begin();
+    Last = Begin;
+    while (Pos < Rels.size() && Rels[Pos].Offset < Begin)
+      ++Pos;
+    size_t Stop = Pos;
+    while (Stop < Rels.size() && Rels[Stop].Offset < End)
+      ++Stop;
+    return Rels.slice(Pos, Stop - Pos);
+  }
+
+private:
+  ArrayRef<RetainedRelocation> Rels;
+  size_t Pos = 0;
+  uint64_t Last = UINT64_MAX; // the first call searches
+};
 
 /// Padding the linker or assembler put between functions.
 bool isPadding(ArrayRef<uint8_t> Bytes) {
@@ -134,21 +157,22 @@ struct DecodeResult {
   std::vector<std::pair<uint64_t, int>> Bases; // data address, function
 };
 
-void recordInstructionEnd(const LinkedBinary &B, uint64_t Begin, uint64_t End,
+/// Notes where the instruction ending at \p End holds relocated fields;
+/// returns whether it holds any.
+bool recordInstructionEnd(const LinkedBinary &B,
+                          ArrayRef<RetainedRelocation> Fields, uint64_t End,
                           std::optional<uint64_t> PcTarget, DecodeResult &R) {
-  auto It = llvm::lower_bound(
-      B.TextRelocations, Begin,
-      [](const RetainedRelocation &Rel, uint64_t A) { return Rel.Offset < A; });
-  for (; It != B.TextRelocations.end() && It->Offset < End; ++It) {
-    R.Ends.push_back({It->Offset, End});
-    uint64_t FieldAt = It->Offset - B.TextAddress;
-    if (!PcTarget || It->Offset + 4 > End || FieldAt + 4 > B.TextBytes.size())
+  for (const RetainedRelocation &Rel : Fields) {
+    R.Ends.push_back({Rel.Offset, End});
+    uint64_t FieldAt = Rel.Offset - B.TextAddress;
+    if (!PcTarget || Rel.Offset + 4 > End || FieldAt + 4 > B.TextBytes.size())
       continue;
     int32_t V;
     memcpy(&V, B.TextBytes.data() + FieldAt, 4);
     if (End + int64_t(V) == *PcTarget)
-      R.PcRelative.push_back(It->Offset);
+      R.PcRelative.push_back(Rel.Offset);
   }
+  return !Fields.empty();
 }
 
 /// The PC-relative target of an instruction, if it has one.
@@ -301,10 +325,12 @@ Expected<MoveSafety> checkMoveSafety(const LinkedBinary &B) {
     Decoder D;
     if (Error E = D.init())
       return std::move(E);
+    RelocationCursor Relocs(B);
     for (const Atom &Code : S.UnownedCode)
       decodeRange(D, B, Code.OriginalOffset, Code.Size,
                   [&](uint64_t Addr, uint64_t Len, std::optional<uint64_t> T) {
-                    recordInstructionEnd(B, Addr, Addr + Len, T, Unowned);
+                    recordInstructionEnd(B, Relocs.within(Addr, Addr + Len),
+                                         Addr + Len, T, Unowned);
                   });
   }
 
@@ -321,6 +347,7 @@ Expected<MoveSafety> checkMoveSafety(const LinkedBinary &B) {
       InitErrors[C] = toString(std::move(E));
       return;
     }
+    RelocationCursor Relocs(B);
     for (size_t I = C * Fns.size() / Chunks; I < (C + 1) * Fns.size() / Chunks;
          ++I) {
       const Atom &F = Fns[I];
@@ -330,14 +357,15 @@ Expected<MoveSafety> checkMoveSafety(const LinkedBinary &B) {
           D, B, Begin, F.Size,
           [&](uint64_t Addr, uint64_t Len, std::optional<uint64_t> Ref) {
             ++R.Instructions;
-            recordInstructionEnd(B, Addr, Addr + Len, Ref, R);
+            bool Relocated = recordInstructionEnd(
+                B, Relocs.within(Addr, Addr + Len), Addr + Len, Ref, R);
             // A data address loaded here may be a jump table's base.
             if (Ref && (*Ref < B.TextAddress || *Ref >= TextEnd))
               R.Bases.push_back({*Ref, int(I)});
             if (!Ref || (*Ref >= Begin && *Ref < End))
               return;
             ++R.Outgoing;
-            if (hasRelocationIn(B, Addr, Addr + Len))
+            if (Relocated)
               return;
             R.Pins.push_back({int(I), "pc-relative reference at " + hex(Addr) +
                                           " to " + hex(*Ref) +
