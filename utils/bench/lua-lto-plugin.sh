@@ -27,11 +27,11 @@ for variant in plugin none; do
     -Wl,--layout-report="$work/report.$variant.txt" 2>"$work/link.$variant.log" || {
       cat "$work/link.$variant.log"; exit 1; }
 done
-for s in core stdlib bench; do
+for s in core stdlib strings meta errors bench; do
   cmp <("$work/lua.plugin" "$bench/lua/$s.lua" 2000 2>&1) \
       <("$work/lua.none" "$bench/lua/$s.lua" 2000 2>&1)
 done
-echo "outputs identical on core.lua, stdlib.lua, bench.lua"
+echo "outputs identical on core, stdlib, strings, meta, errors and bench.lua"
 
 startup_bytes() { awk '$1=="startup" && $2 ~ /^0x/ {print $5}' "$1"; }
 seconds() {

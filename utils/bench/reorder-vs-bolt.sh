@@ -19,7 +19,7 @@ clang-22 -fuse-ld=lld -no-pie native/*.o -lm -ldl -Wl,-q -o lua.q
 "$nm" -n lua.re | awk '$2 == "T" || $2 == "t" {print $3}' > order.txt
 /usr/lib/llvm-22/bin/llvm-bolt lua.q -o lua.bolt -reorder-functions=user \
   -function-order=order.txt > bolt.log 2>&1
-for s in core stdlib bench; do
+for s in core stdlib strings meta errors bench; do
   cmp <(./lua.q "$root/utils/bench/lua/$s.lua" 2000 2>&1) \
       <(./lua.re "$root/utils/bench/lua/$s.lua" 2000 2>&1)
   cmp <(./lua.q "$root/utils/bench/lua/$s.lua" 2000 2>&1) \
@@ -72,7 +72,7 @@ out=$root/docs/bench/reorder-vs-bolt.md
   echo
   echo "Same binary, same function order for both (llvm-bolt -reorder-functions=user"
   echo "-function-order= our output's order). All outputs checked: lua's print the"
-  echo "same as the input on core.lua, stdlib.lua and bench.lua; the rewritten linker"
+  echo "same as the input on core, stdlib, strings, meta, errors and bench.lua; the rewritten linker"
   echo "links lua byte-identically. Best of five runs, $(nproc) cores, $(date -u +%Y-%m-%d)."
   echo "pagelayout's time includes reading, the safety proof (decoding every"
   echo "instruction), planning, patching and writing; --verify (on by default)"
