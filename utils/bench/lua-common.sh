@@ -1,7 +1,7 @@
 # Sourced by the lua benchmarks: fetches lua5.4's Debian source and builds
 # it with clang-22. Expects: root, build, work, bench set by the caller.
 # Provides: lua_prepare (copy + patch sources), lua_compile OUT FLAGS...,
-# lua_link OUT OBJDIR [LINK FLAGS...].
+# lua_link OUT OBJDIR [LINK FLAGS...], lua_run LUA SCRIPT.
 
 lua_prepare() {
   local src
@@ -39,4 +39,12 @@ lua_text_pages() {
   # handle_script is inlined; the first thing it calls is luaL_loadfilex.
   python3 "$bench/text-pages.py" "$1" "$trace" luaL_loadfilex
   rm -f "$trace"
+}
+
+# lua_run LUA SCRIPT: what a Lua script printed, then its exit status, so
+# two builds compare on both (a crash must not pass as "same output").
+lua_run() {
+  local status=0
+  "$1" "$bench/lua/$2.lua" 2000 2>&1 || status=$?
+  echo "exit status $status"
 }

@@ -33,8 +33,8 @@ echo "== link with the profile"
 clang-22 --ld-path="$ldpl" -no-pie "$work"/native/*.o -lm -ldl -o "$work/lua.laid" \
   -Wl,--layout-profile="$work/lua.yaml" -Wl,--layout-report="$work/lua.report.txt"
 for s in core stdlib strings meta errors bench; do
-  (cd "$work" && ./lua.lld "$bench/lua/$s.lua" 2000 > "$s.lld.out" 2>&1 || true)
-  (cd "$work" && ./lua.laid "$bench/lua/$s.lua" 2000 > "$s.laid.out" 2>&1 || true)
+  (cd "$work" && lua_run ./lua.lld "$s" > "$s.lld.out")
+  (cd "$work" && lua_run ./lua.laid "$s" > "$s.laid.out")
   cmp "$work/$s.lld.out" "$work/$s.laid.out" || { echo "output differs: $s"; exit 1; }
 done
 echo "outputs identical on core, stdlib, strings, meta, errors and bench.lua"

@@ -28,8 +28,7 @@ for variant in plugin none; do
       cat "$work/link.$variant.log"; exit 1; }
 done
 for s in core stdlib strings meta errors bench; do
-  cmp <("$work/lua.plugin" "$bench/lua/$s.lua" 2000 2>&1) \
-      <("$work/lua.none" "$bench/lua/$s.lua" 2000 2>&1)
+  cmp <(lua_run "$work/lua.plugin" "$s") <(lua_run "$work/lua.none" "$s")
 done
 echo "outputs identical on core, stdlib, strings, meta, errors and bench.lua"
 

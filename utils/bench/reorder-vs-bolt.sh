@@ -7,6 +7,8 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 build=${PAGELAYOUT_BUILD_DIR:-$root/build}
 work=$build/bench/lua-link
+bench=$root/utils/bench
+source "$bench/lua-common.sh"
 [ -f "$work/lua.yaml" ] || "$root/utils/bench/lua-link-startup.sh" >/dev/null
 command -v /usr/lib/llvm-22/bin/llvm-bolt >/dev/null ||
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq bolt-22 >/dev/null
@@ -20,10 +22,8 @@ clang-22 -fuse-ld=lld -no-pie native/*.o -lm -ldl -Wl,-q -o lua.q
 /usr/lib/llvm-22/bin/llvm-bolt lua.q -o lua.bolt -reorder-functions=user \
   -function-order=order.txt > bolt.log 2>&1
 for s in core stdlib strings meta errors bench; do
-  cmp <(./lua.q "$root/utils/bench/lua/$s.lua" 2000 2>&1) \
-      <(./lua.re "$root/utils/bench/lua/$s.lua" 2000 2>&1)
-  cmp <(./lua.q "$root/utils/bench/lua/$s.lua" 2000 2>&1) \
-      <(./lua.bolt "$root/utils/bench/lua/$s.lua" 2000 2>&1)
+  cmp <(lua_run ./lua.q "$s") <(lua_run ./lua.re "$s")
+  cmp <(lua_run ./lua.q "$s") <(lua_run ./lua.bolt "$s")
 done
 best() { # best WALL-SECONDS of five runs of "$@"
   python3 - "$@" <<'PY'
