@@ -9,6 +9,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "pagelayout/reorder/AtomReader.h"
+#include "FunctionsByAddress.h"
 #include "llvm/ADT/StringSet.h"
 #include "llvm/BinaryFormat/Magic.h"
 #include "llvm/Object/Archive.h"
@@ -22,10 +23,6 @@ using namespace llvm::object;
 
 namespace pagelayout {
 namespace {
-
-/// Functions in a linked binary are aligned to at most this much by the
-/// usual toolchains; the exact value is not recorded in the output.
-constexpr uint64_t LinkedFunctionAlignment = 16;
 
 bool isTextSectionName(StringRef Name) {
   return Name == ".text" || Name.starts_with(".text.");
@@ -200,8 +197,7 @@ Error AtomReader::readLinked(const ELFObjectFileBase &Obj, StringRef Origin) {
          ": no .symtab; using .dynsym, which names only exported functions "
          "(relink without -s/--strip-all for a full plan)");
   auto All = FromDynsym ? Obj.getDynamicSymbolIterators() : Symbols;
-  // Address -> atom, so aliases (same address) become one atom.
-  std::map<uint64_t, Atom> ByAddress;
+  FunctionsByAddress Functions;
   for (const ELFSymbolRef &Sym : All) {
     Expected<SymbolRef::Type> Type = Sym.getType();
     Expected<uint64_t> Addr = Sym.getAddress();
@@ -219,26 +215,21 @@ Error AtomReader::readLinked(const ELFObjectFileBase &Obj, StringRef Origin) {
     });
     if (!InText)
       continue;
-    Atom &A = ByAddress[*Addr];
-    A.Size = std::max(A.Size, Sym.getSize());
-    A.Symbols.push_back({Name->str(), 0, Sym.getSize()});
+    Functions.add(*Addr, *Name, Sym.getSize());
   }
-  if (ByAddress.empty())
+  if (Functions.empty())
     return makeLocatedError(Origin, {},
                             "no function symbols in .text; the binary is "
                             "stripped: plan on an unstripped copy");
   // The first binary keeps its real addresses, so page numbers in plans
   // and reports are the pages the program really uses.
   uint64_t Start = Cursor;
-  uint64_t Base = Start == 0 ? 0 : ByAddress.begin()->first;
-  for (auto &[Addr, A] : ByAddress) {
+  uint64_t Base = Start == 0 ? 0 : Functions.lowestAddress();
+  Functions.take([&](uint64_t Addr, Atom &&A) {
     A.OriginalOffset = Start + (Addr - Base);
-    A.Alignment =
-        std::min<uint64_t>(LinkedFunctionAlignment,
-                           Addr ? (Addr & -Addr) : LinkedFunctionAlignment);
     A.Origin = (Origin + ":" + A.Symbols.front().Name).str();
     append(std::move(A));
-  }
+  });
   return Error::success();
 }
 

@@ -7,9 +7,9 @@
 //===----------------------------------------------------------------------===//
 
 #include "pagelayout/reorder/LinkedBinary.h"
+#include "FunctionsByAddress.h"
 #include "pagelayout/schema/Diagnostic.h"
 #include "llvm/Object/ELFObjectFile.h"
-#include <map>
 
 using namespace llvm;
 using namespace llvm::object;
@@ -167,7 +167,7 @@ Expected<LinkedBinary> readLinkedBinary(StringRef Path) {
   if (!StrTab)
     return fail(Path,
                 "malformed string table: " + toString(StrTab.takeError()));
-  std::map<uint64_t, Atom> ByAddress;
+  FunctionsByAddress Functions;
   uint64_t TextEnd = B.TextAddress + B.TextBytes.size();
   for (const ELF64LE::Sym &S : *Symbols) {
     if (S.getType() != ELF::STT_FUNC || S.st_size == 0 ||
@@ -176,20 +176,15 @@ Expected<LinkedBinary> readLinkedBinary(StringRef Path) {
     Expected<StringRef> Name = S.getName(*StrTab);
     if (!Name)
       return fail(Path, "malformed symbol name: " + toString(Name.takeError()));
-    Atom &A = ByAddress[S.st_value];
-    A.Size = std::max<uint64_t>(A.Size, S.st_size);
-    A.Symbols.push_back({Name->str(), 0, S.st_size});
+    Functions.add(S.st_value, *Name, S.st_size);
   }
-  if (ByAddress.empty())
+  if (Functions.empty())
     return fail(Path, "no function symbols in .text");
-  for (auto &[Addr, A] : ByAddress) {
+  Functions.take([&](uint64_t Addr, Atom &&A) {
     A.OriginalOffset = Addr;
-    // What the linker gave it, up to the usual 16: a rewrite keeps the
-    // padding it had and no more.
-    A.Alignment = std::min<uint64_t>(16, Addr & -Addr);
     A.Origin = A.Symbols.front().Name;
     B.Functions.push_back(std::move(A));
-  }
+  });
   return B;
 }
 
