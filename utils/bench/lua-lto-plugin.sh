@@ -34,17 +34,7 @@ echo "outputs identical on core, stdlib, strings, meta, errors and bench.lua"
 
 startup_bytes() { awk '$1=="startup" && $2 ~ /^0x/ {print $5}' "$1"; }
 seconds() {
-  python3 - "$1" "$bench/lua/bench.lua" <<'PY'
-import subprocess, sys, time
-best = None
-for _ in range(3):
-    t = time.perf_counter()
-    subprocess.run([sys.argv[1], sys.argv[2], "3000000"], check=True,
-                   stdout=subprocess.DEVNULL)
-    t = time.perf_counter() - t
-    best = t if best is None else min(best, t)
-print(f"{best:.3f}")
-PY
+  "$bench/best-time.py" --runs 3 --digits 3 -- "$1" "$bench/lua/bench.lua" 3000000
 }
 out=$root/docs/bench/lua-lto-plugin.md
 {

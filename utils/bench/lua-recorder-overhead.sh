@@ -25,22 +25,10 @@ for mode in flags first-call blocks full; do
   clang-22 -fuse-ld=lld -no-pie "$work/$mode"/*.o -lm -ldl $LUA_RT_LDFLAGS -o "$work/lua.$mode"
 done
 
-best_of_3() { # best_of_3 BINARY -> seconds
-  python3 - "$@" <<'PY'
-import os, subprocess, sys, tempfile, time
-binary, script, size = sys.argv[1:4]
-raw = tempfile.mkdtemp()
-env = dict(os.environ, PAGELAYOUT_OUT=os.path.join(raw, "r.%p.raw"))
-best = None
-for _ in range(3):
-    t = time.perf_counter()
-    subprocess.run([binary, script, size], check=True, env=env,
-                   stdout=subprocess.DEVNULL)
-    t = time.perf_counter() - t
-    best = t if best is None else min(best, t)
-print(f"{best:.4f}")
-PY
+best_of_3() { # best_of_3 BINARY SCRIPT SIZE -> seconds
+  PAGELAYOUT_OUT="$work/raw/r.%p.raw" "$bench/best-time.py" --runs 3 -- "$@"
 }
+mkdir -p "$work/raw"
 declare -A secs
 for mode in none flags first-call blocks full; do
   secs[$mode]=$(best_of_3 "$work/lua.$mode" "$bench/lua/bench.lua" "$size")

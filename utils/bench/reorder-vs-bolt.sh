@@ -26,17 +26,7 @@ for s in core stdlib strings meta errors bench; do
   cmp <(lua_run ./lua.q "$s") <(lua_run ./lua.bolt "$s")
 done
 best() { # best WALL-SECONDS of five runs of "$@"
-  python3 - "$@" <<'PY'
-import subprocess, sys, time
-best = None
-for _ in range(5):
-    t = time.perf_counter()
-    subprocess.run(sys.argv[1:], check=True, stdout=subprocess.DEVNULL,
-                   stderr=subprocess.DEVNULL)
-    t = time.perf_counter() - t
-    best = t if best is None else min(best, t)
-print(f"{best:.4f}")
-PY
+  "$bench/best-time.py" --runs 5 -- "$@"
 }
 ours=$(best "$pl" reorder --profile lua.yaml lua.q -o lua.re)
 ours_nv=$(best "$pl" reorder --verify=false --profile lua.yaml lua.q -o lua.re)
