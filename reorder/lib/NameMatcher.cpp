@@ -17,6 +17,7 @@
 #include "llvm/ADT/StringMap.h"
 #include "llvm/ADT/StringSet.h"
 #include "llvm/Demangle/Demangle.h"
+#include <optional>
 
 using namespace llvm;
 
@@ -90,6 +91,47 @@ private:
   StringSet<> Ambiguous;
 };
 
+/// The fuzzy indexes over every link name, each built on first use: most
+/// profiles match exactly, and demangling every link name is costly.
+class FuzzyIndexes {
+public:
+  explicit FuzzyIndexes(const std::vector<Atom> &Atoms) : Atoms(Atoms) {}
+
+  const NameIndex &bySuffix() {
+    if (!BySuffix) {
+      BySuffix.emplace();
+      forEachLinkName([&](StringRef Name) {
+        BySuffix->add(canonicalFunctionName(Name), Name);
+      });
+    }
+    return *BySuffix;
+  }
+
+  const NameIndex &byDemangled() {
+    if (!ByDemangled) {
+      ByDemangled.emplace();
+      forEachLinkName([&](StringRef Name) {
+        std::string Demangled = demangle(Name);
+        if (Demangled == Name)
+          return;
+        ByDemangled->add(Demangled, Name);
+        ByDemangled->add(demangle(canonicalFunctionName(Name)), Name);
+      });
+    }
+    return *ByDemangled;
+  }
+
+private:
+  template <typename Fn> void forEachLinkName(Fn Each) const {
+    for (const Atom &A : Atoms)
+      for (const AtomSymbol &S : A.Symbols)
+        Each(S.Name);
+  }
+
+  const std::vector<Atom> &Atoms;
+  std::optional<NameIndex> BySuffix, ByDemangled;
+};
+
 } // namespace
 
 std::string canonicalFunctionName(StringRef Name) {
@@ -109,37 +151,10 @@ summarizeMatches(const NameMatchResult &R) {
 NameMatchResult matchProfileNames(const Profile &P,
                                   const std::vector<Atom> &Atoms) {
   StringSet<> LinkNames;
-  NameIndex BySuffix, ByDemangled;
   for (const Atom &A : Atoms)
     for (const AtomSymbol &S : A.Symbols)
       LinkNames.insert(S.Name);
-  // The fuzzy indexes cost a pass over every link name: built only when a
-  // profile name is not matched exactly.
-  bool SuffixBuilt = false;
-  auto BuildSuffix = [&] {
-    if (SuffixBuilt)
-      return;
-    SuffixBuilt = true;
-    for (const Atom &A : Atoms)
-      for (const AtomSymbol &S : A.Symbols)
-        BySuffix.add(canonicalFunctionName(S.Name), S.Name);
-  };
-  // Demangling every link name is the expensive part: only when a profile
-  // name is matched neither exactly nor by its suffixes.
-  bool DemangledBuilt = false;
-  auto BuildDemangled = [&] {
-    if (DemangledBuilt)
-      return;
-    DemangledBuilt = true;
-    for (const Atom &A : Atoms)
-      for (const AtomSymbol &S : A.Symbols) {
-        std::string Demangled = demangle(S.Name);
-        if (Demangled == S.Name)
-          continue;
-        ByDemangled.add(Demangled, S.Name);
-        ByDemangled.add(demangle(canonicalFunctionName(S.Name)), S.Name);
-      }
-  };
+  FuzzyIndexes Fuzzy(Atoms);
 
   NameMatchResult R;
   R.Renamed = P;
@@ -155,12 +170,12 @@ NameMatchResult matchProfileNames(const Profile &P,
     bool Ambiguous = false;
     if (LinkNames.contains(F.Name)) {
       Kind = MatchKind::Exact;
-    } else if ((BuildSuffix(), !(Target = BySuffix.find(
-                                     canonicalFunctionName(F.Name), Ambiguous))
-                                    .empty())) {
+    } else if (!(Target = Fuzzy.bySuffix().find(canonicalFunctionName(F.Name),
+                                                Ambiguous))
+                    .empty()) {
       Kind = MatchKind::Suffix;
-    } else if ((BuildDemangled(),
-                !(Target = ByDemangled.find(F.Name, Ambiguous)).empty())) {
+    } else if (!(Target = Fuzzy.byDemangled().find(F.Name, Ambiguous))
+                    .empty()) {
       Kind = MatchKind::Demangled;
     } else if (Ambiguous) {
       Kind = MatchKind::Ambiguous;

@@ -36,6 +36,9 @@ struct Timer {
     double S =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - Start)
             .count();
+    // The report goes to buffered stdout: flush it first, or a progress
+    // line lands in the middle of one of its lines on a terminal.
+    outs().flush();
     errs() << format("[%7.3fs] ", S) << What << "\n";
   }
   bool Enabled;
