@@ -141,10 +141,48 @@ INSTANTIATE_TEST_SUITE_P(
         BadCase{"version: 1\nrules:\n  - {pattern: 'a*'}\n",
                 "rule 'a*' has no 'phase'"},
         BadCase{"version: 1\ntraces:\n  - 5\n",
-                "a trace must be a list of function names"}),
+                "a trace must be a list of function names"},
+        BadCase{"version: 1\n---\nversion: 1\n",
+                "bad.yaml:3:1: error: a second YAML document"},
+        BadCase{"version: 1\nfunctions: [*f]\n",
+                "bad.yaml:2:13: error: malformed YAML: alias '*f' names no "
+                "earlier anchor"},
+        BadCase{"version: 1\ntraces: [[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[["
+                "[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[["
+                "[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[["
+                "[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[["
+                "[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[\n",
+                "nested deeper than 200 levels"},
+        BadCase{"version: 1\nfunctions:\n  - {name: null}\n",
+                "'name' must be a string, not nothing"}),
     [](const ::testing::TestParamInfo<BadCase> &Info) {
       return "Case" + std::to_string(Info.index);
     });
+
+TEST(ProfileReader, YamlAnchorsQuotesAndNulls) {
+  Expected<Profile> P = parseProfile(
+      "---\nversion: 1\nmarkers: ~\nfunctions:\n"
+      "  - {name: &n 'null', phase: startup}\n"
+      "  - {name: \"say \\\"hi\\\"\", calls: 0x10}\n"
+      "traces:\n  - [*n]\n",
+      "ok.yaml");
+  ASSERT_TRUE(bool(P)) << errorText(P.takeError());
+  ASSERT_EQ(P->Functions.size(), 2u);
+  EXPECT_EQ(P->Functions[0].Name, "null"); // quoted: a string
+  EXPECT_EQ(P->Functions[1].Name, "say \"hi\"");
+  EXPECT_EQ(P->Functions[1].Calls, 16u);
+  EXPECT_TRUE(P->Markers.empty());
+  ASSERT_EQ(P->Traces.size(), 1u);
+  EXPECT_EQ(P->Traces[0].Functions, std::vector<std::string>{"null"});
+  // The alias stands for the whole mapping: not a name, so an error.
+  Expected<Profile> Bad = parseProfile(
+      "version: 1\nfunctions:\n  - &f {name: a}\ntraces:\n  - [*f]\n",
+      "alias.yaml");
+  ASSERT_FALSE(bool(Bad));
+  EXPECT_THAT(errorText(Bad.takeError()),
+              HasSubstr("alias.yaml:3:8: error: 'trace entry' must be a "
+                        "string, not a mapping"));
+}
 
 TEST(ProfileReader, BinaryInputIsRejectedWithOffset) {
   std::string Bin("version: 1\n\0\1\2", 14);

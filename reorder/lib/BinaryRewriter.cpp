@@ -24,13 +24,14 @@
 //===----------------------------------------------------------------------===//
 
 #include "pagelayout/reorder/BinaryRewriter.h"
+#include "X86Relocations.h"
 #include "pagelayout/schema/Diagnostic.h"
 #include "llvm/Object/ELF.h"
 #include "llvm/Support/Endian.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/MathExtras.h"
-#include <map>
 #include "llvm/Support/ToolOutputFile.h"
+#include <map>
 
 using namespace llvm;
 using namespace llvm::object;
@@ -64,41 +65,6 @@ private:
   };
   std::vector<Range> Ranges;
 };
-
-bool isPcRelative32(uint32_t Type) {
-  switch (Type) {
-  case ELF::R_X86_64_PC32:
-  case ELF::R_X86_64_PLT32:
-  case ELF::R_X86_64_GOTPCREL:
-  case ELF::R_X86_64_GOTPCRELX:
-  case ELF::R_X86_64_REX_GOTPCRELX:
-  case ELF::R_X86_64_GOTTPOFF:
-  case ELF::R_X86_64_TLSGD:
-  case ELF::R_X86_64_TLSLD:
-  case ELF::R_X86_64_GOTPC32:
-  case ELF::R_X86_64_GOTPC32_TLSDESC:
-    return true;
-  default:
-    return false;
-  }
-}
-
-/// Fields whose value does not depend on where code sits.
-bool isPositionFree(uint32_t Type) {
-  switch (Type) {
-  case ELF::R_X86_64_NONE:
-  case ELF::R_X86_64_TPOFF32:
-  case ELF::R_X86_64_TPOFF64:
-  case ELF::R_X86_64_DTPOFF32:
-  case ELF::R_X86_64_DTPOFF64:
-  case ELF::R_X86_64_TLSDESC_CALL:
-  case ELF::R_X86_64_SIZE32:
-  case ELF::R_X86_64_SIZE64:
-    return true;
-  default:
-    return false;
-  }
-}
 
 class Rewriter {
 public:
@@ -435,8 +401,7 @@ Error Rewriter::patchDataField(const ELF64LE::Shdr &Target,
   }
 }
 
-bool Rewriter::refersToText(const ELF64LE::Shdr &Rela,
-                            const ELF64LE::Rela &R) {
+bool Rewriter::refersToText(const ELF64LE::Shdr &Rela, const ELF64LE::Rela &R) {
   uint32_t Index = R.getSymbol(false);
   if (Index == 0 || Rela.sh_link >= Sections.size())
     return false;

@@ -93,6 +93,7 @@ Expected<LinkedBinary> readLinkedBinary(StringRef Path) {
   if (H.e_type != ELF::ET_EXEC && H.e_type != ELF::ET_DYN)
     return fail(Path, "not an executable or shared object");
   B.SharedObject = H.e_type == ELF::ET_DYN;
+  B.Entry = H.e_entry;
 
   Expected<ELF64LEFile::Elf_Shdr_Range> Sections = File->sections();
   if (!Sections)

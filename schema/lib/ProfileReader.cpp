@@ -3,11 +3,12 @@
 // The profile is untrusted input: hand-written configs, files from other
 // machines, truncated recordings. The reader therefore validates every value
 // before it enters the model and reports the first problem with its exact
-// location. yaml-cpp does the tokenising; this file owns the schema:
+// location. llvm::yaml does the tokenising (YamlTree.h turns it into a tree
+// with locations); this file owns the schema:
 //
-//   - scalars are parsed here (not with yaml-cpp's as<T>) so that negative
-//     numbers, overflow and junk get distinct, precise messages;
-//   - duplicate mapping keys, which YAML forbids but yaml-cpp accepts, are
+//   - scalars are parsed here so that negative numbers, overflow and junk
+//     get distinct, precise messages;
+//   - duplicate mapping keys, which YAML forbids but parsers accept, are
 //     rejected;
 //   - unknown keys only warn, so newer recorders stay readable by older
 //     tools as long as the version number allows it.
@@ -15,13 +16,13 @@
 //===----------------------------------------------------------------------===//
 
 #include "pagelayout/schema/ProfileReader.h"
+#include "YamlTree.h"
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/ADT/StringSet.h"
 #include "llvm/Support/ConvertUTF.h"
 #include "llvm/Support/GlobPattern.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include <algorithm>
-#include <yaml-cpp/yaml.h>
 
 using namespace llvm;
 
@@ -30,88 +31,86 @@ namespace {
 
 class ProfileParser {
 public:
-  ProfileParser(StringRef FileName, const WarningHandler &Warn)
-      : FileName(FileName), Warn(Warn) {}
+  ProfileParser(const YamlDocument &Doc, StringRef FileName,
+                const WarningHandler &Warn)
+      : Doc(Doc), FileName(FileName), Warn(Warn) {}
 
-  Expected<Profile> parseDocument(const YAML::Node &Root);
+  Expected<Profile> parseDocument(const YamlNode *Root);
 
 private:
-  SourceLoc loc(const YAML::Node &N) const {
-    YAML::Mark M = N.Mark();
-    if (M.is_null())
-      return {};
-    return {unsigned(M.line + 1), unsigned(M.column + 1)};
-  }
-  Error error(const YAML::Node &N, const Twine &Msg) const {
+  SourceLoc loc(const YamlNode &N) const { return Doc.location(N); }
+  Error error(const YamlNode &N, const Twine &Msg) const {
     return makeLocatedError(FileName, loc(N), Msg);
   }
-  void warn(const YAML::Node &N, const Twine &Msg) const {
+  void warn(const YamlNode &N, const Twine &Msg) const {
     warnAt(Warn, FileName, loc(N), Msg);
   }
 
-  Error expectMap(const YAML::Node &N, StringRef What) const;
-  Error expectSequence(const YAML::Node &N, StringRef What) const;
-  Error checkKeys(const YAML::Node &Map, ArrayRef<StringRef> Known,
+  Error expectMap(const YamlNode &N, StringRef What) const;
+  Error expectSequence(const YamlNode &N, StringRef What) const;
+  Error checkKeys(const YamlNode &Map, ArrayRef<StringRef> Known,
                   StringRef What) const;
-  Expected<uint64_t> parseUnsigned(const YAML::Node &N, StringRef Key) const;
-  Expected<std::string> parseString(const YAML::Node &N, StringRef Key) const;
-  Expected<bool> parseBool(const YAML::Node &N, StringRef Key) const;
-  Expected<Phase> parsePhaseNode(const YAML::Node &N) const;
-  Expected<std::string> requiredString(const YAML::Node &Map, StringRef Key,
+  Expected<uint64_t> parseUnsigned(const YamlNode &N, StringRef Key) const;
+  Expected<std::string> parseString(const YamlNode &N, StringRef Key) const;
+  Expected<bool> parseBool(const YamlNode &N, StringRef Key) const;
+  Expected<Phase> parsePhaseNode(const YamlNode &N) const;
+  Expected<std::string> requiredString(const YamlNode &Map, StringRef Key,
                                        StringRef What) const;
-  Error parseOptionalUnsigned(const YAML::Node &Map, StringRef Key,
+  Error parseOptionalUnsigned(const YamlNode &Map, StringRef Key,
                               std::optional<uint64_t> &Out) const;
 
-  Error parseVersion(const YAML::Node &Root, Profile &P) const;
-  Error parseMetadata(const YAML::Node &N, ProfileMetadata &M) const;
-  Error parseMarkers(const YAML::Node &N, Profile &P) const;
-  Error parseFunctions(const YAML::Node &N, Profile &P) const;
-  Expected<FunctionProfile> parseFunction(const YAML::Node &N) const;
-  Error parseRanges(const YAML::Node &N, FunctionProfile &F) const;
-  Error parseEdges(const YAML::Node &N, Profile &P) const;
-  Error parseRules(const YAML::Node &N, Profile &P) const;
-  Error parseTraces(const YAML::Node &N, Profile &P) const;
-  Expected<std::vector<std::string>> parseNameList(const YAML::Node &N) const;
+  Error parseVersion(const YamlNode &Root, Profile &P) const;
+  Error parseMetadata(const YamlNode &N, ProfileMetadata &M) const;
+  Error parseMarkers(const YamlNode &N, Profile &P) const;
+  Error parseFunctions(const YamlNode &N, Profile &P) const;
+  Expected<FunctionProfile> parseFunction(const YamlNode &N) const;
+  Error parseRanges(const YamlNode &N, FunctionProfile &F) const;
+  Error parseEdges(const YamlNode &N, Profile &P) const;
+  Error parseRules(const YamlNode &N, Profile &P) const;
+  Error parseTraces(const YamlNode &N, Profile &P) const;
+  Expected<std::vector<std::string>> parseNameList(const YamlNode &N) const;
 
+  const YamlDocument &Doc;
   StringRef FileName;
   const WarningHandler &Warn;
 };
 
-StringRef nodeKind(const YAML::Node &N) {
-  switch (N.Type()) {
-  case YAML::NodeType::Map:
+StringRef nodeKind(const YamlNode &N) {
+  switch (N.NodeKind) {
+  case YamlNode::Kind::Mapping:
     return "a mapping";
-  case YAML::NodeType::Sequence:
+  case YamlNode::Kind::Sequence:
     return "a sequence";
-  case YAML::NodeType::Scalar:
+  case YamlNode::Kind::Scalar:
     return "a scalar";
-  default:
+  case YamlNode::Kind::Null:
     return "nothing";
   }
+  llvm_unreachable("unknown YAML node kind");
 }
 
-Error ProfileParser::expectMap(const YAML::Node &N, StringRef What) const {
-  if (N.IsMap())
+Error ProfileParser::expectMap(const YamlNode &N, StringRef What) const {
+  if (N.isMapping())
     return Error::success();
   return error(N, What + " must be a mapping, not " + nodeKind(N));
 }
 
-Error ProfileParser::expectSequence(const YAML::Node &N, StringRef What) const {
-  if (N.IsSequence())
+Error ProfileParser::expectSequence(const YamlNode &N, StringRef What) const {
+  if (N.isSequence())
     return Error::success();
   return error(N, "'" + What + "' must be a sequence, not " + nodeKind(N));
 }
 
 // Rejects duplicate keys (an error: which one would win is a guess) and
 // warns about unknown ones (tolerated for forward compatibility).
-Error ProfileParser::checkKeys(const YAML::Node &Map, ArrayRef<StringRef> Known,
+Error ProfileParser::checkKeys(const YamlNode &Map, ArrayRef<StringRef> Known,
                                StringRef What) const {
   StringSet<> Seen;
-  for (auto It = Map.begin(); It != Map.end(); ++It) {
-    const YAML::Node &Key = It->first;
-    if (!Key.IsScalar())
+  for (const YamlEntry &Entry : Map.Entries) {
+    const YamlNode &Key = *Entry.Key;
+    if (!Key.isScalar())
       return error(Key, "keys of " + What + " must be plain names");
-    std::string K = Key.Scalar();
+    StringRef K = Key.Scalar;
     if (!Seen.insert(K).second)
       return error(Key, "duplicate key '" + K + "' in " + What);
     if (!is_contained(Known, StringRef(K)))
@@ -120,12 +119,12 @@ Error ProfileParser::checkKeys(const YAML::Node &Map, ArrayRef<StringRef> Known,
   return Error::success();
 }
 
-Expected<uint64_t> ProfileParser::parseUnsigned(const YAML::Node &N,
+Expected<uint64_t> ProfileParser::parseUnsigned(const YamlNode &N,
                                                 StringRef Key) const {
-  if (!N.IsScalar())
+  if (!N.isScalar())
     return error(N, "'" + Key + "' must be an unsigned integer, not " +
                         nodeKind(N));
-  StringRef S = N.Scalar();
+  StringRef S = N.Scalar;
   S = S.trim();
   if (S.starts_with("-"))
     return error(N, "'" + Key + "' must not be negative (got " + S + ")");
@@ -145,17 +144,17 @@ Expected<uint64_t> ProfileParser::parseUnsigned(const YAML::Node &N,
   return V;
 }
 
-Expected<std::string> ProfileParser::parseString(const YAML::Node &N,
+Expected<std::string> ProfileParser::parseString(const YamlNode &N,
                                                  StringRef Key) const {
-  if (!N.IsScalar())
+  if (!N.isScalar())
     return error(N, "'" + Key + "' must be a string, not " + nodeKind(N));
-  return N.Scalar();
+  return N.Scalar.str();
 }
 
-Expected<bool> ProfileParser::parseBool(const YAML::Node &N,
+Expected<bool> ProfileParser::parseBool(const YamlNode &N,
                                         StringRef Key) const {
-  if (N.IsScalar()) {
-    StringRef S = N.Scalar();
+  if (N.isScalar()) {
+    StringRef S = N.Scalar;
     if (S == "true")
       return true;
     if (S == "false")
@@ -164,58 +163,60 @@ Expected<bool> ProfileParser::parseBool(const YAML::Node &N,
   return error(N, "'" + Key + "' must be true or false");
 }
 
-Expected<Phase> ProfileParser::parsePhaseNode(const YAML::Node &N) const {
-  if (N.IsScalar())
-    if (std::optional<Phase> P = parsePhase(N.Scalar()))
+Expected<Phase> ProfileParser::parsePhaseNode(const YamlNode &N) const {
+  if (N.isScalar())
+    if (std::optional<Phase> P = parsePhase(N.Scalar))
       return *P;
-  std::string Got = N.IsScalar() ? "'" + N.Scalar() + "'" : nodeKind(N).str();
+  std::string Got =
+      N.isScalar() ? ("'" + N.Scalar + "'").str() : nodeKind(N).str();
   return error(N, "unknown phase " + Got + "; expected " + phaseNameList());
 }
 
-Expected<std::string> ProfileParser::requiredString(const YAML::Node &Map,
+Expected<std::string> ProfileParser::requiredString(const YamlNode &Map,
                                                     StringRef Key,
                                                     StringRef What) const {
-  YAML::Node N = Map[Key.str()];
+  const YamlNode *N = Map.get(Key);
   if (!N)
     return error(Map, What + " has no '" + Key + "'");
-  Expected<std::string> S = parseString(N, Key);
+  Expected<std::string> S = parseString(*N, Key);
   if (S && S->empty())
-    return error(N, "'" + Key + "' must not be empty");
+    return error(*N, "'" + Key + "' must not be empty");
   return S;
 }
 
-Error ProfileParser::parseOptionalUnsigned(const YAML::Node &Map, StringRef Key,
+Error ProfileParser::parseOptionalUnsigned(const YamlNode &Map, StringRef Key,
                                            std::optional<uint64_t> &Out) const {
-  YAML::Node N = Map[Key.str()];
+  const YamlNode *N = Map.get(Key);
   if (!N)
     return Error::success();
-  Expected<uint64_t> V = parseUnsigned(N, Key);
+  Expected<uint64_t> V = parseUnsigned(*N, Key);
   if (!V)
     return V.takeError();
   Out = *V;
   return Error::success();
 }
 
-Error ProfileParser::parseVersion(const YAML::Node &Root, Profile &P) const {
-  YAML::Node N = Root["version"];
-  if (!N)
+Error ProfileParser::parseVersion(const YamlNode &Root, Profile &P) const {
+  const YamlNode *Version = Root.get("version");
+  if (!Version)
     return error(Root, "missing 'version'; add 'version: " +
                            Twine(ProfileFormatVersion) + "' at the top");
-  Expected<uint64_t> V = parseUnsigned(N, "version");
+  Expected<uint64_t> V = parseUnsigned(*Version, "version");
   if (!V)
     return V.takeError();
   if (*V == 0)
-    return error(N, "'version' must be at least 1");
+    return error(*Version, "'version' must be at least 1");
   if (*V > ProfileFormatVersion)
-    return error(N, "profile format version " + Twine(*V) +
-                        " is newer than this pagelayout reads (up to " +
-                        Twine(ProfileFormatVersion) +
-                        "); upgrade pagelayout or re-record the profile");
+    return error(*Version,
+                 "profile format version " + Twine(*V) +
+                     " is newer than this pagelayout reads (up to " +
+                     Twine(ProfileFormatVersion) +
+                     "); upgrade pagelayout or re-record the profile");
   P.Version = *V;
   return Error::success();
 }
 
-Error ProfileParser::parseMetadata(const YAML::Node &N,
+Error ProfileParser::parseMetadata(const YamlNode &N,
                                    ProfileMetadata &M) const {
   if (Error E = expectMap(N, "'metadata'"))
     return E;
@@ -231,8 +232,8 @@ Error ProfileParser::parseMetadata(const YAML::Node &N,
                  {"tool", M.Tool},
                  {"created", M.Created}};
   for (StringField &F : Strings) {
-    if (YAML::Node V = N[F.Key]) {
-      Expected<std::string> S = parseString(V, F.Key);
+    if (const YamlNode *V = N.get(F.Key)) {
+      Expected<std::string> S = parseString(*V, F.Key);
       if (!S)
         return S.takeError();
       F.Out = *S;
@@ -244,16 +245,17 @@ Error ProfileParser::parseMetadata(const YAML::Node &N,
   if (Error E = parseOptionalUnsigned(N, "runs", Runs))
     return E;
   if (Runs && *Runs == 0)
-    return error(N["runs"], "'runs' must be at least 1");
+    return error(*N.get("runs"), "'runs' must be at least 1");
   M.Runs = Runs.value_or(1);
   return Error::success();
 }
 
-Error ProfileParser::parseMarkers(const YAML::Node &N, Profile &P) const {
+Error ProfileParser::parseMarkers(const YamlNode &N, Profile &P) const {
   if (Error E = expectSequence(N, "markers"))
     return E;
   StringSet<> Seen;
-  for (const YAML::Node &Item : N) {
+  for (const YamlNode *ItemPtr : N.Items) {
+    const YamlNode &Item = *ItemPtr;
     if (Error E = expectMap(Item, "a marker"))
       return E;
     if (Error E = checkKeys(Item, {"name", "time_ns"}, "a marker"))
@@ -263,9 +265,10 @@ Error ProfileParser::parseMarkers(const YAML::Node &N, Profile &P) const {
       return Name.takeError();
     if (!Seen.insert(*Name).second)
       return error(Item, "duplicate marker '" + *Name + "'");
-    if (!Item["time_ns"])
+    const YamlNode *Time = Item.get("time_ns");
+    if (!Time)
       return error(Item, "marker '" + *Name + "' has no 'time_ns'");
-    Expected<uint64_t> T = parseUnsigned(Item["time_ns"], "time_ns");
+    Expected<uint64_t> T = parseUnsigned(*Time, "time_ns");
     if (!T)
       return T.takeError();
     P.Markers.push_back({*Name, *T});
@@ -273,18 +276,18 @@ Error ProfileParser::parseMarkers(const YAML::Node &N, Profile &P) const {
   return Error::success();
 }
 
-Error ProfileParser::parseRanges(const YAML::Node &N,
-                                 FunctionProfile &F) const {
+Error ProfileParser::parseRanges(const YamlNode &N, FunctionProfile &F) const {
   if (Error E = expectSequence(N, "startup_ranges"))
     return E;
-  for (const YAML::Node &R : N) {
-    if (!R.IsSequence() || R.size() != 2)
+  for (const YamlNode *RangePtr : N.Items) {
+    const YamlNode &R = *RangePtr;
+    if (!R.isSequence() || R.Items.size() != 2)
       return error(R, "each startup range must be [begin, end] (byte "
                       "offsets from the function start)");
-    Expected<uint64_t> B = parseUnsigned(R[0], "begin");
+    Expected<uint64_t> B = parseUnsigned(*R.Items[0], "begin");
     if (!B)
       return B.takeError();
-    Expected<uint64_t> E = parseUnsigned(R[1], "end");
+    Expected<uint64_t> E = parseUnsigned(*R.Items[1], "end");
     if (!E)
       return E.takeError();
     if (*B >= *E)
@@ -308,7 +311,7 @@ Error ProfileParser::parseRanges(const YAML::Node &N,
 }
 
 Expected<FunctionProfile>
-ProfileParser::parseFunction(const YAML::Node &N) const {
+ProfileParser::parseFunction(const YamlNode &N) const {
   if (Error E = expectMap(N, "a function entry"))
     return std::move(E);
   if (Error E =
@@ -323,8 +326,8 @@ ProfileParser::parseFunction(const YAML::Node &N) const {
   if (!Name)
     return Name.takeError();
   F.Name = *Name;
-  if (YAML::Node Ph = N["phase"]) {
-    Expected<Phase> P = parsePhaseNode(Ph);
+  if (const YamlNode *Ph = N.get("phase")) {
+    Expected<Phase> P = parsePhaseNode(*Ph);
     if (!P)
       return P.takeError();
     F.ExplicitPhase = *P;
@@ -342,27 +345,28 @@ ProfileParser::parseFunction(const YAML::Node &N) const {
   if (Error E = parseOptionalUnsigned(N, "self_ns", F.SelfNs))
     return std::move(E);
   if (F.FirstCallNs && F.LastCallNs && *F.LastCallNs < *F.FirstCallNs)
-    return error(N["last_call_ns"], "last_call_ns (" + Twine(*F.LastCallNs) +
-                                        ") is before first_call_ns (" +
-                                        Twine(*F.FirstCallNs) + ") for '" +
-                                        F.Name + "'");
-  if (YAML::Node Pin = N["pinned"]) {
-    Expected<bool> B = parseBool(Pin, "pinned");
+    return error(*N.get("last_call_ns"),
+                 "last_call_ns (" + Twine(*F.LastCallNs) +
+                     ") is before first_call_ns (" + Twine(*F.FirstCallNs) +
+                     ") for '" + F.Name + "'");
+  if (const YamlNode *Pin = N.get("pinned")) {
+    Expected<bool> B = parseBool(*Pin, "pinned");
     if (!B)
       return B.takeError();
     F.Pinned = *B;
   }
-  if (YAML::Node R = N["startup_ranges"])
-    if (Error E = parseRanges(R, F))
+  if (const YamlNode *R = N.get("startup_ranges"))
+    if (Error E = parseRanges(*R, F))
       return std::move(E);
   return F;
 }
 
-Error ProfileParser::parseFunctions(const YAML::Node &N, Profile &P) const {
+Error ProfileParser::parseFunctions(const YamlNode &N, Profile &P) const {
   if (Error E = expectSequence(N, "functions"))
     return E;
   StringMap<SourceLoc> Seen;
-  for (const YAML::Node &Item : N) {
+  for (const YamlNode *ItemPtr : N.Items) {
+    const YamlNode &Item = *ItemPtr;
     Expected<FunctionProfile> F = parseFunction(Item);
     if (!F)
       return F.takeError();
@@ -377,11 +381,12 @@ Error ProfileParser::parseFunctions(const YAML::Node &N, Profile &P) const {
   return Error::success();
 }
 
-Error ProfileParser::parseEdges(const YAML::Node &N, Profile &P) const {
+Error ProfileParser::parseEdges(const YamlNode &N, Profile &P) const {
   if (Error E = expectSequence(N, "edges"))
     return E;
   StringSet<> Seen;
-  for (const YAML::Node &Item : N) {
+  for (const YamlNode *ItemPtr : N.Items) {
+    const YamlNode &Item = *ItemPtr;
     if (Error E = expectMap(Item, "an edge"))
       return E;
     if (Error E = checkKeys(Item, {"caller", "callee", "count"}, "an edge"))
@@ -403,10 +408,11 @@ Error ProfileParser::parseEdges(const YAML::Node &N, Profile &P) const {
   return Error::success();
 }
 
-Error ProfileParser::parseRules(const YAML::Node &N, Profile &P) const {
+Error ProfileParser::parseRules(const YamlNode &N, Profile &P) const {
   if (Error E = expectSequence(N, "rules"))
     return E;
-  for (const YAML::Node &Item : N) {
+  for (const YamlNode *ItemPtr : N.Items) {
+    const YamlNode &Item = *ItemPtr;
     if (Error E = expectMap(Item, "a rule"))
       return E;
     if (Error E = checkKeys(Item, {"pattern", "phase"}, "a rule"))
@@ -415,11 +421,12 @@ Error ProfileParser::parseRules(const YAML::Node &N, Profile &P) const {
     if (!Pattern)
       return Pattern.takeError();
     if (Expected<GlobPattern> G = GlobPattern::create(*Pattern); !G)
-      return error(Item["pattern"], "invalid glob '" + *Pattern +
-                                        "': " + toString(G.takeError()));
-    if (!Item["phase"])
+      return error(*Item.get("pattern"), "invalid glob '" + *Pattern +
+                                             "': " + toString(G.takeError()));
+    const YamlNode *PhaseNode = Item.get("phase");
+    if (!PhaseNode)
       return error(Item, "rule '" + *Pattern + "' has no 'phase'");
-    Expected<Phase> Ph = parsePhaseNode(Item["phase"]);
+    Expected<Phase> Ph = parsePhaseNode(*PhaseNode);
     if (!Ph)
       return Ph.takeError();
     P.Rules.push_back({*Pattern, *Ph, loc(Item)});
@@ -428,11 +435,12 @@ Error ProfileParser::parseRules(const YAML::Node &N, Profile &P) const {
 }
 
 Expected<std::vector<std::string>>
-ProfileParser::parseNameList(const YAML::Node &N) const {
+ProfileParser::parseNameList(const YamlNode &N) const {
   if (Error E = expectSequence(N, "functions"))
     return std::move(E);
   std::vector<std::string> Names;
-  for (const YAML::Node &Item : N) {
+  for (const YamlNode *ItemPtr : N.Items) {
+    const YamlNode &Item = *ItemPtr;
     Expected<std::string> S = parseString(Item, "trace entry");
     if (!S)
       return S.takeError();
@@ -442,27 +450,28 @@ ProfileParser::parseNameList(const YAML::Node &N) const {
 }
 
 // A trace is either a plain list of names or {weight: N, functions: [...]}.
-Error ProfileParser::parseTraces(const YAML::Node &N, Profile &P) const {
+Error ProfileParser::parseTraces(const YamlNode &N, Profile &P) const {
   if (Error E = expectSequence(N, "traces"))
     return E;
-  for (const YAML::Node &Item : N) {
+  for (const YamlNode *ItemPtr : N.Items) {
+    const YamlNode &Item = *ItemPtr;
     Trace T;
-    YAML::Node List = Item;
-    if (Item.IsMap()) {
+    const YamlNode *List = &Item;
+    if (Item.isMapping()) {
       if (Error E = checkKeys(Item, {"weight", "functions"}, "a trace"))
         return E;
       std::optional<uint64_t> W;
       if (Error E = parseOptionalUnsigned(Item, "weight", W))
         return E;
       T.Weight = W.value_or(1);
-      List = Item["functions"];
+      List = Item.get("functions");
       if (!List)
         return error(Item, "trace has no 'functions'");
-    } else if (!Item.IsSequence()) {
+    } else if (!Item.isSequence()) {
       return error(Item, "a trace must be a list of function names or a "
                          "mapping with 'functions'");
     }
-    Expected<std::vector<std::string>> Names = parseNameList(List);
+    Expected<std::vector<std::string>> Names = parseNameList(*List);
     if (!Names)
       return Names.takeError();
     T.Functions = std::move(*Names);
@@ -471,13 +480,14 @@ Error ProfileParser::parseTraces(const YAML::Node &N, Profile &P) const {
   return Error::success();
 }
 
-Expected<Profile> ProfileParser::parseDocument(const YAML::Node &Root) {
-  if (!Root || Root.IsNull())
+Expected<Profile> ProfileParser::parseDocument(const YamlNode *RootPtr) {
+  if (!RootPtr)
     return makeLocatedError(FileName, {},
                             "empty profile; expected a YAML mapping that "
                             "starts with 'version: " +
                                 Twine(ProfileFormatVersion) + "'");
-  if (!Root.IsMap())
+  const YamlNode &Root = *RootPtr;
+  if (!Root.isMapping())
     return error(Root, "a profile must be a YAML mapping with 'version', "
                        "'functions', ..., not " +
                            nodeKind(Root));
@@ -489,25 +499,25 @@ Expected<Profile> ProfileParser::parseDocument(const YAML::Node &Root) {
     return std::move(E);
   if (Error E = parseVersion(Root, P))
     return std::move(E);
-  using Section = Error (ProfileParser::*)(const YAML::Node &, Profile &) const;
+  using Section = Error (ProfileParser::*)(const YamlNode &, Profile &) const;
   const std::pair<const char *, Section> Sections[] = {
       {"markers", &ProfileParser::parseMarkers},
       {"functions", &ProfileParser::parseFunctions},
       {"edges", &ProfileParser::parseEdges},
       {"rules", &ProfileParser::parseRules},
       {"traces", &ProfileParser::parseTraces}};
-  if (YAML::Node M = Root["metadata"])
-    if (Error E = parseMetadata(M, P.Metadata))
+  if (const YamlNode *M = Root.get("metadata"))
+    if (Error E = parseMetadata(*M, P.Metadata))
       return std::move(E);
   for (const auto &[Key, Parse] : Sections)
-    if (YAML::Node N = Root[Key]; N && !N.IsNull())
-      if (Error E = (this->*Parse)(N, P))
+    if (const YamlNode *N = Root.get(Key); N && !N->isNull())
+      if (Error E = (this->*Parse)(*N, P))
         return std::move(E);
   return P;
 }
 
-// Rejects what is plainly not text before yaml-cpp sees it: its messages for
-// binary junk are confusing ("end of map not found" and the like).
+// Rejects what is plainly not text before the YAML scanner sees it: its
+// messages for binary junk are confusing.
 Error checkIsText(StringRef Contents, StringRef FileName) {
   size_t Nul = Contents.find('\0');
   const UTF8 *Begin = reinterpret_cast<const UTF8 *>(Contents.data());
@@ -534,16 +544,11 @@ Expected<Profile> parseProfile(StringRef Contents, StringRef FileName,
                                const WarningHandler &Warn) {
   if (Error E = checkIsText(Contents, FileName))
     return std::move(E);
-  YAML::Node Root;
-  try {
-    Root = YAML::Load(Contents.str());
-  } catch (const YAML::Exception &Ex) {
-    SourceLoc L;
-    if (!Ex.mark.is_null())
-      L = {unsigned(Ex.mark.line + 1), unsigned(Ex.mark.column + 1)};
-    return makeLocatedError(FileName, L, "malformed YAML: " + Ex.msg);
-  }
-  return ProfileParser(FileName, Warn).parseDocument(Root);
+  Expected<std::unique_ptr<YamlDocument>> Doc =
+      YamlDocument::parse(Contents, FileName);
+  if (!Doc)
+    return Doc.takeError();
+  return ProfileParser(**Doc, FileName, Warn).parseDocument((*Doc)->root());
 }
 
 Expected<std::string> readWholeFile(StringRef Path) {

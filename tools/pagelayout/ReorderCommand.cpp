@@ -16,6 +16,7 @@
 #include "pagelayout/reorder/MoveSafety.h"
 #include "pagelayout/reorder/NameMatcher.h"
 #include "pagelayout/reorder/PlanPrinter.h"
+#include "pagelayout/reorder/RewriteVerifier.h"
 #include "pagelayout/schema/OrderFile.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/Format.h"
@@ -46,26 +47,14 @@ struct Timer {
       std::chrono::steady_clock::now();
 };
 
-/// The written binary passes the same proof as the input did, with the
-/// same functions and instructions: nothing was lost or garbled.
-Error verifyRewrite(StringRef Output, const LinkedBinary &Input,
-                    uint64_t Instructions) {
+/// Reads the written binary back and checks it against the input.
+Expected<VerifySummary> verifyOutput(StringRef Output, const LinkedBinary &In,
+                                     const MoveSafety &Safety,
+                                     const LayoutPlan &Plan) {
   Expected<LinkedBinary> Out = readLinkedBinary(Output);
   if (!Out)
     return Out.takeError();
-  Expected<MoveSafety> Check = checkMoveSafety(*Out);
-  if (!Check)
-    return Check.takeError();
-  if (Out->Functions.size() != Input.Functions.size() ||
-      Check->Instructions != Instructions)
-    return makeLocatedError(
-        Output, {},
-        "verification failed: the rewritten binary decodes to " +
-            Twine(Check->Instructions) + " instructions in " +
-            Twine(Out->Functions.size()) + " functions, not " +
-            Twine(Instructions) + " in " + Twine(Input.Functions.size()) +
-            "; it was removed");
-  return Error::success();
+  return verifyRewrite(In, Safety, Plan, *Out);
 }
 
 } // namespace
@@ -92,9 +81,10 @@ int runReorder(int Argc, char **Argv) {
       cl::value_desc("file"), cl::cat(Scope.Cat), cl::sub(Scope.Sub));
   static cl::opt<bool> Verify(
       "verify",
-      cl::desc("Re-read the written binary and check it again: every "
-               "function decodes and every reference leaving one is still "
-               "covered by a relocation (default on)"),
+      cl::desc("Read the written binary back and check it against the "
+               "input: each function at its planned address under its "
+               "symbols, its bytes unchanged outside relocated fields, each "
+               "field reaching its target's new address (default on)"),
       cl::init(true), cl::cat(Scope.Cat), cl::sub(Scope.Sub));
   static cl::opt<bool> Progress(
       "progress",
@@ -171,12 +161,19 @@ int runReorder(int Argc, char **Argv) {
     if (!R)
       return reportError(R.takeError());
     Clock.step("planned, moved, patched and wrote " + Twine(Output));
-    if (Verify)
-      if (Error E = verifyRewrite(Output, *Binary, Safety->Instructions)) {
+    if (Verify) {
+      Expected<VerifySummary> Checked =
+          verifyOutput(Output, *Binary, *Safety, R->Plan);
+      if (!Checked) {
         sys::fs::remove(Output);
-        return reportError(std::move(E));
+        return reportError(Checked.takeError());
       }
-    Clock.step("verified the written binary");
+      Clock.step("verified the written binary: " + Twine(Checked->Functions) +
+                 " functions, " + Twine(Checked->CodeBytes) +
+                 " code bytes and " + Twine(Checked->Fields) +
+                 " relocated fields, " + Twine(Checked->DataPointers) +
+                 " data pointers");
+    }
     if (!ReportPath.empty())
       if (Error E = writeLayoutReport(Output, *P, PageSize.Bytes, ReportPath))
         return reportError(std::move(E));

@@ -28,6 +28,7 @@ struct LinkedBinary {
   std::string Path;
   uint16_t Machine = 0;
   bool SharedObject = false; ///< ET_DYN (PIE or shared library)
+  uint64_t Entry = 0;        ///< e_entry
   uint64_t TextAddress = 0;
   llvm::ArrayRef<uint8_t> TextBytes;
   /// Functions in .text, by address; each atom's OriginalOffset is its

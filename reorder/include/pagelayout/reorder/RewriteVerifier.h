@@ -1,0 +1,47 @@
+//===- RewriteVerifier.h - Check a rewritten binary against its input -*- C++
+//-*-===//
+//
+// `pagelayout reorder --verify` (on by default) reads the written binary
+// back and checks it against the input, the safety proof and the plan,
+// without trusting how the rewriter patched it.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef PAGELAYOUT_REORDER_REWRITEVERIFIER_H
+#define PAGELAYOUT_REORDER_REWRITEVERIFIER_H
+
+#include "pagelayout/reorder/LayoutPlan.h"
+#include "pagelayout/reorder/LinkedBinary.h"
+#include "pagelayout/reorder/MoveSafety.h"
+
+namespace pagelayout {
+
+/// What the check covered, for the progress line and tests.
+struct VerifySummary {
+  uint64_t Functions = 0;
+  uint64_t CodeBytes = 0;
+  uint64_t Fields = 0;       ///< relocated code fields whose value was checked
+  uint64_t DataPointers = 0; ///< .eh_frame pointers and jump-table entries
+};
+
+/// Checks \p Out, the rewrite of \p In by \p Plan (whose atoms are In's
+/// functions followed by Safety.UnownedCode):
+///   - every function is where the plan put it, under the same symbols and
+///     with the same size, and nothing else claims to be a function;
+///   - its bytes equal the input's outside relocated fields, so it decodes
+///     to the same instructions the proof decoded;
+///   - every PC-relative operand the proof found reaches its target's new
+///     address; every absolute code address in code holds the new address;
+///   - the retained .text relocations moved with their fields;
+///   - .eh_frame pointers and exact jump-table entries reach moved code;
+///   - e_entry follows its function.
+/// New addresses come from the output's own symbol table, not from the
+/// rewriter's bookkeeping. The error names the first mismatch.
+llvm::Expected<VerifySummary> verifyRewrite(const LinkedBinary &In,
+                                            const MoveSafety &Safety,
+                                            const LayoutPlan &Plan,
+                                            const LinkedBinary &Out);
+
+} // namespace pagelayout
+
+#endif

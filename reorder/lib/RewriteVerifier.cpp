@@ -1,0 +1,278 @@
+//===- RewriteVerifier.cpp - Check a rewritten binary against its input ---===//
+//
+// The rewriter patches through relocations and its own address map. This
+// check starts again from the input: where the output's symbol table says
+// each function now is, what the proof decoded each operand to reach, and
+// what each relocated field must therefore hold. Moved code equals the
+// input outside its fields, so a second disassembly would find the same
+// instructions; comparing bytes proves that at memcmp speed.
+//
+//===----------------------------------------------------------------------===//
+
+#include "pagelayout/reorder/RewriteVerifier.h"
+#include "X86Relocations.h"
+#include "pagelayout/schema/Diagnostic.h"
+#include "llvm/ADT/DenseMap.h"
+#include "llvm/ADT/STLExtras.h"
+#include "llvm/Support/Endian.h"
+#include "llvm/Support/Format.h"
+
+using namespace llvm;
+
+namespace pagelayout {
+namespace {
+
+std::string hex(uint64_t V) {
+  std::string S;
+  raw_string_ostream(S) << format_hex(V, 0);
+  return S;
+}
+
+uint64_t readField(ArrayRef<uint8_t> Bytes, unsigned Size) {
+  return Size == 8 ? support::endian::read64le(Bytes.data())
+                   : support::endian::read32le(Bytes.data());
+}
+
+class Verifier {
+public:
+  Verifier(const LinkedBinary &In, const MoveSafety &Safety,
+           const LayoutPlan &Plan, const LinkedBinary &Out)
+      : In(In), Safety(Safety), Plan(Plan), Out(Out) {}
+
+  Expected<VerifySummary> run();
+
+private:
+  /// A run of input code and where the output has it.
+  struct Move {
+    uint64_t Old = 0, New = 0, Size = 0;
+  };
+
+  Error fail(const Twine &What) const {
+    return makeLocatedError(Out.Path, {},
+                            "verification failed: " + What +
+                                "; the output was removed (please report "
+                                "this with the input binary)");
+  }
+  Error checkFunctions();
+  Error checkCode(const Move &M, size_t &Field);
+  Error checkField(const RetainedRelocation &R, const Move &M);
+  Error checkRelocations();
+  Error checkDataPointers();
+  Error checkEntry();
+  uint64_t newAddress(uint64_t Old) const;
+  ArrayRef<uint8_t> inBytes(uint64_t Addr, uint64_t Size) const {
+    return In.TextBytes.slice(Addr - In.TextAddress, Size);
+  }
+  ArrayRef<uint8_t> outBytes(uint64_t Addr, uint64_t Size) const {
+    return Out.TextBytes.slice(Addr - Out.TextAddress, Size);
+  }
+
+  const LinkedBinary &In;
+  const MoveSafety &Safety;
+  const LayoutPlan &Plan;
+  const LinkedBinary &Out;
+  std::vector<Move> Moves; // by Old
+  VerifySummary Summary;
+};
+
+uint64_t Verifier::newAddress(uint64_t Old) const {
+  auto It = llvm::upper_bound(
+      Moves, Old, [](uint64_t A, const Move &M) { return A < M.Old; });
+  if (It == Moves.begin())
+    return Old;
+  --It;
+  return Old < It->Old + It->Size ? It->New + (Old - It->Old) : Old;
+}
+
+// Every placed atom is found in the output: a function under its own
+// symbols at the planned address, code without symbols where it was.
+Error Verifier::checkFunctions() {
+  if (Out.TextAddress != In.TextAddress ||
+      Out.TextBytes.size() != In.TextBytes.size())
+    return fail(".text moved or changed size");
+  if (Out.Functions.size() != In.Functions.size())
+    return fail("the output has " + Twine(Out.Functions.size()) +
+                " functions, the input " + Twine(In.Functions.size()));
+  size_t Functions = In.Functions.size();
+  std::vector<bool> Placed(Functions + Safety.UnownedCode.size());
+  for (const PlacedAtom &PA : Plan.Placement) {
+    if (PA.AtomIndex >= Placed.size() || Placed[PA.AtomIndex])
+      return fail("the plan places atom " + Twine(PA.AtomIndex) + " twice");
+    Placed[PA.AtomIndex] = true;
+    if (PA.AtomIndex >= Functions) {
+      const Atom &Code = Safety.UnownedCode[PA.AtomIndex - Functions];
+      if (PA.Offset != Code.OriginalOffset)
+        return fail("code without a function symbol at " +
+                    hex(Code.OriginalOffset) + " moved");
+      Moves.push_back({Code.OriginalOffset, PA.Offset, Code.Size});
+      continue;
+    }
+    const Atom &F = In.Functions[PA.AtomIndex];
+    auto It = llvm::lower_bound(
+        Out.Functions, PA.Offset,
+        [](const Atom &A, uint64_t Addr) { return A.OriginalOffset < Addr; });
+    if (It == Out.Functions.end() || It->OriginalOffset != PA.Offset)
+      return fail(F.displayName() + " is not at " + hex(PA.Offset) +
+                  " in the output's symbol table");
+    bool SameSymbols = It->Symbols.size() == F.Symbols.size() &&
+                       all_of(zip(It->Symbols, F.Symbols), [](auto P) {
+                         return std::get<0>(P).Name == std::get<1>(P).Name;
+                       });
+    if (!SameSymbols || It->Size != F.Size)
+      return fail(hex(PA.Offset) + " holds " + It->displayName() + " (" +
+                  Twine(It->Size) + " bytes), not " + F.displayName() + " (" +
+                  Twine(F.Size) + " bytes)");
+    Moves.push_back({F.OriginalOffset, PA.Offset, F.Size});
+    ++Summary.Functions;
+  }
+  if (!all_of(Placed, [](bool B) { return B; }))
+    return fail("the plan leaves a function out");
+  llvm::sort(Moves, [](const Move &A, const Move &B) { return A.Old < B.Old; });
+  return Error::success();
+}
+
+// A relocated field holds what the input's field meant, moved.
+Error Verifier::checkField(const RetainedRelocation &R, const Move &M) {
+  unsigned Size = relocationFieldSize(R.Type);
+  uint64_t NewAt = M.New + (R.Offset - M.Old);
+  if (Size == 0 || isPositionFree(R.Type) || R.Offset + Size > M.Old + M.Size)
+    return Error::success();
+  uint64_t Was = readField(inBytes(R.Offset, Size), Size);
+  uint64_t Is = readField(outBytes(NewAt, Size), Size);
+  uint64_t Expected;
+  if (Safety.PcRelativeFields.count(R.Offset)) {
+    // Relative to the end of the instruction, as the proof decoded it.
+    uint64_t End = Safety.InstructionEnd.lookup(R.Offset);
+    uint64_t Target = End + int64_t(int32_t(Was));
+    uint64_t NewEnd = M.New + (End - M.Old);
+    Expected = uint32_t(newAddress(Target) - NewEnd);
+  } else if (isPcRelative32(R.Type) || R.Type == ELF::R_X86_64_32) {
+    Expected = uint32_t(newAddress(Was)); // relaxed to an immediate
+  } else if (R.Type == ELF::R_X86_64_32S) {
+    Expected = uint32_t(newAddress(uint64_t(int64_t(int32_t(Was)))));
+  } else if (R.Type == ELF::R_X86_64_64) {
+    Expected = newAddress(Was);
+  } else {
+    Expected = Was;
+  }
+  ++Summary.Fields;
+  if (Is != Expected)
+    return fail("the field at " + hex(NewAt) + " (input " + hex(R.Offset) +
+                ", relocation type " + Twine(R.Type) + ") holds " + hex(Is) +
+                ", expected " + hex(Expected));
+  return Error::success();
+}
+
+// Bytes equal the input's outside relocated fields; fields are checked by
+// value. \p Field walks the sorted relocations across calls.
+Error Verifier::checkCode(const Move &M, size_t &Field) {
+  const std::vector<RetainedRelocation> &Rels = In.TextRelocations;
+  while (Field < Rels.size() && Rels[Field].Offset < M.Old)
+    ++Field;
+  uint64_t Cursor = M.Old, End = M.Old + M.Size;
+  auto Compare = [&](uint64_t Until) -> Error {
+    if (Until > Cursor &&
+        inBytes(Cursor, Until - Cursor) !=
+            outBytes(M.New + (Cursor - M.Old), Until - Cursor)) {
+      uint64_t At = Cursor;
+      while (inBytes(At, 1) == outBytes(M.New + (At - M.Old), 1))
+        ++At;
+      return fail("code moved from " + hex(At) + " to " +
+                  hex(M.New + (At - M.Old)) + " differs from the input");
+    }
+    Summary.CodeBytes += Until > Cursor ? Until - Cursor : 0;
+    Cursor = std::max(Cursor, Until);
+    return Error::success();
+  };
+  for (; Field < Rels.size() && Rels[Field].Offset < End; ++Field) {
+    const RetainedRelocation &R = Rels[Field];
+    if (Error E = Compare(R.Offset))
+      return E;
+    if (Error E = checkField(R, M))
+      return E;
+    Cursor =
+        std::max(Cursor, std::min(End, R.Offset + relocationFieldSize(R.Type)));
+  }
+  return Compare(End);
+}
+
+// The output's retained relocations are the input's, moved with their
+// fields, so the output can be reordered again.
+Error Verifier::checkRelocations() {
+  if (Out.TextRelocations.size() != In.TextRelocations.size())
+    return fail("the output keeps " + Twine(Out.TextRelocations.size()) +
+                " .text relocations, the input " +
+                Twine(In.TextRelocations.size()));
+  std::vector<std::pair<uint64_t, uint32_t>> Want, Have;
+  for (const RetainedRelocation &R : In.TextRelocations)
+    Want.push_back({newAddress(R.Offset), R.Type});
+  for (const RetainedRelocation &R : Out.TextRelocations)
+    Have.push_back({R.Offset, R.Type});
+  llvm::sort(Want);
+  llvm::sort(Have);
+  for (size_t I = 0; I < Want.size(); ++I)
+    if (Want[I] != Have[I])
+      return fail("a retained relocation should apply at " +
+                  hex(Want[I].first) + " but the output has " +
+                  hex(Have[I].first));
+  return Error::success();
+}
+
+// .eh_frame pointers and exactly understood jump-table entries (the rest
+// reach pinned code) point at where their targets went.
+Error Verifier::checkDataPointers() {
+  DenseMap<uint64_t, int64_t> OutValue;
+  for (const LinkedBinary::DataPcRelative &E : Out.DataPcRelatives)
+    OutValue[E.Offset] = E.Value;
+  for (const LinkedBinary::DataPcRelative &E : In.DataPcRelatives) {
+    auto Table = Safety.JumpTables.find(E.Offset);
+    bool IsTable = Table != Safety.JumpTables.end();
+    if (E.Section != ".eh_frame" && !IsTable)
+      continue;
+    uint64_t Base = IsTable ? Table->second.Base : E.Offset;
+    uint64_t Target = Base + uint64_t(E.Value);
+    uint64_t NewTarget = IsTable && Table->second.AtOwnerEnd
+                             ? newAddress(Target - 1) + 1
+                             : newAddress(Target);
+    auto Is = OutValue.find(E.Offset);
+    ++Summary.DataPointers;
+    if (Is == OutValue.end() || uint64_t(Base + Is->second) != NewTarget)
+      return fail("the " + E.Section + " entry at " + hex(E.Offset) +
+                  " should reach " + hex(NewTarget));
+  }
+  return Error::success();
+}
+
+Error Verifier::checkEntry() {
+  if (Out.Entry != newAddress(In.Entry))
+    return fail("e_entry is " + hex(Out.Entry) + ", expected " +
+                hex(newAddress(In.Entry)));
+  return Error::success();
+}
+
+Expected<VerifySummary> Verifier::run() {
+  if (Error E = checkFunctions())
+    return std::move(E);
+  size_t Field = 0;
+  for (const Move &M : Moves)
+    if (Error E = checkCode(M, Field))
+      return std::move(E);
+  if (Error E = checkRelocations())
+    return std::move(E);
+  if (Error E = checkDataPointers())
+    return std::move(E);
+  if (Error E = checkEntry())
+    return std::move(E);
+  return Summary;
+}
+
+} // namespace
+
+Expected<VerifySummary> verifyRewrite(const LinkedBinary &In,
+                                      const MoveSafety &Safety,
+                                      const LayoutPlan &Plan,
+                                      const LinkedBinary &Out) {
+  return Verifier(In, Safety, Plan, Out).run();
+}
+
+} // namespace pagelayout

@@ -1,0 +1,178 @@
+//===- RewriteVerifierTest.cpp - The written binary is checked, not trusted
+//===//
+//
+// Builds a small program with clang-22 (-Wl,-q), rewrites it, and shows
+// the verifier accepts the honest output and names each kind of damage in
+// a tampered copy: moved code, a relocated field, e_entry.
+
+#include "pagelayout/reorder/RewriteVerifier.h"
+#include "pagelayout/reorder/BinaryRewriter.h"
+#include "pagelayout/reorder/NameMatcher.h"
+#include "pagelayout/schema/PhaseInference.h"
+#include "llvm/BinaryFormat/ELF.h"
+#include "llvm/Support/Endian.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/Path.h"
+#include "llvm/Support/Program.h"
+#include "llvm/Support/raw_ostream.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+
+using namespace pagelayout;
+using namespace llvm;
+using ::testing::HasSubstr;
+
+namespace {
+
+const char *Program = R"(
+static int twice(int x) { return 2 * x; }
+static int thrice(int x) { return 3 * x; }
+int (*pick[2])(int) = {twice, thrice};
+__attribute__((noinline)) int startup(int x) { return pick[x & 1](x) + 1; }
+__attribute__((noinline)) int steady(int x) {
+  switch (x) {
+  case 0: return 4; case 1: return 9; case 2: return 16; case 3: return 25;
+  case 4: return 36; case 5: return 49; default: return x;
+  }
+}
+int main(int argc, char **argv) { return startup(argc) + steady(argc); }
+)";
+
+class RewriteVerifierTest : public ::testing::Test {
+protected:
+  void SetUp() override {
+    ASSERT_FALSE(sys::fs::createUniqueDirectory("verifier", Dir));
+    std::string Source = path("p.c");
+    {
+      std::error_code EC;
+      raw_fd_ostream OS(Source, EC);
+      ASSERT_FALSE(EC);
+      OS << Program;
+    }
+    ErrorOr<std::string> Clang = sys::findProgramByName("clang-22");
+    ASSERT_TRUE(bool(Clang)) << "clang-22 is not on PATH";
+    std::string Input = path("p");
+    StringRef Args[] = {*Clang,         "-O2",    "-ffunction-sections",
+                        "-fuse-ld=lld", "-Wl,-q", Source,
+                        "-o",           Input};
+    ASSERT_EQ(sys::ExecuteAndWait(*Clang, Args), 0);
+
+    Expected<LinkedBinary> B = readLinkedBinary(Input);
+    ASSERT_TRUE(bool(B)) << toString(B.takeError());
+    In = std::move(*B);
+    Expected<MoveSafety> S = checkMoveSafety(In);
+    ASSERT_TRUE(bool(S)) << toString(S.takeError());
+    Safety = std::move(*S);
+    std::vector<Atom> Atoms = In.Functions;
+    for (size_t I = 0; I < Atoms.size(); ++I)
+      Atoms[I].Pinned = !Safety.PinReason[I].empty();
+    append_range(Atoms, Safety.UnownedCode);
+    Profile P;
+    P.Functions.push_back({});
+    P.Functions.back().Name = "startup";
+    P.Functions.back().ExplicitPhase = Phase::Startup;
+    P.Functions.push_back({});
+    P.Functions.back().Name = "steady";
+    P.Functions.back().ExplicitPhase = Phase::Steady;
+    NameMatchResult Names = matchProfileNames(P, Atoms);
+    ResolvedProfile RP = resolvePhases(Names.Renamed, InferenceConfig());
+    Expected<RewriteResult> R =
+        rewriteBinary(In, Safety, Atoms, RP, path("p.out"), RewriteOptions());
+    ASSERT_TRUE(bool(R)) << toString(R.takeError());
+    ASSERT_GT(R->Moved, 0u);
+    Plan = R->Plan;
+  }
+  void TearDown() override { sys::fs::remove_directories(Dir); }
+
+  std::string path(StringRef Name) const {
+    SmallString<128> P(Dir);
+    sys::path::append(P, Name);
+    return std::string(P);
+  }
+
+  /// Verifies the output, after \p Tamper edits a copy of its bytes.
+  std::string verify(function_ref<void(LinkedBinary &, char *)> Tamper) {
+    Expected<LinkedBinary> Out = readLinkedBinary(path("p.out"));
+    if (!Out)
+      return toString(Out.takeError());
+    std::string Bytes = Out->Buffer->getBuffer().str();
+    Tamper(*Out, Bytes.data());
+    std::string Copy = path("p.tampered");
+    {
+      std::error_code EC;
+      raw_fd_ostream OS(Copy, EC);
+      OS << Bytes;
+    }
+    Expected<LinkedBinary> Tampered = readLinkedBinary(Copy);
+    if (!Tampered)
+      return toString(Tampered.takeError());
+    Expected<VerifySummary> V = verifyRewrite(In, Safety, Plan, *Tampered);
+    return V ? "ok" : toString(V.takeError());
+  }
+  static uint64_t textFileOffset(const LinkedBinary &B) {
+    return B.TextBytes.data() -
+           reinterpret_cast<const uint8_t *>(B.Buffer->getBufferStart());
+  }
+
+  SmallString<128> Dir;
+  LinkedBinary In;
+  MoveSafety Safety;
+  LayoutPlan Plan;
+};
+
+TEST_F(RewriteVerifierTest, AcceptsTheHonestOutput) {
+  Expected<LinkedBinary> Out = readLinkedBinary(path("p.out"));
+  ASSERT_TRUE(bool(Out)) << toString(Out.takeError());
+  Expected<VerifySummary> V = verifyRewrite(In, Safety, Plan, *Out);
+  ASSERT_TRUE(bool(V)) << toString(V.takeError());
+  EXPECT_EQ(V->Functions, In.Functions.size());
+  EXPECT_GT(V->Fields, 0u);
+  EXPECT_GT(V->DataPointers, 0u); // .eh_frame
+}
+
+TEST_F(RewriteVerifierTest, NamesChangedCode) {
+  std::string Error = verify([&](LinkedBinary &Out, char *Bytes) {
+    const Atom &Main = *llvm::find_if(Out.Functions, [](const Atom &A) {
+      return A.displayName() == "steady";
+    });
+    Bytes[textFileOffset(Out) + (Main.OriginalOffset - Out.TextAddress)] ^= 1;
+  });
+  EXPECT_THAT(Error, HasSubstr("verification failed: code moved from"));
+  EXPECT_THAT(Error, HasSubstr("differs from the input"));
+}
+
+TEST_F(RewriteVerifierTest, NamesAWrongField) {
+  std::string Error = verify([&](LinkedBinary &Out, char *Bytes) {
+    // The first call's operand: a PC-relative field with a relocation.
+    for (const RetainedRelocation &R : Out.TextRelocations)
+      if (R.Type == ELF::R_X86_64_PLT32) {
+        char *Field =
+            Bytes + textFileOffset(Out) + (R.Offset - Out.TextAddress);
+        support::endian::write32le(Field,
+                                   support::endian::read32le(Field) + 16);
+        return;
+      }
+  });
+  EXPECT_THAT(Error, HasSubstr("relocation type 4) holds"));
+  EXPECT_THAT(Error, HasSubstr(", expected "));
+}
+
+TEST_F(RewriteVerifierTest, NamesAWrongEntryPoint) {
+  std::string Error = verify([&](LinkedBinary &Out, char *Bytes) {
+    support::endian::write64le(Bytes + 24, Out.Entry + 1);
+  });
+  EXPECT_THAT(Error, HasSubstr("e_entry is"));
+}
+
+TEST_F(RewriteVerifierTest, NamesAFunctionThatIsNotWherePlanned) {
+  LayoutPlan Honest = Plan;
+  for (PlacedAtom &PA : Plan.Placement)
+    if (PA.AtomIndex < In.Functions.size() &&
+        In.Functions[PA.AtomIndex].displayName() == "steady")
+      PA.Offset += 16;
+  std::string Error = verify([](LinkedBinary &, char *) {});
+  Plan = Honest;
+  EXPECT_THAT(Error, HasSubstr("steady is not at"));
+}
+
+} // namespace
