@@ -80,6 +80,7 @@ private:
                    const ResolvedProfile &Profile, const RewriteOptions &O);
   std::optional<LayoutPlan> firstFit(const std::vector<Atom> &Atoms,
                                      const ResolvedProfile &Profile,
+                                     const LayoutOrder &Order,
                                      const RewriteOptions &O);
   void moveText(const std::vector<Atom> &Atoms);
   Error patchRelocations();
@@ -154,6 +155,10 @@ Error Rewriter::planLayout(const std::vector<Atom> &Atoms,
     if (Cold)
       A.Alignment = std::min<uint64_t>(A.Alignment, 2);
   }
+  // One order serves every attempt: only the packing differs.
+  LayoutConfig OrderConfig;
+  OrderConfig.PageSize = O.PageSize;
+  LayoutOrder Order = orderLayout(Atoms, Profile, OrderConfig);
   for (const Attempt &A : Attempts) {
     LayoutConfig C;
     C.PageSize = O.PageSize;
@@ -165,7 +170,7 @@ Error Rewriter::planLayout(const std::vector<Atom> &Atoms,
     // attempt, which has room, spends them.
     C.AvoidStraddling = A.AlignCold;
     const std::vector<Atom> &Input = A.AlignCold ? Atoms : Packed;
-    LayoutPlan P = computeLayout(Input, Profile, C);
+    LayoutPlan P = packLayout(Input, Profile, Order, C);
     uint64_t End = 0;
     for (const PlacedAtom &PA : P.Placement)
       End = std::max(End, PA.Offset + Atoms[PA.AtomIndex].Size);
@@ -176,7 +181,7 @@ Error Rewriter::planLayout(const std::vector<Atom> &Atoms,
       return Error::success();
     }
   }
-  if (std::optional<LayoutPlan> P = firstFit(Packed, Profile, O)) {
+  if (std::optional<LayoutPlan> P = firstFit(Packed, Profile, Order, O)) {
     Result.Plan = std::move(*P);
     Result.Notes.push_back("phases are not page-aligned and functions fill "
                            "the gaps around pinned code first-fit, to fit "
@@ -189,7 +194,7 @@ Error Rewriter::planLayout(const std::vector<Atom> &Atoms,
   for (Atom &A : Tight)
     if (!A.Pinned)
       A.Alignment = std::min<uint64_t>(A.Alignment, 2);
-  if (std::optional<LayoutPlan> P = firstFit(Tight, Profile, O)) {
+  if (std::optional<LayoutPlan> P = firstFit(Tight, Profile, Order, O)) {
     Result.Plan = std::move(*P);
     Result.Notes.push_back("phases are not page-aligned and every moved "
                            "function is 2-byte aligned, to fit .text");
@@ -205,6 +210,7 @@ Error Rewriter::planLayout(const std::vector<Atom> &Atoms,
 // it fits, so small later functions fill gaps earlier ones left.
 std::optional<LayoutPlan> Rewriter::firstFit(const std::vector<Atom> &Atoms,
                                              const ResolvedProfile &Profile,
+                                             const LayoutOrder &Order,
                                              const RewriteOptions &O) {
   LayoutConfig C;
   C.PageSize = O.PageSize;
@@ -212,7 +218,7 @@ std::optional<LayoutPlan> Rewriter::firstFit(const std::vector<Atom> &Atoms,
   C.AlignPhases = false;
   C.AvoidStraddling = false;
   C.FillWithCold = false;
-  LayoutPlan Order = computeLayout(Atoms, Profile, C);
+  LayoutPlan Sequence = packLayout(Atoms, Profile, Order, C);
   uint64_t TextEnd = B.TextAddress + B.TextBytes.size();
   // Free ranges: .text minus pinned atoms.
   std::vector<std::pair<uint64_t, uint64_t>> Free = {{B.TextAddress, TextEnd}};
@@ -236,7 +242,7 @@ std::optional<LayoutPlan> Rewriter::firstFit(const std::vector<Atom> &Atoms,
     Free = std::move(Next);
   }
   std::vector<Atom> Placed = Atoms;
-  for (const PlacedAtom &PA : Order.Placement) {
+  for (const PlacedAtom &PA : Sequence.Placement) {
     const Atom &A = Atoms[PA.AtomIndex];
     if (A.Pinned)
       continue;

@@ -21,14 +21,32 @@ namespace pagelayout {
 
 bool isValidPageSize(uint64_t N) { return N >= 16 && (N & (N - 1)) == 0; }
 
-LayoutPlan computeLayout(const std::vector<Atom> &Atoms,
-                         const ResolvedProfile &Profile,
-                         const LayoutConfig &Config) {
+struct LayoutOrder::Parts {
+  AtomClassification Classes;
+  PhaseOrders Orders;
+};
+
+LayoutOrder::LayoutOrder(std::unique_ptr<Parts> P) : P(std::move(P)) {}
+LayoutOrder::LayoutOrder(LayoutOrder &&) = default;
+LayoutOrder &LayoutOrder::operator=(LayoutOrder &&) = default;
+LayoutOrder::~LayoutOrder() = default;
+
+LayoutOrder orderLayout(const std::vector<Atom> &Atoms,
+                        const ResolvedProfile &Profile,
+                        const LayoutConfig &Config) {
+  auto P = std::make_unique<LayoutOrder::Parts>();
+  P->Classes = classifyAtoms(Atoms, Profile);
+  P->Orders = orderPhases(Atoms, P->Classes, Profile, Config);
+  return LayoutOrder(std::move(P));
+}
+
+LayoutPlan packLayout(const std::vector<Atom> &Atoms,
+                      const ResolvedProfile &Profile, const LayoutOrder &Order,
+                      const LayoutConfig &Config) {
+  const AtomClassification &Classes = Order.P->Classes;
   LayoutPlan Plan;
   Plan.PageSize = Config.PageSize;
-  AtomClassification Classes = classifyAtoms(Atoms, Profile);
-  PhaseOrders Orders = orderPhases(Atoms, Classes, Profile, Config);
-  Plan.Placement = packPhases(Atoms, Classes, Orders, Config);
+  Plan.Placement = packPhases(Atoms, Classes, Order.P->Orders, Config);
   measurePhases(Plan, Atoms);
 
   std::vector<uint64_t> NewOffset(Atoms.size()), OldOffset(Atoms.size());
@@ -39,9 +57,16 @@ LayoutPlan computeLayout(const std::vector<Atom> &Atoms,
   Plan.Startup = measureStartup(NewOffset, Classes, Profile, Config.PageSize);
   Plan.OriginalStartup =
       measureStartup(OldOffset, Classes, Profile, Config.PageSize);
-  Plan.UnmatchedProfileNames = std::move(Classes.Unmatched);
+  Plan.UnmatchedProfileNames = Classes.Unmatched;
   Plan.MatchedProfileFunctions = Classes.Matched;
   return Plan;
+}
+
+LayoutPlan computeLayout(const std::vector<Atom> &Atoms,
+                         const ResolvedProfile &Profile,
+                         const LayoutConfig &Config) {
+  return packLayout(Atoms, Profile, orderLayout(Atoms, Profile, Config),
+                    Config);
 }
 
 LayoutPlan measureLayout(const std::vector<Atom> &Atoms,

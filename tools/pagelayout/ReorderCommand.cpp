@@ -22,6 +22,8 @@
 #include "llvm/Support/Format.h"
 #include "llvm/Support/raw_ostream.h"
 #include <chrono>
+#include <optional>
+#include <thread>
 
 using namespace llvm;
 
@@ -45,6 +47,34 @@ struct Timer {
   bool Enabled;
   std::chrono::steady_clock::time_point Start =
       std::chrono::steady_clock::now();
+};
+
+/// Reads a profile on its own thread; warnings wait for take().
+class ProfileInBackground {
+public:
+  explicit ProfileInBackground(StringRef Path)
+      : Worker([this, Path = Path.str()] {
+          Result.emplace(
+              readAnyProfileFile(Path, std::nullopt, [this](const Twine &W) {
+                Warnings.push_back(W.str());
+              }));
+        }) {}
+  ~ProfileInBackground() {
+    if (Worker.joinable())
+      Worker.join();
+  }
+
+  Expected<Profile> take(const WarningHandler &Warn) {
+    Worker.join();
+    for (const std::string &W : Warnings)
+      Warn(W);
+    return std::move(*Result);
+  }
+
+private:
+  std::vector<std::string> Warnings;
+  std::optional<Expected<Profile>> Result;
+  std::thread Worker; // last: starts once the members above exist
 };
 
 /// Reads the written binary back and checks it against the input.
@@ -111,44 +141,58 @@ int runReorder(int Argc, char **Argv) {
     return reportError(createStringError(
         "missing -o <file> for the rewritten binary (or --dry-run)"));
 
-  Expected<Profile> P =
-      readAnyProfileFile(ProfilePath, std::nullopt, Ctx.warningHandler());
-  if (!P)
-    return reportError(P.takeError());
   Timer Clock(Progress);
+  // The profile is parsed while the binary is read and proved: neither
+  // needs the other before names are matched. Its errors still come first.
+  ProfileInBackground Background(ProfilePath);
   Expected<LinkedBinary> Binary = readLinkedBinary(InputPath);
+  std::optional<Expected<MoveSafety>> Safety;
+  if (Binary) {
+    if (Binary->Functions.size() > 20000)
+      Clock.Enabled = true;
+    Clock.step("read " + Twine(Binary->Functions.size()) + " functions");
+    Safety.emplace(checkMoveSafety(*Binary));
+  }
+  Expected<Profile> P = Background.take(Ctx.warningHandler());
+  if (!P) {
+    if (!Binary)
+      consumeError(Binary.takeError());
+    if (Safety && !*Safety)
+      consumeError(Safety->takeError());
+    return reportError(P.takeError());
+  }
   if (!Binary)
     return reportError(Binary.takeError());
-  if (Binary->Functions.size() > 20000)
-    Clock.Enabled = true;
-  Clock.step("read " + Twine(Binary->Functions.size()) + " functions");
-  Expected<MoveSafety> Safety = checkMoveSafety(*Binary);
-  if (!Safety)
-    return reportError(Safety.takeError());
-  Clock.step("proved which functions can move (" + Twine(Safety->Instructions) +
-             " instructions decoded)");
+  if (!*Safety)
+    return reportError(Safety->takeError());
+  Clock.step("proved which functions can move (" +
+             Twine((**Safety).Instructions) +
+             " instructions decoded); read the profile: " +
+             Twine(P->Functions.size()) + " functions, " +
+             Twine(P->Edges.size()) + " edges");
+  const MoveSafety &Proof = **Safety;
 
   std::vector<Atom> Atoms = Binary->Functions;
   for (size_t I = 0; I < Atoms.size(); ++I)
-    Atoms[I].Pinned = !Safety->PinReason[I].empty();
+    Atoms[I].Pinned = !Proof.PinReason[I].empty();
   raw_ostream &OS = outs();
   OS << InputPath << ": " << Atoms.size() << " functions, "
-     << Safety->Instructions << " instructions, " << Safety->OutgoingReferences
+     << Proof.Instructions << " instructions, " << Proof.OutgoingReferences
      << " pc-relative references leave their function (each checked "
         "against "
      << Binary->TextRelocations.size() << " retained relocations)\n";
-  OS << "movable: " << Safety->MovableFunctions
-     << "; pinned: " << Atoms.size() - Safety->MovableFunctions << "\n";
+  OS << "movable: " << Proof.MovableFunctions
+     << "; pinned: " << Atoms.size() - Proof.MovableFunctions << "\n";
   for (size_t I = 0; I < Atoms.size(); ++I)
-    if (!Safety->PinReason[I].empty())
-      OS << "  pinned " << Atoms[I].displayName() << ": "
-         << Safety->PinReason[I] << "\n";
-  if (Safety->UnownedCodeBytes)
-    OS << Safety->UnownedCodeBytes
+    if (!Proof.PinReason[I].empty())
+      OS << "  pinned " << Atoms[I].displayName() << ": " << Proof.PinReason[I]
+         << "\n";
+  if (Proof.UnownedCodeBytes)
+    OS << Proof.UnownedCodeBytes
        << " bytes of code outside any function symbol stay in place\n";
 
   // Code without a symbol cannot be attributed to a function: it stays.
-  append_range(Atoms, Safety->UnownedCode);
+  append_range(Atoms, Proof.UnownedCode);
   NameMatchResult Names = matchProfileNames(*P, Atoms);
   ResolvedProfile RP = resolvePhases(Names.Renamed, Inference.config());
   Clock.step("matched " + Twine(P->Functions.size()) +
@@ -157,13 +201,13 @@ int runReorder(int Argc, char **Argv) {
     RewriteOptions Opts;
     Opts.PageSize = PageSize.Bytes;
     Expected<RewriteResult> R =
-        rewriteBinary(*Binary, *Safety, Atoms, RP, Output, Opts);
+        rewriteBinary(*Binary, Proof, Atoms, RP, Output, Opts);
     if (!R)
       return reportError(R.takeError());
     Clock.step("planned, moved, patched and wrote " + Twine(Output));
     if (Verify) {
       Expected<VerifySummary> Checked =
-          verifyOutput(Output, *Binary, *Safety, R->Plan);
+          verifyOutput(Output, *Binary, Proof, R->Plan);
       if (!Checked) {
         sys::fs::remove(Output);
         return reportError(Checked.takeError());

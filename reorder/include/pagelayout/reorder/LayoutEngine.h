@@ -14,6 +14,7 @@
 #include "pagelayout/schema/PhaseInference.h"
 #include "llvm/Support/BalancedPartitioning.h"
 #include "llvm/Transforms/Utils/CodeLayout.h"
+#include <memory>
 
 namespace pagelayout {
 
@@ -46,7 +47,39 @@ struct LayoutConfig {
   llvm::BalancedPartitioningConfig Partitioning;
 };
 
-/// Computes the layout. Deterministic: ties always fall back to the atoms'
+/// The expensive half of a layout: each atom's phase and the order within
+/// each phase (temporal, cdsort). It depends on the atoms' names, sizes and
+/// pins, the profile and the ordering options, not on alignments or the
+/// packing options, so a caller trying several packings (the rewriter's
+/// fit fallbacks) orders once.
+class LayoutOrder {
+public:
+  LayoutOrder(LayoutOrder &&);
+  LayoutOrder &operator=(LayoutOrder &&);
+  ~LayoutOrder();
+
+private:
+  struct Parts;
+  explicit LayoutOrder(std::unique_ptr<Parts> P);
+  std::unique_ptr<Parts> P;
+  friend LayoutOrder orderLayout(const std::vector<Atom> &,
+                                 const ResolvedProfile &, const LayoutConfig &);
+  friend LayoutPlan packLayout(const std::vector<Atom> &,
+                               const ResolvedProfile &, const LayoutOrder &,
+                               const LayoutConfig &);
+};
+
+LayoutOrder orderLayout(const std::vector<Atom> &Atoms,
+                        const ResolvedProfile &Profile,
+                        const LayoutConfig &Config = {});
+
+/// Places \p Atoms (the ones \p Order was computed for; alignments may
+/// differ) by \p Order and measures the result.
+LayoutPlan packLayout(const std::vector<Atom> &Atoms,
+                      const ResolvedProfile &Profile, const LayoutOrder &Order,
+                      const LayoutConfig &Config = {});
+
+/// Orders and packs. Deterministic: ties always fall back to the atoms'
 /// original order.
 LayoutPlan computeLayout(const std::vector<Atom> &Atoms,
                          const ResolvedProfile &Profile,
