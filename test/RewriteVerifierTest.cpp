@@ -137,7 +137,7 @@ TEST_F(RewriteVerifierTest, NamesChangedCode) {
     });
     Bytes[textFileOffset(Out) + (Main.OriginalOffset - Out.TextAddress)] ^= 1;
   });
-  EXPECT_THAT(Error, HasSubstr("verification failed: code moved from"));
+  EXPECT_THAT(Error, HasSubstr("verification failed: the code at "));
   EXPECT_THAT(Error, HasSubstr("differs from the input"));
 }
 

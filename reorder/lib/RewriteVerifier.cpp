@@ -54,7 +54,7 @@ private:
                                 "this with the input binary)");
   }
   Error checkFunctions();
-  Error checkCode(const Move &M, size_t &Field);
+  Error checkCode(const Move &M);
   Error checkField(const RetainedRelocation &R, const Move &M);
   Error checkRelocations();
   Error checkDataPointers();
@@ -164,11 +164,14 @@ Error Verifier::checkField(const RetainedRelocation &R, const Move &M) {
 }
 
 // Bytes equal the input's outside relocated fields; fields are checked by
-// value. \p Field walks the sorted relocations across calls.
-Error Verifier::checkCode(const Move &M, size_t &Field) {
+// value. (Each run finds its own first field: pinned functions may nest.)
+Error Verifier::checkCode(const Move &M) {
   const std::vector<RetainedRelocation> &Rels = In.TextRelocations;
-  while (Field < Rels.size() && Rels[Field].Offset < M.Old)
-    ++Field;
+  size_t Field = llvm::lower_bound(Rels, M.Old,
+                                   [](const RetainedRelocation &R, uint64_t A) {
+                                     return R.Offset < A;
+                                   }) -
+                 Rels.begin();
   uint64_t Cursor = M.Old, End = M.Old + M.Size;
   auto Compare = [&](uint64_t Until) -> Error {
     if (Until > Cursor &&
@@ -177,8 +180,8 @@ Error Verifier::checkCode(const Move &M, size_t &Field) {
       uint64_t At = Cursor;
       while (inBytes(At, 1) == outBytes(M.New + (At - M.Old), 1))
         ++At;
-      return fail("code moved from " + hex(At) + " to " +
-                  hex(M.New + (At - M.Old)) + " differs from the input");
+      return fail("the code at " + hex(M.New + (At - M.Old)) + " (input " +
+                  hex(At) + ") differs from the input");
     }
     Summary.CodeBytes += Until > Cursor ? Until - Cursor : 0;
     Cursor = std::max(Cursor, Until);
@@ -253,9 +256,8 @@ Error Verifier::checkEntry() {
 Expected<VerifySummary> Verifier::run() {
   if (Error E = checkFunctions())
     return std::move(E);
-  size_t Field = 0;
   for (const Move &M : Moves)
-    if (Error E = checkCode(M, Field))
+    if (Error E = checkCode(M))
       return std::move(E);
   if (Error E = checkRelocations())
     return std::move(E);
