@@ -63,10 +63,7 @@ protected:
     Expected<MoveSafety> S = checkMoveSafety(In);
     ASSERT_TRUE(bool(S)) << toString(S.takeError());
     Safety = std::move(*S);
-    std::vector<Atom> Atoms = In.Functions;
-    for (size_t I = 0; I < Atoms.size(); ++I)
-      Atoms[I].Pinned = !Safety.PinReason[I].empty();
-    append_range(Atoms, Safety.UnownedCode);
+    Atoms = movableUnits(In, Safety);
     Profile P;
     P.Functions.push_back({});
     P.Functions.back().Name = "startup";
@@ -106,7 +103,7 @@ protected:
     Expected<LinkedBinary> Tampered = readLinkedBinary(Copy);
     if (!Tampered)
       return toString(Tampered.takeError());
-    Expected<VerifySummary> V = verifyRewrite(In, Safety, Plan, *Tampered);
+    Expected<VerifySummary> V = verifyRewrite(In, Safety, Atoms, Plan, *Tampered);
     return V ? "ok" : toString(V.takeError());
   }
   static uint64_t textFileOffset(const LinkedBinary &B) {
@@ -117,13 +114,14 @@ protected:
   SmallString<128> Dir;
   LinkedBinary In;
   MoveSafety Safety;
+  std::vector<Atom> Atoms;
   LayoutPlan Plan;
 };
 
 TEST_F(RewriteVerifierTest, AcceptsTheHonestOutput) {
   Expected<LinkedBinary> Out = readLinkedBinary(path("p.out"));
   ASSERT_TRUE(bool(Out)) << toString(Out.takeError());
-  Expected<VerifySummary> V = verifyRewrite(In, Safety, Plan, *Out);
+  Expected<VerifySummary> V = verifyRewrite(In, Safety, Atoms, Plan, *Out);
   ASSERT_TRUE(bool(V)) << toString(V.takeError());
   EXPECT_EQ(V->Functions, In.Functions.size());
   EXPECT_GT(V->Fields, 0u);
@@ -167,8 +165,7 @@ TEST_F(RewriteVerifierTest, NamesAWrongEntryPoint) {
 TEST_F(RewriteVerifierTest, NamesAFunctionThatIsNotWherePlanned) {
   LayoutPlan Honest = Plan;
   for (PlacedAtom &PA : Plan.Placement)
-    if (PA.AtomIndex < In.Functions.size() &&
-        In.Functions[PA.AtomIndex].displayName() == "steady")
+    if (Atoms[PA.AtomIndex].displayName() == "steady")
       PA.Offset += 16;
   std::string Error = verify([](LinkedBinary &, char *) {});
   Plan = Honest;

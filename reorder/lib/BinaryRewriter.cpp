@@ -66,6 +66,19 @@ private:
   std::vector<Range> Ranges;
 };
 
+/// Functions in an atom: one per distinct symbol offset (aliases share
+/// one), so a group that moves as a unit counts each member.
+unsigned functionsIn(const Atom &A) {
+  unsigned N = 0;
+  std::optional<uint64_t> Last;
+  for (const AtomSymbol &S : A.Symbols)
+    if (S.Offset != Last) {
+      ++N;
+      Last = S.Offset;
+    }
+  return std::max(N, 1u);
+}
+
 class Rewriter {
 public:
   Rewriter(const LinkedBinary &B, const MoveSafety &S, StringRef Output)
@@ -272,7 +285,8 @@ void Rewriter::moveText(const std::vector<Atom> &Atoms) {
     memcpy(NewText + (PA.Offset - B.TextAddress),
            B.TextBytes.data() + (Old - B.TextAddress), A.Size);
     Map.add(Old, Old + A.Size, int64_t(PA.Offset) - int64_t(Old));
-    Result.Moved += PA.Offset != Old;
+    if (PA.Offset != Old)
+      Result.Moved += functionsIn(A);
   }
   Map.finish();
 }

@@ -152,6 +152,11 @@ bool isPadding(ArrayRef<uint8_t> Bytes) {
 struct DecodeResult {
   uint64_t Instructions = 0, Outgoing = 0;
   std::vector<std::pair<int, std::string>> Pins;
+  struct Join {
+    int From, To;
+    std::string Why;
+  };
+  std::vector<Join> Joins; // unrelocated references between functions
   std::vector<std::pair<uint64_t, uint64_t>> Ends; // relocation -> insn end
   std::vector<uint64_t> PcRelative;
   std::vector<std::pair<uint64_t, int>> Bases; // data address, function
@@ -284,20 +289,87 @@ void pinRelativeTableTargets(const LinkedBinary &B,
   }
 }
 
+/// Turns joins into groups: runs of consecutive functions, since whatever
+/// lies between two functions that keep their distance must keep its
+/// place between them too. A group with a pinned member, or with code
+/// without a symbol inside, stays whole.
+void groupFunctions(const LinkedBinary &B,
+                    std::vector<DecodeResult::Join> &Joins, MoveSafety &S) {
+  for (DecodeResult::Join &J : Joins)
+    if (J.From > J.To)
+      std::swap(J.From, J.To);
+  llvm::stable_sort(
+      Joins, [](const auto &A, const auto &C) { return A.From < C.From; });
+  for (DecodeResult::Join &J : Joins) {
+    if (J.From == J.To)
+      continue;
+    if (!S.Groups.empty() && unsigned(J.From) <= S.Groups.back().Last)
+      S.Groups.back().Last = std::max(S.Groups.back().Last, unsigned(J.To));
+    else
+      S.Groups.push_back({unsigned(J.From), unsigned(J.To), std::move(J.Why)});
+  }
+  const std::vector<Atom> &Fns = B.Functions;
+  for (const MoveSafety::Group &G : S.Groups) {
+    uint64_t Begin = Fns[G.First].OriginalOffset, End = 0;
+    for (unsigned I = G.First; I <= G.Last; ++I)
+      End = std::max(End, Fns[I].OriginalOffset + Fns[I].Size);
+    std::string Why;
+    for (const Atom &Code : S.UnownedCode)
+      if (Code.OriginalOffset >= Begin && Code.OriginalOffset < End)
+        Why = "moves only with " + Fns[G.First].displayName() +
+              ", around code without a function symbol at " +
+              hex(Code.OriginalOffset);
+    for (unsigned I = G.First; I <= G.Last && Why.empty(); ++I)
+      if (!S.PinReason[I].empty())
+        Why = "moves only with " + Fns[I].displayName() + ", which is pinned";
+    if (!Why.empty())
+      for (unsigned I = G.First; I <= G.Last; ++I)
+        pin(S, int(I), Why);
+  }
+}
+
 } // namespace
+
+std::vector<Atom> movableUnits(const LinkedBinary &B, const MoveSafety &S) {
+  const std::vector<Atom> &Fns = B.Functions;
+  std::vector<Atom> Units;
+  auto Group = S.Groups.begin();
+  for (unsigned I = 0; I < Fns.size();) {
+    if (Group == S.Groups.end() || Group->First != I) {
+      Units.push_back(Fns[I]);
+      Units.back().Pinned = !S.PinReason[I].empty();
+      ++I;
+      continue;
+    }
+    // One atom from the first function to the end of the last: members
+    // keep their distances, symbols their offsets inside it.
+    Atom Unit;
+    Unit.OriginalOffset = Fns[I].OriginalOffset;
+    Unit.Alignment = Fns[I].Alignment;
+    Unit.Pinned = !S.PinReason[I].empty();
+    for (unsigned M = Group->First; M <= Group->Last; ++M) {
+      uint64_t At = Fns[M].OriginalOffset - Unit.OriginalOffset;
+      for (AtomSymbol Sym : Fns[M].Symbols) {
+        Sym.Offset += At;
+        Unit.Symbols.push_back(std::move(Sym));
+      }
+      Unit.Size = std::max(Unit.Size, At + Fns[M].Size);
+    }
+    Unit.Origin = "<" + std::to_string(Group->Last - Group->First + 1) +
+                  " functions that move together>";
+    Units.push_back(std::move(Unit));
+    I = Group->Last + 1;
+    ++Group;
+  }
+  append_range(Units, S.UnownedCode);
+  return Units;
+}
 
 Expected<MoveSafety> checkMoveSafety(const LinkedBinary &B) {
   Decoder::registerTarget();
   const std::vector<Atom> &Fns = B.Functions;
   MoveSafety S;
   S.PinReason.assign(Fns.size(), "");
-
-  // Overlapping symbols: one function inside another cannot move alone.
-  for (size_t I = 1; I < Fns.size(); ++I)
-    if (Fns[I].OriginalOffset < Fns[I - 1].OriginalOffset + Fns[I - 1].Size) {
-      pin(S, int(I), "overlaps " + Fns[I - 1].displayName());
-      pin(S, int(I - 1), "overlaps " + Fns[I].displayName());
-    }
 
   // Code outside any function symbol stays; so does what it is next to.
   uint64_t Cursor = B.TextAddress;
@@ -329,8 +401,17 @@ Expected<MoveSafety> checkMoveSafety(const LinkedBinary &B) {
     for (const Atom &Code : S.UnownedCode)
       decodeRange(D, B, Code.OriginalOffset, Code.Size,
                   [&](uint64_t Addr, uint64_t Len, std::optional<uint64_t> T) {
-                    recordInstructionEnd(B, Relocs.within(Addr, Addr + Len),
-                                         Addr + Len, T, Unowned);
+                    bool Relocated =
+                        recordInstructionEnd(B, Relocs.within(Addr, Addr + Len),
+                                             Addr + Len, T, Unowned);
+                    // This code stays, so what it reaches without a
+                    // relocation must stay too.
+                    if (T && !Relocated)
+                      Unowned.Pins.push_back(
+                          {functionAt(Fns, *T),
+                           "reached without a relocation from code without "
+                           "a function symbol at " +
+                               hex(Addr)});
                   });
   }
 
@@ -367,12 +448,16 @@ Expected<MoveSafety> checkMoveSafety(const LinkedBinary &B) {
             ++R.Outgoing;
             if (Relocated)
               return;
-            R.Pins.push_back({int(I), "pc-relative reference at " + hex(Addr) +
-                                          " to " + hex(*Ref) +
-                                          " has no relocation"});
-            R.Pins.push_back({functionAt(Fns, *Ref),
-                              "reached without a relocation from " + hex(Addr) +
-                                  " in " + F.displayName()});
+            // The distance is fixed in the instruction: the two functions
+            // move together, or the caller stays if the target is not code
+            // that moves.
+            std::string Why = "pc-relative reference at " + hex(Addr) + " to " +
+                              hex(*Ref) + " has no relocation";
+            int Target = functionAt(Fns, *Ref);
+            if (Target >= 0)
+              R.Joins.push_back({int(I), Target, std::move(Why)});
+            else
+              R.Pins.push_back({int(I), std::move(Why)});
           });
       if (Bad)
         R.Pins.insert(R.Pins.begin(),
@@ -384,6 +469,7 @@ Expected<MoveSafety> checkMoveSafety(const LinkedBinary &B) {
       return createStringError(E);
 
   std::vector<std::pair<uint64_t, int>> TableBases; // (address, function)
+  std::vector<DecodeResult::Join> Joins;
   auto Merge = [&](DecodeResult &R) {
     S.Instructions += R.Instructions;
     S.OutgoingReferences += R.Outgoing;
@@ -393,12 +479,21 @@ Expected<MoveSafety> checkMoveSafety(const LinkedBinary &B) {
       S.InstructionEnd[Off] = End;
     S.PcRelativeFields.insert(R.PcRelative.begin(), R.PcRelative.end());
     append_range(TableBases, R.Bases);
+    for (DecodeResult::Join &J : R.Joins)
+      Joins.push_back(std::move(J));
   };
   Merge(Unowned);
   for (DecodeResult &R : Results)
     Merge(R);
   llvm::sort(TableBases);
   pinRelativeTableTargets(B, TableBases, S);
+  // Overlapping symbols: one function inside another moves with it.
+  for (size_t I = 1; I < Fns.size(); ++I)
+    if (Fns[I].OriginalOffset < Fns[I - 1].OriginalOffset + Fns[I - 1].Size)
+      Joins.push_back(
+          {int(I - 1), int(I),
+           Fns[I].displayName() + " overlaps " + Fns[I - 1].displayName()});
+  groupFunctions(B, Joins, S);
   for (const std::string &R : S.PinReason)
     S.MovableFunctions += R.empty();
   return S;

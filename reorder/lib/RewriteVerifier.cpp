@@ -36,8 +36,9 @@ uint64_t readField(ArrayRef<uint8_t> Bytes, unsigned Size) {
 class Verifier {
 public:
   Verifier(const LinkedBinary &In, const MoveSafety &Safety,
-           const LayoutPlan &Plan, const LinkedBinary &Out)
-      : In(In), Safety(Safety), Plan(Plan), Out(Out) {}
+           const std::vector<Atom> &Units, const LayoutPlan &Plan,
+           const LinkedBinary &Out)
+      : In(In), Safety(Safety), Units(Units), Plan(Plan), Out(Out) {}
 
   Expected<VerifySummary> run();
 
@@ -69,6 +70,7 @@ private:
 
   const LinkedBinary &In;
   const MoveSafety &Safety;
+  const std::vector<Atom> &Units;
   const LayoutPlan &Plan;
   const LinkedBinary &Out;
   std::vector<Move> Moves; // by Old
@@ -84,8 +86,9 @@ uint64_t Verifier::newAddress(uint64_t Old) const {
   return Old < It->Old + It->Size ? It->New + (Old - It->Old) : Old;
 }
 
-// Every placed atom is found in the output: a function under its own
-// symbols at the planned address, code without symbols where it was.
+// Every unit is placed once, pinned ones where they were; every input
+// function is found in the output's symbol table where its unit took it,
+// under the same symbols and with the same size.
 Error Verifier::checkFunctions() {
   if (Out.TextAddress != In.TextAddress ||
       Out.TextBytes.size() != In.TextBytes.size())
@@ -93,41 +96,39 @@ Error Verifier::checkFunctions() {
   if (Out.Functions.size() != In.Functions.size())
     return fail("the output has " + Twine(Out.Functions.size()) +
                 " functions, the input " + Twine(In.Functions.size()));
-  size_t Functions = In.Functions.size();
-  std::vector<bool> Placed(Functions + Safety.UnownedCode.size());
+  std::vector<bool> Placed(Units.size());
   for (const PlacedAtom &PA : Plan.Placement) {
     if (PA.AtomIndex >= Placed.size() || Placed[PA.AtomIndex])
       return fail("the plan places atom " + Twine(PA.AtomIndex) + " twice");
     Placed[PA.AtomIndex] = true;
-    if (PA.AtomIndex >= Functions) {
-      const Atom &Code = Safety.UnownedCode[PA.AtomIndex - Functions];
-      if (PA.Offset != Code.OriginalOffset)
-        return fail("code without a function symbol at " +
-                    hex(Code.OriginalOffset) + " moved");
-      Moves.push_back({Code.OriginalOffset, PA.Offset, Code.Size});
-      continue;
-    }
-    const Atom &F = In.Functions[PA.AtomIndex];
-    auto It = llvm::lower_bound(
-        Out.Functions, PA.Offset,
-        [](const Atom &A, uint64_t Addr) { return A.OriginalOffset < Addr; });
-    if (It == Out.Functions.end() || It->OriginalOffset != PA.Offset)
-      return fail(F.displayName() + " is not at " + hex(PA.Offset) +
+    const Atom &U = Units[PA.AtomIndex];
+    if (U.Pinned && PA.Offset != U.OriginalOffset)
+      return fail(U.displayName() + " is pinned but moved from " +
+                  hex(U.OriginalOffset) + " to " + hex(PA.Offset));
+    Moves.push_back({U.OriginalOffset, PA.Offset, U.Size});
+  }
+  if (!all_of(Placed, [](bool B) { return B; }))
+    return fail("the plan leaves a function out");
+  llvm::sort(Moves, [](const Move &A, const Move &B) { return A.Old < B.Old; });
+  for (const Atom &F : In.Functions) {
+    uint64_t New = newAddress(F.OriginalOffset);
+    auto It =
+        llvm::lower_bound(Out.Functions, New, [](const Atom &A, uint64_t Addr) {
+          return A.OriginalOffset < Addr;
+        });
+    if (It == Out.Functions.end() || It->OriginalOffset != New)
+      return fail(F.displayName() + " is not at " + hex(New) +
                   " in the output's symbol table");
     bool SameSymbols = It->Symbols.size() == F.Symbols.size() &&
                        all_of(zip(It->Symbols, F.Symbols), [](auto P) {
                          return std::get<0>(P).Name == std::get<1>(P).Name;
                        });
     if (!SameSymbols || It->Size != F.Size)
-      return fail(hex(PA.Offset) + " holds " + It->displayName() + " (" +
+      return fail(hex(New) + " holds " + It->displayName() + " (" +
                   Twine(It->Size) + " bytes), not " + F.displayName() + " (" +
                   Twine(F.Size) + " bytes)");
-    Moves.push_back({F.OriginalOffset, PA.Offset, F.Size});
     ++Summary.Functions;
   }
-  if (!all_of(Placed, [](bool B) { return B; }))
-    return fail("the plan leaves a function out");
-  llvm::sort(Moves, [](const Move &A, const Move &B) { return A.Old < B.Old; });
   return Error::success();
 }
 
@@ -272,9 +273,10 @@ Expected<VerifySummary> Verifier::run() {
 
 Expected<VerifySummary> verifyRewrite(const LinkedBinary &In,
                                       const MoveSafety &Safety,
+                                      const std::vector<Atom> &Units,
                                       const LayoutPlan &Plan,
                                       const LinkedBinary &Out) {
-  return Verifier(In, Safety, Plan, Out).run();
+  return Verifier(In, Safety, Units, Plan, Out).run();
 }
 
 } // namespace pagelayout

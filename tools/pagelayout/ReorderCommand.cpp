@@ -77,14 +77,45 @@ private:
   std::thread Worker; // last: starts once the members above exist
 };
 
+/// What may move, what moves only together, what stays and why.
+void printMovability(const LinkedBinary &B, const MoveSafety &Proof,
+                     raw_ostream &OS) {
+  const std::vector<Atom> &Fns = B.Functions;
+  unsigned Grouped = 0, Groups = 0;
+  for (const MoveSafety::Group &G : Proof.Groups)
+    if (Proof.PinReason[G.First].empty()) {
+      Grouped += G.Last - G.First + 1;
+      ++Groups;
+    }
+  OS << "movable: " << Proof.MovableFunctions
+     << "; pinned: " << Fns.size() - Proof.MovableFunctions;
+  if (Groups)
+    OS << "; kept together: " << Grouped << " functions in " << Groups
+       << " groups";
+  OS << "\n";
+  for (size_t I = 0; I < Fns.size(); ++I)
+    if (!Proof.PinReason[I].empty())
+      OS << "  pinned " << Fns[I].displayName() << ": " << Proof.PinReason[I]
+         << "\n";
+  for (const MoveSafety::Group &G : Proof.Groups)
+    if (Proof.PinReason[G.First].empty())
+      OS << "  together " << Fns[G.First].displayName() << " .. "
+         << Fns[G.Last].displayName() << " (" << G.Last - G.First + 1
+         << " functions): " << G.Why << "\n";
+  if (Proof.UnownedCodeBytes)
+    OS << Proof.UnownedCodeBytes
+       << " bytes of code outside any function symbol stay in place\n";
+}
+
 /// Reads the written binary back and checks it against the input.
 Expected<VerifySummary> verifyOutput(StringRef Output, const LinkedBinary &In,
                                      const MoveSafety &Safety,
+                                     const std::vector<Atom> &Units,
                                      const LayoutPlan &Plan) {
   Expected<LinkedBinary> Out = readLinkedBinary(Output);
   if (!Out)
     return Out.takeError();
-  return verifyRewrite(In, Safety, Plan, *Out);
+  return verifyRewrite(In, Safety, Units, Plan, *Out);
 }
 
 } // namespace
@@ -172,27 +203,17 @@ int runReorder(int Argc, char **Argv) {
              Twine(P->Edges.size()) + " edges");
   const MoveSafety &Proof = **Safety;
 
-  std::vector<Atom> Atoms = Binary->Functions;
-  for (size_t I = 0; I < Atoms.size(); ++I)
-    Atoms[I].Pinned = !Proof.PinReason[I].empty();
+  const std::vector<Atom> &Functions = Binary->Functions;
   raw_ostream &OS = outs();
-  OS << InputPath << ": " << Atoms.size() << " functions, "
+  OS << InputPath << ": " << Functions.size() << " functions, "
      << Proof.Instructions << " instructions, " << Proof.OutgoingReferences
      << " pc-relative references leave their function (each checked "
         "against "
      << Binary->TextRelocations.size() << " retained relocations)\n";
-  OS << "movable: " << Proof.MovableFunctions
-     << "; pinned: " << Atoms.size() - Proof.MovableFunctions << "\n";
-  for (size_t I = 0; I < Atoms.size(); ++I)
-    if (!Proof.PinReason[I].empty())
-      OS << "  pinned " << Atoms[I].displayName() << ": " << Proof.PinReason[I]
-         << "\n";
-  if (Proof.UnownedCodeBytes)
-    OS << Proof.UnownedCodeBytes
-       << " bytes of code outside any function symbol stay in place\n";
+  printMovability(*Binary, Proof, OS);
 
-  // Code without a symbol cannot be attributed to a function: it stays.
-  append_range(Atoms, Proof.UnownedCode);
+  // Groups move as single atoms; code without a symbol stays.
+  std::vector<Atom> Atoms = movableUnits(*Binary, Proof);
   NameMatchResult Names = matchProfileNames(*P, Atoms);
   ResolvedProfile RP = resolvePhases(Names.Renamed, Inference.config());
   Clock.step("matched " + Twine(P->Functions.size()) +
@@ -207,7 +228,7 @@ int runReorder(int Argc, char **Argv) {
     Clock.step("planned, moved, patched and wrote " + Twine(Output));
     if (Verify) {
       Expected<VerifySummary> Checked =
-          verifyOutput(Output, *Binary, Proof, R->Plan);
+          verifyOutput(Output, *Binary, Proof, Atoms, R->Plan);
       if (!Checked) {
         sys::fs::remove(Output);
         return reportError(Checked.takeError());

@@ -15,6 +15,7 @@ struct RewriteOptions {
 
 struct RewriteResult {
   LayoutPlan Plan;
+  /// Functions whose address changed (each member of a group counts).
   unsigned Moved = 0;
   /// What the rewrite gave up to fit (e.g. cold phase alignment).
   std::vector<std::string> Notes;

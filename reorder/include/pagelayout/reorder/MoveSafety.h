@@ -39,13 +39,31 @@ struct MoveSafety {
     bool AtOwnerEnd = false;
   };
   llvm::DenseMap<uint64_t, JumpEntry> JumpTables;
+
+  /// Functions that move only together, as one unit: one reaches another
+  /// through a PC-relative operand without a relocation (the distance is
+  /// fixed in the instruction), or their symbols overlap. A group is the
+  /// run of consecutive functions [First, Last] (indices into
+  /// LinkedBinary::Functions) spanning them; Why is the first reason. A
+  /// group with a pinned member is pinned whole.
+  struct Group {
+    unsigned First = 0, Last = 0;
+    std::string Why;
+  };
+  std::vector<Group> Groups; ///< by First
 };
 
 /// Disassembles every function (LLVM MC) and proves each PC-relative
 /// operand that reaches outside its function is covered by a retained
-/// relocation, so it can be fixed after a move. A function that fails, and
-/// the function its unrelocated reference reaches, are pinned.
+/// relocation, so it can be fixed after a move. A function whose
+/// unrelocated operand reaches another function is kept together with it
+/// (MoveSafety::Groups); one whose operand reaches anything else is pinned.
 llvm::Expected<MoveSafety> checkMoveSafety(const LinkedBinary &B);
+
+/// The units a plan of \p B moves: each function alone, or its group as
+/// one atom (symbols at their offsets inside it), pinned as \p S says; then
+/// \p S's code without symbols, pinned.
+std::vector<Atom> movableUnits(const LinkedBinary &B, const MoveSafety &S);
 
 } // namespace pagelayout
 

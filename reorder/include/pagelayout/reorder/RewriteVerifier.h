@@ -24,10 +24,11 @@ struct VerifySummary {
   uint64_t DataPointers = 0; ///< .eh_frame pointers and jump-table entries
 };
 
-/// Checks \p Out, the rewrite of \p In by \p Plan (whose atoms are In's
-/// functions followed by Safety.UnownedCode):
-///   - every function is where the plan put it, under the same symbols and
-///     with the same size, and nothing else claims to be a function;
+/// Checks \p Out, the rewrite of \p In by \p Plan over \p Units (what
+/// movableUnits() made of In and Safety):
+///   - every function is where the plan put its unit, under the same
+///     symbols and with the same size, and nothing else claims to be a
+///     function; pinned units did not move;
 ///   - its bytes equal the input's outside relocated fields, so it decodes
 ///     to the same instructions the proof decoded;
 ///   - every PC-relative operand the proof found reaches its target's new
@@ -39,6 +40,7 @@ struct VerifySummary {
 /// rewriter's bookkeeping. The error names the first mismatch.
 llvm::Expected<VerifySummary> verifyRewrite(const LinkedBinary &In,
                                             const MoveSafety &Safety,
+                                            const std::vector<Atom> &Units,
                                             const LayoutPlan &Plan,
                                             const LinkedBinary &Out);
 
