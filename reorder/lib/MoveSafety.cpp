@@ -18,6 +18,7 @@
 
 #include "pagelayout/reorder/MoveSafety.h"
 #include "pagelayout/schema/Diagnostic.h"
+#include "llvm/ADT/StringMap.h"
 #include "llvm/MC/MCAsmInfo.h"
 #include "llvm/MC/MCContext.h"
 #include "llvm/MC/MCDisassembler/MCDisassembler.h"
@@ -213,16 +214,54 @@ void pin(MoveSafety &S, int Fn, const std::string &Why) {
     S.PinReason[Fn] = Why;
 }
 
+/// GCC splits a function's unlikely code into `NAME.cold`; a switch in NAME
+/// jumps there through NAME's table. Finds NAME for a cold part.
+class HotPartIndex {
+public:
+  explicit HotPartIndex(const std::vector<Atom> &Fns) : Fns(Fns) {}
+
+  /// The functions named as \p Fn's hot part, if \p Fn is a cold part.
+  ArrayRef<int> of(int Fn) {
+    Found.clear();
+    for (const AtomSymbol &Sym : Fns[Fn].Symbols) {
+      size_t Cold = StringRef(Sym.Name).find(".cold");
+      if (Cold == StringRef::npos || Cold == 0)
+        continue;
+      buildOnce();
+      auto It = ByName.find(StringRef(Sym.Name).take_front(Cold));
+      if (It != ByName.end())
+        append_range(Found, It->second);
+    }
+    return Found;
+  }
+
+private:
+  void buildOnce() {
+    if (Built)
+      return;
+    Built = true;
+    for (size_t I = 0; I < Fns.size(); ++I)
+      for (const AtomSymbol &Sym : Fns[I].Symbols)
+        ByName[Sym.Name].push_back(int(I));
+  }
+
+  const std::vector<Atom> &Fns;
+  bool Built = false;
+  StringMap<SmallVector<int, 1>> ByName;
+  SmallVector<int, 2> Found;
+};
+
 /// A PC-relative entry of a jump table holds target - table base, and its
 /// relocation does not say where the table starts. The function using the
 /// table loads its base (`lea table(%rip)`): the nearest loaded data
 /// address at or below the entry is taken as its base, and when base +
-/// value then lands inside that same function, the entry is understood
-/// exactly and moves with it. Otherwise Offset + Value lies at or after
-/// the target by at most the distance back to the start of the run of
-/// consecutive entries, and every function in that interval stays, so the
-/// entry stays right without being understood. (.eh_frame entries are
-/// plain PC-relative pointers and are fixed exactly instead.)
+/// value then lands inside that same function (or in its GCC `.cold`
+/// part), the entry is understood exactly and moves with its target. Otherwise
+/// Offset + Value lies at or after the target by at most the distance back to
+/// the start of the run of consecutive entries, and every function in that
+/// interval stays, so the entry stays right without being understood.
+/// (.eh_frame entries are plain PC-relative pointers and are fixed exactly
+/// instead.)
 void pinRelativeTableTargets(const LinkedBinary &B,
                              ArrayRef<std::pair<uint64_t, int>> TableBases,
                              MoveSafety &S) {
@@ -234,6 +273,7 @@ void pinRelativeTableTargets(const LinkedBinary &B,
   llvm::sort(Entries, [](auto *A, auto *C) {
     return std::tie(A->Section, A->Offset) < std::tie(C->Section, C->Offset);
   });
+  HotPartIndex HotParts(B.Functions);
   uint64_t RunStart = 0;
   for (size_t I = 0; I < Entries.size(); ++I) {
     const auto &E = *Entries[I];
@@ -268,7 +308,8 @@ void pinRelativeTableTargets(const LinkedBinary &B,
       // label after its last instruction: an unreachable default case).
       int Inside = functionAt(B.Functions, Target);
       int Before = functionAt(B.Functions, Target - 1);
-      if (Inside >= 0 && LoadsBase(Inside)) {
+      if (Inside >= 0 &&
+          (LoadsBase(Inside) || any_of(HotParts.of(Inside), LoadsBase))) {
         S.JumpTables[E.Offset] = {BaseAddr, false};
         continue;
       }
