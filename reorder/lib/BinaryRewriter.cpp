@@ -359,15 +359,25 @@ Error Rewriter::patchDataField(const ELF64LE::Shdr &Target,
                                 : nullptr);
   if (!Field || isPositionFree(Type))
     return Error::success();
-  // Code outside .text (.init, .fini) stays put; its PC-relative operands
-  // end their instructions, so they point to field + 4 + value.
+  // Code outside .text (.init, .fini, ...) stays put; the proof decoded it.
+  // A PC-relative operand is relative to its instruction's end; a relaxed
+  // one holds an absolute value; one in code that did not decode is left
+  // alone (the proof pinned what it may reach).
   if ((Target.sh_flags & ELF::SHF_EXECINSTR) && isPcRelative32(Type)) {
-    int32_t V = support::endian::read32le(Field);
-    uint64_t Points = R.r_offset + 4 + int64_t(V);
-    if (Map.moves(Points))
-      support::endian::write32le(
-          Field,
-          uint32_t(int32_t(int64_t(Map(Points)) - int64_t(R.r_offset + 4))));
+    auto End = Safety.InstructionEnd.find(R.r_offset);
+    if (End == Safety.InstructionEnd.end())
+      return Error::success();
+    uint32_t V = support::endian::read32le(Field);
+    if (!Safety.PcRelativeFields.count(R.r_offset)) {
+      support::endian::write32le(Field, uint32_t(Map(V)));
+      return Error::success();
+    }
+    uint64_t Points = End->second + int64_t(int32_t(V));
+    int64_t NewV = int64_t(Map(Points)) - int64_t(End->second);
+    if (NewV < INT32_MIN || NewV > INT32_MAX)
+      return fail("a moved reference at " + Twine::utohexstr(R.r_offset) +
+                  " no longer fits 32 bits");
+    support::endian::write32le(Field, uint32_t(int32_t(NewV)));
     return Error::success();
   }
   switch (Type) {

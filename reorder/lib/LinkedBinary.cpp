@@ -21,8 +21,8 @@ Error fail(StringRef Path, const Twine &Msg) {
   return makeLocatedError(Path, {}, Msg);
 }
 
-/// PC-relative relocations in allocated sections other than .text, with
-/// the value the linker wrote into each field.
+/// PC-relative relocations in allocated data sections, with the value the
+/// linker wrote into each field; every relocation in code outside .text.
 Error collectDataPcRelatives(const ELF64LEFile &File,
                              ELF64LEFile::Elf_Shdr_Range Sections,
                              const ELF64LE::Shdr &Rela,
@@ -33,6 +33,12 @@ Error collectDataPcRelatives(const ELF64LEFile &File,
   const ELF64LE::Shdr &Target = Sections[Rela.sh_info];
   if (!(Target.sh_flags & ELF::SHF_ALLOC) || Target.sh_type == ELF::SHT_NOBITS)
     return Error::success();
+  if (Target.sh_flags & ELF::SHF_EXECINSTR) {
+    // Code: every field, to be decoded like .text's.
+    for (const ELF64LE::Rela &R : Relas)
+      B.OtherCodeRelocations.push_back({R.r_offset, R.getType(false)});
+    return Error::success();
+  }
   Expected<ArrayRef<uint8_t>> Data = File.getSectionContents(Target);
   Expected<StringRef> Name = File.getSectionName(Target);
   if (!Data || !Name) {
@@ -113,6 +119,20 @@ Expected<LinkedBinary> readLinkedBinary(StringRef Path) {
     if (S.sh_type == ELF::SHT_SYMTAB)
       SymTab = &S;
   }
+  for (const ELF64LE::Shdr &S : *Sections) {
+    if (&S == Text || S.sh_type != ELF::SHT_PROGBITS ||
+        (S.sh_flags & (ELF::SHF_ALLOC | ELF::SHF_EXECINSTR)) !=
+            (ELF::SHF_ALLOC | ELF::SHF_EXECINSTR))
+      continue;
+    Expected<StringRef> Name = File->getSectionName(S);
+    Expected<ArrayRef<uint8_t>> Code = File->getSectionContents(S);
+    if (!Name || !Code) {
+      consumeError(Name.takeError());
+      consumeError(Code.takeError());
+      return fail(Path, "malformed executable section");
+    }
+    B.OtherCode.push_back({Name->str(), S.sh_addr, *Code});
+  }
   if (!Text)
     return fail(Path, "no .text section");
   if (!SymTab)
@@ -154,10 +174,11 @@ Expected<LinkedBinary> readLinkedBinary(StringRef Path) {
     return fail(Path, "no relocations were kept for .text; relink with "
                       "-Wl,--emit-relocs (-Wl,-q) so every reference to "
                       "moved code can be found and fixed");
-  llvm::sort(B.TextRelocations,
-             [](const RetainedRelocation &A, const RetainedRelocation &C) {
-               return A.Offset < C.Offset;
-             });
+  auto ByOffset = [](const RetainedRelocation &A, const RetainedRelocation &C) {
+    return A.Offset < C.Offset;
+  };
+  llvm::sort(B.TextRelocations, ByOffset);
+  llvm::sort(B.OtherCodeRelocations, ByOffset);
 
   // Functions: STT_FUNC symbols with a size inside .text; aliases merged.
   Expected<ELF64LEFile::Elf_Sym_Range> Symbols = File->symbols(SymTab);

@@ -17,6 +17,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "pagelayout/reorder/MoveSafety.h"
+#include "X86Relocations.h"
 #include "pagelayout/schema/Diagnostic.h"
 #include "llvm/ADT/StringMap.h"
 #include "llvm/MC/MCAsmInfo.h"
@@ -110,12 +111,18 @@ int functionAt(const std::vector<Atom> &Fns, uint64_t Addr) {
   return Addr < It->OriginalOffset + It->Size ? int(It - Fns.begin()) : -1;
 }
 
+/// Bytes of code at an address: .text or another executable section.
+struct CodeBytes {
+  uint64_t Address = 0;
+  ArrayRef<uint8_t> Bytes;
+};
+
 /// Walks the sorted text relocations alongside a decode that goes forward
 /// through the code, so an instruction finds its relocations without a
 /// search (a binary search per instruction was the proof's largest cost).
 class RelocationCursor {
 public:
-  explicit RelocationCursor(const LinkedBinary &B) : Rels(B.TextRelocations) {}
+  explicit RelocationCursor(ArrayRef<RetainedRelocation> Rels) : Rels(Rels) {}
 
   /// The relocations whose field starts inside [Begin, End).
   ArrayRef<RetainedRelocation> within(uint64_t Begin, uint64_t End) {
@@ -165,16 +172,16 @@ struct DecodeResult {
 
 /// Notes where the instruction ending at \p End holds relocated fields;
 /// returns whether it holds any.
-bool recordInstructionEnd(const LinkedBinary &B,
+bool recordInstructionEnd(const CodeBytes &Code,
                           ArrayRef<RetainedRelocation> Fields, uint64_t End,
                           std::optional<uint64_t> PcTarget, DecodeResult &R) {
   for (const RetainedRelocation &Rel : Fields) {
     R.Ends.push_back({Rel.Offset, End});
-    uint64_t FieldAt = Rel.Offset - B.TextAddress;
-    if (!PcTarget || Rel.Offset + 4 > End || FieldAt + 4 > B.TextBytes.size())
+    uint64_t FieldAt = Rel.Offset - Code.Address;
+    if (!PcTarget || Rel.Offset + 4 > End || FieldAt + 4 > Code.Bytes.size())
       continue;
     int32_t V;
-    memcpy(&V, B.TextBytes.data() + FieldAt, 4);
+    memcpy(&V, Code.Bytes.data() + FieldAt, 4);
     if (End + int64_t(V) == *PcTarget)
       R.PcRelative.push_back(Rel.Offset);
   }
@@ -193,9 +200,9 @@ std::optional<uint64_t> pcTarget(const Decoder &D, const MCInst &Inst,
 /// Decodes [Begin, Begin + Size); stops at bytes that do not decode and
 /// returns their address.
 template <typename Each>
-std::optional<uint64_t> decodeRange(const Decoder &D, const LinkedBinary &B,
+std::optional<uint64_t> decodeRange(const Decoder &D, const CodeBytes &Code,
                                     uint64_t Begin, uint64_t Size, Each Fn) {
-  ArrayRef<uint8_t> Bytes = B.TextBytes.slice(Begin - B.TextAddress, Size);
+  ArrayRef<uint8_t> Bytes = Code.Bytes.slice(Begin - Code.Address, Size);
   for (uint64_t Off = 0; Off < Size;) {
     MCInst Inst;
     uint64_t Len = 0, Addr = Begin + Off;
@@ -330,6 +337,44 @@ void pinRelativeTableTargets(const LinkedBinary &B,
   }
 }
 
+/// Decodes code that stays, [Begin, Begin + Size) of \p Code, for the ends
+/// of the instructions its relocated fields are in. What it reaches without
+/// a relocation must stay too. Where it stops decoding, a later relocated
+/// field's instruction end is unknown: the rewrite leaves the field alone
+/// and the functions it could reach (its operand read as ending the
+/// instruction or followed by an immediate) stay.
+void decodeStayingCode(const Decoder &D, const CodeBytes &Code, uint64_t Begin,
+                       uint64_t Size, ArrayRef<RetainedRelocation> Rels,
+                       const std::vector<Atom> &Fns, StringRef Where,
+                       DecodeResult &R) {
+  RelocationCursor Relocs(Rels);
+  std::optional<uint64_t> Bad = decodeRange(
+      D, Code, Begin, Size,
+      [&](uint64_t Addr, uint64_t Len, std::optional<uint64_t> T) {
+        bool Relocated = recordInstructionEnd(
+            Code, Relocs.within(Addr, Addr + Len), Addr + Len, T, R);
+        if (T && !Relocated)
+          R.Pins.push_back(
+              {functionAt(Fns, *T), ("reached without a relocation from " +
+                                     Where + " at " + hex(Addr))
+                                        .str()});
+      });
+  if (!Bad)
+    return;
+  for (const RetainedRelocation &Rel : Relocs.within(*Bad, Begin + Size)) {
+    uint64_t FieldAt = Rel.Offset - Code.Address;
+    if (!isPcRelative32(Rel.Type) || FieldAt + 4 > Code.Bytes.size())
+      continue;
+    int32_t V;
+    memcpy(&V, Code.Bytes.data() + FieldAt, 4);
+    for (uint64_t Tail : {0, 4, 5, 6, 8})
+      R.Pins.push_back({functionAt(Fns, Rel.Offset + Tail + int64_t(V)),
+                        ("reached from " + Where + " at " + hex(Rel.Offset) +
+                         ", which does not decode")
+                            .str()});
+  }
+}
+
 /// Turns joins into groups: runs of consecutive functions, since whatever
 /// lies between two functions that keep their distance must keep its
 /// place between them too. A group with a pinned member, or with code
@@ -429,31 +474,22 @@ Expected<MoveSafety> checkMoveSafety(const LinkedBinary &B) {
     Cursor = std::max(Cursor, F.OriginalOffset + F.Size);
   }
 
-  // Code without a symbol stays, but its operands may reach code that
-  // moves: decode it for the instruction ends (stopping at what does not
-  // decode, which leaves later relocations there unfixable: the rewrite
-  // then refuses).
-  DecodeResult Unowned;
+  // Code that stays (without a symbol in .text, or in .init, .fini, .plt,
+  // ...) may still reach code that moves: decode it for its fields.
+  const CodeBytes Text{B.TextAddress, B.TextBytes};
+  DecodeResult Staying;
   {
     Decoder D;
     if (Error E = D.init())
       return std::move(E);
-    RelocationCursor Relocs(B);
     for (const Atom &Code : S.UnownedCode)
-      decodeRange(D, B, Code.OriginalOffset, Code.Size,
-                  [&](uint64_t Addr, uint64_t Len, std::optional<uint64_t> T) {
-                    bool Relocated =
-                        recordInstructionEnd(B, Relocs.within(Addr, Addr + Len),
-                                             Addr + Len, T, Unowned);
-                    // This code stays, so what it reaches without a
-                    // relocation must stay too.
-                    if (T && !Relocated)
-                      Unowned.Pins.push_back(
-                          {functionAt(Fns, *T),
-                           "reached without a relocation from code without "
-                           "a function symbol at " +
-                               hex(Addr)});
-                  });
+      decodeStayingCode(D, Text, Code.OriginalOffset, Code.Size,
+                        B.TextRelocations, Fns,
+                        "code without a function symbol", Staying);
+    for (const LinkedBinary::CodeSection &Sec : B.OtherCode)
+      decodeStayingCode(D, {Sec.Address, Sec.Bytes}, Sec.Address,
+                        Sec.Bytes.size(), B.OtherCodeRelocations, Fns, Sec.Name,
+                        Staying);
   }
 
   // Functions decode independently: in parallel, in chunks with a decoder
@@ -469,18 +505,18 @@ Expected<MoveSafety> checkMoveSafety(const LinkedBinary &B) {
       InitErrors[C] = toString(std::move(E));
       return;
     }
-    RelocationCursor Relocs(B);
+    RelocationCursor Relocs(B.TextRelocations);
     for (size_t I = C * Fns.size() / Chunks; I < (C + 1) * Fns.size() / Chunks;
          ++I) {
       const Atom &F = Fns[I];
       uint64_t Begin = F.OriginalOffset, End = Begin + F.Size;
       DecodeResult &R = Results[I];
       std::optional<uint64_t> Bad = decodeRange(
-          D, B, Begin, F.Size,
+          D, Text, Begin, F.Size,
           [&](uint64_t Addr, uint64_t Len, std::optional<uint64_t> Ref) {
             ++R.Instructions;
             bool Relocated = recordInstructionEnd(
-                B, Relocs.within(Addr, Addr + Len), Addr + Len, Ref, R);
+                Text, Relocs.within(Addr, Addr + Len), Addr + Len, Ref, R);
             // A data address loaded here may be a jump table's base.
             if (Ref && (*Ref < B.TextAddress || *Ref >= TextEnd))
               R.Bases.push_back({*Ref, int(I)});
@@ -523,7 +559,7 @@ Expected<MoveSafety> checkMoveSafety(const LinkedBinary &B) {
     for (DecodeResult::Join &J : R.Joins)
       Joins.push_back(std::move(J));
   };
-  Merge(Unowned);
+  Merge(Staying);
   for (DecodeResult &R : Results)
     Merge(R);
   llvm::sort(TableBases);

@@ -59,6 +59,7 @@ private:
   Error checkField(const RetainedRelocation &R, const Move &M);
   Error checkRelocations();
   Error checkDataPointers();
+  Error checkOtherCode();
   Error checkEntry();
   uint64_t newAddress(uint64_t Old) const;
   ArrayRef<uint8_t> inBytes(uint64_t Addr, uint64_t Size) const {
@@ -247,6 +248,50 @@ Error Verifier::checkDataPointers() {
   return Error::success();
 }
 
+// Code outside .text stays: its bytes are the input's outside relocated
+// fields, and each PC-relative operand the proof decoded there reaches its
+// target's new address.
+Error Verifier::checkOtherCode() {
+  if (Out.OtherCode.size() != In.OtherCode.size())
+    return fail("the output has " + Twine(Out.OtherCode.size()) +
+                " executable sections besides .text, the input " +
+                Twine(In.OtherCode.size()));
+  for (size_t I = 0; I < In.OtherCode.size(); ++I) {
+    const LinkedBinary::CodeSection &Was = In.OtherCode[I],
+                                    &Is = Out.OtherCode[I];
+    if (Was.Name != Is.Name || Was.Address != Is.Address ||
+        Was.Bytes.size() != Is.Bytes.size())
+      return fail(Was.Name + " moved or changed size");
+    std::vector<bool> InField(Was.Bytes.size());
+    for (const RetainedRelocation &R : In.OtherCodeRelocations) {
+      if (R.Offset < Was.Address || R.Offset >= Was.Address + Was.Bytes.size())
+        continue;
+      uint64_t At = R.Offset - Was.Address;
+      for (unsigned B = 0;
+           B < relocationFieldSize(R.Type) && At + B < Was.Bytes.size(); ++B)
+        InField[At + B] = true;
+      auto End = Safety.InstructionEnd.find(R.Offset);
+      if (End == Safety.InstructionEnd.end() ||
+          !Safety.PcRelativeFields.count(R.Offset) || At + 4 > Was.Bytes.size())
+        continue;
+      int32_t V = int32_t(support::endian::read32le(Was.Bytes.data() + At));
+      uint32_t Expected =
+          uint32_t(newAddress(End->second + int64_t(V)) - End->second);
+      uint32_t Got = support::endian::read32le(Is.Bytes.data() + At);
+      ++Summary.Fields;
+      if (Got != Expected)
+        return fail("the field at " + hex(R.Offset) + " in " + Was.Name +
+                    " holds " + hex(Got) + ", expected " + hex(Expected));
+    }
+    for (size_t B = 0; B < Was.Bytes.size(); ++B)
+      if (!InField[B] && Was.Bytes[B] != Is.Bytes[B])
+        return fail("the code at " + hex(Was.Address + B) + " in " + Was.Name +
+                    " differs from the input");
+    Summary.CodeBytes += Was.Bytes.size();
+  }
+  return Error::success();
+}
+
 Error Verifier::checkEntry() {
   if (Out.Entry != newAddress(In.Entry))
     return fail("e_entry is " + hex(Out.Entry) + ", expected " +
@@ -263,6 +308,8 @@ Expected<VerifySummary> Verifier::run() {
   if (Error E = checkRelocations())
     return std::move(E);
   if (Error E = checkDataPointers())
+    return std::move(E);
+  if (Error E = checkOtherCode())
     return std::move(E);
   if (Error E = checkEntry())
     return std::move(E);

@@ -39,7 +39,7 @@ struct LinkedBinary {
   /// Names of the retained relocation sections (.rela.text, .rela.data, ...).
   std::vector<std::string> RelocationSections;
 
-  /// A PC-relative field outside .text (jump table entries, .eh_frame):
+  /// A PC-relative field in data (jump table entries, .eh_frame):
   /// at Offset, holding Value; Offset + Value is where it points to when
   /// it is a plain PC-relative pointer.
   struct DataPcRelative {
@@ -49,6 +49,16 @@ struct LinkedBinary {
     uint32_t Type = 0;
   };
   std::vector<DataPcRelative> DataPcRelatives;
+  /// Executable sections other than .text (.init, .fini, .plt, glibc's
+  /// __libc_freeres_fn): their code stays, but may reach code that moves.
+  struct CodeSection {
+    std::string Name;
+    uint64_t Address = 0;
+    llvm::ArrayRef<uint8_t> Bytes;
+  };
+  std::vector<CodeSection> OtherCode;
+  /// Retained relocations for fields in OtherCode, sorted by offset.
+  std::vector<RetainedRelocation> OtherCodeRelocations;
 
   std::unique_ptr<llvm::MemoryBuffer> Buffer;
 };
