@@ -17,6 +17,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "pagelayout/reorder/MoveSafety.h"
+#include "AddressText.h"
 #include "X86Relocations.h"
 #include "pagelayout/schema/Diagnostic.h"
 #include "llvm/ADT/StringMap.h"
@@ -93,12 +94,6 @@ struct Decoder {
     return Error::success();
   }
 };
-
-std::string hex(uint64_t V) {
-  std::string S;
-  raw_string_ostream(S) << format_hex(V, 0);
-  return S;
-}
 
 /// Index of the function containing \p Addr, or -1.
 int functionAt(const std::vector<Atom> &Fns, uint64_t Addr) {

@@ -10,6 +10,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "pagelayout/reorder/RewriteVerifier.h"
+#include "AddressText.h"
 #include "X86Relocations.h"
 #include "pagelayout/schema/Diagnostic.h"
 #include "llvm/ADT/DenseMap.h"
@@ -21,12 +22,6 @@ using namespace llvm;
 
 namespace pagelayout {
 namespace {
-
-std::string hex(uint64_t V) {
-  std::string S;
-  raw_string_ostream(S) << format_hex(V, 0);
-  return S;
-}
 
 uint64_t readField(ArrayRef<uint8_t> Bytes, unsigned Size) {
   return Size == 8 ? support::endian::read64le(Bytes.data())
