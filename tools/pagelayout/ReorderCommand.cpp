@@ -124,8 +124,9 @@ int runReorder(int Argc, char **Argv) {
   static CommandScope Scope(
       "reorder", "Rewrite a linked x86-64 ELF binary (linked with "
                  "-Wl,--emit-relocs) with its functions in the profile's "
-                 "phase/page layout. Today: --dry-run, the safety analysis "
-                 "and the plan.\n");
+                 "phase/page layout: every function proved safe to move "
+                 "moves, every reference to it is fixed, the output is "
+                 "verified. The input is never modified.\n");
   static cl::opt<std::string> InputPath(cl::Positional, cl::Required,
                                         cl::desc("<binary>"),
                                         cl::cat(Scope.Cat), cl::sub(Scope.Sub));
