@@ -10,6 +10,7 @@
 #include "llvm/ADT/StringRef.h"
 #include "llvm/Support/InitLLVM.h"
 #include "llvm/Support/raw_ostream.h"
+#include <cstring>
 #include <string>
 #include <vector>
 
@@ -29,7 +30,7 @@ const Command Commands[] = {
     {nullptr, "plan", runPlan,
      "compute and print the phase/page layout for objects or a binary"},
     {nullptr, "reorder", runReorder,
-     "post-link layout of an x86-64 binary (today: --dry-run analysis)"},
+     "rewrite a linked x86-64 binary into the profile's layout"},
     {nullptr, "record", runRecord,
      "run an instrumented program and write its layout profile"},
     {"profile", "show", runProfileShow,
@@ -56,13 +57,35 @@ void printUsage(raw_ostream &OS) {
   OS << "\nRun 'pagelayout <command> --help' for a command's options.\n";
 }
 
+bool isGroup(StringRef Name) {
+  for (const Command &C : Commands)
+    if (C.Group && Name == C.Group)
+      return true;
+  return false;
+}
+
+/// "pagelayout profile" alone or with --help: its verbs.
+void printGroupUsage(StringRef Group, raw_ostream &OS) {
+  OS << "USAGE: pagelayout " << Group << " <verb> [options]\n\nVERBS:\n";
+  for (const Command &C : Commands)
+    if (C.Group && Group == C.Group)
+      OS << "  " << C.Name
+         << std::string(10 - std::min<size_t>(9, strlen(C.Name)), ' ') << C.Help
+         << "\n";
+  OS << "\nRun 'pagelayout " << Group
+     << " <verb> --help' for a verb's options.\n";
+}
+
+bool isHelp(StringRef Arg) {
+  return Arg == "--help" || Arg == "-h" || Arg == "help";
+}
+
 } // namespace
 
 int main(int Argc, char **Argv) {
   InitLLVM X(Argc, Argv);
   std::vector<char *> Args(Argv, Argv + Argc);
-  if (Args.size() < 2 || StringRef(Args[1]) == "--help" ||
-      StringRef(Args[1]) == "-h" || StringRef(Args[1]) == "help") {
+  if (Args.size() < 2 || isHelp(Args[1])) {
     printUsage(Args.size() < 2 ? errs() : outs());
     return Args.size() < 2 ? 1 : 0;
   }
@@ -72,6 +95,10 @@ int main(int Argc, char **Argv) {
   }
   StringRef First = Args[1];
   StringRef Second = Args.size() > 2 ? StringRef(Args[2]) : StringRef();
+  if (isGroup(First) && (Second.empty() || isHelp(Second))) {
+    printGroupUsage(First, Second.empty() ? errs() : outs());
+    return Second.empty() ? 1 : 0;
+  }
   for (const Command &C : Commands) {
     bool Grouped = C.Group != nullptr;
     if (Grouped ? (First != C.Group || Second != C.Name) : First != C.Name)
@@ -85,9 +112,12 @@ int main(int Argc, char **Argv) {
     Sub.insert(Sub.end(), Args.begin() + Consumed, Args.end());
     return C.Run(int(Sub.size()), Sub.data());
   }
+  bool InGroup = isGroup(First);
   errs() << "pagelayout: error: unknown command '" << First
-         << (First == "profile" && !Second.empty() ? " " + Second.str() : "")
-         << "'\n";
-  printUsage(errs());
+         << (InGroup ? " " + Second.str() : "") << "'\n";
+  if (InGroup)
+    printGroupUsage(First, errs());
+  else
+    printUsage(errs());
   return 1;
 }
