@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Real C++ program, post-link: jsoncpp from Debian's source package
-# (libjsoncpp), built -O2 -ffunction-sections by clang++-22 + lld with
-# -Wl,-q. Its unit-test program (C++ exceptions, EH tables, virtual calls)
+# (libjsoncpp), built -O2 -ffunction-sections -Wl,-q by clang++-22 + lld
+# and by g++ + GNU ld. Its unit-test program (C++ exceptions, EH tables, virtual calls)
 # and its JSON test runner are profiled with pagelayout record --mode=perf
 # on their own tests, rewritten by pagelayout reorder, and jsoncpp's own
 # test drivers are run against the rewritten programs.
@@ -15,27 +15,18 @@ command -v clang++-22 >/dev/null
 src=$("$root/utils/bench/debian-source.sh" libjsoncpp "$build/bench/src")
 work=$build/bench/jsoncpp
 rm -rf "$work" && mkdir -p "$work"
-cmake -S "$src" -B "$work/build" -G Ninja -DCMAKE_BUILD_TYPE=Release \
-  -DCMAKE_CXX_COMPILER=clang++-22 -DCMAKE_CXX_FLAGS=-ffunction-sections \
-  -DCMAKE_EXE_LINKER_FLAGS="-fuse-ld=lld -Wl,-q" \
-  -DBUILD_SHARED_LIBS=OFF -DBUILD_STATIC_LIBS=ON -DBUILD_OBJECT_LIBS=OFF \
-  -DJSONCPP_WITH_TESTS=ON -DJSONCPP_WITH_POST_BUILD_UNITTEST=OFF \
-  -DJSONCPP_WITH_EXAMPLE=OFF >/dev/null
-ninja -C "$work/build" jsoncpp_test jsontestrunner_exe >/dev/null
-bin=$work/build/bin
-tests=$src/test
 results=()
 rewrite() { # NAME PROFILE-COMMAND... -> rewrites $bin/NAME to $bin/NAME.re
   local name=$1; shift
-  "$pl" record --mode=perf -o "$work/$name.yaml" -- "$@" >/dev/null 2>&1
-  "$pl" reorder --profile "$work/$name.yaml" "$bin/$name" -o "$bin/$name.re" \
-    > "$work/$name.reorder.log"
-  moved=$(sed -n 's/.*: \([0-9]*\) functions moved/\1/p' "$work/$name.reorder.log")
-  total=$(head -1 "$work/$name.reorder.log" | sed 's/^[^:]*: \([0-9]*\) functions.*/\1/')
-  movable=$(sed -n 's/^movable: \([0-9]*\);.*/\1/p' "$work/$name.reorder.log")
+  "$pl" record --mode=perf -o "$work/$tc.$name.yaml" -- "$@" >/dev/null 2>&1
+  "$pl" reorder --profile "$work/$tc.$name.yaml" "$bin/$name" \
+    -o "$bin/$name.re" > "$work/$tc.$name.reorder.log"
+  moved=$(sed -n 's/.*: \([0-9]*\) functions moved/\1/p' "$work/$tc.$name.reorder.log")
+  total=$(head -1 "$work/$tc.$name.reorder.log" | sed 's/^[^:]*: \([0-9]*\) functions.*/\1/')
+  movable=$(sed -n 's/^movable: \([0-9]*\);.*/\1/p' "$work/$tc.$name.reorder.log")
 }
 check() { # LABEL COMMAND... -> appends a result row
-  local label=$1; shift
+  local label="$1, $toolchain"; shift
   local log=$work/$(echo "$label" | tr -c 'A-Za-z0-9_\n' '-').log
   "$@" > "$log" 2>&1 && status=passed || status=FAILED
   summary=$(grep -E "^(All [0-9]+ tests passed|Test results:)" "$log" |
@@ -44,16 +35,31 @@ check() { # LABEL COMMAND... -> appends a result row
   echo "$label: $moved of $total functions moved; $status $summary"
 }
 
-rewrite jsoncpp_test "$bin/jsoncpp_test"
-check "jsoncpp_test (rununittests.py)" \
-  python3 "$tests/rununittests.py" "$bin/jsoncpp_test.re"
-rewrite jsontestrunner_exe python3 "$tests/runjsontests.py" \
-  "$bin/jsontestrunner_exe" "$tests/data"
-check "jsontestrunner_exe (runjsontests.py)" \
-  python3 "$tests/runjsontests.py" "$bin/jsontestrunner_exe.re" "$tests/data"
-check "jsontestrunner_exe (runjsontests.py --with-json-checker)" \
-  python3 "$tests/runjsontests.py" --with-json-checker \
-  "$bin/jsontestrunner_exe.re" "$tests/data"
+tests=$src/test
+for tc in clang gcc; do
+  case $tc in
+    clang) cxx=clang++-22 ldflags="-fuse-ld=lld -Wl,-q" toolchain="clang++ + lld" ;;
+    gcc) cxx=g++ ldflags="-Wl,-q" toolchain="g++ + GNU ld" ;;
+  esac
+  cmake -S "$src" -B "$work/$tc" -G Ninja -DCMAKE_BUILD_TYPE=Release \
+    -DCMAKE_CXX_COMPILER=$cxx -DCMAKE_CXX_FLAGS=-ffunction-sections \
+    -DCMAKE_EXE_LINKER_FLAGS="$ldflags" \
+    -DBUILD_SHARED_LIBS=OFF -DBUILD_STATIC_LIBS=ON -DBUILD_OBJECT_LIBS=OFF \
+    -DJSONCPP_WITH_TESTS=ON -DJSONCPP_WITH_POST_BUILD_UNITTEST=OFF \
+    -DJSONCPP_WITH_EXAMPLE=OFF >/dev/null
+  ninja -C "$work/$tc" jsoncpp_test jsontestrunner_exe >/dev/null
+  bin=$work/$tc/bin
+  rewrite jsoncpp_test "$bin/jsoncpp_test"
+  check "jsoncpp_test (rununittests.py)" \
+    python3 "$tests/rununittests.py" "$bin/jsoncpp_test.re"
+  rewrite jsontestrunner_exe python3 "$tests/runjsontests.py" \
+    "$bin/jsontestrunner_exe" "$tests/data"
+  check "jsontestrunner_exe (runjsontests.py)" \
+    python3 "$tests/runjsontests.py" "$bin/jsontestrunner_exe.re" "$tests/data"
+  check "jsontestrunner_exe (runjsontests.py --with-json-checker)" \
+    python3 "$tests/runjsontests.py" --with-json-checker \
+    "$bin/jsontestrunner_exe.re" "$tests/data"
+done
 
 out=$root/docs/bench/jsoncpp-reorder-tests.md
 {
@@ -62,7 +68,8 @@ out=$root/docs/bench/jsoncpp-reorder-tests.md
   printf '%s\n' "${results[@]}"
   echo
   echo "jsoncpp $(basename "$src" | sed 's/^libjsoncpp-//') (Debian libjsoncpp source),"
-  echo "clang++-22 -O2 -ffunction-sections, lld -Wl,-q, static libjsoncpp; profiles:"
+  echo "-O2 -ffunction-sections -Wl,-q, static libjsoncpp, built by clang++-22 + lld"
+  echo "and by g++ + GNU ld; profiles:"
   echo "pagelayout record --mode=perf on each program's own tests; $(date -u +%Y-%m-%d)."
   echo "With --with-json-checker, runjsontests.py also runs the jsonchecker suite"
   echo "(its count line reports only the data/ tests). 'moved' counts functions whose"
