@@ -91,10 +91,13 @@ private:
   Error fail(const Twine &Msg) { return makeLocatedError(B.Path, {}, Msg); }
   Error planLayout(const std::vector<Atom> &Atoms,
                    const ResolvedProfile &Profile, const RewriteOptions &O);
+  /// With \p Unplaced, goes on past an atom that finds no place and lists
+  /// every such atom instead of stopping at the first.
   std::optional<LayoutPlan> firstFit(const std::vector<Atom> &Atoms,
                                      const ResolvedProfile &Profile,
                                      const LayoutOrder &Order,
-                                     const RewriteOptions &O);
+                                     const RewriteOptions &O,
+                                     std::vector<unsigned> *Unplaced = nullptr);
   void moveText(const std::vector<Atom> &Atoms);
   Error patchRelocations();
   bool refersToText(const ELF64LE::Shdr &Rela, const ELF64LE::Rela &R);
@@ -213,9 +216,27 @@ Error Rewriter::planLayout(const std::vector<Atom> &Atoms,
                            "function is 2-byte aligned, to fit .text");
     return Error::success();
   }
-  return fail("the functions do not fit .text in any new order around the "
-              "pinned ones (it has no padding to spare; a build that aligns "
-              "functions, e.g. -O2, leaves room); nothing was written");
+  // Last: what still finds no place keeps the one it has, and the rest
+  // fills .text around it; repeated until all fits (at worst nothing
+  // moves, which always fits). Each round keeps at least one more atom.
+  unsigned Kept = 0;
+  for (;;) {
+    std::vector<unsigned> Unplaced;
+    if (std::optional<LayoutPlan> P =
+            firstFit(Tight, Profile, Order, O, &Unplaced)) {
+      Result.Plan = std::move(*P);
+      Result.Notes.push_back(
+          Twine(Kept).str() +
+          " functions keep their place and the rest fill .text around "
+          "them, 2-byte aligned: .text has no padding to spare (a build "
+          "that aligns functions, e.g. -O2, leaves room)");
+      return Error::success();
+    }
+    for (unsigned I : Unplaced) {
+      Tight[I].Pinned = true;
+      Kept += functionsIn(Tight[I]);
+    }
+  }
 }
 
 // The last resort: the engine's order (phases, then the order within
@@ -224,7 +245,8 @@ Error Rewriter::planLayout(const std::vector<Atom> &Atoms,
 std::optional<LayoutPlan> Rewriter::firstFit(const std::vector<Atom> &Atoms,
                                              const ResolvedProfile &Profile,
                                              const LayoutOrder &Order,
-                                             const RewriteOptions &O) {
+                                             const RewriteOptions &O,
+                                             std::vector<unsigned> *Unplaced) {
   LayoutConfig C;
   C.PageSize = O.PageSize;
   C.StartAddress = B.TextAddress;
@@ -269,9 +291,13 @@ std::optional<LayoutPlan> Rewriter::firstFit(const std::vector<Atom> &Atoms,
       Done = true;
       break;
     }
-    if (!Done)
+    if (!Done && !Unplaced)
       return std::nullopt;
+    if (!Done)
+      Unplaced->push_back(PA.AtomIndex);
   }
+  if (Unplaced && !Unplaced->empty())
+    return std::nullopt;
   return measureLayout(Placed, Profile, O.PageSize);
 }
 
