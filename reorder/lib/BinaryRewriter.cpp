@@ -98,7 +98,8 @@ private:
                                      const LayoutOrder &Order,
                                      const RewriteOptions &O,
                                      std::vector<unsigned> *Unplaced = nullptr);
-  void moveText(const std::vector<Atom> &Atoms);
+  Error moveText(const std::vector<Atom> &Atoms);
+  Expected<MutableArrayRef<uint8_t>> sectionBytes(const ELF64LE::Shdr &S);
   Error patchRelocations();
   bool refersToText(const ELF64LE::Shdr &Rela, const ELF64LE::Rela &R);
   Error patchTextField(const ELF64LE::Rela &R, uint64_t &NewOffset);
@@ -122,11 +123,28 @@ private:
   unsigned TextIndex = 0;
 };
 
+// A damaged header must not send a write outside the image: every section
+// the rewrite changes is reached through here.
+Expected<MutableArrayRef<uint8_t>>
+Rewriter::sectionBytes(const ELF64LE::Shdr &S) {
+  if (S.sh_type == ELF::SHT_NOBITS)
+    return MutableArrayRef<uint8_t>();
+  if (S.sh_offset > Out.size() || S.sh_size > Out.size() - S.sh_offset)
+    return fail("section " + Twine(&S - Sections.begin()) + " (offset " +
+                Twine::utohexstr(S.sh_offset) + ", size " +
+                Twine::utohexstr(S.sh_size) +
+                ") lies outside the file; the input is damaged, nothing was "
+                "written");
+  return MutableArrayRef<uint8_t>(
+      reinterpret_cast<uint8_t *>(Out.data()) + S.sh_offset, S.sh_size);
+}
+
 uint8_t *Rewriter::fileAt(const ELF64LE::Shdr &Sec, uint64_t Addr,
                           uint64_t Size) {
-  if (Addr < Sec.sh_addr || Addr + Size > Sec.sh_addr + Sec.sh_size ||
-      Sec.sh_type == ELF::SHT_NOBITS ||
-      Sec.sh_offset + Sec.sh_size > Out.size())
+  if (Addr < Sec.sh_addr || Size > Sec.sh_size ||
+      Addr - Sec.sh_addr > Sec.sh_size - Size ||
+      Sec.sh_type == ELF::SHT_NOBITS || Sec.sh_offset > Out.size() ||
+      Sec.sh_size > Out.size() - Sec.sh_offset)
     return nullptr;
   return reinterpret_cast<uint8_t *>(Out.data()) + Sec.sh_offset +
          (Addr - Sec.sh_addr);
@@ -301,9 +319,13 @@ std::optional<LayoutPlan> Rewriter::firstFit(const std::vector<Atom> &Atoms,
   return measureLayout(Placed, Profile, O.PageSize);
 }
 
-void Rewriter::moveText(const std::vector<Atom> &Atoms) {
-  const ELF64LE::Shdr &Text = Sections[TextIndex];
-  uint8_t *NewText = reinterpret_cast<uint8_t *>(Out.data()) + Text.sh_offset;
+Error Rewriter::moveText(const std::vector<Atom> &Atoms) {
+  Expected<MutableArrayRef<uint8_t>> Text = sectionBytes(Sections[TextIndex]);
+  if (!Text)
+    return Text.takeError();
+  if (Text->size() != B.TextBytes.size())
+    return fail(".text changed between reading and writing");
+  uint8_t *NewText = Text->data();
   std::fill(NewText, NewText + B.TextBytes.size(), 0xCC);
   for (const PlacedAtom &PA : Result.Plan.Placement) {
     const Atom &A = Atoms[PA.AtomIndex];
@@ -315,6 +337,7 @@ void Rewriter::moveText(const std::vector<Atom> &Atoms) {
       Result.Moved += functionsIn(A);
   }
   Map.finish();
+  return Error::success();
 }
 
 // A relocated field inside .text. PC-relative operands are relative to the
@@ -378,11 +401,16 @@ Error Rewriter::patchDataField(const ELF64LE::Shdr &Target,
                                const ELF64LE::Rela &R) {
   uint32_t Type = R.getType(false);
   bool Alloc = Target.sh_flags & ELF::SHF_ALLOC;
-  uint8_t *Field = Alloc ? fileAt(Target, R.r_offset, 4)
-                         : (R.r_offset + 4 <= Target.sh_size
-                                ? reinterpret_cast<uint8_t *>(Out.data()) +
-                                      Target.sh_offset + R.r_offset
-                                : nullptr);
+  uint8_t *Field = nullptr;
+  if (Alloc) {
+    Field = fileAt(Target, R.r_offset, 4);
+  } else {
+    Expected<MutableArrayRef<uint8_t>> Bytes = sectionBytes(Target);
+    if (!Bytes)
+      return Bytes.takeError();
+    if (R.r_offset <= Bytes->size() && Bytes->size() - R.r_offset >= 4)
+      Field = Bytes->data() + R.r_offset;
+  }
   if (!Field || isPositionFree(Type))
     return Error::success();
   // Code outside .text (.init, .fini, ...) stays put; the proof decoded it.
@@ -469,7 +497,9 @@ bool Rewriter::refersToText(const ELF64LE::Shdr &Rela, const ELF64LE::Rela &R) {
     auto *Syms = reinterpret_cast<const ELF64LE::Sym *>(
         B.Buffer->getBufferStart() + SymTab.sh_offset);
     size_t Count = SymTab.sh_size / sizeof(ELF64LE::Sym);
-    if (SymTab.sh_offset + SymTab.sh_size > B.Buffer->getBufferSize())
+    size_t FileSize = B.Buffer->getBufferSize();
+    if (SymTab.sh_offset > FileSize ||
+        SymTab.sh_size > FileSize - SymTab.sh_offset)
       Count = 0;
     InText.assign(Count + 1, false);
     for (size_t I = 0; I < Count; ++I)
@@ -525,9 +555,11 @@ Error Rewriter::patchDynamic() {
       continue;
     }
     if (S.sh_type == ELF::SHT_RELA && (S.sh_flags & ELF::SHF_ALLOC)) {
-      auto *Entries =
-          reinterpret_cast<ELF64LE::Rela *>(Out.data() + S.sh_offset);
-      for (size_t I = 0; I < S.sh_size / sizeof(ELF64LE::Rela); ++I) {
+      Expected<MutableArrayRef<uint8_t>> Bytes = sectionBytes(S);
+      if (!Bytes)
+        return Bytes.takeError();
+      auto *Entries = reinterpret_cast<ELF64LE::Rela *>(Bytes->data());
+      for (size_t I = 0; I < Bytes->size() / sizeof(ELF64LE::Rela); ++I) {
         uint32_t Type = Entries[I].getType(false);
         if (Type == ELF::R_X86_64_RELATIVE || Type == ELF::R_X86_64_IRELATIVE)
           Entries[I].r_addend = int64_t(Map(uint64_t(Entries[I].r_addend)));
@@ -535,8 +567,11 @@ Error Rewriter::patchDynamic() {
     }
     // Statically filled GOT slots hold addresses; only code moved.
     if (*Name == ".got" && S.sh_type == ELF::SHT_PROGBITS) {
-      uint8_t *Words = reinterpret_cast<uint8_t *>(Out.data()) + S.sh_offset;
-      for (uint64_t Off = 0; Off + 8 <= S.sh_size; Off += 8)
+      Expected<MutableArrayRef<uint8_t>> Bytes = sectionBytes(S);
+      if (!Bytes)
+        return Bytes.takeError();
+      uint8_t *Words = Bytes->data();
+      for (uint64_t Off = 0; Off + 8 <= Bytes->size(); Off += 8)
         support::endian::write64le(Words + Off,
                                    Map(support::endian::read64le(Words + Off)));
     }
@@ -550,8 +585,11 @@ Error Rewriter::patchSymbols() {
   for (const ELF64LE::Shdr &S : Sections) {
     if (S.sh_type != ELF::SHT_SYMTAB && S.sh_type != ELF::SHT_DYNSYM)
       continue;
-    auto *Syms = reinterpret_cast<ELF64LE::Sym *>(Out.data() + S.sh_offset);
-    for (size_t I = 0; I < S.sh_size / sizeof(ELF64LE::Sym); ++I)
+    Expected<MutableArrayRef<uint8_t>> Bytes = sectionBytes(S);
+    if (!Bytes)
+      return Bytes.takeError();
+    auto *Syms = reinterpret_cast<ELF64LE::Sym *>(Bytes->data());
+    for (size_t I = 0; I < Bytes->size() / sizeof(ELF64LE::Sym); ++I)
       if (Syms[I].getType() != ELF::STT_SECTION &&
           Syms[I].st_shndx == TextIndex)
         Syms[I].st_value = Map(Syms[I].st_value);
@@ -570,12 +608,15 @@ Error Rewriter::rebuildEhFrameHdr() {
         consumeError(Name.takeError());
       continue;
     }
-    uint8_t *H = reinterpret_cast<uint8_t *>(Out.data()) + S.sh_offset;
-    if (S.sh_size < 12 || H[0] != 1 || H[2] != 0x03 || H[3] != 0x3B)
+    Expected<MutableArrayRef<uint8_t>> Bytes = sectionBytes(S);
+    if (!Bytes)
+      return Bytes.takeError();
+    uint8_t *H = Bytes->data();
+    if (Bytes->size() < 12 || H[0] != 1 || H[2] != 0x03 || H[3] != 0x3B)
       return fail(".eh_frame_hdr has an encoding this rewriter does not "
                   "know (expected udata4 count, datarel sdata4 table)");
     uint32_t Count = support::endian::read32le(H + 8);
-    if (12 + uint64_t(Count) * 8 > S.sh_size)
+    if (12 + uint64_t(Count) * 8 > Bytes->size())
       return fail(".eh_frame_hdr table runs past its section");
     std::vector<std::pair<int32_t, int32_t>> Table(Count);
     for (uint32_t I = 0; I < Count; ++I) {
@@ -613,7 +654,8 @@ Expected<RewriteResult> Rewriter::run(const std::vector<Atom> &Atoms,
 
   if (Error E = planLayout(Atoms, Profile, Opts))
     return std::move(E);
-  moveText(Atoms);
+  if (Error E = moveText(Atoms))
+    return std::move(E);
   if (Error E = patchRelocations())
     return std::move(E);
   if (Error E = patchDynamic())
