@@ -125,6 +125,24 @@ Error AtomReader::readArchive(Archive &Ar, StringRef Origin) {
   return Error::success();
 }
 
+/// A code section's bytes must be in the file and its alignment sane: a
+/// damaged header would otherwise become an atom of terabytes.
+Error checkTextSection(const SectionRef &Sec, StringRef Name,
+                       StringRef Origin) {
+  constexpr uint64_t MaxAlignment = uint64_t(1) << 30;
+  if (Sec.getAlignment().value() > MaxAlignment)
+    return makeLocatedError(Origin, {},
+                            "section " + Name + " claims an alignment of " +
+                                Twine(Sec.getAlignment().value()) +
+                                " bytes; the file is damaged");
+  if (Expected<StringRef> Contents = Sec.getContents(); !Contents)
+    return makeLocatedError(Origin, {},
+                            "section " + Name + " lies outside the file (" +
+                                toString(Contents.takeError()) +
+                                "); the file is damaged");
+  return Error::success();
+}
+
 Error AtomReader::readRelocatable(const ELFObjectFileBase &Obj,
                                   StringRef Origin) {
   noteKind(AtomSourceKind::Relocatable);
@@ -141,6 +159,8 @@ Error AtomReader::readRelocatable(const ELFObjectFileBase &Obj,
     // COMDAT copies (inline functions, templates) are linked once.
     if ((ESec.getFlags() & ELF::SHF_GROUP) && !ComdatSeen.insert(*Name).second)
       continue;
+    if (Error E = checkTextSection(Sec, *Name, Origin))
+      return E;
     Atom A;
     A.Size = Sec.getSize();
     A.Alignment = std::max<uint64_t>(1, Sec.getAlignment().value());
@@ -164,6 +184,13 @@ Error AtomReader::readRelocatable(const ELFObjectFileBase &Obj,
     auto It = BySection.find((*Sec)->getIndex());
     if (It == BySection.end())
       continue;
+    uint64_t SectionSize = It->second.Size;
+    if (*Value > SectionSize || Sym.getSize() > SectionSize - *Value)
+      return makeLocatedError(
+          Origin, {},
+          "function " + *Name + " (offset " + Twine(*Value) + ", size " +
+              Twine(Sym.getSize()) + ") runs past its " + "section of " +
+              Twine(SectionSize) + " bytes; the file is damaged");
     It->second.Symbols.push_back({Name->str(), *Value, Sym.getSize()});
   }
   for (auto &[Index, A] : BySection) {
@@ -182,11 +209,15 @@ Error AtomReader::readLinked(const ELFObjectFileBase &Obj, StringRef Origin) {
   std::vector<std::pair<uint64_t, uint64_t>> TextRanges;
   for (const SectionRef &Sec : Obj.sections()) {
     Expected<StringRef> Name = Sec.getName();
-    if (Name && Sec.isText() && isTextSectionName(*Name))
-      TextRanges.push_back(
-          {Sec.getAddress(), Sec.getAddress() + Sec.getSize()});
-    else
+    if (!Name) {
       consumeError(Name.takeError());
+      continue;
+    }
+    if (!Sec.isText() || !isTextSectionName(*Name))
+      continue;
+    if (Error E = checkTextSection(Sec, *Name, Origin))
+      return E;
+    TextRanges.push_back({Sec.getAddress(), Sec.getAddress() + Sec.getSize()});
   }
   if (TextRanges.empty())
     return makeLocatedError(Origin, {}, "no .text section");
@@ -210,8 +241,11 @@ Error AtomReader::readLinked(const ELFObjectFileBase &Obj, StringRef Origin) {
     }
     if (*Type != SymbolRef::ST_Function || Sym.getSize() == 0)
       continue;
+    // The whole function, not just its start: a damaged size must not
+    // make an atom larger than the code it stands for.
     bool InText = any_of(TextRanges, [&](auto R) {
-      return *Addr >= R.first && *Addr < R.second;
+      return *Addr >= R.first && *Addr < R.second &&
+             Sym.getSize() <= R.second - *Addr;
     });
     if (!InText)
       continue;

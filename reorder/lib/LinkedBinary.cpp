@@ -193,7 +193,8 @@ Expected<LinkedBinary> readLinkedBinary(StringRef Path) {
   uint64_t TextEnd = B.TextAddress + B.TextBytes.size();
   for (const ELF64LE::Sym &S : *Symbols) {
     if (S.getType() != ELF::STT_FUNC || S.st_size == 0 ||
-        S.st_value < B.TextAddress || S.st_value + S.st_size > TextEnd)
+        S.st_value < B.TextAddress || S.st_value >= TextEnd ||
+        S.st_size > TextEnd - S.st_value)
       continue;
     Expected<StringRef> Name = S.getName(*StrTab);
     if (!Name)
