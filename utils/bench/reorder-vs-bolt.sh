@@ -2,7 +2,7 @@
 # Rewrite time, pagelayout reorder vs llvm-bolt (bolt-22) doing a function
 # reorder of the same binary with the same order (-reorder-functions=user):
 # lua 5.4 built by lua-link-startup.sh (non-PIE, -Wl,-q). Best of five runs
-# each; prints the ratio and writes docs/bench/reorder-vs-bolt.md.
+# each; prints the ratio and writes docs/bench/reorder-vs-bolt.{md,svg}.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 build=${PAGELAYOUT_BUILD_DIR:-$root/build}
@@ -68,4 +68,7 @@ out=$root/docs/bench/reorder-vs-bolt.md
   echo "instruction), planning, patching and writing; --verify (on by default)"
   echo "re-reads and re-checks the output."
 } > "$out"
+"$bench/plot_rewrite_time.py" "$root/docs/bench/reorder-vs-bolt.svg" \
+  "lua 5.4 ($(grep -c . order.txt) functions):$ours:$bolt" \
+  "ld.pagelayout (13 MB, $funcs):$big_ours:$big_bolt"
 cat "$out"
