@@ -81,8 +81,7 @@ unsigned functionsIn(const Atom &A) {
 
 class Rewriter {
 public:
-  Rewriter(const LinkedBinary &B, const MoveSafety &S, StringRef Output)
-      : B(B), Safety(S), Output(Output) {}
+  Rewriter(const LinkedBinary &B, const MoveSafety &S) : B(B), Safety(S) {}
   Expected<RewriteResult> run(const std::vector<Atom> &Atoms,
                               const ResolvedProfile &Profile,
                               const RewriteOptions &Opts);
@@ -112,7 +111,6 @@ private:
 
   const LinkedBinary &B;
   const MoveSafety &Safety;
-  StringRef Output;
   std::optional<ELF64LEFile> File;
   ArrayRef<ELF64LE::Shdr> Sections;
   std::string Out; // the output file image
@@ -665,24 +663,32 @@ Expected<RewriteResult> Rewriter::run(const std::vector<Atom> &Atoms,
   if (Error E = rebuildEhFrameHdr())
     return std::move(E);
 
-  if (Error E = writeToOutput(Output, [&](raw_ostream &OS) {
-        OS << Out;
-        return Error::success();
-      }))
-    return std::move(E);
-  ErrorOr<sys::fs::perms> Mode = sys::fs::getPermissions(B.Path);
-  if (Mode)
-    sys::fs::setPermissions(Output, *Mode);
+  Result.Image = std::move(Out);
   return std::move(Result);
 }
 
 } // namespace
 
-Expected<RewriteResult>
-rewriteBinary(const LinkedBinary &B, const MoveSafety &Safety,
-              const std::vector<Atom> &Atoms, const ResolvedProfile &Profile,
-              StringRef Output, const RewriteOptions &Opts) {
-  return Rewriter(B, Safety, Output).run(Atoms, Profile, Opts);
+Expected<RewriteResult> rewriteBinary(const LinkedBinary &B,
+                                      const MoveSafety &Safety,
+                                      const std::vector<Atom> &Atoms,
+                                      const ResolvedProfile &Profile,
+                                      const RewriteOptions &Opts) {
+  return Rewriter(B, Safety).run(Atoms, Profile, Opts);
+}
+
+Error writeRewrittenBinary(const RewriteResult &R, StringRef InputPath,
+                           StringRef Output) {
+  if (Error E = writeToOutput(Output, [&](raw_ostream &OS) {
+        OS << R.Image;
+        return Error::success();
+      }))
+    return E;
+  // The output runs like the input: same mode bits.
+  ErrorOr<sys::fs::perms> Mode = sys::fs::getPermissions(InputPath);
+  if (Mode)
+    sys::fs::setPermissions(Output, *Mode);
+  return Error::success();
 }
 
 } // namespace pagelayout

@@ -69,9 +69,15 @@ Expected<LinkedBinary> readLinkedBinary(StringRef Path) {
                             /*RequiresNullTerminator=*/false);
   if (!Buf)
     return fail(Path, "cannot open: " + Buf.getError().message());
+  return readLinkedBinary(std::move(*Buf));
+}
+
+Expected<LinkedBinary> readLinkedBinary(std::unique_ptr<MemoryBuffer> Buffer) {
+  StringRef Path = Buffer->getBufferIdentifier();
   LinkedBinary B;
   B.Path = Path.str();
-  B.Buffer = std::move(*Buf);
+  B.Buffer = std::move(Buffer);
+  Path = B.Path;
   // ELFFile::create trusts the header: check the identification first.
   StringRef Data = B.Buffer->getBuffer();
   if (Data.size() < ELF::EI_NIDENT ||

@@ -107,15 +107,17 @@ void printMovability(const LinkedBinary &B, const MoveSafety &Proof,
        << " bytes of code outside any function symbol stay in place\n";
 }
 
-/// Reads the written binary back and checks it against the input.
-Expected<VerifySummary> verifyOutput(StringRef Output, const LinkedBinary &In,
+/// Reads the rewritten image as a binary of its own and checks it against
+/// the input, before anything is written.
+Expected<VerifySummary> verifyOutput(const RewriteResult &R, StringRef Output,
+                                     const LinkedBinary &In,
                                      const MoveSafety &Safety,
-                                     const std::vector<Atom> &Units,
-                                     const LayoutPlan &Plan) {
-  Expected<LinkedBinary> Out = readLinkedBinary(Output);
+                                     const std::vector<Atom> &Units) {
+  Expected<LinkedBinary> Out = readLinkedBinary(MemoryBuffer::getMemBuffer(
+      R.Image, Output, /*RequiresNullTerminator=*/false));
   if (!Out)
     return Out.takeError();
-  return verifyRewrite(In, Safety, Units, Plan, *Out);
+  return verifyRewrite(In, Safety, Units, R.Plan, *Out);
 }
 
 } // namespace
@@ -222,24 +224,24 @@ int runReorder(int Argc, char **Argv) {
   if (!DryRun) {
     RewriteOptions Opts;
     Opts.PageSize = PageSize.Bytes;
-    Expected<RewriteResult> R =
-        rewriteBinary(*Binary, Proof, Atoms, RP, Output, Opts);
+    Expected<RewriteResult> R = rewriteBinary(*Binary, Proof, Atoms, RP, Opts);
     if (!R)
       return reportError(R.takeError());
-    Clock.step("planned, moved, patched and wrote " + Twine(Output));
+    Clock.step("planned, moved and patched");
     if (Verify) {
       Expected<VerifySummary> Checked =
-          verifyOutput(Output, *Binary, Proof, Atoms, R->Plan);
-      if (!Checked) {
-        sys::fs::remove(Output);
+          verifyOutput(*R, Output, *Binary, Proof, Atoms);
+      if (!Checked)
         return reportError(Checked.takeError());
-      }
-      Clock.step("verified the written binary: " + Twine(Checked->Functions) +
+      Clock.step("verified the rewritten binary: " + Twine(Checked->Functions) +
                  " functions, " + Twine(Checked->CodeBytes) +
                  " code bytes and " + Twine(Checked->Fields) +
                  " relocated fields, " + Twine(Checked->DataPointers) +
                  " data pointers");
     }
+    if (Error E = writeRewrittenBinary(*R, InputPath, Output))
+      return reportError(std::move(E));
+    Clock.step("wrote " + Twine(Output));
     if (!ReportPath.empty())
       if (Error E = writeLayoutReport(Output, *P, PageSize.Bytes, ReportPath))
         return reportError(std::move(E));

@@ -19,16 +19,24 @@ struct RewriteResult {
   unsigned Moved = 0;
   /// What the rewrite gave up to fit (e.g. cold phase alignment).
   std::vector<std::string> Notes;
+  /// The rewritten file, in memory: verified before it is written.
+  std::string Image;
 };
 
-/// Writes \p Output: \p B with its movable functions at the addresses the
-/// layout engine plans for \p Profile (\p Atoms: B's functions with pins,
-/// plus code without symbols, pinned), every reference fixed through the
-/// retained relocations. Nothing is written on error.
-llvm::Expected<RewriteResult>
-rewriteBinary(const LinkedBinary &B, const MoveSafety &Safety,
-              const std::vector<Atom> &Atoms, const ResolvedProfile &Profile,
-              llvm::StringRef Output, const RewriteOptions &Opts);
+/// Rewrites \p B in memory: its movable units (\p Atoms, from
+/// movableUnits()) at the addresses the layout engine plans for \p Profile,
+/// every reference fixed through the retained relocations.
+llvm::Expected<RewriteResult> rewriteBinary(const LinkedBinary &B,
+                                            const MoveSafety &Safety,
+                                            const std::vector<Atom> &Atoms,
+                                            const ResolvedProfile &Profile,
+                                            const RewriteOptions &Opts);
+
+/// Writes \p R's image to \p Output through a temporary file and a rename,
+/// with \p InputPath's mode bits.
+llvm::Error writeRewrittenBinary(const RewriteResult &R,
+                                 llvm::StringRef InputPath,
+                                 llvm::StringRef Output);
 
 } // namespace pagelayout
 

@@ -67,6 +67,10 @@ struct LinkedBinary {
 /// stripped, or linked without --emit-relocs.
 llvm::Expected<LinkedBinary> readLinkedBinary(llvm::StringRef Path);
 
+/// The same for a file already in memory (named by the buffer's identifier).
+llvm::Expected<LinkedBinary>
+readLinkedBinary(std::unique_ptr<llvm::MemoryBuffer> Buffer);
+
 } // namespace pagelayout
 
 #endif
