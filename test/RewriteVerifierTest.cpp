@@ -10,6 +10,7 @@
 #include "pagelayout/reorder/NameMatcher.h"
 #include "pagelayout/schema/PhaseInference.h"
 #include "llvm/BinaryFormat/ELF.h"
+#include "llvm/Object/ELF.h"
 #include "llvm/Support/Endian.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/Path.h"
@@ -108,6 +109,17 @@ protected:
         verifyRewrite(In, Safety, Atoms, Plan, *Tampered);
     return V ? "ok" : toString(V.takeError());
   }
+  /// Where address \p Addr of section \p Name is in the file (for a
+  /// section that is not loaded, \p Addr is an offset into it).
+  static uint64_t fileOffsetOf(const LinkedBinary &B, StringRef Name,
+                               uint64_t Addr) {
+    auto File = cantFail(object::ELF64LEFile::create(B.Buffer->getBuffer()));
+    for (const object::ELF64LE::Shdr &S : cantFail(File.sections()))
+      if (cantFail(File.getSectionName(S)) == Name)
+        return S.sh_offset + (S.sh_addr ? Addr - S.sh_addr : Addr);
+    ADD_FAILURE() << "no section " << Name.str();
+    return 0;
+  }
   static uint64_t textFileOffset(const LinkedBinary &B) {
     return B.TextBytes.data() -
            reinterpret_cast<const uint8_t *>(B.Buffer->getBufferStart());
@@ -155,6 +167,29 @@ TEST_F(RewriteVerifierTest, NamesAWrongField) {
   });
   EXPECT_THAT(Error, HasSubstr("relocation type 4) holds"));
   EXPECT_THAT(Error, HasSubstr(", expected "));
+}
+
+TEST_F(RewriteVerifierTest, NamesAWrongEhFramePointer) {
+  std::string Error = verify([&](LinkedBinary &Out, char *Bytes) {
+    for (const LinkedBinary::DataPcRelative &E : Out.DataPcRelatives)
+      if (E.Section == ".eh_frame") {
+        char *Field = Bytes + fileOffsetOf(Out, ".eh_frame", E.Offset);
+        support::endian::write32le(Field,
+                                   support::endian::read32le(Field) + 32);
+        return;
+      }
+  });
+  EXPECT_THAT(Error, HasSubstr("the .eh_frame entry at "));
+  EXPECT_THAT(Error, HasSubstr("should reach "));
+}
+
+TEST_F(RewriteVerifierTest, NamesAMisplacedRetainedRelocation) {
+  std::string Error = verify([&](LinkedBinary &Out, char *Bytes) {
+    // The first .rela.text entry's r_offset.
+    char *Entry = Bytes + fileOffsetOf(Out, ".rela.text", 0);
+    support::endian::write64le(Entry, support::endian::read64le(Entry) + 1);
+  });
+  EXPECT_THAT(Error, HasSubstr("a retained relocation should apply at "));
 }
 
 TEST_F(RewriteVerifierTest, NamesAWrongEntryPoint) {
