@@ -24,6 +24,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "pagelayout/reorder/BinaryRewriter.h"
+#include "AddressMap.h"
 #include "X86Relocations.h"
 #include "pagelayout/schema/Diagnostic.h"
 #include "llvm/Object/ELF.h"
@@ -38,33 +39,6 @@ using namespace llvm::object;
 
 namespace pagelayout {
 namespace {
-
-/// Old address -> new address for moved code.
-class AddressMap {
-public:
-  void add(uint64_t Begin, uint64_t End, int64_t Delta) {
-    if (Delta)
-      Ranges.push_back({Begin, End, Delta});
-  }
-  void finish() { llvm::sort(Ranges); }
-  uint64_t operator()(uint64_t Addr) const {
-    auto It = llvm::upper_bound(
-        Ranges, Addr, [](uint64_t A, const Range &R) { return A < R.Begin; });
-    if (It == Ranges.begin())
-      return Addr;
-    --It;
-    return Addr < It->End ? uint64_t(int64_t(Addr) + It->Delta) : Addr;
-  }
-  bool moves(uint64_t Addr) const { return (*this)(Addr) != Addr; }
-
-private:
-  struct Range {
-    uint64_t Begin, End;
-    int64_t Delta;
-    bool operator<(const Range &O) const { return Begin < O.Begin; }
-  };
-  std::vector<Range> Ranges;
-};
 
 /// Functions in an atom: one per distinct symbol offset (aliases share
 /// one), so a group that moves as a unit counts each member.

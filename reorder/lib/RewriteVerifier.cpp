@@ -10,6 +10,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "pagelayout/reorder/RewriteVerifier.h"
+#include "AddressMap.h"
 #include "AddressText.h"
 #include "X86Relocations.h"
 #include "pagelayout/schema/Diagnostic.h"
@@ -41,27 +42,35 @@ private:
   struct Move {
     uint64_t Old = 0, New = 0, Size = 0;
   };
+  /// Code at the same address in input and output (.text, or an executable
+  /// section that stays) and the retained relocations of its fields.
+  struct Region {
+    uint64_t Address = 0;
+    ArrayRef<uint8_t> In, Out;
+    ArrayRef<RetainedRelocation> Relocations;
+
+    ArrayRef<uint8_t> inBytes(uint64_t Addr, uint64_t Size) const {
+      return In.slice(Addr - Address, Size);
+    }
+    ArrayRef<uint8_t> outBytes(uint64_t Addr, uint64_t Size) const {
+      return Out.slice(Addr - Address, Size);
+    }
+  };
 
   Error fail(const Twine &What) const {
     return makeLocatedError(Out.Path, {},
                             "verification failed: " + What +
-                                "; the output was removed (please report "
+                                "; nothing was written (please report "
                                 "this with the input binary)");
   }
   Error checkFunctions();
-  Error checkCode(const Move &M);
-  Error checkField(const RetainedRelocation &R, const Move &M);
+  Error checkCode(const Region &C, const Move &M);
+  Error checkField(const Region &C, const RetainedRelocation &R, const Move &M);
   Error checkRelocations();
   Error checkDataPointers();
   Error checkOtherCode();
   Error checkEntry();
-  uint64_t newAddress(uint64_t Old) const;
-  ArrayRef<uint8_t> inBytes(uint64_t Addr, uint64_t Size) const {
-    return In.TextBytes.slice(Addr - In.TextAddress, Size);
-  }
-  ArrayRef<uint8_t> outBytes(uint64_t Addr, uint64_t Size) const {
-    return Out.TextBytes.slice(Addr - Out.TextAddress, Size);
-  }
+  uint64_t newAddress(uint64_t Old) const { return Map(Old); }
 
   const LinkedBinary &In;
   const MoveSafety &Safety;
@@ -69,17 +78,9 @@ private:
   const LayoutPlan &Plan;
   const LinkedBinary &Out;
   std::vector<Move> Moves; // by Old
+  AddressMap Map;          // the same moves, for lookups
   VerifySummary Summary;
 };
-
-uint64_t Verifier::newAddress(uint64_t Old) const {
-  auto It = llvm::upper_bound(
-      Moves, Old, [](uint64_t A, const Move &M) { return A < M.Old; });
-  if (It == Moves.begin())
-    return Old;
-  --It;
-  return Old < It->Old + It->Size ? It->New + (Old - It->Old) : Old;
-}
 
 // Every unit is placed once, pinned ones where they were; every input
 // function is found in the output's symbol table where its unit took it,
@@ -101,7 +102,10 @@ Error Verifier::checkFunctions() {
       return fail(U.displayName() + " is pinned but moved from " +
                   hex(U.OriginalOffset) + " to " + hex(PA.Offset));
     Moves.push_back({U.OriginalOffset, PA.Offset, U.Size});
+    Map.add(U.OriginalOffset, U.OriginalOffset + U.Size,
+            int64_t(PA.Offset) - int64_t(U.OriginalOffset));
   }
+  Map.finish();
   if (!all_of(Placed, [](bool B) { return B; }))
     return fail("the plan leaves a function out");
   llvm::sort(Moves, [](const Move &A, const Move &B) { return A.Old < B.Old; });
@@ -128,13 +132,14 @@ Error Verifier::checkFunctions() {
 }
 
 // A relocated field holds what the input's field meant, moved.
-Error Verifier::checkField(const RetainedRelocation &R, const Move &M) {
+Error Verifier::checkField(const Region &C, const RetainedRelocation &R,
+                           const Move &M) {
   unsigned Size = relocationFieldSize(R.Type);
   uint64_t NewAt = M.New + (R.Offset - M.Old);
   if (Size == 0 || isPositionFree(R.Type) || R.Offset + Size > M.Old + M.Size)
     return Error::success();
-  uint64_t Was = readField(inBytes(R.Offset, Size), Size);
-  uint64_t Is = readField(outBytes(NewAt, Size), Size);
+  uint64_t Was = readField(C.inBytes(R.Offset, Size), Size);
+  uint64_t Is = readField(C.outBytes(NewAt, Size), Size);
   uint64_t Expected;
   if (Safety.PcRelativeFields.count(R.Offset)) {
     // Relative to the end of the instruction, as the proof decoded it.
@@ -142,6 +147,9 @@ Error Verifier::checkField(const RetainedRelocation &R, const Move &M) {
     uint64_t Target = End + int64_t(int32_t(Was));
     uint64_t NewEnd = M.New + (End - M.Old);
     Expected = uint32_t(newAddress(Target) - NewEnd);
+  } else if (isPcRelative32(R.Type) && !Safety.InstructionEnd.count(R.Offset)) {
+    Expected = Was; // in code that did not decode: left alone, its
+                    // targets pinned
   } else if (isPcRelative32(R.Type) || R.Type == ELF::R_X86_64_32) {
     Expected = uint32_t(newAddress(Was)); // relaxed to an immediate
   } else if (R.Type == ELF::R_X86_64_32S) {
@@ -161,8 +169,8 @@ Error Verifier::checkField(const RetainedRelocation &R, const Move &M) {
 
 // Bytes equal the input's outside relocated fields; fields are checked by
 // value. (Each run finds its own first field: pinned functions may nest.)
-Error Verifier::checkCode(const Move &M) {
-  const std::vector<RetainedRelocation> &Rels = In.TextRelocations;
+Error Verifier::checkCode(const Region &C, const Move &M) {
+  ArrayRef<RetainedRelocation> Rels = C.Relocations;
   size_t Field = llvm::lower_bound(Rels, M.Old,
                                    [](const RetainedRelocation &R, uint64_t A) {
                                      return R.Offset < A;
@@ -171,10 +179,10 @@ Error Verifier::checkCode(const Move &M) {
   uint64_t Cursor = M.Old, End = M.Old + M.Size;
   auto Compare = [&](uint64_t Until) -> Error {
     if (Until > Cursor &&
-        inBytes(Cursor, Until - Cursor) !=
-            outBytes(M.New + (Cursor - M.Old), Until - Cursor)) {
+        C.inBytes(Cursor, Until - Cursor) !=
+            C.outBytes(M.New + (Cursor - M.Old), Until - Cursor)) {
       uint64_t At = Cursor;
-      while (inBytes(At, 1) == outBytes(M.New + (At - M.Old), 1))
+      while (C.inBytes(At, 1) == C.outBytes(M.New + (At - M.Old), 1))
         ++At;
       return fail("the code at " + hex(M.New + (At - M.Old)) + " (input " +
                   hex(At) + ") differs from the input");
@@ -187,7 +195,7 @@ Error Verifier::checkCode(const Move &M) {
     const RetainedRelocation &R = Rels[Field];
     if (Error E = Compare(R.Offset))
       return E;
-    if (Error E = checkField(R, M))
+    if (Error E = checkField(C, R, M))
       return E;
     Cursor =
         std::max(Cursor, std::min(End, R.Offset + relocationFieldSize(R.Type)));
@@ -242,9 +250,7 @@ Error Verifier::checkDataPointers() {
   return Error::success();
 }
 
-// Code outside .text stays: its bytes are the input's outside relocated
-// fields, and each PC-relative operand the proof decoded there reaches its
-// target's new address.
+// Code outside .text stays: checked like moved code that did not move.
 Error Verifier::checkOtherCode() {
   if (Out.OtherCode.size() != In.OtherCode.size())
     return fail("the output has " + Twine(Out.OtherCode.size()) +
@@ -256,32 +262,9 @@ Error Verifier::checkOtherCode() {
     if (Was.Name != Is.Name || Was.Address != Is.Address ||
         Was.Bytes.size() != Is.Bytes.size())
       return fail(Was.Name + " moved or changed size");
-    std::vector<bool> InField(Was.Bytes.size());
-    for (const RetainedRelocation &R : In.OtherCodeRelocations) {
-      if (R.Offset < Was.Address || R.Offset >= Was.Address + Was.Bytes.size())
-        continue;
-      uint64_t At = R.Offset - Was.Address;
-      for (unsigned B = 0;
-           B < relocationFieldSize(R.Type) && At + B < Was.Bytes.size(); ++B)
-        InField[At + B] = true;
-      auto End = Safety.InstructionEnd.find(R.Offset);
-      if (End == Safety.InstructionEnd.end() ||
-          !Safety.PcRelativeFields.count(R.Offset) || At + 4 > Was.Bytes.size())
-        continue;
-      int32_t V = int32_t(support::endian::read32le(Was.Bytes.data() + At));
-      uint32_t Expected =
-          uint32_t(newAddress(End->second + int64_t(V)) - End->second);
-      uint32_t Got = support::endian::read32le(Is.Bytes.data() + At);
-      ++Summary.Fields;
-      if (Got != Expected)
-        return fail("the field at " + hex(R.Offset) + " in " + Was.Name +
-                    " holds " + hex(Got) + ", expected " + hex(Expected));
-    }
-    for (size_t B = 0; B < Was.Bytes.size(); ++B)
-      if (!InField[B] && Was.Bytes[B] != Is.Bytes[B])
-        return fail("the code at " + hex(Was.Address + B) + " in " + Was.Name +
-                    " differs from the input");
-    Summary.CodeBytes += Was.Bytes.size();
+    Region Code{Was.Address, Was.Bytes, Is.Bytes, In.OtherCodeRelocations};
+    if (Error E = checkCode(Code, {Was.Address, Was.Address, Was.Bytes.size()}))
+      return E;
   }
   return Error::success();
 }
@@ -296,8 +279,10 @@ Error Verifier::checkEntry() {
 Expected<VerifySummary> Verifier::run() {
   if (Error E = checkFunctions())
     return std::move(E);
+  const Region Text{In.TextAddress, In.TextBytes, Out.TextBytes,
+                    In.TextRelocations};
   for (const Move &M : Moves)
-    if (Error E = checkCode(M))
+    if (Error E = checkCode(Text, M))
       return std::move(E);
   if (Error E = checkRelocations())
     return std::move(E);
