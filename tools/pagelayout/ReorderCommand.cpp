@@ -49,6 +49,25 @@ struct Timer {
       std::chrono::steady_clock::now();
 };
 
+/// The input binary and what the proof says of it.
+struct ProvedBinary {
+  LinkedBinary Binary;
+  MoveSafety Proof;
+};
+
+Expected<ProvedBinary> readAndProve(StringRef Path, Timer &Clock) {
+  Expected<LinkedBinary> Binary = readLinkedBinary(Path);
+  if (!Binary)
+    return Binary.takeError();
+  if (Binary->Functions.size() > 20000)
+    Clock.Enabled = true;
+  Clock.step("read " + Twine(Binary->Functions.size()) + " functions");
+  Expected<MoveSafety> Proof = checkMoveSafety(*Binary);
+  if (!Proof)
+    return Proof.takeError();
+  return ProvedBinary{std::move(*Binary), std::move(*Proof)};
+}
+
 /// Reads a profile on its own thread; warnings wait for take().
 class ProfileInBackground {
 public:
@@ -179,44 +198,32 @@ int runReorder(int Argc, char **Argv) {
   // The profile is parsed while the binary is read and proved: neither
   // needs the other before names are matched. Its errors still come first.
   ProfileInBackground Background(ProfilePath);
-  Expected<LinkedBinary> Binary = readLinkedBinary(InputPath);
-  std::optional<Expected<MoveSafety>> Safety;
-  if (Binary) {
-    if (Binary->Functions.size() > 20000)
-      Clock.Enabled = true;
-    Clock.step("read " + Twine(Binary->Functions.size()) + " functions");
-    Safety.emplace(checkMoveSafety(*Binary));
-  }
+  Expected<ProvedBinary> Input = readAndProve(InputPath, Clock);
   Expected<Profile> P = Background.take(Ctx.warningHandler());
   if (!P) {
-    if (!Binary)
-      consumeError(Binary.takeError());
-    if (Safety && !*Safety)
-      consumeError(Safety->takeError());
+    consumeError(Input.takeError());
     return reportError(P.takeError());
   }
-  if (!Binary)
-    return reportError(Binary.takeError());
-  if (!*Safety)
-    return reportError(Safety->takeError());
-  Clock.step("proved which functions can move (" +
-             Twine((**Safety).Instructions) +
+  if (!Input)
+    return reportError(Input.takeError());
+  const LinkedBinary &Binary = Input->Binary;
+  const MoveSafety &Proof = Input->Proof;
+  Clock.step("proved which functions can move (" + Twine(Proof.Instructions) +
              " instructions decoded); read the profile: " +
              Twine(P->Functions.size()) + " functions, " +
              Twine(P->Edges.size()) + " edges");
-  const MoveSafety &Proof = **Safety;
 
-  const std::vector<Atom> &Functions = Binary->Functions;
+  const std::vector<Atom> &Functions = Binary.Functions;
   raw_ostream &OS = outs();
   OS << InputPath << ": " << Functions.size() << " functions, "
      << Proof.Instructions << " instructions, " << Proof.OutgoingReferences
      << " pc-relative references leave their function (each checked "
         "against "
-     << Binary->TextRelocations.size() << " retained relocations)\n";
-  printMovability(*Binary, Proof, OS);
+     << Binary.TextRelocations.size() << " retained relocations)\n";
+  printMovability(Binary, Proof, OS);
 
   // Groups move as single atoms; code without a symbol stays.
-  std::vector<Atom> Atoms = movableUnits(*Binary, Proof);
+  std::vector<Atom> Atoms = movableUnits(Binary, Proof);
   NameMatchResult Names = matchProfileNames(*P, Atoms);
   ResolvedProfile RP = resolvePhases(Names.Renamed, Inference.config());
   Clock.step("matched " + Twine(P->Functions.size()) +
@@ -224,13 +231,13 @@ int runReorder(int Argc, char **Argv) {
   if (!DryRun) {
     RewriteOptions Opts;
     Opts.PageSize = PageSize.Bytes;
-    Expected<RewriteResult> R = rewriteBinary(*Binary, Proof, Atoms, RP, Opts);
+    Expected<RewriteResult> R = rewriteBinary(Binary, Proof, Atoms, RP, Opts);
     if (!R)
       return reportError(R.takeError());
     Clock.step("planned, moved and patched");
     if (Verify) {
       Expected<VerifySummary> Checked =
-          verifyOutput(*R, Output, *Binary, Proof, Atoms);
+          verifyOutput(*R, Output, Binary, Proof, Atoms);
       if (!Checked)
         return reportError(Checked.takeError());
       Clock.step("verified the rewritten binary: " + Twine(Checked->Functions) +
@@ -258,12 +265,12 @@ int runReorder(int Argc, char **Argv) {
   Config.PageSize = PageSize.Bytes;
   // Real addresses: the layout starts where .text does, pinned functions
   // keep theirs, and phases start on the program's real page boundaries.
-  Config.StartAddress = Binary->TextAddress;
+  Config.StartAddress = Binary.TextAddress;
   LayoutPlan Plan = computeLayout(Atoms, RP, Config);
   Plan.NameMatches = summarizeMatches(Names);
-  uint64_t TextEnd = Binary->TextAddress + Binary->TextBytes.size();
+  uint64_t TextEnd = Binary.TextAddress + Binary.TextBytes.size();
   uint64_t PlanEnd = Plan.TotalBytes + Plan.Placement.front().Offset;
-  OS << "\nplan (addresses; .text is " << format_hex(Binary->TextAddress, 0)
+  OS << "\nplan (addresses; .text is " << format_hex(Binary.TextAddress, 0)
      << "-" << format_hex(TextEnd, 0) << "):\n";
   if (PlanEnd > TextEnd)
     OS << "note: with page-aligned phases the layout needs "
