@@ -25,6 +25,7 @@
 
 #include "pagelayout/reorder/BinaryRewriter.h"
 #include "AddressMap.h"
+#include "AddressText.h"
 #include "X86Relocations.h"
 #include "pagelayout/schema/Diagnostic.h"
 #include "llvm/Object/ELF.h"
@@ -103,8 +104,7 @@ Rewriter::sectionBytes(const ELF64LE::Shdr &S) {
     return MutableArrayRef<uint8_t>();
   if (S.sh_offset > Out.size() || S.sh_size > Out.size() - S.sh_offset)
     return fail("section " + Twine(&S - Sections.begin()) + " (offset " +
-                Twine::utohexstr(S.sh_offset) + ", size " +
-                Twine::utohexstr(S.sh_size) +
+                hex(S.sh_offset) + ", size " + hex(S.sh_size) +
                 ") lies outside the file; the input is damaged, nothing was "
                 "written");
   return MutableArrayRef<uint8_t>(
@@ -320,13 +320,13 @@ Error Rewriter::patchTextField(const ELF64LE::Rela &R, uint64_t &NewOffset) {
   NewOffset = Map(P);
   uint8_t *Field = addressAt(NewOffset, 4);
   if (!Field)
-    return fail("relocation at " + Twine::utohexstr(P) + " outside .text");
+    return fail("relocation at " + hex(P) + " outside .text");
   if (isPositionFree(Type))
     return Error::success();
   // What the decoded instruction says wins over the relocation type.
   if (isPcRelative32(Type) && !Safety.PcRelativeFields.count(P)) {
     if (!Safety.InstructionEnd.count(P))
-      return fail("relocation at " + Twine::utohexstr(P) +
+      return fail("relocation at " + hex(P) +
                   " is in no decoded instruction; nothing was written");
     // Relaxed into an absolute immediate (or a TLS offset): an address of
     // moved code gets its new value, anything else stays.
@@ -338,15 +338,14 @@ Error Rewriter::patchTextField(const ELF64LE::Rela &R, uint64_t &NewOffset) {
   if (isPcRelative32(Type)) {
     auto End = Safety.InstructionEnd.find(P);
     if (End == Safety.InstructionEnd.end())
-      return fail("relocation at " + Twine::utohexstr(P) +
+      return fail("relocation at " + hex(P) +
                   " is in no decoded instruction; nothing was written");
     int32_t V = support::endian::read32le(Field);
     uint64_t Target = End->second + int64_t(V);
     uint64_t NewEnd = NewOffset + (End->second - P);
     int64_t NewV = int64_t(Map(Target)) - int64_t(NewEnd);
     if (NewV < INT32_MIN || NewV > INT32_MAX)
-      return fail("a moved reference at " + Twine::utohexstr(P) +
-                  " no longer fits 32 bits");
+      return fail("a moved reference at " + hex(P) + " no longer fits 32 bits");
     support::endian::write32le(Field, uint32_t(int32_t(NewV)));
     return Error::success();
   }
@@ -363,7 +362,7 @@ Error Rewriter::patchTextField(const ELF64LE::Rela &R, uint64_t &NewOffset) {
     support::endian::write32le(Field, uint32_t(Map(V)));
     return Error::success();
   }
-  return fail("relocation type " + Twine(Type) + " at " + Twine::utohexstr(P) +
+  return fail("relocation type " + Twine(Type) + " at " + hex(P) +
               " in .text is not understood; nothing was written");
 }
 
@@ -401,7 +400,7 @@ Error Rewriter::patchDataField(const ELF64LE::Shdr &Target,
     uint64_t Points = End->second + int64_t(int32_t(V));
     int64_t NewV = int64_t(Map(Points)) - int64_t(End->second);
     if (NewV < INT32_MIN || NewV > INT32_MAX)
-      return fail("a moved reference at " + Twine::utohexstr(R.r_offset) +
+      return fail("a moved reference at " + hex(R.r_offset) +
                   " no longer fits 32 bits");
     support::endian::write32le(Field, uint32_t(int32_t(NewV)));
     return Error::success();
@@ -435,7 +434,7 @@ Error Rewriter::patchDataField(const ELF64LE::Shdr &Target,
           Table->second.AtOwnerEnd ? Map(Target - 1) + 1 : Map(Target);
       int64_t NewV = int64_t(NewTarget) - int64_t(Base);
       if (NewV < INT32_MIN || NewV > INT32_MAX)
-        return fail("a jump table entry at " + Twine::utohexstr(R.r_offset) +
+        return fail("a jump table entry at " + hex(R.r_offset) +
                     " no longer fits 32 bits");
       support::endian::write32le(Field, uint32_t(int32_t(NewV)));
       return Error::success();
@@ -450,8 +449,7 @@ Error Rewriter::patchDataField(const ELF64LE::Shdr &Target,
   }
   default:
     if (Alloc)
-      return fail("relocation type " + Twine(Type) + " at " +
-                  Twine::utohexstr(R.r_offset) +
+      return fail("relocation type " + Twine(Type) + " at " + hex(R.r_offset) +
                   " is not understood; nothing was written");
     return Error::success();
   }

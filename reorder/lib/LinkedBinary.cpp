@@ -7,6 +7,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "pagelayout/reorder/LinkedBinary.h"
+#include "AddressText.h"
 #include "FunctionsByAddress.h"
 #include "pagelayout/schema/Diagnostic.h"
 #include "llvm/Object/ELFObjectFile.h"
@@ -52,7 +53,7 @@ Error collectDataPcRelatives(const ELF64LEFile &File,
       continue;
     uint64_t Off = R.r_offset - Target.sh_addr;
     if (R.r_offset < Target.sh_addr || Off + 4 > Data->size())
-      return fail(B.Path, "relocation at " + Twine::utohexstr(R.r_offset) +
+      return fail(B.Path, "relocation at " + hex(R.r_offset) +
                               " lies outside " + *Name);
     int32_t V;
     memcpy(&V, Data->data() + Off, 4);
