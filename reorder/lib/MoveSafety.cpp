@@ -394,11 +394,14 @@ void groupFunctions(const LinkedBinary &B,
     for (unsigned I = G.First; I <= G.Last; ++I)
       End = std::max(End, Fns[I].OriginalOffset + Fns[I].Size);
     std::string Why;
-    for (const Atom &Code : S.UnownedCode)
-      if (Code.OriginalOffset >= Begin && Code.OriginalOffset < End)
-        Why = "moves only with " + Fns[G.First].displayName() +
-              ", around code without a function symbol at " +
-              hex(Code.OriginalOffset);
+    // UnownedCode is in address order: the first range at or after Begin.
+    auto Code = llvm::lower_bound(
+        S.UnownedCode, Begin,
+        [](const Atom &A, uint64_t Addr) { return A.OriginalOffset < Addr; });
+    if (Code != S.UnownedCode.end() && Code->OriginalOffset < End)
+      Why = "moves only with " + Fns[G.First].displayName() +
+            ", around code without a function symbol at " +
+            hex(Code->OriginalOffset);
     for (unsigned I = G.First; I <= G.Last && Why.empty(); ++I)
       if (!S.PinReason[I].empty())
         Why = "moves only with " + Fns[I].displayName() + ", which is pinned";
