@@ -318,10 +318,18 @@ Error Rewriter::patchTextField(const ELF64LE::Rela &R, uint64_t &NewOffset) {
   uint32_t Type = R.getType(false);
   uint64_t P = R.r_offset;
   NewOffset = Map(P);
-  uint8_t *Field = addressAt(NewOffset, 4);
-  if (!Field)
-    return fail("relocation at " + hex(P) + " outside .text");
-  if (isPositionFree(Type))
+  unsigned Size = relocationFieldSize(Type);
+  // The whole field, in the input and where it moved, lies in .text.
+  const ELF64LE::Shdr &Text = Sections[TextIndex];
+  uint8_t *Field = fileAt(Text, NewOffset, std::max(Size, 1u));
+  if (!Field || !fileAt(Text, P, std::max(Size, 1u)))
+    return fail("the relocation at " + hex(P) + " (type " + Twine(Type) +
+                ", " + Twine(Size) +
+                " bytes) runs past .text; the input is damaged, nothing was "
+                "written");
+  // Fields the proof could not place in an operand stay as they are (what
+  // they may reach was pinned), as do position-independent ones.
+  if (Size == 0 || isPositionFree(Type) || Safety.UnpatchableFields.count(P))
     return Error::success();
   // What the decoded instruction says wins over the relocation type.
   if (isPcRelative32(Type) && !Safety.PcRelativeFields.count(P)) {
@@ -350,8 +358,7 @@ Error Rewriter::patchTextField(const ELF64LE::Rela &R, uint64_t &NewOffset) {
     return Error::success();
   }
   if (Type == ELF::R_X86_64_64) {
-    uint8_t *F8 = addressAt(NewOffset, 8);
-    support::endian::write64le(F8, Map(support::endian::read64le(F8)));
+    support::endian::write64le(Field, Map(support::endian::read64le(Field)));
     return Error::success();
   }
   if (Type == ELF::R_X86_64_32 || Type == ELF::R_X86_64_32S) {
@@ -371,18 +378,23 @@ Error Rewriter::patchTextField(const ELF64LE::Rela &R, uint64_t &NewOffset) {
 Error Rewriter::patchDataField(const ELF64LE::Shdr &Target,
                                const ELF64LE::Rela &R) {
   uint32_t Type = R.getType(false);
+  unsigned Size = relocationFieldSize(Type);
   bool Alloc = Target.sh_flags & ELF::SHF_ALLOC;
+  // The field's whole width lies in its section, or it is left alone.
   uint8_t *Field = nullptr;
   if (Alloc) {
-    Field = fileAt(Target, R.r_offset, 4);
+    Field = fileAt(Target, R.r_offset, std::max(Size, 1u));
   } else {
     Expected<MutableArrayRef<uint8_t>> Bytes = sectionBytes(Target);
     if (!Bytes)
       return Bytes.takeError();
-    if (R.r_offset <= Bytes->size() && Bytes->size() - R.r_offset >= 4)
+    if (R.r_offset <= Bytes->size() && Bytes->size() - R.r_offset >= Size)
       Field = Bytes->data() + R.r_offset;
   }
-  if (!Field || isPositionFree(Type))
+  if (!Field || Size == 0 || isPositionFree(Type))
+    return Error::success();
+  if ((Target.sh_flags & ELF::SHF_EXECINSTR) &&
+      Safety.UnpatchableFields.count(R.r_offset))
     return Error::success();
   // Code outside .text (.init, .fini, ...) stays put; the proof decoded it.
   // A PC-relative operand is relative to its instruction's end; a relaxed
@@ -407,8 +419,6 @@ Error Rewriter::patchDataField(const ELF64LE::Shdr &Target,
   }
   switch (Type) {
   case ELF::R_X86_64_64: {
-    if (!(Alloc ? fileAt(Target, R.r_offset, 8) : Field))
-      return Error::success();
     support::endian::write64le(Field, Map(support::endian::read64le(Field)));
     return Error::success();
   }
@@ -501,8 +511,14 @@ Error Rewriter::patchRelocations() {
         // field moved, and a PC-relative expression S + A moves with it.
         int64_t Shift = int64_t(NewOffset) - int64_t(R.r_offset);
         Entries[I].r_offset = NewOffset;
+        int64_t Addend;
+        if (isPcRelative32(R.getType(false)) &&
+            AddOverflow(int64_t(R.r_addend), Shift, Addend))
+          return fail("the addend of the relocation at " + hex(R.r_offset) +
+                      " overflows when its field moves; the input is "
+                      "damaged, nothing was written");
         if (isPcRelative32(R.getType(false)))
-          Entries[I].r_addend = R.r_addend + Shift;
+          Entries[I].r_addend = Addend;
         continue;
       }
       // Outside .text a field is an address of code only when its symbol
@@ -534,6 +550,16 @@ Error Rewriter::patchDynamic() {
         if (Type == ELF::R_X86_64_RELATIVE || Type == ELF::R_X86_64_IRELATIVE)
           Entries[I].r_addend = int64_t(Map(uint64_t(Entries[I].r_addend)));
       }
+    }
+    // DT_INIT and DT_FINI name functions the loader calls.
+    if (S.sh_type == ELF::SHT_DYNAMIC) {
+      Expected<MutableArrayRef<uint8_t>> Bytes = sectionBytes(S);
+      if (!Bytes)
+        return Bytes.takeError();
+      auto *Dyn = reinterpret_cast<ELF64LE::Dyn *>(Bytes->data());
+      for (size_t I = 0; I < Bytes->size() / sizeof(ELF64LE::Dyn); ++I)
+        if (Dyn[I].d_tag == ELF::DT_INIT || Dyn[I].d_tag == ELF::DT_FINI)
+          Dyn[I].d_un.d_ptr = Map(Dyn[I].d_un.d_ptr);
     }
     // Statically filled GOT slots hold addresses; only code moved.
     if (*Name == ".got" && S.sh_type == ELF::SHT_PROGBITS) {

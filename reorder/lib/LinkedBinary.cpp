@@ -18,6 +18,11 @@ using namespace llvm::object;
 namespace pagelayout {
 namespace {
 
+/// The .dynamic tags whose value is the address of code the loader calls.
+bool isDynamicCodeAddress(int64_t Tag) {
+  return Tag == ELF::DT_INIT || Tag == ELF::DT_FINI;
+}
+
 Error fail(StringRef Path, const Twine &Msg) {
   return makeLocatedError(Path, {}, Msg);
 }
@@ -52,7 +57,8 @@ Error collectDataPcRelatives(const ELF64LEFile &File,
     if (Type != ELF::R_X86_64_PC32)
       continue;
     uint64_t Off = R.r_offset - Target.sh_addr;
-    if (R.r_offset < Target.sh_addr || Off + 4 > Data->size())
+    if (R.r_offset < Target.sh_addr || Off > Data->size() ||
+        Data->size() - Off < 4)
       return fail(B.Path, "relocation at " + hex(R.r_offset) +
                               " lies outside " + *Name);
     int32_t V;
@@ -142,6 +148,17 @@ Expected<LinkedBinary> readLinkedBinary(std::unique_ptr<MemoryBuffer> Buffer) {
   }
   if (!Text)
     return fail(Path, "no .text section");
+  for (const ELF64LE::Shdr &S : *Sections) {
+    if (S.sh_type != ELF::SHT_DYNAMIC)
+      continue;
+    Expected<ArrayRef<ELF64LE::Dyn>> Dyn =
+        File->template getSectionContentsAsArray<ELF64LE::Dyn>(S);
+    if (!Dyn)
+      return fail(Path, "malformed .dynamic: " + toString(Dyn.takeError()));
+    for (const ELF64LE::Dyn &D : *Dyn)
+      if (isDynamicCodeAddress(D.d_tag))
+        B.DynamicCode.push_back({int64_t(D.d_tag), D.d_un.d_ptr});
+  }
   if (!SymTab)
     return fail(Path, "no symbol table (the binary is stripped); relink "
                       "without -s/--strip-all so functions can be found");
@@ -206,6 +223,15 @@ Expected<LinkedBinary> readLinkedBinary(std::unique_ptr<MemoryBuffer> Buffer) {
     Expected<StringRef> Name = S.getName(*StrTab);
     if (!Name)
       return fail(Path, "malformed symbol name: " + toString(Name.takeError()));
+    // The rewrite updates the symbols that name .text; a function symbol
+    // whose address lies in .text but that names another section would
+    // keep its old address after a move.
+    if (S.st_shndx != TextIndex)
+      return fail(Path, "function symbol '" + *Name + "' at " +
+                            hex(S.st_value) + " lies in .text but names "
+                            "section " + Twine(S.st_shndx) +
+                            "; the symbol table is damaged (relink the "
+                            "binary)");
     Functions.add(S.st_value, *Name, S.st_size);
   }
   if (Functions.empty())

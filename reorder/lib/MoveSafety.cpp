@@ -18,28 +18,12 @@
 
 #include "pagelayout/reorder/MoveSafety.h"
 #include "AddressText.h"
+#include "X86Decoder.h"
 #include "X86Relocations.h"
 #include "pagelayout/schema/Diagnostic.h"
 #include "llvm/ADT/StringMap.h"
-#include "llvm/MC/MCAsmInfo.h"
-#include "llvm/MC/MCContext.h"
-#include "llvm/MC/MCDisassembler/MCDisassembler.h"
-#include "llvm/MC/MCInst.h"
-#include "llvm/MC/MCInstrAnalysis.h"
-#include "llvm/MC/MCInstrInfo.h"
-#include "llvm/MC/MCRegisterInfo.h"
-#include "llvm/MC/MCSubtargetInfo.h"
-#include "llvm/MC/MCTargetOptions.h"
-#include "llvm/MC/TargetRegistry.h"
 #include "llvm/Support/Parallel.h"
-#include "llvm/Support/TargetSelect.h"
 
-extern "C" {
-void LLVMInitializeX86TargetInfo();
-void LLVMInitializeX86TargetMC();
-void LLVMInitializeX86Disassembler();
-}
-#include "llvm/TargetParser/Triple.h"
 #include <cstring>
 #include <tuple>
 
@@ -47,52 +31,6 @@ using namespace llvm;
 
 namespace pagelayout {
 namespace {
-
-/// The x86-64 decoder and its analysis, set up once.
-struct Decoder {
-  std::unique_ptr<MCRegisterInfo> MRI;
-  std::unique_ptr<MCAsmInfo> MAI;
-  std::unique_ptr<MCSubtargetInfo> STI;
-  std::unique_ptr<MCInstrInfo> MII;
-  std::unique_ptr<MCContext> Ctx;
-  std::unique_ptr<MCDisassembler> DisAsm;
-  std::unique_ptr<MCInstrAnalysis> MIA;
-
-  /// Registers the x86-64 target with LLVM, once per process (not
-  /// thread-safe: call before decoding in parallel).
-  static void registerTarget() {
-    // Only x86-64: initialising every target costs milliseconds a
-    // rewrite of a small binary notices.
-    static bool Done = [] {
-      LLVMInitializeX86TargetInfo();
-      LLVMInitializeX86TargetMC();
-      LLVMInitializeX86Disassembler();
-      return true;
-    }();
-    (void)Done;
-  }
-
-  Error init() {
-    Triple TT("x86_64-unknown-linux-gnu");
-    std::string Err;
-    const Target *T = TargetRegistry::lookupTarget(TT, Err);
-    if (!T)
-      return createStringError("no x86-64 target in LLVM: " + Err);
-    MRI.reset(T->createMCRegInfo(TT));
-    MCTargetOptions Options;
-    MAI.reset(T->createMCAsmInfo(*MRI, TT, Options));
-    STI.reset(T->createMCSubtargetInfo(TT, "", ""));
-    MII.reset(T->createMCInstrInfo());
-    if (!MRI || !MAI || !STI || !MII)
-      return createStringError("cannot set up the x86-64 decoder");
-    Ctx = std::make_unique<MCContext>(TT, MAI.get(), MRI.get(), STI.get());
-    DisAsm.reset(T->createMCDisassembler(*STI, *Ctx));
-    MIA.reset(T->createMCInstrAnalysis(MII.get()));
-    if (!DisAsm || !MIA)
-      return createStringError("cannot set up the x86-64 decoder");
-    return Error::success();
-  }
-};
 
 /// Index of the function containing \p Addr, or -1.
 int functionAt(const std::vector<Atom> &Fns, uint64_t Addr) {
@@ -162,17 +100,31 @@ struct DecodeResult {
   std::vector<std::pair<uint64_t, uint64_t>> Ends; // relocation -> insn end
   std::vector<uint64_t> PcRelative;
   std::vector<std::pair<uint64_t, int>> Bases; // data address, function
+  /// Relocated fields that are not (only) operand bytes: (field, insn).
+  std::vector<std::pair<uint64_t, uint64_t>> BadFields;
 };
 
-/// Notes where the instruction ending at \p End holds relocated fields;
-/// returns whether it holds any.
-bool recordInstructionEnd(const CodeBytes &Code,
-                          ArrayRef<RetainedRelocation> Fields, uint64_t End,
-                          std::optional<uint64_t> PcTarget, DecodeResult &R) {
+/// Notes where the instruction at [Addr, End) holds relocated fields;
+/// returns whether it holds any. A field is patched later only if it lies
+/// wholly inside one of the instruction's operands (a relocation that also
+/// covers opcode bytes is damaged input); the others go to BadFields.
+bool recordInstructionEnd(const X86Decoder &D, const CodeBytes &Code,
+                          ArrayRef<RetainedRelocation> Fields, uint64_t Addr,
+                          uint64_t End, std::optional<uint64_t> PcTarget,
+                          DecodeResult &R) {
+  ArrayRef<uint8_t> Insn = Code.Bytes.slice(Addr - Code.Address, End - Addr);
   for (const RetainedRelocation &Rel : Fields) {
+    unsigned Size = relocationFieldSize(Rel.Type);
+    if (Size == 0 || isPositionFree(Rel.Type))
+      continue;
+    if (!D.isOperandField(Insn, Addr, Rel.Offset - Addr, Size)) {
+      R.BadFields.push_back({Rel.Offset, Addr});
+      continue;
+    }
     R.Ends.push_back({Rel.Offset, End});
     uint64_t FieldAt = Rel.Offset - Code.Address;
-    if (!PcTarget || Rel.Offset + 4 > End || FieldAt + 4 > Code.Bytes.size())
+    if (!PcTarget || Size != 4 || Rel.Offset + 4 > End ||
+        FieldAt + 4 > Code.Bytes.size())
       continue;
     int32_t V;
     memcpy(&V, Code.Bytes.data() + FieldAt, 4);
@@ -182,29 +134,19 @@ bool recordInstructionEnd(const CodeBytes &Code,
   return !Fields.empty();
 }
 
-/// The PC-relative target of an instruction, if it has one.
-std::optional<uint64_t> pcTarget(const Decoder &D, const MCInst &Inst,
-                                 uint64_t Addr, uint64_t Size) {
-  uint64_t Target = 0;
-  if (D.MIA->evaluateBranch(Inst, Addr, Size, Target))
-    return Target;
-  return D.MIA->evaluateMemoryOperandAddress(Inst, D.STI.get(), Addr, Size);
-}
-
 /// Decodes [Begin, Begin + Size); stops at bytes that do not decode and
 /// returns their address.
 template <typename Each>
-std::optional<uint64_t> decodeRange(const Decoder &D, const CodeBytes &Code,
+std::optional<uint64_t> decodeRange(const X86Decoder &D, const CodeBytes &Code,
                                     uint64_t Begin, uint64_t Size, Each Fn) {
   ArrayRef<uint8_t> Bytes = Code.Bytes.slice(Begin - Code.Address, Size);
   for (uint64_t Off = 0; Off < Size;) {
     MCInst Inst;
-    uint64_t Len = 0, Addr = Begin + Off;
-    if (D.DisAsm->getInstruction(Inst, Len, Bytes.slice(Off), Addr, nulls()) !=
-            MCDisassembler::Success ||
-        Len == 0)
+    uint64_t Addr = Begin + Off;
+    uint64_t Len = D.decode(Inst, Bytes.slice(Off), Addr);
+    if (Len == 0)
       return Addr;
-    Fn(Addr, Len, pcTarget(D, Inst, Addr, Len));
+    Fn(Addr, Len, D.pcTarget(Inst, Addr, Len));
     Off += Len;
   }
   return std::nullopt;
@@ -333,39 +275,72 @@ void pinRelativeTableTargets(const LinkedBinary &B,
 
 /// Decodes code that stays, [Begin, Begin + Size) of \p Code, for the ends
 /// of the instructions its relocated fields are in. What it reaches without
-/// a relocation must stay too. Where it stops decoding, a later relocated
-/// field's instruction end is unknown: the rewrite leaves the field alone
-/// and the functions it could reach (its operand read as ending the
-/// instruction or followed by an immediate) stay.
-void decodeStayingCode(const Decoder &D, const CodeBytes &Code, uint64_t Begin,
-                       uint64_t Size, ArrayRef<RetainedRelocation> Rels,
+/// a relocation must stay too. Fields after bytes that do not decode are
+/// never validated: markUnpatchableFields leaves them alone.
+void decodeStayingCode(const X86Decoder &D, const CodeBytes &Code,
+                       uint64_t Begin, uint64_t Size,
+                       ArrayRef<RetainedRelocation> Rels,
                        const std::vector<Atom> &Fns, StringRef Where,
                        DecodeResult &R) {
   RelocationCursor Relocs(Rels);
-  std::optional<uint64_t> Bad = decodeRange(
-      D, Code, Begin, Size,
-      [&](uint64_t Addr, uint64_t Len, std::optional<uint64_t> T) {
-        bool Relocated = recordInstructionEnd(
-            Code, Relocs.within(Addr, Addr + Len), Addr + Len, T, R);
-        if (T && !Relocated)
-          R.Pins.push_back(
-              {functionAt(Fns, *T), ("reached without a relocation from " +
+  decodeRange(D, Code, Begin, Size,
+              [&](uint64_t Addr, uint64_t Len, std::optional<uint64_t> T) {
+                bool Relocated =
+                    recordInstructionEnd(D, Code, Relocs.within(Addr, Addr + Len),
+                                         Addr, Addr + Len, T, R);
+                if (T && !Relocated)
+                  R.Pins.push_back({functionAt(Fns, *T),
+                                    ("reached without a relocation from " +
                                      Where + " at " + hex(Addr))
                                         .str()});
-      });
-  if (!Bad)
-    return;
-  for (const RetainedRelocation &Rel : Relocs.within(*Bad, Begin + Size)) {
-    uint64_t FieldAt = Rel.Offset - Code.Address;
-    if (!isPcRelative32(Rel.Type) || FieldAt + 4 > Code.Bytes.size())
+              });
+}
+
+/// A relocated field the decode did not validate (it covers bytes that are
+/// not an operand, or lies where nothing decoded: padding, data, the rest
+/// of a function after bytes that do not decode) is never written: its
+/// function stays, and so does every function its value could reach, read
+/// as a PC-relative operand ending the field or followed by an immediate,
+/// or as an absolute address.
+void markUnpatchableFields(const LinkedBinary &B, ArrayRef<CodeBytes> Codes,
+                           ArrayRef<RetainedRelocation> Rels,
+                           const DenseMap<uint64_t, uint64_t> &BadFields,
+                           MoveSafety &S) {
+  const std::vector<Atom> &Fns = B.Functions;
+  for (const RetainedRelocation &Rel : Rels) {
+    unsigned Size = relocationFieldSize(Rel.Type);
+    if (Size == 0 || isPositionFree(Rel.Type) ||
+        (S.InstructionEnd.count(Rel.Offset) && !BadFields.count(Rel.Offset)))
       continue;
-    int32_t V;
-    memcpy(&V, Code.Bytes.data() + FieldAt, 4);
-    for (uint64_t Tail : {0, 4, 5, 6, 8})
-      R.Pins.push_back({functionAt(Fns, Rel.Offset + Tail + int64_t(V)),
-                        ("reached from " + Where + " at " + hex(Rel.Offset) +
-                         ", which does not decode")
-                            .str()});
+    S.UnpatchableFields.insert(Rel.Offset);
+    S.InstructionEnd.erase(Rel.Offset);
+    S.PcRelativeFields.erase(Rel.Offset);
+    auto Bad = BadFields.find(Rel.Offset);
+    std::string Why =
+        Bad != BadFields.end()
+            ? ("the relocation at " + hex(Rel.Offset) +
+               " covers bytes of the instruction at " + hex(Bad->second) +
+               " that are not its operand; the field is left alone")
+            : ("the relocation at " + hex(Rel.Offset) +
+               " is in no decoded instruction; the field is left alone");
+    pin(S, functionAt(Fns, Rel.Offset), Why);
+    const CodeBytes *Code = find_if(Codes, [&](const CodeBytes &C) {
+      return Rel.Offset >= C.Address &&
+             Rel.Offset - C.Address <= C.Bytes.size() &&
+             C.Bytes.size() - (Rel.Offset - C.Address) >= Size;
+    });
+    if (Code == Codes.end())
+      continue;
+    uint64_t V = 0;
+    memcpy(&V, Code->Bytes.data() + (Rel.Offset - Code->Address), Size);
+    std::string Reach = "may be reached by " + Why;
+    if (Size == 4) {
+      int64_t Rel32 = int32_t(uint32_t(V));
+      for (uint64_t Tail : {0, 4, 5, 6, 8})
+        pin(S, functionAt(Fns, Rel.Offset + Tail + Rel32), Reach);
+      pin(S, functionAt(Fns, uint64_t(Rel32)), Reach);
+    }
+    pin(S, functionAt(Fns, V), Reach);
   }
 }
 
@@ -449,7 +424,7 @@ std::vector<Atom> movableUnits(const LinkedBinary &B, const MoveSafety &S) {
 }
 
 Expected<MoveSafety> checkMoveSafety(const LinkedBinary &B) {
-  Decoder::registerTarget();
+  X86Decoder::registerTarget();
   const std::vector<Atom> &Fns = B.Functions;
   MoveSafety S;
   S.PinReason.assign(Fns.size(), "");
@@ -476,7 +451,7 @@ Expected<MoveSafety> checkMoveSafety(const LinkedBinary &B) {
   const CodeBytes Text{B.TextAddress, B.TextBytes};
   DecodeResult Staying;
   {
-    Decoder D;
+    X86Decoder D;
     if (Error E = D.init())
       return std::move(E);
     for (const Atom &Code : S.UnownedCode)
@@ -497,7 +472,7 @@ Expected<MoveSafety> checkMoveSafety(const LinkedBinary &B) {
       Fns.size(), size_t(parallel::strategy.compute_thread_count()) * 4);
   std::vector<std::string> InitErrors(Chunks);
   parallelFor(0, Chunks, [&](size_t C) {
-    Decoder D;
+    X86Decoder D;
     if (Error E = D.init()) {
       InitErrors[C] = toString(std::move(E));
       return;
@@ -512,8 +487,9 @@ Expected<MoveSafety> checkMoveSafety(const LinkedBinary &B) {
           D, Text, Begin, F.Size,
           [&](uint64_t Addr, uint64_t Len, std::optional<uint64_t> Ref) {
             ++R.Instructions;
-            bool Relocated = recordInstructionEnd(
-                Text, Relocs.within(Addr, Addr + Len), Addr + Len, Ref, R);
+            bool Relocated =
+                recordInstructionEnd(D, Text, Relocs.within(Addr, Addr + Len),
+                                     Addr, Addr + Len, Ref, R);
             // A data address loaded here may be a jump table's base.
             if (Ref && (*Ref < B.TextAddress || *Ref >= TextEnd))
               R.Bases.push_back({*Ref, int(I)});
@@ -544,13 +520,20 @@ Expected<MoveSafety> checkMoveSafety(const LinkedBinary &B) {
 
   std::vector<std::pair<uint64_t, int>> TableBases; // (address, function)
   std::vector<DecodeResult::Join> Joins;
+  DenseMap<uint64_t, uint64_t> BadFields; // field -> its instruction
   auto Merge = [&](DecodeResult &R) {
     S.Instructions += R.Instructions;
     S.OutgoingReferences += R.Outgoing;
     for (auto &[Fn, Why] : R.Pins)
       pin(S, Fn, Why);
+    for (auto [Off, Insn] : R.BadFields)
+      BadFields.try_emplace(Off, Insn);
+    // Overlapping functions decode the same bytes twice; a field two
+    // decodes place in different instructions is trusted by neither.
     for (auto [Off, End] : R.Ends)
-      S.InstructionEnd[Off] = End;
+      if (auto [It, New] = S.InstructionEnd.try_emplace(Off, End);
+          !New && It->second != End)
+        BadFields.try_emplace(Off, End);
     S.PcRelativeFields.insert(R.PcRelative.begin(), R.PcRelative.end());
     append_range(TableBases, R.Bases);
     for (DecodeResult::Join &J : R.Joins)
@@ -559,14 +542,26 @@ Expected<MoveSafety> checkMoveSafety(const LinkedBinary &B) {
   Merge(Staying);
   for (DecodeResult &R : Results)
     Merge(R);
+  std::vector<CodeBytes> AllCode = {Text};
+  for (const LinkedBinary::CodeSection &Sec : B.OtherCode)
+    AllCode.push_back({Sec.Address, Sec.Bytes});
+  markUnpatchableFields(B, AllCode, B.TextRelocations, BadFields, S);
+  markUnpatchableFields(B, AllCode, B.OtherCodeRelocations, BadFields, S);
   llvm::sort(TableBases);
   pinRelativeTableTargets(B, TableBases, S);
-  // Overlapping symbols: one function inside another moves with it.
-  for (size_t I = 1; I < Fns.size(); ++I)
-    if (Fns[I].OriginalOffset < Fns[I - 1].OriginalOffset + Fns[I - 1].Size)
-      Joins.push_back(
-          {int(I - 1), int(I),
-           Fns[I].displayName() + " overlaps " + Fns[I - 1].displayName()});
+  // Overlapping symbols: one function inside another moves with it. The
+  // enclosing one may be any earlier function (nesting), not only the one
+  // just before: compare with the furthest end so far.
+  size_t Furthest = 0; // the function reaching furthest so far
+  for (size_t I = 1; I < Fns.size(); ++I) {
+    const Atom &Prev = Fns[Furthest];
+    if (Fns[I].OriginalOffset < Prev.OriginalOffset + Prev.Size)
+      Joins.push_back({int(Furthest), int(I),
+                       Fns[I].displayName() + " overlaps " +
+                           Prev.displayName()});
+    if (Fns[I].OriginalOffset + Fns[I].Size > Prev.OriginalOffset + Prev.Size)
+      Furthest = I;
+  }
   groupFunctions(B, Joins, S);
   for (const std::string &R : S.PinReason)
     S.MovableFunctions += R.empty();

@@ -273,6 +273,16 @@ Error Verifier::checkEntry() {
   if (Out.Entry != newAddress(In.Entry))
     return fail("e_entry is " + hex(Out.Entry) + ", expected " +
                 hex(newAddress(In.Entry)));
+  if (Out.DynamicCode.size() != In.DynamicCode.size())
+    return fail(".dynamic changed its DT_INIT/DT_FINI entries");
+  for (size_t I = 0; I < In.DynamicCode.size(); ++I) {
+    const LinkedBinary::DynamicCodeAddress &Was = In.DynamicCode[I],
+                                           &Is = Out.DynamicCode[I];
+    uint64_t Want = newAddress(Was.Value);
+    if (Is.Tag != Was.Tag || Is.Value != Want)
+      return fail(StringRef(Was.Tag == ELF::DT_INIT ? "DT_INIT" : "DT_FINI") +
+                  " is " + hex(Is.Value) + ", expected " + hex(Want));
+  }
   return Error::success();
 }
 

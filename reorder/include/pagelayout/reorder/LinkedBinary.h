@@ -60,6 +60,14 @@ struct LinkedBinary {
   /// Retained relocations for fields in OtherCode, sorted by offset.
   std::vector<RetainedRelocation> OtherCodeRelocations;
 
+  /// .dynamic entries that hold a code address (DT_INIT, DT_FINI): the
+  /// loader calls them, so they must follow the code they name.
+  struct DynamicCodeAddress {
+    int64_t Tag = 0;
+    uint64_t Value = 0;
+  };
+  std::vector<DynamicCodeAddress> DynamicCode;
+
   std::unique_ptr<llvm::MemoryBuffer> Buffer;
 };
 

@@ -31,6 +31,10 @@ struct MoveSafety {
   /// linker relaxations rewrite GOTPCRELX loads into immediates and TLS
   /// sequences into %fs offsets but keep the original type.
   llvm::DenseSet<uint64_t> PcRelativeFields;
+  /// Relocated code fields (.text and other code) the rewrite must leave
+  /// alone: not wholly an operand of a decoded instruction. Their function
+  /// and whatever they could reach are pinned.
+  llvm::DenseSet<uint64_t> UnpatchableFields;
   /// A jump-table entry understood exactly: it holds target - Base, and
   /// the target's function loads Base. AtOwnerEnd: the target is the end
   /// of that function (an unreachable default), not the next one's start.
