@@ -106,8 +106,32 @@ protected:
     if (!Tampered)
       return toString(Tampered.takeError());
     Expected<VerifySummary> V =
-        verifyRewrite(In, Safety, Atoms, Plan, *Tampered);
+        Full ? verifyRewriteByDecoding(In, *Tampered)
+             : verifyRewrite(In, Safety, Atoms, Plan, *Tampered);
     return V ? "ok" : toString(V.takeError());
+  }
+  /// The same through the independent check (--verify=full).
+  std::string
+  verifyByDecoding(function_ref<void(LinkedBinary &, char *)> Tamper) {
+    Full = true;
+    std::string Result = verify(Tamper);
+    Full = false;
+    return Result;
+  }
+  /// The file offset of symbol \p Name's st_value in .symtab.
+  static uint64_t symbolValueOffset(const LinkedBinary &B, StringRef Name) {
+    auto File = cantFail(object::ELF64LEFile::create(B.Buffer->getBuffer()));
+    for (const object::ELF64LE::Shdr &S : cantFail(File.sections())) {
+      if (S.sh_type != ELF::SHT_SYMTAB)
+        continue;
+      StringRef Names = cantFail(File.getStringTableForSymtab(S));
+      auto Syms = cantFail(File.symbols(&S));
+      for (size_t I = 0; I < Syms.size(); ++I)
+        if (cantFail(Syms[I].getName(Names)) == Name)
+          return S.sh_offset + I * sizeof(object::ELF64LE::Sym) + 8;
+    }
+    ADD_FAILURE() << "no symbol " << Name.str();
+    return 0;
   }
   /// Where address \p Addr of section \p Name is in the file (for a
   /// section that is not loaded, \p Addr is an offset into it).
@@ -130,6 +154,7 @@ protected:
   MoveSafety Safety;
   std::vector<Atom> Atoms;
   LayoutPlan Plan;
+  bool Full = false;
 };
 
 TEST_F(RewriteVerifierTest, AcceptsTheHonestOutput) {
@@ -207,6 +232,64 @@ TEST_F(RewriteVerifierTest, NamesAFunctionThatIsNotWherePlanned) {
   std::string Error = verify([](LinkedBinary &, char *) {});
   Plan = Honest;
   EXPECT_THAT(Error, HasSubstr("steady is not at"));
+}
+
+// The independent check shares nothing with the rewriter: it accepts the
+// honest output and names the same damage from the two files alone.
+TEST_F(RewriteVerifierTest, ByDecodingAcceptsTheHonestOutput) {
+  Expected<LinkedBinary> Out = readLinkedBinary(path("p.out"));
+  ASSERT_TRUE(bool(Out)) << toString(Out.takeError());
+  Expected<VerifySummary> V = verifyRewriteByDecoding(In, *Out);
+  ASSERT_TRUE(bool(V)) << toString(V.takeError());
+  EXPECT_EQ(V->Functions, In.Functions.size());
+  EXPECT_GT(V->Instructions, 10u);
+  EXPECT_GT(V->DataPointers, 0u);
+}
+
+TEST_F(RewriteVerifierTest, ByDecodingNamesAWrongCallTarget) {
+  std::string Error = verifyByDecoding([&](LinkedBinary &Out, char *Bytes) {
+    for (const RetainedRelocation &R : Out.TextRelocations)
+      if (R.Type == ELF::R_X86_64_PLT32) {
+        char *Field =
+            Bytes + textFileOffset(Out) + (R.Offset - Out.TextAddress);
+        support::endian::write32le(Field,
+                                   support::endian::read32le(Field) + 16);
+        return;
+      }
+  });
+  EXPECT_THAT(Error, HasSubstr("full verification failed: the instruction at "));
+  EXPECT_THAT(Error, HasSubstr(", expected "));
+}
+
+// A symbol that says a function is somewhere its code is not: the code
+// found there decodes to other instructions.
+TEST_F(RewriteVerifierTest, ByDecodingNamesASymbolAwayFromItsCode) {
+  std::string Error = verifyByDecoding([&](LinkedBinary &Out, char *Bytes) {
+    char *Value = Bytes + symbolValueOffset(Out, "steady");
+    support::endian::write64le(Value, support::endian::read64le(Value) + 1);
+  });
+  EXPECT_THAT(Error, HasSubstr("full verification failed: "));
+  EXPECT_THAT(Error, HasSubstr("in steady)"));
+}
+
+TEST_F(RewriteVerifierTest, ByDecodingNamesAWrongEntryPoint) {
+  std::string Error = verifyByDecoding([&](LinkedBinary &Out, char *Bytes) {
+    support::endian::write64le(Bytes + 24, Out.Entry + 1);
+  });
+  EXPECT_THAT(Error, HasSubstr("e_entry holds "));
+}
+
+TEST_F(RewriteVerifierTest, ByDecodingNamesAWrongEhFramePointer) {
+  std::string Error = verifyByDecoding([&](LinkedBinary &Out, char *Bytes) {
+    for (const LinkedBinary::DataPcRelative &E : Out.DataPcRelatives)
+      if (E.Section == ".eh_frame") {
+        char *Field = Bytes + fileOffsetOf(Out, ".eh_frame", E.Offset);
+        support::endian::write32le(Field,
+                                   support::endian::read32le(Field) + 32);
+        return;
+      }
+  });
+  EXPECT_THAT(Error, HasSubstr("the .eh_frame pointer at "));
 }
 
 } // namespace

@@ -79,15 +79,6 @@ private:
   uint64_t Last = UINT64_MAX; // the first call searches
 };
 
-/// Padding the linker or assembler put between functions.
-bool isPadding(ArrayRef<uint8_t> Bytes) {
-  return all_of(Bytes, [](uint8_t C) {
-    return C == 0xCC || C == 0x90 || C == 0x00 || C == 0x66 || C == 0x0F ||
-           C == 0x1F || C == 0x40 || C == 0x44 || C == 0x80 || C == 0x84 ||
-           C == 0x2E;
-  });
-}
-
 /// What decoding one function found; merged in function order.
 struct DecodeResult {
   uint64_t Instructions = 0, Outgoing = 0;
@@ -102,6 +93,7 @@ struct DecodeResult {
   std::vector<std::pair<uint64_t, int>> Bases; // data address, function
   /// Relocated fields that are not (only) operand bytes: (field, insn).
   std::vector<std::pair<uint64_t, uint64_t>> BadFields;
+  std::vector<std::pair<uint64_t, std::string>> PinAddresses; // code that stays
 };
 
 /// Notes where the instruction at [Addr, End) holds relocated fields;
@@ -118,7 +110,21 @@ bool recordInstructionEnd(const X86Decoder &D, const CodeBytes &Code,
     if (Size == 0 || isPositionFree(Rel.Type))
       continue;
     if (!D.isOperandField(Insn, Addr, Rel.Offset - Addr, Size)) {
+      // The relocation is misplaced: the operand it was meant for is in
+      // this instruction, unrelocated. Whatever its operands reach stays.
       R.BadFields.push_back({Rel.Offset, Addr});
+      MCInst Inst;
+      D.decode(Inst, Insn, Addr);
+      std::string Why = "reached by the instruction at " + hex(Addr) +
+                        ", whose relocation at " + hex(Rel.Offset) +
+                        " is not on an operand";
+      if (std::optional<uint64_t> T = D.pcTarget(Inst, Addr, Insn.size()))
+        R.PinAddresses.push_back({*T, Why});
+      for (const MCOperand &Op : Inst)
+        if (Op.isImm()) {
+          R.PinAddresses.push_back({uint64_t(Op.getImm()), Why});
+          R.PinAddresses.push_back({uint64_t(uint32_t(Op.getImm())), Why});
+        }
       continue;
     }
     R.Ends.push_back({Rel.Offset, End});
@@ -433,7 +439,7 @@ Expected<MoveSafety> checkMoveSafety(const LinkedBinary &B) {
   uint64_t Cursor = B.TextAddress;
   for (const Atom &F : Fns) {
     if (F.OriginalOffset > Cursor &&
-        !isPadding(B.TextBytes.slice(Cursor - B.TextAddress,
+        !isX86Padding(B.TextBytes.slice(Cursor - B.TextAddress,
                                      F.OriginalOffset - Cursor))) {
       Atom Code;
       Code.Size = F.OriginalOffset - Cursor;
@@ -528,6 +534,8 @@ Expected<MoveSafety> checkMoveSafety(const LinkedBinary &B) {
       pin(S, Fn, Why);
     for (auto [Off, Insn] : R.BadFields)
       BadFields.try_emplace(Off, Insn);
+    for (auto &[Addr, Why] : R.PinAddresses)
+      pin(S, functionAt(Fns, Addr), Why);
     // Overlapping functions decode the same bytes twice; a field two
     // decodes place in different instructions is trusted by neither.
     for (auto [Off, End] : R.Ends)

@@ -32,6 +32,17 @@
 
 namespace pagelayout {
 
+/// Padding the linker or assembler put between functions: int3, nop
+/// forms, zeros.
+inline bool isX86Padding(llvm::ArrayRef<uint8_t> Bytes) {
+  for (uint8_t C : Bytes)
+    if (!(C == 0xCC || C == 0x90 || C == 0x00 || C == 0x66 || C == 0x0F ||
+          C == 0x1F || C == 0x40 || C == 0x44 || C == 0x80 || C == 0x84 ||
+          C == 0x2E))
+      return false;
+  return true;
+}
+
 /// The x86-64 decoder and its analysis. One per thread.
 struct X86Decoder {
   std::unique_ptr<llvm::MCRegisterInfo> MRI;

@@ -126,17 +126,27 @@ void printMovability(const LinkedBinary &B, const MoveSafety &Proof,
        << " bytes of code outside any function symbol stay in place\n";
 }
 
+enum class VerifyLevel { None, Fast, Full };
+
 /// Reads the rewritten image as a binary of its own and checks it against
 /// the input, before anything is written.
 Expected<VerifySummary> verifyOutput(const RewriteResult &R, StringRef Output,
                                      const LinkedBinary &In,
                                      const MoveSafety &Safety,
-                                     const std::vector<Atom> &Units) {
+                                     const std::vector<Atom> &Units,
+                                     VerifyLevel Level) {
   Expected<LinkedBinary> Out = readLinkedBinary(MemoryBuffer::getMemBuffer(
       R.Image, Output, /*RequiresNullTerminator=*/false));
   if (!Out)
     return Out.takeError();
-  return verifyRewrite(In, Safety, Units, R.Plan, *Out);
+  Expected<VerifySummary> Fast = verifyRewrite(In, Safety, Units, R.Plan, *Out);
+  if (!Fast || Level != VerifyLevel::Full)
+    return Fast;
+  Expected<VerifySummary> Full = verifyRewriteByDecoding(In, *Out);
+  if (!Full)
+    return Full.takeError();
+  Fast->Instructions = Full->Instructions;
+  return Fast;
 }
 
 } // namespace
@@ -162,13 +172,25 @@ int runReorder(int Argc, char **Argv) {
       cl::desc("Write the achieved layout, read back from the "
                "output (.json, .txt or YAML)"),
       cl::value_desc("file"), cl::cat(Scope.Cat), cl::sub(Scope.Sub));
-  static cl::opt<bool> Verify(
+  static cl::opt<VerifyLevel> Verify(
       "verify",
-      cl::desc("Read the written binary back and check it against the "
-               "input: each function at its planned address under its "
-               "symbols, its bytes unchanged outside relocated fields, each "
-               "field reaching its target's new address (default on)"),
-      cl::init(true), cl::cat(Scope.Cat), cl::sub(Scope.Sub));
+      cl::desc("Check the rewritten image against the input before it is "
+               "written"),
+      cl::values(
+          clEnumValN(VerifyLevel::None, "none", "no check"),
+          clEnumValN(VerifyLevel::None, "false", "the same as none"),
+          clEnumValN(VerifyLevel::Fast, "fast",
+                     "(default) each function at its planned address under "
+                     "its symbols, its bytes unchanged outside relocated "
+                     "fields, each field reaching its target's new address"),
+          clEnumValN(VerifyLevel::Fast, "true", "the same as fast"),
+          clEnumValN(VerifyLevel::Full, "full",
+                     "fast, then an independent check from the two files "
+                     "alone: every function decoded in both and compared "
+                     "instruction by instruction, targets translated through "
+                     "the symbol tables")),
+      cl::init(VerifyLevel::Fast), cl::ValueOptional, cl::cat(Scope.Cat),
+      cl::sub(Scope.Sub));
   static cl::opt<bool> Progress(
       "progress",
       cl::desc("Report each step (default: for binaries with "
@@ -235,16 +257,20 @@ int runReorder(int Argc, char **Argv) {
     if (!R)
       return reportError(R.takeError());
     Clock.step("planned, moved and patched");
-    if (Verify) {
+    if (Verify != VerifyLevel::None) {
       Expected<VerifySummary> Checked =
-          verifyOutput(*R, Output, Binary, Proof, Atoms);
+          verifyOutput(*R, Output, Binary, Proof, Atoms, Verify);
       if (!Checked)
         return reportError(Checked.takeError());
       Clock.step("verified the rewritten binary: " + Twine(Checked->Functions) +
                  " functions, " + Twine(Checked->CodeBytes) +
                  " code bytes and " + Twine(Checked->Fields) +
                  " relocated fields, " + Twine(Checked->DataPointers) +
-                 " data pointers");
+                 " data pointers" +
+                 (Verify == VerifyLevel::Full
+                      ? "; " + Twine(Checked->Instructions) +
+                            " instructions compared by decoding"
+                      : ""));
     }
     if (Error E = writeRewrittenBinary(*R, InputPath, Output))
       return reportError(std::move(E));

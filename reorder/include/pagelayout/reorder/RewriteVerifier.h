@@ -22,6 +22,7 @@ struct VerifySummary {
   uint64_t CodeBytes = 0;
   uint64_t Fields = 0;       ///< relocated code fields whose value was checked
   uint64_t DataPointers = 0; ///< .eh_frame pointers and jump-table entries
+  uint64_t Instructions = 0; ///< compared by decoding (full verification)
 };
 
 /// Checks \p Out, the rewrite of \p In by \p Plan over \p Units (what
@@ -43,6 +44,17 @@ llvm::Expected<VerifySummary> verifyRewrite(const LinkedBinary &In,
                                             const std::vector<Atom> &Units,
                                             const LayoutPlan &Plan,
                                             const LinkedBinary &Out);
+
+/// `--verify=full`: checks \p Out against \p In from the two files alone,
+/// sharing nothing with the rewriter or the proof: symbol table entry i is
+/// the same symbol in both, so function symbols say where each function
+/// went; every function and all code that stays is decoded in both and
+/// compared instruction by instruction (same opcode, length and registers,
+/// PC-relative targets and changed absolute immediates translated through
+/// the symbols); e_entry, DT_INIT/DT_FINI, .eh_frame pointers, RELATIVE
+/// addends, .got words and retained data pointers likewise.
+llvm::Expected<VerifySummary> verifyRewriteByDecoding(const LinkedBinary &In,
+                                                      const LinkedBinary &Out);
 
 } // namespace pagelayout
 

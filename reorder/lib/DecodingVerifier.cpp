@@ -1,0 +1,479 @@
+//===- DecodingVerifier.cpp - Check a rewrite without the rewriter's books -===//
+//
+// `--verify=full`. The fast verifier (RewriteVerifier.cpp) recomputes each
+// relocated field through the proof's decoded targets and the plan's
+// address map: if that bookkeeping is wrong (overlapping functions once
+// made the map answer wrongly), it agrees with the rewriter. This check
+// shares nothing with either. It starts from the two files alone:
+//
+//   symbols   - the rewrite changes no symbol table entry but st_value, so
+//               entry i of the input and of the output are the same symbol;
+//               each function symbol in .text gives a range of old
+//               addresses and where it went. An old address translates
+//               through every function containing it, and they must agree
+//               (functions nested in one another moved together); labels
+//               inside functions must sit where their function put them.
+//   code      - every function is decoded in the input and in the output,
+//               instruction by instruction: the same opcode, length and
+//               registers; each PC-relative target the translation of the
+//               input's; each changed immediate an absolute code address
+//               translated. Code that stays (outside function symbols, in
+//               other executable sections) is compared the same way in
+//               place.
+//   data      - e_entry, DT_INIT/DT_FINI, .eh_frame pointers, RELATIVE and
+//               IRELATIVE addends, .got words and retained absolute
+//               relocations in data hold translated addresses.
+//
+// It costs a second and third decode of the binary, so it is opt-in.
+//
+//===----------------------------------------------------------------------===//
+
+#include "AddressText.h"
+#include "X86Decoder.h"
+#include "pagelayout/reorder/RewriteVerifier.h"
+#include "pagelayout/schema/Diagnostic.h"
+#include "llvm/Object/ELF.h"
+#include "llvm/Support/Endian.h"
+
+using namespace llvm;
+using namespace llvm::object;
+
+namespace pagelayout {
+namespace {
+
+/// Where one function symbol's bytes were and are.
+struct Range {
+  uint64_t Old = 0, Size = 0, New = 0;
+  std::string Name;
+};
+
+class DecodingVerifier {
+public:
+  DecodingVerifier(const LinkedBinary &In, const LinkedBinary &Out)
+      : In(In), Out(Out) {}
+  Expected<VerifySummary> run();
+
+private:
+  Error fail(const Twine &What) const {
+    return makeLocatedError(Out.Path, {},
+                            "full verification failed: " + What +
+                                "; nothing was written (please report "
+                                "this with the input binary)");
+  }
+  Error readSymbols();
+  Expected<uint64_t> translate(uint64_t Old) const;
+  Error checkLabels();
+  Error compareCode(ArrayRef<uint8_t> InBytes, uint64_t InAddr,
+                    ArrayRef<uint8_t> OutBytes, uint64_t OutAddr,
+                    StringRef What);
+  Error compareInstruction(const MCInst &A, uint64_t AAddr, const MCInst &B,
+                           uint64_t BAddr, uint64_t Len, StringRef What);
+  Error checkFunctions();
+  Error checkStayingCode();
+  Error checkData();
+  Error checkWord(uint64_t Was, uint64_t Is, const Twine &What);
+
+  const LinkedBinary &In, &Out;
+  std::optional<ELF64LEFile> InFile, OutFile;
+  ArrayRef<ELF64LE::Shdr> InSections, OutSections;
+  unsigned TextIndex = 0;
+  std::vector<Range> Functions; ///< by Old, distinct (Old, Size)
+  std::vector<uint64_t> FurthestEnd; ///< max Old + Size of Functions[0..i]
+  std::vector<std::pair<uint64_t, uint64_t>> Labels; ///< old, new
+  X86Decoder D;
+  VerifySummary Summary;
+};
+
+bool inText(const LinkedBinary &B, uint64_t A) {
+  return A >= B.TextAddress && A - B.TextAddress < B.TextBytes.size();
+}
+
+Error DecodingVerifier::readSymbols() {
+  Expected<ELF64LEFile> I = ELF64LEFile::create(In.Buffer->getBuffer());
+  Expected<ELF64LEFile> O = ELF64LEFile::create(Out.Buffer->getBuffer());
+  if (!I || !O) {
+    consumeError(I.takeError());
+    consumeError(O.takeError());
+    return fail("cannot read the files again");
+  }
+  InFile.emplace(std::move(*I));
+  OutFile.emplace(std::move(*O));
+  Expected<ELF64LEFile::Elf_Shdr_Range> IS = InFile->sections();
+  Expected<ELF64LEFile::Elf_Shdr_Range> OS = OutFile->sections();
+  if (!IS || !OS) {
+    consumeError(IS.takeError());
+    consumeError(OS.takeError());
+    return fail("cannot read the section tables again");
+  }
+  InSections = *IS;
+  OutSections = *OS;
+  if (InSections.size() != OutSections.size())
+    return fail("the section tables differ in size");
+  for (size_t S = 0; S < InSections.size(); ++S) {
+    const ELF64LE::Shdr &A = InSections[S], &B = OutSections[S];
+    if (A.sh_name != B.sh_name || A.sh_type != B.sh_type ||
+        A.sh_addr != B.sh_addr || A.sh_size != B.sh_size ||
+        A.sh_offset != B.sh_offset || A.sh_flags != B.sh_flags)
+      return fail("section " + Twine(S) + "'s header changed");
+    if (A.sh_addr == In.TextAddress && A.sh_type == ELF::SHT_PROGBITS &&
+        (A.sh_flags & ELF::SHF_EXECINSTR))
+      TextIndex = unsigned(S);
+  }
+  for (size_t S = 0; S < InSections.size(); ++S) {
+    const ELF64LE::Shdr &Sec = InSections[S];
+    if (Sec.sh_type != ELF::SHT_SYMTAB && Sec.sh_type != ELF::SHT_DYNSYM)
+      continue;
+    Expected<ELF64LEFile::Elf_Sym_Range> A = InFile->symbols(&Sec);
+    Expected<ELF64LEFile::Elf_Sym_Range> B = OutFile->symbols(&OutSections[S]);
+    Expected<StringRef> Names = InFile->getStringTableForSymtab(Sec);
+    if (!A || !B || !Names || A->size() != B->size()) {
+      consumeError(A.takeError());
+      consumeError(B.takeError());
+      consumeError(Names.takeError());
+      return fail("symbol table " + Twine(S) + " cannot be compared");
+    }
+    for (size_t K = 0; K < A->size(); ++K) {
+      const ELF64LE::Sym &X = (*A)[K], &Y = (*B)[K];
+      if (X.st_name != Y.st_name || X.st_info != Y.st_info ||
+          X.st_other != Y.st_other || X.st_shndx != Y.st_shndx ||
+          X.st_size != Y.st_size)
+        return fail("symbol " + Twine(K) + " of section " + Twine(S) +
+                    " changed more than its value");
+      if (X.st_shndx != TextIndex || X.getType() == ELF::STT_SECTION)
+        continue;
+      if (X.getType() == ELF::STT_FUNC && X.st_size && inText(In, X.st_value) &&
+          X.st_size <= In.TextBytes.size() - (X.st_value - In.TextAddress)) {
+        Expected<StringRef> N = X.getName(*Names);
+        Functions.push_back({X.st_value, X.st_size, Y.st_value,
+                             N ? N->str() : hex(X.st_value)});
+        if (!N)
+          consumeError(N.takeError());
+      } else {
+        Labels.push_back({X.st_value, Y.st_value});
+      }
+    }
+  }
+  llvm::sort(Functions, [](const Range &A, const Range &B) {
+    return std::tie(A.Old, A.Size, A.New) < std::tie(B.Old, B.Size, B.New);
+  });
+  // Aliases (and .symtab/.dynsym twins) must agree; keep one of each.
+  std::vector<Range> Distinct;
+  for (Range &R : Functions) {
+    if (!Distinct.empty() && Distinct.back().Old == R.Old &&
+        Distinct.back().Size == R.Size) {
+      if (Distinct.back().New != R.New)
+        return fail(Distinct.back().Name + " and " + R.Name + " at " +
+                    hex(R.Old) + " moved to different places");
+      continue;
+    }
+    Distinct.push_back(std::move(R));
+  }
+  Functions = std::move(Distinct);
+  uint64_t Furthest = 0;
+  for (const Range &R : Functions) {
+    Furthest = std::max(Furthest, R.Old + R.Size);
+    FurthestEnd.push_back(Furthest);
+  }
+  return Error::success();
+}
+
+// Through every function containing Old; outside them an address stays
+// (as the loader and the code that stays see it).
+Expected<uint64_t> DecodingVerifier::translate(uint64_t Old) const {
+  auto It = llvm::upper_bound(Functions, Old, [](uint64_t A, const Range &R) {
+    return A < R.Old;
+  });
+  std::optional<uint64_t> Result;
+  const Range *First = nullptr;
+  for (size_t I = It - Functions.begin(); I-- > 0;) {
+    if (FurthestEnd[I] <= Old)
+      break;
+    const Range &R = Functions[I];
+    if (Old - R.Old >= R.Size)
+      continue;
+    uint64_t New = R.New + (Old - R.Old);
+    if (Result && *Result != New)
+      return fail("the code at " + hex(Old) + " lies in " + First->Name +
+                  " and " + R.Name + ", which moved apart");
+    Result = New;
+    First = &R;
+  }
+  return Result.value_or(Old);
+}
+
+Error DecodingVerifier::checkLabels() {
+  for (auto [Was, Is] : Labels) {
+    Expected<uint64_t> Want = translate(Was);
+    if (!Want)
+      return Want.takeError();
+    if (*Want != Is)
+      return fail("a symbol at " + hex(Was) + " is now at " + hex(Is) +
+                  ", but the code it names went to " + hex(*Want));
+  }
+  return Error::success();
+}
+
+Error DecodingVerifier::checkWord(uint64_t Was, uint64_t Is,
+                                  const Twine &What) {
+  ++Summary.DataPointers;
+  Expected<uint64_t> Want = translate(Was);
+  if (!Want)
+    return Want.takeError();
+  if (*Want != Is)
+    return fail(What + " holds " + hex(Is) + ", expected " + hex(*Want) +
+                " (input " + hex(Was) + ")");
+  return Error::success();
+}
+
+Error DecodingVerifier::compareInstruction(const MCInst &A, uint64_t AAddr,
+                                           const MCInst &B, uint64_t BAddr,
+                                           uint64_t Len, StringRef What) {
+  auto Differs = [&](const Twine &How) {
+    return fail("the instruction at " + hex(BAddr) + " (input " + hex(AAddr) +
+                ", in " + What + ") " + How);
+  };
+  if (A.getOpcode() != B.getOpcode() ||
+      A.getNumOperands() != B.getNumOperands())
+    return Differs("is not the input's instruction");
+  std::optional<uint64_t> TA = D.pcTarget(A, AAddr, Len);
+  std::optional<uint64_t> TB = D.pcTarget(B, BAddr, Len);
+  if (TA.has_value() != TB.has_value())
+    return Differs("changed its addressing");
+  // The displacement of a PC-relative operand changes by exactly this.
+  int64_t DispShift = 0;
+  if (TA) {
+    Expected<uint64_t> Want = translate(*TA);
+    if (!Want)
+      return Want.takeError();
+    if (*TB != *Want)
+      return Differs("reaches " + hex(*TB) + ", expected " + hex(*Want) +
+                     " (the input reached " + hex(*TA) + ")");
+    DispShift = int64_t(*TB - BAddr) - int64_t(*TA - AAddr);
+  }
+  bool DispSeen = false;
+  for (unsigned I = 0; I < A.getNumOperands(); ++I) {
+    const MCOperand &X = A.getOperand(I), &Y = B.getOperand(I);
+    if (X.isReg() != Y.isReg() || X.isImm() != Y.isImm() ||
+        (X.isReg() && X.getReg() != Y.getReg()))
+      return Differs("has other operands than the input's");
+    if (!X.isImm() || X.getImm() == Y.getImm())
+      continue;
+    uint64_t Was = X.getImm(), Is = Y.getImm();
+    if (TA && !DispSeen && int64_t(Is - Was) == DispShift) {
+      DispSeen = true;
+      continue;
+    }
+    // An absolute address of code, at its full width or as 32 bits.
+    Expected<uint64_t> Want = translate(Was);
+    if (!Want)
+      return Want.takeError();
+    Expected<uint64_t> Want32 = translate(uint32_t(Was));
+    if (!Want32)
+      return Want32.takeError();
+    if (*Want == Is || uint32_t(*Want32) == uint32_t(Is))
+      continue;
+    return Differs("holds the immediate " + hex(Is) + " where the input had " +
+                   hex(Was));
+  }
+  ++Summary.Instructions;
+  return Error::success();
+}
+
+Error DecodingVerifier::compareCode(ArrayRef<uint8_t> InBytes, uint64_t InAddr,
+                                    ArrayRef<uint8_t> OutBytes,
+                                    uint64_t OutAddr, StringRef What) {
+  for (uint64_t Off = 0; Off < InBytes.size();) {
+    MCInst A, B;
+    uint64_t Len = D.decode(A, InBytes.slice(Off), InAddr + Off);
+    if (Len == 0) {
+      // What does not decode was moved as bytes: it must be the same.
+      if (InBytes.slice(Off) != OutBytes.slice(Off))
+        return fail("bytes at " + hex(OutAddr + Off) + " (input " +
+                    hex(InAddr + Off) + ", in " + What +
+                    ") do not decode and differ from the input");
+      Summary.CodeBytes += InBytes.size() - Off;
+      return Error::success();
+    }
+    if (D.decode(B, OutBytes.slice(Off), OutAddr + Off) != Len)
+      return fail("the instruction at " + hex(OutAddr + Off) + " (input " +
+                  hex(InAddr + Off) + ", in " + What +
+                  ") does not decode as the input's");
+    if (Error E = compareInstruction(A, InAddr + Off, B, OutAddr + Off, Len,
+                                     What))
+      return E;
+    Summary.CodeBytes += Len;
+    Off += Len;
+  }
+  return Error::success();
+}
+
+Error DecodingVerifier::checkFunctions() {
+  for (const Range &R : Functions) {
+    ArrayRef<uint8_t> Was = In.TextBytes.slice(R.Old - In.TextAddress, R.Size);
+    if (!inText(Out, R.New) ||
+        R.Size > Out.TextBytes.size() - (R.New - Out.TextAddress))
+      return fail(R.Name + " was moved outside .text, to " + hex(R.New));
+    ArrayRef<uint8_t> Is = Out.TextBytes.slice(R.New - Out.TextAddress, R.Size);
+    if (Error E = compareCode(Was, R.Old, Is, R.New, R.Name))
+      return E;
+    ++Summary.Functions;
+  }
+  return Error::success();
+}
+
+// .text outside every function symbol: padding may be reused; anything else
+// stays where it is. Other executable sections stay whole.
+Error DecodingVerifier::checkStayingCode() {
+  uint64_t Cursor = In.TextAddress;
+  uint64_t End = In.TextAddress + In.TextBytes.size();
+  auto Gap = [&](uint64_t Begin, uint64_t Stop) -> Error {
+    if (Stop <= Begin)
+      return Error::success();
+    ArrayRef<uint8_t> Was = In.TextBytes.slice(Begin - In.TextAddress,
+                                               Stop - Begin);
+    if (isX86Padding(Was))
+      return Error::success();
+    return compareCode(Was, Begin,
+                       Out.TextBytes.slice(Begin - Out.TextAddress,
+                                           Stop - Begin),
+                       Begin, "code without a function symbol");
+  };
+  for (const Range &R : Functions) {
+    if (Error E = Gap(Cursor, R.Old))
+      return E;
+    Cursor = std::max(Cursor, R.Old + R.Size);
+  }
+  if (Error E = Gap(Cursor, End))
+    return E;
+  if (In.OtherCode.size() != Out.OtherCode.size())
+    return fail("the executable sections besides .text changed");
+  for (size_t I = 0; I < In.OtherCode.size(); ++I)
+    if (Error E = compareCode(In.OtherCode[I].Bytes, In.OtherCode[I].Address,
+                              Out.OtherCode[I].Bytes, Out.OtherCode[I].Address,
+                              In.OtherCode[I].Name))
+      return E;
+  return Error::success();
+}
+
+Error DecodingVerifier::checkData() {
+  if (Error E = checkWord(In.Entry, Out.Entry, "e_entry"))
+    return E;
+  if (In.DynamicCode.size() != Out.DynamicCode.size())
+    return fail(".dynamic changed");
+  for (size_t I = 0; I < In.DynamicCode.size(); ++I)
+    if (Error E = checkWord(In.DynamicCode[I].Value, Out.DynamicCode[I].Value,
+                            "the .dynamic entry with tag " +
+                                Twine(In.DynamicCode[I].Tag)))
+      return E;
+  // .eh_frame: PC-relative pointers to the code each FDE describes.
+  if (In.DataPcRelatives.size() != Out.DataPcRelatives.size())
+    return fail("the retained relocations of data changed");
+  for (size_t I = 0; I < In.DataPcRelatives.size(); ++I) {
+    const LinkedBinary::DataPcRelative &A = In.DataPcRelatives[I],
+                                       &B = Out.DataPcRelatives[I];
+    if (A.Section != ".eh_frame")
+      continue;
+    uint64_t Was = A.Offset + uint64_t(A.Value);
+    if (inText(In, Was))
+      if (Error E = checkWord(Was, B.Offset + uint64_t(B.Value),
+                              "the .eh_frame pointer at " + hex(A.Offset)))
+        return E;
+  }
+  // Loader relocations and statically filled GOT words; absolute pointers
+  // in data that the linker kept relocations for.
+  StringRef InImage = In.Buffer->getBuffer(), OutImage = Out.Buffer->getBuffer();
+  auto Word = [](StringRef Image, uint64_t Offset) {
+    return support::endian::read64le(Image.data() + Offset);
+  };
+  for (size_t S = 0; S < InSections.size(); ++S) {
+    const ELF64LE::Shdr &Sec = InSections[S];
+    if (Sec.sh_type == ELF::SHT_NOBITS || Sec.sh_offset > InImage.size() ||
+        Sec.sh_size > InImage.size() - Sec.sh_offset)
+      continue;
+    Expected<StringRef> Name = InFile->getSectionName(Sec);
+    if (!Name) {
+      consumeError(Name.takeError());
+      continue;
+    }
+    if (Sec.sh_type == ELF::SHT_RELA && (Sec.sh_flags & ELF::SHF_ALLOC)) {
+      for (uint64_t Off = 0; Off + sizeof(ELF64LE::Rela) <= Sec.sh_size;
+           Off += sizeof(ELF64LE::Rela)) {
+        uint64_t At = Sec.sh_offset + Off;
+        uint32_t Type = uint32_t(Word(InImage, At + 8));
+        if (Type != ELF::R_X86_64_RELATIVE && Type != ELF::R_X86_64_IRELATIVE)
+          continue;
+        uint64_t Was = Word(InImage, At + 16), Is = Word(OutImage, At + 16);
+        if (inText(In, Was))
+          if (Error E = checkWord(Was, Is,
+                                  "the " + *Name + " addend at " + hex(At)))
+            return E;
+      }
+    }
+    if (*Name == ".got" && Sec.sh_type == ELF::SHT_PROGBITS)
+      for (uint64_t Off = 0; Off + 8 <= Sec.sh_size; Off += 8) {
+        uint64_t Was = Word(InImage, Sec.sh_offset + Off);
+        if (inText(In, Was))
+          if (Error E = checkWord(Was, Word(OutImage, Sec.sh_offset + Off),
+                                  ".got at " + hex(Sec.sh_addr + Off)))
+            return E;
+      }
+    // Retained R_X86_64_64 into allocated data (.init_array, .data, ...).
+    if (Sec.sh_type != ELF::SHT_RELA || (Sec.sh_flags & ELF::SHF_ALLOC) ||
+        Sec.sh_info == 0 || Sec.sh_info >= InSections.size())
+      continue;
+    const ELF64LE::Shdr &Target = InSections[Sec.sh_info];
+    if (!(Target.sh_flags & ELF::SHF_ALLOC) ||
+        (Target.sh_flags & ELF::SHF_EXECINSTR) ||
+        Target.sh_type == ELF::SHT_NOBITS)
+      continue;
+    Expected<ELF64LEFile::Elf_Rela_Range> Relas = InFile->relas(Sec);
+    if (!Relas) {
+      consumeError(Relas.takeError());
+      continue;
+    }
+    for (const ELF64LE::Rela &R : *Relas) {
+      if (R.getType(false) != ELF::R_X86_64_64 || R.r_offset < Target.sh_addr ||
+          R.r_offset - Target.sh_addr > Target.sh_size ||
+          Target.sh_size - (R.r_offset - Target.sh_addr) < 8 ||
+          Target.sh_offset > InImage.size() ||
+          Target.sh_size > InImage.size() - Target.sh_offset)
+        continue;
+      uint64_t At = Target.sh_offset + (R.r_offset - Target.sh_addr);
+      uint64_t Was = Word(InImage, At);
+      if (inText(In, Was))
+        if (Error E = checkWord(Was, Word(OutImage, At),
+                                "the pointer at " + hex(R.r_offset)))
+          return E;
+    }
+  }
+  return Error::success();
+}
+
+Expected<VerifySummary> DecodingVerifier::run() {
+  if (Out.TextAddress != In.TextAddress ||
+      Out.TextBytes.size() != In.TextBytes.size() ||
+      Out.Buffer->getBufferSize() != In.Buffer->getBufferSize())
+    return fail(".text or the file changed size");
+  if (Error E = D.init())
+    return std::move(E);
+  if (Error E = readSymbols())
+    return std::move(E);
+  if (Error E = checkLabels())
+    return std::move(E);
+  if (Error E = checkFunctions())
+    return std::move(E);
+  if (Error E = checkStayingCode())
+    return std::move(E);
+  if (Error E = checkData())
+    return std::move(E);
+  return Summary;
+}
+
+} // namespace
+
+Expected<VerifySummary> verifyRewriteByDecoding(const LinkedBinary &In,
+                                                const LinkedBinary &Out) {
+  return DecodingVerifier(In, Out).run();
+}
+
+} // namespace pagelayout
