@@ -2,13 +2,17 @@
 # tests of what the rewriter does with hostile input. Every edit copies IN
 # to OUT; IN is never changed.
 #
-#   elfedit.py reloc IN OUT --section .rela.text (--at ADDR | --function F
-#              [--index K]) [--offset ADDR] [--delta N] [--type T] [--addend A]
+#   elfedit.py reloc IN OUT --section .rela.text [--at ADDR | --function F]
+#              [--index K] [--offset ADDR] [--delta N] [--type T] [--addend A]
 #   elfedit.py symbol IN OUT --name N --shndx-of SECTION
 #   elfedit.py section IN OUT --name S --addr ADDR
 #   elfedit.py show IN --section S        (prints: index addr offset size)
 #   elfedit.py function IN --name F       (prints: addr size)
 #   elfedit.py bytes IN --offset OFF --size N   (file bytes, hex)
+#
+# Where a number is expected, SECTION@end, SECTION@size or SECTION@fileend
+# (its last address + 1, its size, its last file offset + 1) may stand,
+# followed by +N or -N: `.text@end-4`.
 import argparse, struct, sys
 
 
@@ -53,11 +57,29 @@ class Elf:
         sys.exit('no function ' + name)
 
 
+NUMBER_FILE = None
+
+
 def num(s):
-    return int(s, 0)
+    if '@' not in s:
+        return int(s, 0)
+    name, rest = s.split('@', 1)
+    for sign in '+-':
+        if sign in rest:
+            what, delta = rest.split(sign, 1)
+            delta = int(sign + delta, 0)
+            break
+    else:
+        what, delta = rest, 0
+    sec = Elf(NUMBER_FILE).section(name)
+    base = {'end': sec['addr'] + sec['size'], 'size': sec['size'],
+            'fileend': sec['offset'] + sec['size']}[what]
+    return base + delta
 
 
 def main():
+    global NUMBER_FILE
+    NUMBER_FILE = sys.argv[2]
     p = argparse.ArgumentParser()
     p.add_argument('op')
     p.add_argument('input')
@@ -96,9 +118,11 @@ def main():
             inside = [at for at in entries
                       if value <= struct.unpack_from('<Q', d, at)[0] < value + size]
             at = inside[a.index]
-        else:
+        elif a.at is not None:
             at = next(at for at in entries
                       if struct.unpack_from('<Q', d, at)[0] == a.at)
+        else:
+            at = entries[a.index]
         off, info, addend = struct.unpack_from('<QQq', d, at)
         if a.offset is not None:
             off = a.offset & (2**64 - 1)
