@@ -675,17 +675,60 @@ Expected<RewriteResult> rewriteBinary(const LinkedBinary &B,
   return Rewriter(B, Safety).run(Atoms, Profile, Opts);
 }
 
+Error checkOutputIsNotInput(StringRef InputPath, StringRef Output) {
+  bool Same = false;
+  // Follows symbolic links and sees hard links: the same file either way.
+  if (sys::fs::exists(Output) && !sys::fs::equivalent(InputPath, Output, Same) &&
+      Same)
+    return createStringError(
+        "'" + Output + "' is the input binary" +
+        (Output == InputPath ? "" : " (a link to it)") +
+        "; pagelayout reorder never modifies its input: write to another "
+        "file (-o) and rename it if you want to replace the input");
+  return Error::success();
+}
+
 Error writeRewrittenBinary(const RewriteResult &R, StringRef InputPath,
                            StringRef Output) {
-  if (Error E = writeToOutput(Output, [&](raw_ostream &OS) {
-        OS << R.Image;
-        return Error::success();
-      }))
+  return writeBinary(R.Image, InputPath, Output);
+}
+
+Error writeBinary(StringRef Image, StringRef InputPath, StringRef Output) {
+  if (Error E = checkOutputIsNotInput(InputPath, Output))
     return E;
-  // The output runs like the input: same mode bits.
+  // The output runs like the input: the same permission bits (set-id and
+  // sticky bits too), set on the temporary file before it is renamed, so
+  // the output never exists without them.
   ErrorOr<sys::fs::perms> Mode = sys::fs::getPermissions(InputPath);
-  if (Mode)
-    sys::fs::setPermissions(Output, *Mode);
+  if (!Mode)
+    return createStringError(Mode.getError(), "cannot read the mode of '" +
+                                                  InputPath + "': " +
+                                                  Mode.getError().message());
+  Expected<sys::fs::TempFile> Temp =
+      sys::fs::TempFile::create(Output + ".tmp-%%%%%%");
+  if (!Temp)
+    return createStringError("cannot write '" + Output +
+                             "': " + toString(Temp.takeError()));
+  if (std::error_code EC = sys::fs::setPermissions(Temp->FD, *Mode)) {
+    consumeError(Temp->discard());
+    return createStringError(EC, "cannot set the mode of '" + Output +
+                                     "': " + EC.message());
+  }
+  {
+    raw_fd_ostream OS(Temp->FD, /*shouldClose=*/false);
+    OS << Image;
+    OS.flush();
+    if (OS.has_error()) {
+      std::error_code EC = OS.error();
+      OS.clear_error();
+      consumeError(Temp->discard());
+      return createStringError(EC, "cannot write '" + Output +
+                                       "': " + EC.message());
+    }
+  }
+  if (Error E = Temp->keep(Output))
+    return createStringError("cannot write '" + Output +
+                             "': " + toString(std::move(E)));
   return Error::success();
 }
 

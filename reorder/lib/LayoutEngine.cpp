@@ -99,4 +99,27 @@ LayoutPlan measureLayout(const std::vector<Atom> &Atoms,
   return Plan;
 }
 
+LayoutComparison compareWithInput(const LayoutPlan &Plan,
+                                  const LayoutPlan &Input) {
+  auto Startup = [](const LayoutPlan &P) {
+    return P.Startup.HaveExecutedRanges ? P.Startup.ExecutedPagesTouched
+                                        : P.Startup.PagesTouched;
+  };
+  struct Measure {
+    const char *What;
+    uint64_t Plan, Input;
+  } Measures[] = {
+      {"startup pages touched", Startup(Plan), Startup(Input)},
+      {"first-frame pages", Plan.Phases[size_t(Phase::FirstFrame)].Pages,
+       Input.Phases[size_t(Phase::FirstFrame)].Pages},
+      {"steady pages", Plan.Phases[size_t(Phase::Steady)].Pages,
+       Input.Phases[size_t(Phase::Steady)].Pages}};
+  for (const Measure &M : Measures)
+    if (M.Plan != M.Input)
+      return {M.Plan < M.Input, std::string(M.What) + " " +
+                                    std::to_string(M.Plan) + " against " +
+                                    std::to_string(M.Input)};
+  return {false, "the same pages in every phase"};
+}
+
 } // namespace pagelayout

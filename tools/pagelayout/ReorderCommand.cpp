@@ -17,6 +17,7 @@
 #include "pagelayout/reorder/NameMatcher.h"
 #include "pagelayout/reorder/PlanPrinter.h"
 #include "pagelayout/reorder/RewriteVerifier.h"
+#include "pagelayout/reorder/RuntimeStartup.h"
 #include "pagelayout/schema/OrderFile.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/Format.h"
@@ -201,6 +202,12 @@ int runReorder(int Argc, char **Argv) {
       cl::desc("Print the safety analysis and the plan; write "
                "nothing"),
       cl::cat(Scope.Cat), cl::sub(Scope.Sub));
+  static cl::opt<bool> Force(
+      "force",
+      cl::desc("Write the plan even when it is not better than the input's "
+               "own layout (by default the output is then a copy of the "
+               "input)"),
+      cl::cat(Scope.Cat), cl::sub(Scope.Sub));
   static cl::opt<bool> ListAtoms("print-functions",
                                  cl::desc("List every function of the plan"),
                                  cl::cat(Scope.Cat), cl::sub(Scope.Sub));
@@ -215,6 +222,9 @@ int runReorder(int Argc, char **Argv) {
   if (!DryRun && Output.empty())
     return reportError(createStringError(
         "missing -o <file> for the rewritten binary (or --dry-run)"));
+  if (!DryRun)
+    if (Error E = checkOutputIsNotInput(InputPath, Output))
+      return reportError(std::move(E));
 
   Timer Clock(Progress);
   // The profile is parsed while the binary is read and proved: neither
@@ -246,6 +256,8 @@ int runReorder(int Argc, char **Argv) {
 
   // Groups move as single atoms; code without a symbol stays.
   std::vector<Atom> Atoms = movableUnits(Binary, Proof);
+  // The C runtime's entry code runs first in every process.
+  addRuntimeStartup(*P, Atoms, Binary.Entry);
   NameMatchResult Names = matchProfileNames(*P, Atoms);
   ResolvedProfile RP = resolvePhases(Names.Renamed, Inference.config());
   Clock.step("matched " + Twine(P->Functions.size()) +
@@ -257,6 +269,19 @@ int runReorder(int Argc, char **Argv) {
     if (!R)
       return reportError(R.takeError());
     Clock.step("planned, moved and patched");
+    // A plan that does not beat the input's own layout is not applied: the
+    // output is a copy of the input, so scripts go on.
+    LayoutPlan InputLayout = measureLayout(Atoms, RP, PageSize.Bytes);
+    LayoutComparison Better = compareWithInput(R->Plan, InputLayout);
+    if (!Better.PlanIsBetter && !Force) {
+      if (Error E =
+              writeBinary(Binary.Buffer->getBuffer(), InputPath, Output))
+        return reportError(std::move(E));
+      OS << "note: the plan is not better than the input's own layout ("
+         << Better.Why << "); wrote " << Output
+         << " as a copy of the input (--force writes the plan anyway)\n";
+      return finish(Ctx);
+    }
     if (Verify != VerifyLevel::None) {
       Expected<VerifySummary> Checked =
           verifyOutput(*R, Output, Binary, Proof, Atoms, Verify);
@@ -294,6 +319,7 @@ int runReorder(int Argc, char **Argv) {
   Config.StartAddress = Binary.TextAddress;
   LayoutPlan Plan = computeLayout(Atoms, RP, Config);
   Plan.NameMatches = summarizeMatches(Names);
+
   uint64_t TextEnd = Binary.TextAddress + Binary.TextBytes.size();
   uint64_t PlanEnd = Plan.TotalBytes + Plan.Placement.front().Offset;
   OS << "\nplan (addresses; .text is " << format_hex(Binary.TextAddress, 0)
@@ -304,6 +330,12 @@ int runReorder(int Argc, char **Argv) {
   PlanPrintOptions Print;
   Print.ListAtoms = ListAtoms;
   printPlan(Plan, Atoms, Print, OS);
+  LayoutComparison Better =
+      compareWithInput(Plan, measureLayout(Atoms, RP, PageSize.Bytes));
+  if (!Better.PlanIsBetter)
+    OS << "note: the plan is not better than the input's own layout ("
+       << Better.Why << "); the rewrite would write a copy of the input "
+       << "(--force writes the plan anyway)\n";
   return finish(Ctx);
 }
 

@@ -34,9 +34,19 @@ llvm::Expected<RewriteResult> rewriteBinary(const LinkedBinary &B,
 
 /// Writes \p R's image to \p Output through a temporary file and a rename,
 /// with \p InputPath's mode bits.
+/// Writes \p R's image to \p Output through a temporary file renamed into
+/// place, with \p InputPath's permission bits. Refuses when \p Output is
+/// the input itself, or a hard or symbolic link to it.
 llvm::Error writeRewrittenBinary(const RewriteResult &R,
                                  llvm::StringRef InputPath,
                                  llvm::StringRef Output);
+/// The same for any image (a copy of the input, when the plan is not
+/// better than the input's own layout).
+llvm::Error writeBinary(llvm::StringRef Image, llvm::StringRef InputPath,
+                        llvm::StringRef Output);
+/// An error when \p Output names the input file.
+llvm::Error checkOutputIsNotInput(llvm::StringRef InputPath,
+                                  llvm::StringRef Output);
 
 } // namespace pagelayout
 

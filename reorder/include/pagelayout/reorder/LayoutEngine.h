@@ -91,6 +91,19 @@ LayoutPlan computeLayout(const std::vector<Atom> &Atoms,
 LayoutPlan measureLayout(const std::vector<Atom> &Atoms,
                          const ResolvedProfile &Profile, uint64_t PageSize);
 
+/// How a plan compares with the layout it would replace, phase by phase in
+/// the engine's priority order: startup pages touched (pages holding
+/// executed bytes, where the profile has ranges), then the pages holding
+/// first-frame and steady code. The first phase that differs decides.
+struct LayoutComparison {
+  bool PlanIsBetter = false;
+  /// "startup pages touched 2 against 1", for the phase that decided (or
+  /// "the same pages in every phase").
+  std::string Why;
+};
+LayoutComparison compareWithInput(const LayoutPlan &Plan,
+                                  const LayoutPlan &Input);
+
 /// True for 0 < N a power of two no smaller than 16 bytes.
 bool isValidPageSize(uint64_t N);
 

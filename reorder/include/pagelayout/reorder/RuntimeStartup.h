@@ -1,0 +1,27 @@
+//===- RuntimeStartup.h - Code that runs first in every process -*- C++ -*-===//
+//
+// The C runtime's entry code (_start, and whatever function the ELF entry
+// point names) runs before main in every process, yet no recorder sees it:
+// crt objects are never instrumented. Unless the profile says otherwise it
+// belongs to startup, for the linker and the rewriter alike.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef PAGELAYOUT_REORDER_RUNTIMESTARTUP_H
+#define PAGELAYOUT_REORDER_RUNTIMESTARTUP_H
+
+#include "pagelayout/reorder/Atom.h"
+#include "pagelayout/schema/Profile.h"
+#include <optional>
+
+namespace pagelayout {
+
+/// Adds `_start`, and each function symbol of the atom holding \p Entry
+/// (the ELF entry point, when known), to \p P as startup functions unless
+/// \p P already lists them. Returns how many were added.
+unsigned addRuntimeStartup(Profile &P, const std::vector<Atom> &Atoms,
+                           std::optional<uint64_t> Entry = std::nullopt);
+
+} // namespace pagelayout
+
+#endif
