@@ -19,7 +19,7 @@ results=()
 rewrite() { # NAME PROFILE-COMMAND... -> rewrites $bin/NAME to $bin/NAME.re
   local name=$1; shift
   "$pl" record --mode=perf -o "$work/$tc.$name.yaml" -- "$@" >/dev/null 2>&1
-  "$pl" reorder --profile "$work/$tc.$name.yaml" "$bin/$name" \
+  "$pl" reorder --force --verify=full --profile "$work/$tc.$name.yaml" "$bin/$name" \
     -o "$bin/$name.re" > "$work/$tc.$name.reorder.log"
   moved=$(sed -n 's/.*: \([0-9]*\) functions moved/\1/p' "$work/$tc.$name.reorder.log")
   total=$(head -1 "$work/$tc.$name.reorder.log" | sed 's/^[^:]*: \([0-9]*\) functions.*/\1/')

@@ -16,7 +16,7 @@ pl=$build/tools/pagelayout/pagelayout
 nm=/usr/lib/llvm-22/bin/llvm-nm
 cd "$work"
 clang-22 -fuse-ld=lld -no-pie native/*.o -lm -ldl -Wl,-q -o lua.q
-"$pl" reorder --profile lua.yaml lua.q -o lua.re > /dev/null
+"$pl" reorder --force --profile lua.yaml lua.q -o lua.re > /dev/null
 # The same order for BOLT: our output's functions by address.
 "$nm" -n lua.re | awk '$2 == "T" || $2 == "t" {print $3}' > order.txt
 /usr/lib/llvm-22/bin/llvm-bolt lua.q -o lua.bolt -reorder-functions=user \
@@ -28,8 +28,8 @@ done
 best() { # best WALL-SECONDS of five runs of "$@"
   "$bench/best-time.py" --runs 5 -- "$@"
 }
-ours=$(best "$pl" reorder --profile lua.yaml lua.q -o lua.re)
-ours_nv=$(best "$pl" reorder --verify=false --profile lua.yaml lua.q -o lua.re)
+ours=$(best "$pl" reorder --force --profile lua.yaml lua.q -o lua.re)
+ours_nv=$(best "$pl" reorder --force --verify=none --profile lua.yaml lua.q -o lua.re)
 bolt=$(best /usr/lib/llvm-22/bin/llvm-bolt lua.q -o lua.bolt -reorder-functions=user -function-order=order.txt)
 
 # A large binary: ld.pagelayout itself (liblld linked in, with debug
@@ -39,15 +39,15 @@ big=$work/ldpl.q
 (cd "$build" && ninja -t commands plugin/ld.pagelayout | tail -1 |
   sed "s| -o plugin/ld.pagelayout | -Wl,-q -o $big |" | sh)
 printf 'version: 1\nrules:\n  - {pattern: "*LinkerDriver*", phase: startup}\n  - {pattern: "*Writer*", phase: steady}\n  - {pattern: "*relocate*", phase: steady}\n' > big.yaml
-"$pl" reorder --profile big.yaml "$big" -o ldpl.re > big.log
+"$pl" reorder --force --profile big.yaml "$big" -o ldpl.re > big.log
 "$nm" -n ldpl.re | awk '$2 == "T" || $2 == "t" {print $3}' > big.order
 /usr/lib/llvm-22/bin/llvm-bolt "$big" -o ldpl.bolt -reorder-functions=user \
   -function-order=big.order > big.bolt.log 2>&1
 "$big" -no-pie native/*.o -o lua.by-orig --unresolved-symbols=ignore-all 2>/dev/null
 ./ldpl.re -no-pie native/*.o -o lua.by-re --unresolved-symbols=ignore-all 2>/dev/null
 cmp lua.by-orig lua.by-re
-big_ours=$(best "$pl" reorder --profile big.yaml "$big" -o ldpl.re)
-big_ours_nv=$(best "$pl" reorder --verify=false --profile big.yaml "$big" -o ldpl.re)
+big_ours=$(best "$pl" reorder --force --profile big.yaml "$big" -o ldpl.re)
+big_ours_nv=$(best "$pl" reorder --force --verify=none --profile big.yaml "$big" -o ldpl.re)
 big_bolt=$(best /usr/lib/llvm-22/bin/llvm-bolt "$big" -o ldpl.bolt -reorder-functions=user -function-order=big.order)
 moved=$(sed -n 's/.*: \([0-9]*\) functions moved/\1/p' big.log)
 funcs="$(head -1 big.log | sed 's/^[^:]*: \([0-9]*\) functions.*/\1/') functions"

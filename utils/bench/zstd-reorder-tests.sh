@@ -26,7 +26,7 @@ for cc in clang gcc static; do
   make -s -C "$work/$cc/tests" datagen CC="$compiler" >/dev/null 2>&1
   bin=$work/$cc/programs/zstd
   "$pl" record --mode=perf -o "$work/$cc.yaml" -- "$bin" -b1 -e3 -i1 >/dev/null 2>&1
-  "$pl" reorder --profile "$work/$cc.yaml" "$bin" -o "$bin.re" \
+  "$pl" reorder --force --verify=full --profile "$work/$cc.yaml" "$bin" -o "$bin.re" \
     --report="$work/$cc.report.txt" > "$work/$cc.reorder.log"
   moved=$(sed -n 's/.*: \([0-9]*\) functions moved/\1/p' "$work/$cc.reorder.log")
   total=$(head -1 "$work/$cc.reorder.log" | sed 's/^[^:]*: \([0-9]*\) functions.*/\1/')
