@@ -204,4 +204,72 @@ TEST(ProfileReader, UnknownKeysWarnButParse) {
                                     "'colour'")));
 }
 
+// llvm::yaml keeps a block scalar's value in the document's own storage,
+// which it frees when the stream moves past the document: the tree must hold
+// a copy (under ASan the old code was a heap-use-after-free).
+TEST(ProfileReader, BlockScalarNamesOutliveTheYamlParser) {
+  std::string Text = "version: 1\nfunctions:\n";
+  for (int I = 0; I < 64; ++I)
+    Text += "  - name: |\n      literal_" + std::to_string(I) +
+            "\n    calls: 1\n  - name: >-\n      folded_" + std::to_string(I) +
+            "\n";
+  Text += "traces:\n  - [literal_0, folded_63]\n";
+  Expected<Profile> P = parseProfile(Text, "block.yaml");
+  ASSERT_TRUE(bool(P)) << errorText(P.takeError());
+  ASSERT_EQ(P->Functions.size(), 128u);
+  // '|' keeps the final line break (YAML's clip chomping); '>-' strips it.
+  EXPECT_EQ(P->Functions[0].Name, "literal_0\n");
+  EXPECT_EQ(P->Functions[1].Name, "folded_0");
+  EXPECT_EQ(P->Functions[126].Name, "literal_63\n");
+  EXPECT_EQ(P->Functions[127].Name, "folded_63");
+}
+
+/// A profile with one list of \p Names names that \p Aliases traces repeat.
+std::string aliasedTraces(unsigned Names, unsigned Aliases) {
+  std::string Text = "version: 1\nfunctions: []\ntraces:\n  - &t [";
+  for (unsigned I = 0; I < Names; ++I)
+    Text += (I ? ", f" : "f") + std::to_string(I);
+  Text += "]\n";
+  for (unsigned I = 0; I < Aliases; ++I)
+    Text += "  - *t\n";
+  return Text;
+}
+
+// Aliases share one node in the tree but are copied again for every use in
+// the model: a small file could stand for 10^8 names.
+TEST(ProfileReader, AliasExpansionIsBounded) {
+  // 1000 names x 3000 uses: about 3M entries from 20 KB, over the limit
+  // (1M, or 64 per byte).
+  std::string Bomb = aliasedTraces(1000, 3000);
+  uint64_t Limit = std::max<uint64_t>(64 * Bomb.size(), 1'000'000);
+  Expected<Profile> P = parseProfile(Bomb, "bomb.yaml");
+  ASSERT_FALSE(bool(P));
+  std::string Message = errorText(P.takeError());
+  EXPECT_THAT(Message, HasSubstr("error: aliases expand this profile beyond " +
+                                 std::to_string(Limit) +
+                                 " entries (64 per byte of the file, at least "
+                                 "1000000); write the entries out or drop the "
+                                 "aliases"));
+  // Each use costs the list's expansion (6,893 for these names), so the
+  // alias that crosses the limit is about Limit / 6,893 lines down.
+  EXPECT_THAT(Message, ::testing::StartsWith("bomb.yaml:"));
+  EXPECT_THAT(Message, HasSubstr(":5: error"));
+
+  // Nested aliases grow exponentially; they never reach the model.
+  std::string Nested = "version: 1\nfunctions: []\nx0: &a0 [f, f, f, f]\n";
+  for (int I = 1; I <= 20; ++I)
+    Nested += "x" + std::to_string(I) + ": &a" + std::to_string(I) + " [*a" +
+              std::to_string(I - 1) + ", *a" + std::to_string(I - 1) + "]\n";
+  P = parseProfile(Nested, "nested.yaml");
+  ASSERT_FALSE(bool(P));
+  EXPECT_THAT(errorText(P.takeError()),
+              HasSubstr("aliases expand this profile beyond 1000000"));
+
+  // Sensible sharing stays well inside the limit.
+  Expected<Profile> Fine = parseProfile(aliasedTraces(1000, 100), "ok.yaml");
+  ASSERT_TRUE(bool(Fine)) << errorText(Fine.takeError());
+  EXPECT_EQ(Fine->Traces.size(), 101u);
+  EXPECT_EQ(Fine->Traces[100].Functions.size(), 1000u);
+}
+
 } // namespace
