@@ -204,4 +204,217 @@ TEST(ProfileReader, UnknownKeysWarnButParse) {
                                     "'colour'")));
 }
 
+std::vector<std::string> warningsOf(const char *Text,
+                                    Expected<Profile> *Out = nullptr) {
+  std::vector<std::string> Warnings;
+  Expected<Profile> P = parseProfile(
+      Text, "w.yaml", [&](const Twine &W) { Warnings.push_back(W.str()); });
+  EXPECT_TRUE(bool(P)) << (P ? "" : errorText(P.takeError()));
+  if (Out)
+    *Out = std::move(P);
+  else if (!P)
+    consumeError(P.takeError());
+  return Warnings;
+}
+
+// llvm::yaml keeps a block scalar's value in the document's own storage,
+// which it frees when the stream moves past the document: the tree must hold
+// a copy (under ASan the old code was a heap-use-after-free).
+TEST(ProfileReader, BlockScalarNamesOutliveTheYamlParser) {
+  std::string Text = "version: 1\nfunctions:\n";
+  for (int I = 0; I < 64; ++I)
+    Text += "  - name: |\n      literal_" + std::to_string(I) +
+            "\n    calls: 1\n  - name: >-\n      folded_" + std::to_string(I) +
+            "\n";
+  Text += "traces:\n  - [literal_0, folded_63]\n";
+  Expected<Profile> P = parseProfile(Text, "block.yaml");
+  ASSERT_TRUE(bool(P)) << errorText(P.takeError());
+  ASSERT_EQ(P->Functions.size(), 128u);
+  // '|' keeps the final line break (YAML's clip chomping); '>-' strips it.
+  EXPECT_EQ(P->Functions[0].Name, "literal_0\n");
+  EXPECT_EQ(P->Functions[1].Name, "folded_0");
+  EXPECT_EQ(P->Functions[126].Name, "literal_63\n");
+  EXPECT_EQ(P->Functions[127].Name, "folded_63");
+}
+
+// YAML 1.2 integers: decimal (leading zeros are still decimal), 0x, 0o.
+TEST(ProfileReader, NumbersAreDecimalHexOrOctalAsInYaml12) {
+  Profile P = [] {
+    Expected<Profile> R =
+        parseProfile("version: 1\nfunctions:\n"
+                     "  - {name: a, calls: 010}\n"
+                     "  - {name: b, calls: 0o17}\n"
+                     "  - {name: c, calls: 0x1F}\n"
+                     "  - {name: d, calls: 0007}\n"
+                     "  - {name: e, calls: +12}\n"
+                     "  - {name: f, calls: 0xffffffffffffffff}\n",
+                     "n.yaml");
+    EXPECT_TRUE(bool(R)) << (R ? "" : errorText(R.takeError()));
+    return R ? std::move(*R) : Profile();
+  }();
+  ASSERT_EQ(P.Functions.size(), 6u);
+  EXPECT_EQ(P.Functions[0].Calls, 10u);
+  EXPECT_EQ(P.Functions[1].Calls, 15u);
+  EXPECT_EQ(P.Functions[2].Calls, 31u);
+  EXPECT_EQ(P.Functions[3].Calls, 7u);
+  EXPECT_EQ(P.Functions[4].Calls, 12u);
+  EXPECT_EQ(P.Functions[5].Calls, UINT64_MAX);
+}
+
+TEST(ProfileReader, NumbersOutsideYaml12AreErrors) {
+  struct {
+    const char *Value;
+    const char *Message;
+  } Cases[] = {
+      {"0b11", "n.yaml:2:30: error: 'calls' value 0b11 is binary, which YAML "
+               "does not have; write it in decimal, 0x hex or 0o octal"},
+      {"0o8", "'calls' must be an unsigned integer (decimal, 0x hex or 0o "
+              "octal), got '0o8'"},
+      {"0x", "got '0x'"},
+      {"0xg1", "got '0xg1'"},
+      {"0X10", "got '0X10'"},
+      {"1_000", "got '1_000'"},
+      {"12abc", "got '12abc'"},
+      {"0x10000000000000000",
+       "'calls' value 0x10000000000000000 overflows 64 bits"},
+      {"0o2000000000000000000000", "overflows 64 bits"},
+  };
+  for (const auto &C : Cases) {
+    std::string Text =
+        std::string("version: 1\nfunctions: [{name: a, calls: ") + C.Value +
+        "}]\n";
+    Expected<Profile> P = parseProfile(Text, "n.yaml");
+    ASSERT_FALSE(bool(P)) << C.Value;
+    EXPECT_THAT(errorText(P.takeError()), HasSubstr(C.Message)) << C.Value;
+  }
+}
+
+TEST(ProfileReader, UnknownKeysAtEveryLevelNameTheNearMiss) {
+  std::vector<std::string> W =
+      warningsOf("version: 1\n"
+                 "metadata: {biniary: ./app}\n"
+                 "markers:\n  - {name: startup_end, tiem_ns: 5, time_ns: 5}\n"
+                 "functions:\n  - {name: a, Calls: 3, colour: red}\n"
+                 "edges:\n  - {caller: a, callee: a, cuont: 2}\n"
+                 "rules:\n  - {patern: 'x*', pattern: 'y*', phase: cold}\n"
+                 "traces:\n  - {wieght: 2, functions: [a]}\n"
+                 "edgse: []\n");
+  EXPECT_THAT(
+      W,
+      ElementsAre(
+          "w.yaml:13:1: warning: unknown key 'edgse' in the profile ignored; "
+          "did you mean 'edges'?",
+          "w.yaml:2:12: warning: unknown key 'biniary' in metadata ignored; "
+          "did you mean 'binary'?",
+          "w.yaml:4:25: warning: unknown key 'tiem_ns' in a marker ignored; "
+          "did you mean 'time_ns'?",
+          "w.yaml:6:15: warning: unknown key 'Calls' in a function entry "
+          "ignored; did you mean 'calls'?",
+          // Not close to any known key: no guess.
+          "w.yaml:6:25: warning: unknown key 'colour' in a function entry "
+          "ignored",
+          "w.yaml:8:28: warning: unknown key 'cuont' in an edge ignored; did "
+          "you mean 'count'?",
+          "w.yaml:10:6: warning: unknown key 'patern' in a rule ignored; did "
+          "you mean 'pattern'?",
+          "w.yaml:12:6: warning: unknown key 'wieght' in a trace ignored; did "
+          "you mean 'weight'?"));
+}
+
+// A misspelt 'functions' would otherwise give a valid, empty profile.
+TEST(ProfileReader, UnknownTopLevelKeyWithoutFunctionsIsAnError) {
+  Expected<Profile> P =
+      parseProfile("version: 1\nfucntions:\n  - {name: a}\n", "t.yaml");
+  ASSERT_FALSE(bool(P));
+  EXPECT_EQ(errorText(P.takeError()),
+            "t.yaml:2:1: error: unknown key 'fucntions' in a profile without "
+            "'functions': did you mean 'functions'? (write 'functions: []' if "
+            "the profile lists none)");
+  P = parseProfile("version: 1\nrules: []\nextras: 1\n", "t.yaml");
+  ASSERT_FALSE(bool(P));
+  EXPECT_EQ(errorText(P.takeError()),
+            "t.yaml:3:1: error: unknown key 'extras' in a profile without "
+            "'functions': fix or remove it (write 'functions: []' if the "
+            "profile lists none)");
+  // An explicit empty list says the profile means it; the key only warns.
+  std::vector<std::string> W =
+      warningsOf("version: 1\nfunctions: []\nextras: 1\n");
+  EXPECT_THAT(W, ElementsAre(HasSubstr("unknown key 'extras'")));
+  // No unknown key, no functions: a valid (rules-only) profile.
+  EXPECT_THAT(warningsOf("version: 1\nrules: [{pattern: 'a*', phase: cold}]\n"),
+              ElementsAre());
+}
+
+TEST(ProfileReader, UnknownMarkerNamesWarn) {
+  Expected<Profile> P = Profile();
+  std::vector<std::string> W =
+      warningsOf("version: 1\nfunctions: []\nmarkers:\n"
+                 "  - {name: startup_ends, time_ns: 5}\n"
+                 "  - {name: first_frame_end, time_ns: 6}\n"
+                 "  - {name: assets_loaded, time_ns: 7}\n"
+                 "  - {name: startup_end, time_ns: 8}\n"
+                 "  - {name: first_frame, time_ns: 9}\n",
+                 &P);
+  EXPECT_THAT(
+      W, ElementsAre("w.yaml:4:12: warning: marker 'startup_ends' is not one "
+                     "the phase inference reads (startup_end, first_frame); "
+                     "did you mean 'startup_end'?",
+                     "w.yaml:5:12: warning: marker 'first_frame_end' is not "
+                     "one the phase inference reads (startup_end, "
+                     "first_frame); did you mean 'first_frame'?",
+                     "w.yaml:6:12: warning: marker 'assets_loaded' is not one "
+                     "the phase inference reads (startup_end, first_frame); "
+                     "it is kept but does not affect the layout"));
+  ASSERT_TRUE(bool(P));
+  EXPECT_EQ(P->Markers.size(), 5u); // kept, as the warning says
+}
+
+/// A profile with one list of \p Names names that \p Aliases traces repeat.
+std::string aliasedTraces(unsigned Names, unsigned Aliases) {
+  std::string Text = "version: 1\nfunctions: []\ntraces:\n  - &t [";
+  for (unsigned I = 0; I < Names; ++I)
+    Text += (I ? ", f" : "f") + std::to_string(I);
+  Text += "]\n";
+  for (unsigned I = 0; I < Aliases; ++I)
+    Text += "  - *t\n";
+  return Text;
+}
+
+// Aliases share one node in the tree but are copied again for every use in
+// the model: a small file could stand for 10^8 names.
+TEST(ProfileReader, AliasExpansionIsBounded) {
+  // 1000 names x 3000 uses: about 3M entries from 20 KB, over the limit
+  // (1M, or 64 per byte).
+  std::string Bomb = aliasedTraces(1000, 3000);
+  uint64_t Limit = std::max<uint64_t>(64 * Bomb.size(), 1'000'000);
+  Expected<Profile> P = parseProfile(Bomb, "bomb.yaml");
+  ASSERT_FALSE(bool(P));
+  std::string Message = errorText(P.takeError());
+  EXPECT_THAT(Message, HasSubstr("error: aliases expand this profile beyond " +
+                                 std::to_string(Limit) +
+                                 " entries (64 per byte of the file, at least "
+                                 "1000000); write the entries out or drop the "
+                                 "aliases"));
+  // Each use costs the list's expansion (6,893 for these names), so the
+  // alias that crosses the limit is about Limit / 6,893 lines down.
+  EXPECT_THAT(Message, ::testing::StartsWith("bomb.yaml:"));
+  EXPECT_THAT(Message, HasSubstr(":5: error"));
+
+  // Nested aliases grow exponentially; they never reach the model.
+  std::string Nested = "version: 1\nfunctions: []\nx0: &a0 [f, f, f, f]\n";
+  for (int I = 1; I <= 20; ++I)
+    Nested += "x" + std::to_string(I) + ": &a" + std::to_string(I) + " [*a" +
+              std::to_string(I - 1) + ", *a" + std::to_string(I - 1) + "]\n";
+  P = parseProfile(Nested, "nested.yaml");
+  ASSERT_FALSE(bool(P));
+  EXPECT_THAT(errorText(P.takeError()),
+              HasSubstr("aliases expand this profile beyond 1000000"));
+
+  // Sensible sharing stays well inside the limit.
+  Expected<Profile> Fine = parseProfile(aliasedTraces(1000, 100), "ok.yaml");
+  ASSERT_TRUE(bool(Fine)) << errorText(Fine.takeError());
+  EXPECT_EQ(Fine->Traces.size(), 101u);
+  EXPECT_EQ(Fine->Traces[100].Functions.size(), 1000u);
+}
+
 } // namespace

@@ -7,11 +7,18 @@
 // with locations); this file owns the schema:
 //
 //   - scalars are parsed here so that negative numbers, overflow and junk
-//     get distinct, precise messages;
+//     get distinct, precise messages. Integers are YAML 1.2's: decimal
+//     (leading zeros too: 010 is ten), 0x hex, 0o octal; C's 010 = 8 and
+//     0b binary are not YAML and would silently change a count;
 //   - duplicate mapping keys, which YAML forbids but parsers accept, are
 //     rejected;
 //   - unknown keys only warn, so newer recorders stay readable by older
-//     tools as long as the version number allows it.
+//     tools as long as the version number allows it. A near miss of a known
+//     key is named ("did you mean 'functions'?"), and a profile that lacks
+//     'functions' but has an unknown top-level key is an error: that is
+//     almost always a misspelt 'functions' that would drop every function;
+//   - marker names other than those the phase inference reads warn the
+//     same way: a misspelt startup_end would quietly become a time window.
 //
 //===----------------------------------------------------------------------===//
 
@@ -49,7 +56,8 @@ private:
   Error expectMap(const YamlNode &N, StringRef What) const;
   Error expectSequence(const YamlNode &N, StringRef What) const;
   Error checkKeys(const YamlNode &Map, ArrayRef<StringRef> Known,
-                  StringRef What) const;
+                  StringRef What,
+                  SmallVectorImpl<const YamlNode *> *Unknown = nullptr) const;
   Expected<uint64_t> parseUnsigned(const YamlNode &N, StringRef Key) const;
   Expected<std::string> parseString(const YamlNode &N, StringRef Key) const;
   Expected<bool> parseBool(const YamlNode &N, StringRef Key) const;
@@ -101,10 +109,40 @@ Error ProfileParser::expectSequence(const YamlNode &N, StringRef What) const {
   return error(N, "'" + What + "' must be a sequence, not " + nodeKind(N));
 }
 
+/// The entry of \p Known that \p Got is a near miss of (a typo, two letters
+/// swapped, a letter missing, a different case), or empty.
+StringRef nearestName(StringRef Got, ArrayRef<StringRef> Known) {
+  StringRef Best;
+  unsigned BestDistance = ~0u;
+  for (StringRef K : Known) {
+    unsigned D = Got.edit_distance_insensitive(K);
+    if (D < BestDistance) {
+      Best = K;
+      BestDistance = D;
+    }
+  }
+  // Two edits (a swapped pair is two) or a third of the name may differ:
+  // 'cuont' is 'count' and 'fucntions' 'functions', but 'colour' is not
+  // 'calls'.
+  size_t Allowed = std::max<size_t>(2, std::max(Got.size(), Best.size()) / 3);
+  return BestDistance <= Allowed && BestDistance < Got.size() ? Best
+                                                              : StringRef();
+}
+
+/// "; did you mean 'functions'?" for a near miss, else nothing.
+std::string didYouMean(StringRef Got, ArrayRef<StringRef> Known) {
+  StringRef Near = nearestName(Got, Known);
+  return Near.empty() ? std::string()
+                      : ("; did you mean '" + Near + "'?").str();
+}
+
 // Rejects duplicate keys (an error: which one would win is a guess) and
-// warns about unknown ones (tolerated for forward compatibility).
-Error ProfileParser::checkKeys(const YamlNode &Map, ArrayRef<StringRef> Known,
-                               StringRef What) const {
+// warns about unknown ones (tolerated for forward compatibility), naming the
+// known key they are a near miss of. With \p Unknown the caller decides:
+// unknown keys are collected there instead.
+Error ProfileParser::checkKeys(
+    const YamlNode &Map, ArrayRef<StringRef> Known, StringRef What,
+    SmallVectorImpl<const YamlNode *> *Unknown) const {
   StringSet<> Seen;
   for (const YamlEntry &Entry : Map.Entries) {
     const YamlNode &Key = *Entry.Key;
@@ -113,8 +151,13 @@ Error ProfileParser::checkKeys(const YamlNode &Map, ArrayRef<StringRef> Known,
     StringRef K = Key.Scalar;
     if (!Seen.insert(K).second)
       return error(Key, "duplicate key '" + K + "' in " + What);
-    if (!is_contained(Known, StringRef(K)))
-      warn(Key, "unknown key '" + K + "' in " + What + " ignored");
+    if (is_contained(Known, StringRef(K)))
+      continue;
+    if (Unknown)
+      Unknown->push_back(&Key);
+    else
+      warn(Key, "unknown key '" + K + "' in " + What + " ignored" +
+                    didYouMean(K, Known));
   }
   return Error::success();
 }
@@ -130,17 +173,31 @@ Expected<uint64_t> ProfileParser::parseUnsigned(const YamlNode &N,
     return error(N, "'" + Key + "' must not be negative (got " + S + ")");
   if (S.starts_with("+"))
     S = S.drop_front();
-  if (S.empty() || !isDigit(S.front()))
-    return error(N,
-                 "'" + Key + "' must be an unsigned integer, got '" + S + "'");
+  if (S.starts_with("0b") || S.starts_with("0B"))
+    return error(N, "'" + Key + "' value " + S +
+                        " is binary, which YAML does not have; write it in "
+                        "decimal, 0x hex or 0o octal");
+  // YAML 1.2: 0x hex, 0o octal, else decimal, leading zeros included (C's
+  // octal 010 would be 8; getAsInteger's radix 0 follows C).
+  unsigned Radix = 10;
+  StringRef Digits = S;
+  if (Digits.consume_front("0x"))
+    Radix = 16;
+  else if (Digits.consume_front("0o"))
+    Radix = 8;
+  bool AllDigits = !Digits.empty() && all_of(Digits, [&](char C) {
+    unsigned V = hexDigitValue(C);
+    return V < Radix;
+  });
+  if (!AllDigits)
+    return error(N, "'" + Key +
+                        "' must be an unsigned integer (decimal, 0x "
+                        "hex or 0o octal), got '" +
+                        S + "'");
   uint64_t V;
-  if (S.getAsInteger(0, V)) {
-    if (all_of(S, [](char C) { return isDigit(C); }))
-      return error(N, "'" + Key + "' value " + S +
-                          " overflows 64 bits (maximum 18446744073709551615)");
-    return error(N,
-                 "'" + Key + "' must be an unsigned integer, got '" + S + "'");
-  }
+  if (Digits.getAsInteger(Radix, V))
+    return error(N, "'" + Key + "' value " + S +
+                        " overflows 64 bits (maximum 18446744073709551615)");
   return V;
 }
 
@@ -265,6 +322,14 @@ Error ProfileParser::parseMarkers(const YamlNode &N, Profile &P) const {
       return Name.takeError();
     if (!Seen.insert(*Name).second)
       return error(Item, "duplicate marker '" + *Name + "'");
+    const StringRef KnownMarkers[] = {StartupEndMarker, FirstFrameMarker};
+    if (!is_contained(KnownMarkers, StringRef(*Name)))
+      warn(*Item.get("name"),
+           "marker '" + *Name + "' is not one the phase inference reads (" +
+               StartupEndMarker + ", " + FirstFrameMarker + ")" +
+               (nearestName(*Name, KnownMarkers).empty()
+                    ? "; it is kept but does not affect the layout"
+                    : didYouMean(*Name, KnownMarkers)));
     const YamlNode *Time = Item.get("time_ns");
     if (!Time)
       return error(Item, "marker '" + *Name + "' has no 'time_ns'");
@@ -492,13 +557,27 @@ Expected<Profile> ProfileParser::parseDocument(const YamlNode *RootPtr) {
                        "'functions', ..., not " +
                            nodeKind(Root));
   Profile P;
-  if (Error E = checkKeys(Root,
-                          {"version", "metadata", "markers", "functions",
-                           "edges", "rules", "traces"},
-                          "the profile"))
+  const StringRef TopKeys[] = {"version", "metadata", "markers", "functions",
+                               "edges",   "rules",    "traces"};
+  SmallVector<const YamlNode *, 4> Unknown;
+  if (Error E = checkKeys(Root, TopKeys, "the profile", &Unknown))
     return std::move(E);
   if (Error E = parseVersion(Root, P))
     return std::move(E);
+  // Without 'functions', an unknown key is most likely a misspelt one, and
+  // accepting the profile would drop every function without a word.
+  if (!Unknown.empty() && !Root.get("functions")) {
+    StringRef K = Unknown.front()->Scalar;
+    std::string Near = didYouMean(K, TopKeys);
+    return error(
+        *Unknown.front(),
+        "unknown key '" + K + "' in a profile without 'functions'" +
+            (Near.empty() ? ": fix or remove it" : ":" + Near.substr(1)) +
+            " (write 'functions: []' if the profile lists none)");
+  }
+  for (const YamlNode *Key : Unknown)
+    warn(*Key, "unknown key '" + Key->Scalar + "' in the profile ignored" +
+                   didYouMean(Key->Scalar, TopKeys));
   using Section = Error (ProfileParser::*)(const YamlNode &, Profile &) const;
   const std::pair<const char *, Section> Sections[] = {
       {"markers", &ProfileParser::parseMarkers},

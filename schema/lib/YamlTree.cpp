@@ -5,6 +5,7 @@
 #include "llvm/ADT/SmallString.h"
 #include "llvm/ADT/SmallVector.h"
 #include "llvm/ADT/StringMap.h"
+#include "llvm/Support/MathExtras.h"
 #include "llvm/Support/YAMLParser.h"
 
 using namespace llvm;
@@ -18,6 +19,20 @@ const YamlNode *YamlNode::get(StringRef Key) const {
   return nullptr;
 }
 
+// A profile written out in full stands for about its own size (a scalar
+// counts its bytes, a collection one more); 64 times that leaves room for
+// any sensible use of anchors while keeping the model a few hundred bytes
+// per byte of text at worst.
+constexpr uint64_t ExpansionPerByte = 64;
+// Small files may still share a list a few thousand times: a million
+// entries is a few tens of MB of model, harmless.
+constexpr uint64_t MinExpansionLimit = 1'000'000;
+
+uint64_t YamlDocument::expansionLimit(size_t TextSize) {
+  return std::max(SaturatingMultiply(uint64_t(TextSize), ExpansionPerByte),
+                  MinExpansionLimit);
+}
+
 SourceLoc YamlDocument::location(const YamlNode &N) const {
   if (!N.Position)
     return {};
@@ -28,11 +43,15 @@ SourceLoc YamlDocument::location(const YamlNode &N) const {
 
 // Converts llvm::yaml nodes, which must be visited in document order, into
 // arena-allocated YamlNodes. Problems of its own (unknown alias, nesting too
-// deep) are kept as the first error and stop the walk.
+// deep, aliases expanding too far) are kept as the first error and stop the
+// walk. llvm::yaml frees a document's nodes and token strings when the
+// stream moves on, so every string that does not point into the text is
+// copied into the arena.
 class YamlDocument::Builder {
 public:
   Builder(YamlDocument &Doc, StringRef Text)
-      : Doc(Doc), TextBegin(Text.data()) {}
+      : Doc(Doc), TextBegin(Text.data()),
+        ExpansionLimit(expansionLimit(Text.size())) {}
 
   const YamlNode *build(yaml::Node &N, unsigned Depth);
 
@@ -45,7 +64,9 @@ private:
 
   YamlNode *make(YamlNode::Kind Kind, yaml::Node &N);
   bool fail(const char *Position, const Twine &Message);
+  StringRef copy(StringRef S);
   StringRef keep(StringRef S, const SmallVectorImpl<char> &Storage);
+  const YamlNode *resolveAlias(yaml::AliasNode &Alias);
   void buildScalar(YamlNode &Out, yaml::ScalarNode &N);
   void buildSequence(YamlNode &Out, yaml::SequenceNode &N, unsigned Depth);
   void buildMapping(YamlNode &Out, yaml::MappingNode &N, unsigned Depth);
@@ -53,6 +74,9 @@ private:
   YamlDocument &Doc;
   const char *TextBegin;
   StringMap<const YamlNode *> Anchors;
+  /// ExpandedSize of everything built so far, aliases expanded.
+  uint64_t Expanded = 0;
+  const uint64_t ExpansionLimit;
 };
 
 // llvm::yaml starts a flow collection at its first element; errors read
@@ -85,15 +109,42 @@ bool YamlDocument::Builder::fail(const char *Position, const Twine &Message) {
   return false;
 }
 
+StringRef YamlDocument::Builder::copy(StringRef S) {
+  if (S.empty())
+    return StringRef();
+  char *Copy = Doc.Arena.Allocate<char>(S.size());
+  std::copy(S.begin(), S.end(), Copy);
+  return StringRef(Copy, S.size());
+}
+
 // Escaped scalars are unescaped into Storage, which is reused: copy those.
 StringRef YamlDocument::Builder::keep(StringRef S,
                                       const SmallVectorImpl<char> &Storage) {
   bool InStorage = S.data() >= Storage.begin() && S.data() < Storage.end();
-  if (!InStorage)
-    return S;
-  char *Copy = Doc.Arena.Allocate<char>(S.size());
-  std::copy(S.begin(), S.end(), Copy);
-  return StringRef(Copy, S.size());
+  return InStorage ? copy(S) : S;
+}
+
+// An alias is its anchor's node, shared; what it adds to the document is
+// that node's whole expanded size.
+const YamlNode *YamlDocument::Builder::resolveAlias(yaml::AliasNode &Alias) {
+  auto It = Anchors.find(Alias.getName());
+  // The name follows the '*'.
+  const char *Star = Alias.getName().data() - 1;
+  if (It == Anchors.end()) {
+    fail(Star, "malformed YAML: alias '*" + Alias.getName() +
+                   "' names no earlier anchor");
+    return nullptr;
+  }
+  Expanded = SaturatingAdd(Expanded, It->second->ExpandedSize);
+  if (Expanded > ExpansionLimit) {
+    fail(Star, "aliases expand this profile beyond " + Twine(ExpansionLimit) +
+                   " entries (" + Twine(ExpansionPerByte) +
+                   " per byte of the file, at least " +
+                   Twine(MinExpansionLimit) +
+                   "); write the entries out or drop the aliases");
+    return nullptr;
+  }
+  return It->second;
 }
 
 void YamlDocument::Builder::buildScalar(YamlNode &Out, yaml::ScalarNode &N) {
@@ -121,6 +172,8 @@ void YamlDocument::Builder::buildSequence(YamlNode &Out, yaml::SequenceNode &N,
   const YamlNode **Copy = Doc.Arena.Allocate<const YamlNode *>(Items.size());
   std::copy(Items.begin(), Items.end(), Copy);
   Out.Items = ArrayRef(Copy, Items.size());
+  for (const YamlNode *Item : Items)
+    Out.ExpandedSize = SaturatingAdd(Out.ExpandedSize, Item->ExpandedSize);
 }
 
 void YamlDocument::Builder::buildMapping(YamlNode &Out, yaml::MappingNode &N,
@@ -140,6 +193,9 @@ void YamlDocument::Builder::buildMapping(YamlNode &Out, yaml::MappingNode &N,
   YamlEntry *Copy = Doc.Arena.Allocate<YamlEntry>(Entries.size());
   std::copy(Entries.begin(), Entries.end(), Copy);
   Out.Entries = ArrayRef(Copy, Entries.size());
+  for (const YamlEntry &E : Entries)
+    Out.ExpandedSize = SaturatingAdd(Out.ExpandedSize, E.Key->ExpandedSize,
+                                     E.Value->ExpandedSize);
 }
 
 const YamlNode *YamlDocument::Builder::build(yaml::Node &N, unsigned Depth) {
@@ -147,26 +203,20 @@ const YamlNode *YamlDocument::Builder::build(yaml::Node &N, unsigned Depth) {
     return nullptr;
   if (Depth > MaxDepth) {
     fail(N.getSourceRange().Start.getPointer(),
-         "nested deeper than " + Twine(MaxDepth) + " levels");
+         "malformed YAML: nested deeper than " + Twine(MaxDepth) + " levels");
     return nullptr;
   }
   YamlNode *Out = nullptr;
-  if (auto *Alias = dyn_cast<yaml::AliasNode>(&N)) {
-    auto It = Anchors.find(Alias->getName());
-    if (It == Anchors.end()) {
-      // The name follows the '*'.
-      fail(Alias->getName().data() - 1,
-           "alias '*" + Alias->getName() + "' names no earlier anchor");
-      return nullptr;
-    }
-    return It->second;
-  }
+  if (auto *Alias = dyn_cast<yaml::AliasNode>(&N))
+    return resolveAlias(*Alias);
   if (auto *S = dyn_cast<yaml::ScalarNode>(&N)) {
     Out = make(YamlNode::Kind::Scalar, N);
     buildScalar(*Out, *S);
   } else if (auto *B = dyn_cast<yaml::BlockScalarNode>(&N)) {
     Out = make(YamlNode::Kind::Scalar, N);
-    Out->Scalar = B->getValue();
+    // The value is the scanner's, not the text's: it dies with the
+    // document's nodes.
+    Out->Scalar = copy(B->getValue());
   } else if (auto *Seq = dyn_cast<yaml::SequenceNode>(&N)) {
     Out = make(YamlNode::Kind::Sequence, N);
     buildSequence(*Out, *Seq, Depth);
@@ -178,6 +228,10 @@ const YamlNode *YamlDocument::Builder::build(yaml::Node &N, unsigned Depth) {
   }
   if (ErrorPosition)
     return nullptr;
+  // Children already added themselves; this node adds only its own part.
+  uint64_t Own = 1 + Out->Scalar.size();
+  Out->ExpandedSize = SaturatingAdd(Out->ExpandedSize, Own);
+  Expanded = SaturatingAdd(Expanded, Own);
   if (!N.getAnchor().empty())
     Anchors[N.getAnchor()] = Out;
   return Out;
@@ -225,8 +279,7 @@ YamlDocument::parse(StringRef Text, StringRef FileName) {
   if (B.ErrorPosition) {
     YamlNode At;
     At.Position = B.ErrorPosition;
-    return makeLocatedError(FileName, Doc->location(At),
-                            "malformed YAML: " + B.ErrorMessage);
+    return makeLocatedError(FileName, Doc->location(At), B.ErrorMessage);
   }
   if (SecondDocument) {
     YamlNode At;

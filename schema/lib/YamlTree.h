@@ -5,6 +5,13 @@
 // a node again to point an error at it. This tree is that: built in one
 // pass over the stream, immutable, with every string and array in one arena.
 //
+// An alias is the node of its anchor, shared, not a copy, so the tree stays
+// as small as the text. Whoever reads the tree expands the aliases again,
+// though: ten thousand aliases of a ten-thousand-name list are 10^8 names
+// in the model from 100 KB of text. The builder therefore counts what the
+// document stands for with every alias expanded and refuses a document
+// that would grow past a fixed multiple of its size.
+//
 //===----------------------------------------------------------------------===//
 
 #ifndef PAGELAYOUT_SCHEMA_YAMLTREE_H
@@ -32,6 +39,9 @@ struct YamlNode {
   llvm::StringRef Scalar;         ///< Unescaped value of a scalar.
   llvm::ArrayRef<const YamlNode *> Items; ///< A sequence's elements.
   llvm::ArrayRef<YamlEntry> Entries;      ///< A mapping's pairs, in order.
+  /// What the node stands for with aliases expanded: a scalar or null
+  /// counts 1 + its length, a collection 1 + its children.
+  uint64_t ExpandedSize = 0;
 
   bool isNull() const { return NodeKind == Kind::Null; }
   bool isScalar() const { return NodeKind == Kind::Scalar; }
@@ -48,13 +58,18 @@ struct YamlEntry {
 };
 
 /// A parsed document; owns all nodes. Scalars may point into the text, which
-/// must outlive the document.
+/// must outlive the document; those the parser rewrote (escapes, block
+/// scalars) live in the document's arena.
 class YamlDocument {
 public:
-  /// Parses the first document of \p Text. Malformed YAML, an unknown alias
-  /// or a second document are LocatedErrors in \p FileName.
+  /// Parses the first document of \p Text. Malformed YAML, an unknown alias,
+  /// aliases expanding past expansionLimit() or a second document are
+  /// LocatedErrors in \p FileName.
   static llvm::Expected<std::unique_ptr<YamlDocument>>
   parse(llvm::StringRef Text, llvm::StringRef FileName);
+
+  /// The largest ExpandedSize a document of \p TextSize bytes may have.
+  static uint64_t expansionLimit(size_t TextSize);
 
   /// The root, or null for an empty document.
   const YamlNode *root() const { return Root; }

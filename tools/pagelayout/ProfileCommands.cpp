@@ -173,17 +173,24 @@ int runProfileValidate(int Argc, char **Argv) {
     return reportError(std::move(E));
   int Status = 0;
   for (const std::string &In : Inputs) {
+    unsigned WarningsBefore = Ctx.Warnings;
     Expected<Profile> P = Reader.read(In, Ctx);
     if (!P) {
       Status = reportError(P.takeError());
       continue;
     }
     checkReferences(In, *P, Ctx.warningHandler());
+    // With --fatal-warnings a file that warned is not ok; finish() reports
+    // the count.
+    if (Ctx.FatalWarnings && Ctx.Warnings != WarningsBefore)
+      continue;
     outs() << In << ": ok: " << P->Functions.size() << " functions, "
            << P->Edges.size() << " edges, " << P->Markers.size() << " markers, "
            << P->Rules.size() << " rules, " << P->Traces.size() << " traces\n";
   }
-  return Status ? Status : finish(Ctx);
+  // Report the fatal warnings even when another file had an error.
+  int WarningStatus = finish(Ctx);
+  return Status ? Status : WarningStatus;
 }
 
 int runProfileMerge(int Argc, char **Argv) {

@@ -5,12 +5,37 @@
 // ("addr symbol+0xoff (dso)"), leaf first; without call chains the single
 // frame ends the header line. Sampling sees where time goes, so it finds
 // steady and cold code and the call graph; it cannot see short startup
-// functions (they are over between two samples) and says so.
+// functions (they are over between two samples) and says so. Samples need
+// not come in time order (perf script --no-ordering, several CPUs, files
+// concatenated): the run spans the earliest to the latest sample time.
 //
-// .profdata: IR PGO records carry per-function counters; with
+// .profdata: records carry per-function counters; with
 // -pgo-temporal-instrumentation the profile also holds traces of function
 // name hashes in first-call order, which are exactly what the layout
-// engine's startup ordering consumes.
+// engine's startup ordering consumes. A function's calls are its entry
+// count, which only some profiles record:
+//
+//   - front-end profiles (clang -fprofile-instr-generate): counter 0 is the
+//     function body's region, the entry count;
+//   - IR profiles with entry instrumentation (-mllvm -pgo-instrument-entry,
+//     the header's FunctionEntryInstrumentation): CFGMST moves the entry
+//     edge's counter to the front, so counter 0 again;
+//   - default IR profiles (-fprofile-generate): counters sit on the edges
+//     left out of a spanning tree of the CFG, ordered by estimated weight,
+//     and the entry count is only recoverable with that CFG. A function with
+//     a single counter is the exception: its CFG has one cycle, through the
+//     function's entry and exit, so every edge carries the entry count.
+//     Otherwise the estimate is the smallest non-zero counter: exact when
+//     the entry edge has a counter and every other counted edge runs at
+//     least as often (loops), low when a counted branch is taken less often,
+//     but never a loop body's count, which the largest counter would be. The
+//     import says how many functions were estimated and how to avoid it;
+//   - coverage profiles (-pgo-function-entry-coverage, block coverage)
+//     record only whether a function ran: calls 1.
+//
+// Context-sensitive records (CSIR PGO) repeat the non-CS ones per calling
+// context after inlining; they are skipped so that no call is counted
+// twice.
 //
 //===----------------------------------------------------------------------===//
 
@@ -21,6 +46,7 @@
 #include "llvm/ADT/StringSet.h"
 #include "llvm/ProfileData/InstrProf.h"
 #include "llvm/ProfileData/InstrProfReader.h"
+#include "llvm/Support/MathExtras.h"
 #include "llvm/Support/VirtualFileSystem.h"
 
 using namespace llvm;
@@ -58,9 +84,19 @@ bool dsoMatches(StringRef Dso, StringRef Only) {
   return Only.empty() || Dso == Only || Dso.ends_with(("/" + Only).str());
 }
 
-/// Parses a header line: returns (time in ns, period, event, rest).
-bool parseHeader(StringRef Line, uint64_t &TimeNs, uint64_t &Period,
-                 StringRef &Event, StringRef &Rest) {
+/// A sample header: "comm pid [cpu] secs.frac: period event: [frame]".
+struct Header {
+  uint64_t TimeNs = 0;
+  /// The time field ("123.000100:") when its seconds do not fit 64-bit
+  /// nanoseconds; TimeNs is then meaningless.
+  StringRef OverflowingTime;
+  uint64_t Period = 0;
+  StringRef Event;
+  StringRef Rest;
+};
+
+/// Parses a header line; std::nullopt when \p Line is not one.
+std::optional<Header> parseHeader(StringRef Line) {
   SmallVector<StringRef, 8> Fields;
   Line.split(Fields, ' ', -1, /*KeepEmpty=*/false);
   for (size_t I = 0; I + 2 < Fields.size(); ++I) {
@@ -71,26 +107,29 @@ bool parseHeader(StringRef Line, uint64_t &TimeNs, uint64_t &Period,
     uint64_t S, F;
     if (Frac.size() != 6 && Frac.size() != 9)
       continue;
-    if (Secs.getAsInteger(10, S) || Frac.getAsInteger(10, F))
+    if (Secs.empty() || !all_of(Secs, isDigit) || Frac.getAsInteger(10, F))
       continue;
-    TimeNs = S * 1000000000ull + (Frac.size() == 6 ? F * 1000 : F);
-    if (Fields[I + 1].getAsInteger(10, Period))
-      return false;
-    Event = Fields[I + 2].rtrim(':');
+    Header H;
+    uint64_t FracNs = Frac.size() == 6 ? F * 1000 : F;
+    // S * 1e9 + FracNs must not wrap around.
+    if (Secs.getAsInteger(10, S) || S > (UINT64_MAX - FracNs) / 1000000000ull)
+      H.OverflowingTime = Fields[I];
+    else
+      H.TimeNs = S * 1000000000ull + FracNs;
+    if (Fields[I + 1].getAsInteger(10, H.Period))
+      return std::nullopt;
+    H.Event = Fields[I + 2].rtrim(':');
     size_t EventPos = Line.find(Fields[I + 2]);
-    Rest = Line.drop_front(EventPos + Fields[I + 2].size()).trim();
-    return true;
+    H.Rest = Line.drop_front(EventPos + Fields[I + 2].size()).trim();
+    return H;
   }
-  return false;
+  return std::nullopt;
 }
 
 } // namespace
 
 bool looksLikePerfScript(StringRef Text) {
-  StringRef First = Text.split('\n').first;
-  uint64_t T, P;
-  StringRef E, R;
-  return parseHeader(First, T, P, E, R);
+  return parseHeader(Text.split('\n').first).has_value();
 }
 
 Expected<Profile> importPerfScript(StringRef Text, StringRef FileName,
@@ -98,7 +137,8 @@ Expected<Profile> importPerfScript(StringRef Text, StringRef FileName,
                                    const WarningHandler &Warn) {
   OrderedMap<std::string, FunctionProfile> Functions;
   EdgeCountMap Edges;
-  std::optional<uint64_t> Start;
+  // Earliest and latest sample time: perf need not print them in order.
+  std::optional<uint64_t> First;
   uint64_t Last = 0;
   bool TimeIsNs = false;
   unsigned LineNo = 0, Samples = 0;
@@ -113,12 +153,11 @@ Expected<Profile> importPerfScript(StringRef Text, StringRef FileName,
     Leaf.Name = Stack.front().Function;
     Leaf.Samples = Leaf.Samples.value_or(0) + 1;
     if (TimeIsNs)
-      Leaf.SelfNs = Leaf.SelfNs.value_or(0) + Period;
+      Leaf.SelfNs = SaturatingAdd(Leaf.SelfNs.value_or(0), Period);
     // Callers on the stack ran too; sample times are not first calls (they
     // count from the first sample, not from process start), so none are set.
     for (const Frame &F : Stack)
       Functions[F.Function].Name = F.Function;
-    Last = SampleTime;
     for (size_t I = 0; I + 1 < Stack.size(); ++I)
       if (Stack[I + 1].Function != Stack[I].Function)
         ++Edges[{Stack[I + 1].Function, Stack[I].Function}];
@@ -135,19 +174,29 @@ Expected<Profile> importPerfScript(StringRef Text, StringRef FileName,
     }
     if (!isSpace(Line.front())) {
       Flush();
-      StringRef Event, Tail;
-      if (!parseHeader(Line, SampleTime, Period, Event, Tail))
+      std::optional<Header> H = parseHeader(Line);
+      if (!H)
         return makeLocatedError(FileName, {LineNo, 1},
                                 "not a perf script sample header; expected "
                                 "'comm pid time: period event:' (use the "
                                 "default 'perf script' output)");
-      TimeIsNs =
-          Event.starts_with("cpu-clock") || Event.starts_with("task-clock");
-      if (!Start)
-        Start = SampleTime;
+      if (!H->OverflowingTime.empty())
+        return makeLocatedError(
+            FileName,
+            {LineNo, unsigned(H->OverflowingTime.data() - Line.data() + 1)},
+            "sample time " + H->OverflowingTime.drop_back() +
+                " s does not fit in 64-bit nanoseconds (at most "
+                "18446744073.709551615 s); the perf script output is "
+                "corrupt");
+      SampleTime = H->TimeNs;
+      Period = H->Period;
+      TimeIsNs = H->Event.starts_with("cpu-clock") ||
+                 H->Event.starts_with("task-clock");
+      First = std::min(First.value_or(SampleTime), SampleTime);
+      Last = std::max(Last, SampleTime);
       // Without call chains the one frame ends the header line.
-      if (!Tail.empty())
-        if (std::optional<Frame> F = parseFrame(Tail))
+      if (!H->Rest.empty())
+        if (std::optional<Frame> F = parseFrame(H->Rest))
           if (dsoMatches(F->Dso, OnlyDso))
             Stack.push_back(*F);
       continue;
@@ -165,7 +214,7 @@ Expected<Profile> importPerfScript(StringRef Text, StringRef FileName,
   for (auto &[Key, Count] : Edges)
     P.Edges.push_back({Key.first, Key.second, Count});
   P.Metadata.Tool = "pagelayout profile import (perf script)";
-  P.Metadata.DurationNs = Last - *Start;
+  P.Metadata.DurationNs = Last - *First;
   if (Warn)
     Warn("note: " + FileName + ": " + Twine(Samples) +
          " samples; sampling cannot see short startup functions: merge with "
@@ -183,10 +232,15 @@ Expected<Profile> importProfData(StringRef Path, const WarningHandler &Warn) {
                              "); run 'llvm-profdata merge' on .profraw files "
                              "first");
   Profile P;
-  bool EntryCounted = (*Reader)->instrEntryBBEnabled();
+  IndexedInstrProfReader &In = **Reader;
+  bool Coverage = In.hasSingleByteCoverage() || In.functionEntryOnly();
+  bool EntryFirst = !In.isIRLevelProfile() || In.instrEntryBBEnabled();
+  unsigned Estimated = 0, Records = 0;
   DenseMap<uint64_t, std::string> ByHash;
   OrderedMap<std::string, unsigned> Index;
-  for (const NamedInstrProfRecord &R : **Reader) {
+  for (const NamedInstrProfRecord &R : In) {
+    if (NamedInstrProfRecord::hasCSFlagInHash(R.Hash))
+      continue;
     // IR PGO names of local functions are "file;name": keep the name.
     StringRef Name = getParsedIRPGOName(R.Name).second;
     ByHash[IndexedInstrProf::ComputeHash(R.Name)] = Name.str();
@@ -197,14 +251,21 @@ Expected<Profile> importProfData(StringRef Path, const WarningHandler &Warn) {
       P.Functions.push_back(F);
     }
     FunctionProfile &F = P.Functions[It->second];
-    // The first counter is the entry count only when the entry block is
-    // instrumented; otherwise the largest counter measures activity.
+    ++Records;
     uint64_t Count = 0;
-    if (!R.Counts.empty())
-      Count = EntryCounted
-                  ? R.Counts.front()
-                  : *std::max_element(R.Counts.begin(), R.Counts.end());
-    F.Calls += Count;
+    if (R.Counts.empty()) {
+      Count = 0;
+    } else if (Coverage) {
+      Count = any_of(R.Counts, [](uint64_t C) { return C != 0; });
+    } else if (EntryFirst || R.Counts.size() == 1) {
+      Count = R.Counts.front();
+    } else {
+      ++Estimated;
+      for (uint64_t C : R.Counts)
+        if (C && (!Count || C < Count))
+          Count = C;
+    }
+    F.Calls = SaturatingAdd(F.Calls, Count);
   }
   if (Error E = (*Reader)->getError())
     return createStringError(Path + ": " + toString(std::move(E)));
@@ -223,6 +284,16 @@ Expected<Profile> importProfData(StringRef Path, const WarningHandler &Warn) {
     if (!Out.Functions.empty())
       P.Traces.push_back(std::move(Out));
   }
+  if (Estimated && Warn)
+    Warn("warning: " + Path + ": " + Twine(Estimated) + " of " +
+         Twine(Records) +
+         " functions have no entry count in this IR profile, so their calls "
+         "are estimated (the smallest non-zero block count); for exact "
+         "counts build with -fprofile-generate -mllvm -pgo-instrument-entry");
+  if (Coverage && Warn)
+    Warn("warning: " + Path +
+         " is a coverage profile: it records which functions ran, not how "
+         "often (calls: 1 each)");
   if (Unnamed && Warn)
     Warn("warning: " + Path + ": " + Twine(Unnamed) +
          " trace entries name functions without a profile record");

@@ -10,8 +10,11 @@
 namespace pagelayout {
 
 /// Parses a YAML layout profile. \p FileName is used in diagnostics only.
-/// Every malformed input yields a LocatedError naming file:line:column;
-/// unknown keys are reported through \p Warn and otherwise ignored.
+/// Every malformed input yields a LocatedError naming file:line:column, as
+/// do aliases expanding the document past 64 entries per byte of text.
+/// Unknown keys and marker names are reported through \p Warn (with the
+/// known name they are a near miss of) and otherwise ignored, except an
+/// unknown top-level key in a profile without 'functions': an error.
 llvm::Expected<Profile> parseProfile(llvm::StringRef Contents,
                                      llvm::StringRef FileName,
                                      const WarningHandler &Warn = {});
