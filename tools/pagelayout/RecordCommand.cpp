@@ -84,8 +84,8 @@ Expected<RuntimePaths> findRuntime() {
     if (sys::fs::exists(Archive) && sys::fs::exists(Header)) {
       RuntimePaths Paths;
       SmallString<256> Real;
-      Paths.LibDir = sys::fs::real_path(Lib, Real) ? std::string(Lib)
-                                                   : std::string(Real);
+      Paths.LibDir =
+          sys::fs::real_path(Lib, Real) ? std::string(Lib) : std::string(Real);
       Paths.IncludeDir = sys::fs::real_path(Include, Real)
                              ? std::string(Include)
                              : std::string(Real);
@@ -294,8 +294,8 @@ int runRecord(int Argc, char **Argv) {
     RawFiles = std::move(*Found);
     if (RawFiles.empty() && Status->Signal)
       return reportError(createStringError(
-          "'" + Cmd.front() + "' was killed by " +
-          signalName(Status->Signal) + " before it wrote recorder data"));
+          "'" + Cmd.front() + "' was killed by " + signalName(Status->Signal) +
+          " before it wrote recorder data"));
     reportStatus(Cmd.front(), *Status, Ctx);
     if (RawFiles.empty())
       return reportError(createStringError(

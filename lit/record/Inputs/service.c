@@ -56,6 +56,10 @@ int main(int Argc, char **Argv) {
   Sink = serve_requests(startup_work(Argc));
   if (strcmp(Argv[2], "spin") == 0)
     spin_work();
+  // On a terminal, the program must be in its foreground (to read it).
+  if (isatty(0) && tcgetpgrp(0) == getpgrp())
+    printf("service: in the terminal's foreground\n");
+  fflush(stdout);
   char Tmp[4096];
   snprintf(Tmp, sizeof(Tmp), "%s.tmp", Argv[1]);
   FILE *F = fopen(Tmp, "w");

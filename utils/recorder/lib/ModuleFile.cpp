@@ -55,8 +55,8 @@ Error notRegular(mode_t Mode) {
 
 /// A system error: the file is gone or unreadable (see openModuleFile).
 Error fromErrno(int Err) {
-  return createStringError(std::error_code(Err, std::generic_category()),
-                           "%s", strerror(Err));
+  return createStringError(std::error_code(Err, std::generic_category()), "%s",
+                           strerror(Err));
 }
 
 /// Checks the ELF identification and type in the first bytes.
@@ -108,9 +108,9 @@ Expected<OwningBinary<ObjectFile>> openModuleFile(StringRef Path) {
     return fromErrno(errno);
   if (Error E = checkHeader(Header, size_t(Got)))
     return std::move(E);
-  ErrorOr<std::unique_ptr<MemoryBuffer>> Buf = MemoryBuffer::getOpenFile(
-      sys::fs::convertFDToNativeFile(Fd), Path, Size,
-      /*RequiresNullTerminator=*/false);
+  ErrorOr<std::unique_ptr<MemoryBuffer>> Buf =
+      MemoryBuffer::getOpenFile(sys::fs::convertFDToNativeFile(Fd), Path, Size,
+                                /*RequiresNullTerminator=*/false);
   if (!Buf)
     return createStringError(Buf.getError(), "%s",
                              Buf.getError().message().c_str());

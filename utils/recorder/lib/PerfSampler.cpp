@@ -158,8 +158,7 @@ void Sampler::addModule(uint64_t Addr, uint64_t Len, uint64_t PgOff,
   // Executable mappings of what is not a module (a JIT's /dev/zero or
   // memfd) have no symbols: skip them. A module that is gone keeps the
   // file-offset base.
-  Expected<object::OwningBinary<object::ObjectFile>> Obj =
-      openModuleFile(Path);
+  Expected<object::OwningBinary<object::ObjectFile>> Obj = openModuleFile(Path);
   if (!Obj) {
     bool NotAModule = false;
     handleAllErrors(Obj.takeError(), [&](const ErrorInfoBase &E) {

@@ -14,17 +14,19 @@
 // gracefully on the first SIGINT often quits at once on the second. Which
 // process group the program runs in decides where signals go:
 //
-//  * With a controlling terminal, the program stays in our process group,
-//    the terminal's foreground group: it can read the terminal, Ctrl-C and
-//    Ctrl-Z reach it directly, and job control works as for any command.
-//    Signals the terminal sent (si_code SI_KERNEL) already reached it too
-//    and are not forwarded; signals a process sent to us are. (A signal
-//    a process sends to the whole group, `kill -INT -PGID`, reaches the
-//    program directly and forwarded: two.)
-//  * Without one (services, scripts, CI), the program gets a process group
-//    of its own, so no signal sent to our group reaches it directly, and
-//    every forwarded signal goes to its group (its own children included):
-//    each signal arrives exactly once.
+//  * In the foreground of a terminal, the program stays in our process
+//    group, the terminal's foreground group: it can read the terminal,
+//    Ctrl-C and Ctrl-Z reach it directly, and job control works as for any
+//    command. Signals the terminal sent (si_code SI_KERNEL) already reached
+//    it too and are not forwarded; signals a process sent to us are. (A
+//    signal a process sends to the whole group, `kill -INT -PGID`, reaches
+//    the program directly and forwarded: twice.)
+//  * Otherwise (services, scripts, CI, `timeout`, background jobs), the
+//    program gets a process group of its own, so no signal sent to our
+//    group reaches it directly, and every forwarded signal goes to its
+//    group (its own children included): each signal arrives once. (A
+//    background `record` brought to the foreground later leaves the
+//    program in a background group, where reading the terminal stops it.)
 //
 // The program also gets PR_SET_PDEATHSIG(SIGTERM): if `record` is killed
 // outright (SIGKILL), the program is told to stop instead of running on,
@@ -42,6 +44,7 @@
 #include <fcntl.h>
 #include <sys/prctl.h>
 #include <sys/wait.h>
+#include <termios.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -101,13 +104,14 @@ private:
   struct sigaction Saved[std::size(ForwardedSignals)];
 };
 
-/// Whether this process has a controlling terminal.
-bool hasControllingTerminal() {
+/// Whether this process runs in the foreground of its controlling terminal.
+bool inTerminalForeground() {
   int Fd = open("/dev/tty", O_RDONLY | O_NOCTTY | O_CLOEXEC);
   if (Fd < 0)
     return false;
+  bool Foreground = tcgetpgrp(Fd) == getpgrp();
   close(Fd);
-  return true;
+  return Foreground;
 }
 
 /// read() of one small value, retried on EINTR: the bytes read, or -1.
@@ -206,7 +210,7 @@ Expected<ProgramStatus> runProgram(ArrayRef<std::string> Command,
       pipe2(Exec, O_CLOEXEC) != 0)
     return createStringError(std::error_code(errno, std::generic_category()),
                              "cannot create a pipe: %s", strerror(errno));
-  bool OwnGroup = !hasControllingTerminal();
+  bool OwnGroup = !inTerminalForeground();
   SharesGroup.store(!OwnGroup);
   LastStopSignal.store(0);
 
@@ -235,9 +239,9 @@ Expected<ProgramStatus> runProgram(ArrayRef<std::string> Command,
   };
   if (Pid < 0) {
     CloseAll();
-    return createStringError(std::error_code(ForkErrno, std::generic_category()),
-                             "cannot start '%s': %s", Program->c_str(),
-                             strerror(ForkErrno));
+    return createStringError(
+        std::error_code(ForkErrno, std::generic_category()),
+        "cannot start '%s': %s", Program->c_str(), strerror(ForkErrno));
   }
   if (Opts.BeforeExec) {
     Error E = Opts.BeforeExec(Pid);
@@ -256,9 +260,9 @@ Expected<ProgramStatus> runProgram(ArrayRef<std::string> Command,
   CloseAll();
   if (N == ssize_t(sizeof(ExecErrno))) {
     consumeError(waitFor(Pid, RunOptions()).takeError());
-    return createStringError(std::error_code(ExecErrno, std::generic_category()),
-                             "cannot run '%s': %s", Program->c_str(),
-                             strerror(ExecErrno));
+    return createStringError(
+        std::error_code(ExecErrno, std::generic_category()),
+        "cannot run '%s': %s", Program->c_str(), strerror(ExecErrno));
   }
   Expected<ProgramStatus> Status = waitFor(Pid, Opts);
   if (Status)

@@ -39,9 +39,9 @@
 #include <atomic>
 #include <cstdint>
 #include <cstring>
+#include <errno.h>
 #include <fcntl.h>
 #include <link.h>
-#include <errno.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
@@ -129,6 +129,13 @@ static_assert(std::is_trivially_default_constructible_v<Recorder>,
 Recorder R;
 __thread ThreadState *CurrentThread;
 __thread bool InRecorder; // no recursion from libc calls we make
+// A flag scan in progress (see scanFlags), and the thread writing the raw
+// file now, 0 when none is (see claimWriter). A forked child starts with
+// neither: the thread that held them is not in it.
+std::atomic<bool> ScanBusy;
+std::atomic<uint32_t> WriterTid;
+static_assert(std::atomic<uint32_t>::is_always_lock_free,
+              "claimed from signal handlers");
 
 NOINSTR uint64_t monotonicNs() {
   timespec T;
@@ -183,6 +190,8 @@ NOINSTR void resetInChild() {
   R.NumMarkers.store(0);
   R.Threads.store(nullptr);
   CurrentThread = nullptr;
+  ScanBusy.store(false);
+  WriterTid.store(0);
   // The scanner thread did not survive the fork; flags the parent saw stay
   // seen, as cleared guards stay cleared.
   if (R.NumFlagTables.load()) {
@@ -266,7 +275,7 @@ NOINSTR void patchOutCall(uint64_t ReturnAddress) {
 /// Records flags set since the last scan. Scans are serialised: the
 /// scanner thread, markers and the final write may all call this.
 NOINSTR void scanFlags() {
-  static std::atomic<bool> Busy;
+  std::atomic<bool> &Busy = ScanBusy;
   if (Busy.exchange(true, std::memory_order_acquire))
     return;
   uint64_t Now = nowNs();
@@ -559,11 +568,6 @@ NOINSTR void outputPath(char *Out, size_t Size) {
   }
   Out[O] = '\0';
 }
-
-// The thread writing the raw file now; 0 when none is.
-std::atomic<uint32_t> WriterTid;
-static_assert(std::atomic<uint32_t>::is_always_lock_free,
-              "claimed from signal handlers");
 
 /// Claims the right to write the raw file: one write at a time (a flush,
 /// the exit, a signal). Waits up to ~2 s for another thread's write to
