@@ -12,13 +12,14 @@
 #include "ToolSupport.h"
 #include "pagelayout/record/PerfSampler.h"
 #include "pagelayout/record/ProfileBuilder.h"
+#include "pagelayout/record/ProgramRunner.h"
 #include "pagelayout/record/RawProfile.h"
 #include "pagelayout/schema/OrderFile.h"
 #include "pagelayout/schema/ProfileMerge.h"
 #include "pagelayout/schema/ProfileWriter.h"
+#include "llvm/ADT/ScopeExit.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/Path.h"
-#include "llvm/Support/Program.h"
 #include "llvm/Support/raw_ostream.h"
 
 extern char **environ;
@@ -28,24 +29,31 @@ using namespace llvm;
 namespace pagelayout {
 namespace {
 
+/// Where the recorder runtime and its header are.
+struct RuntimePaths {
+  std::string LibDir, IncludeDir;
+};
+
 /// The flags that build a program for each recording mode.
-void printFlags(StringRef Mode, StringRef RuntimeDir, raw_ostream &OS) {
+void printFlags(StringRef Mode, const RuntimePaths &Paths, raw_ostream &OS) {
   // The static runtime: calls into it are direct (no PLT), which the
   // first-call mode's call patching relies on for the cheapest path.
-  std::string Link = "-fno-sanitize-link-runtime -L" + RuntimeDir.str() +
-                     " -l:libpagelayout_rt.a";
+  std::string Link = "-fno-sanitize-link-runtime -L" + Paths.LibDir +
+                     " -l:libpagelayout_rt.a -lpthread";
+  std::string Include = " -I" + Paths.IncludeDir;
   if (Mode == "first-call")
     OS << "CFLAGS:  -ffunction-sections "
-          "-fsanitize-coverage=func,trace-pc-guard\n";
+          "-fsanitize-coverage=func,trace-pc-guard";
   else if (Mode == "flags")
     OS << "CFLAGS:  -ffunction-sections "
-          "-fsanitize-coverage=func,inline-bool-flag,pc-table\n";
+          "-fsanitize-coverage=func,inline-bool-flag,pc-table";
   else if (Mode == "blocks")
     OS << "CFLAGS:  -ffunction-sections "
-          "-fsanitize-coverage=bb,trace-pc-guard,pc-table\n";
+          "-fsanitize-coverage=bb,trace-pc-guard,pc-table";
   else
     OS << "CFLAGS:  -ffunction-sections "
-          "-finstrument-functions-after-inlining\n";
+          "-finstrument-functions-after-inlining";
+  OS << Include << "\n";
   OS << "LDFLAGS: " << Link << "\n";
   if (Mode == "full")
     OS << "(gcc: the same CFLAGS with -finstrument-functions; drop "
@@ -55,44 +63,73 @@ void printFlags(StringRef Mode, StringRef RuntimeDir, raw_ostream &OS) {
           "with --print-flags=full or --mode=perf)\n";
 }
 
-/// The directory holding libpagelayout_rt next to this tool (build tree:
-/// build/utils/recorder; installed: ../lib).
-std::string runtimeDir() {
+/// The runtime library and <pagelayout/marker.h> beside this tool: in the
+/// build tree, build/utils/recorder (the header copied under include/);
+/// installed, the lib and include directories of its prefix.
+Expected<RuntimePaths> findRuntime() {
   static int Anchor;
   SmallString<256> Exe(sys::fs::getMainExecutable("pagelayout", &Anchor));
   SmallString<256> Dir = sys::path::parent_path(Exe);
-  for (const char *Rel : {"../../utils/recorder", "../lib"}) {
-    SmallString<256> P(Dir);
-    sys::path::append(P, Rel);
-    SmallString<256> Lib(P);
-    sys::path::append(Lib, "libpagelayout_rt.a");
-    if (sys::fs::exists(Lib)) {
-      sys::fs::real_path(P, P);
-      return std::string(P);
+  const std::pair<const char *, const char *> Candidates[] = {
+      {"../../utils/recorder", "../../utils/recorder/include"},
+      {PAGELAYOUT_BIN_TO_LIB, PAGELAYOUT_BIN_TO_INCLUDE}};
+  std::string Looked;
+  for (const auto &[LibRel, IncludeRel] : Candidates) {
+    SmallString<256> Lib(Dir), Include(Dir);
+    sys::path::append(Lib, LibRel);
+    sys::path::append(Include, IncludeRel);
+    SmallString<256> Archive(Lib), Header(Include);
+    sys::path::append(Archive, "libpagelayout_rt.a");
+    sys::path::append(Header, "pagelayout", "marker.h");
+    if (sys::fs::exists(Archive) && sys::fs::exists(Header)) {
+      RuntimePaths Paths;
+      SmallString<256> Real;
+      Paths.LibDir =
+          sys::fs::real_path(Lib, Real) ? std::string(Lib) : std::string(Real);
+      Paths.IncludeDir = sys::fs::real_path(Include, Real)
+                             ? std::string(Include)
+                             : std::string(Real);
+      return Paths;
     }
+    Looked += (Looked.empty() ? "" : ", ") + std::string(Archive) + " with " +
+              std::string(Header);
   }
-  return std::string(Dir);
+  return createStringError("cannot find the recorder runtime beside '" + Exe +
+                           "' (looked for " + Looked +
+                           "); rebuild or reinstall pagelayout");
 }
 
 /// Runs the program with PAGELAYOUT_OUT pointing into \p RawDir.
-Expected<int> runRecorded(ArrayRef<std::string> Command, StringRef RawDir) {
-  ErrorOr<std::string> Program = sys::findProgramByName(Command.front());
-  if (!Program)
-    return createStringError("cannot find program '" + Command.front() + "'");
-  std::vector<StringRef> Args(Command.begin(), Command.end());
-  std::vector<std::string> EnvStore;
+Expected<ProgramStatus> runRecorded(ArrayRef<std::string> Command,
+                                    StringRef RawDir) {
+  RunOptions Run;
+  Run.Environment.emplace();
   for (char **E = environ; *E; ++E)
     if (!StringRef(*E).starts_with("PAGELAYOUT_OUT="))
-      EnvStore.push_back(*E);
+      Run.Environment->push_back(*E);
   SmallString<256> Pattern(RawDir);
   sys::path::append(Pattern, "pagelayout.%p.raw");
-  EnvStore.push_back(("PAGELAYOUT_OUT=" + Pattern).str());
-  std::vector<StringRef> Env(EnvStore.begin(), EnvStore.end());
-  std::string ErrMsg;
-  int RC = sys::ExecuteAndWait(*Program, Args, Env, {}, 0, 0, &ErrMsg);
-  if (RC < 0)
-    return createStringError("cannot run '" + *Program + "': " + ErrMsg);
-  return RC;
+  Run.Environment->push_back(("PAGELAYOUT_OUT=" + Pattern).str());
+  return runProgram(Command, Run);
+}
+
+/// Says how the program ended when that was not a clean exit.
+void reportStatus(StringRef Program, const ProgramStatus &Status,
+                  ToolContext &Ctx) {
+  if (Status.Signal && Status.Signal == Status.StopSignal)
+    // Stopped on purpose, through us: the usual end of a service.
+    errs() << "note: '" << Program << "' stopped by "
+           << signalName(Status.Signal)
+           << "; the profile has what ran until then\n";
+  else if (Status.Signal)
+    Ctx.warningHandler()("warning: '" + Program + "' was killed by " +
+                         signalName(Status.Signal) +
+                         (Status.CoreDumped ? " (core dumped)" : "") +
+                         "; the profile has what ran until then");
+  else if (Status.ExitCode != 0)
+    Ctx.warningHandler()("warning: '" + Program + "' exited with status " +
+                         Twine(Status.ExitCode) +
+                         "; its profile is still written");
 }
 
 /// Raw files in \p Dir, ordered by pid (so merges are deterministic).
@@ -123,10 +160,15 @@ int runRecord(int Argc, char **Argv) {
       "record",
       "Run an instrumented program and write its layout profile:\n"
       "  pagelayout record -o app.yaml -- ./app args...\n"
-      "Build the program first with the flags of --print-flags=MODE.\n");
-  static cl::opt<std::string> Output("o", cl::desc("Output profile (YAML)"),
-                                     cl::value_desc("file"), cl::init("-"),
-                                     cl::cat(Scope.Cat), cl::sub(Scope.Sub));
+      "Build the program first with the flags of --print-flags=MODE.\n"
+      "Signals that stop record (SIGINT, SIGTERM, SIGHUP, ...) are passed\n"
+      "on to the program; record then writes the profile of what ran and\n"
+      "exits with the program's status.\n");
+  static cl::opt<std::string> Output(
+      "o",
+      cl::desc("Output profile (YAML; default <program>.profile.yaml, or "
+               "pagelayout.profile.yaml with --from-raw; - for stdout)"),
+      cl::value_desc("file"), cl::cat(Scope.Cat), cl::sub(Scope.Sub));
   static cl::list<std::string> Command(cl::ConsumeAfter,
                                        cl::desc("-- <program> <args>..."),
                                        cl::cat(Scope.Cat), cl::sub(Scope.Sub));
@@ -176,17 +218,31 @@ int runRecord(int Argc, char **Argv) {
       return reportError(createStringError(
           "unknown mode '" + PrintFlags +
           "' for --print-flags; expected first-call, flags, blocks or full"));
-    printFlags(PrintFlags, runtimeDir(), outs());
+    Expected<RuntimePaths> Paths = findRuntime();
+    if (!Paths)
+      return reportError(Paths.takeError());
+    printFlags(PrintFlags, *Paths, outs());
     return 0;
   }
+
+  std::vector<std::string> Cmd;
+  if (!First.empty())
+    Cmd.push_back(First);
+  Cmd.insert(Cmd.end(), Command.begin(), Command.end());
+  // Like perf.data: a file in the current directory, not stdout, which the
+  // program writes to.
+  bool DefaultOutput = Output.empty();
+  std::string OutputPath = Output;
+  if (DefaultOutput)
+    OutputPath = FromRaw.empty() && !Cmd.empty()
+                     ? sys::path::filename(Cmd.front()).str() + ".profile.yaml"
+                     : "pagelayout.profile.yaml";
+  // How the program ended: record exits with its status.
+  std::optional<ProgramStatus> Ran;
 
   std::vector<Profile> Profiles;
   std::vector<std::string> Sources;
   if (Mode == "perf") {
-    std::vector<std::string> Cmd;
-    if (!First.empty())
-      Cmd.push_back(First);
-    Cmd.insert(Cmd.end(), Command.begin(), Command.end());
     if (Cmd.empty())
       return reportError(createStringError("nothing to record: give a "
                                            "program after '--'"));
@@ -200,20 +256,19 @@ int runRecord(int Argc, char **Argv) {
            << (Rec->HardwareCycles ? "cycles" : "cpu-clock")
            << "); sampling cannot see short startup functions: merge with "
               "an instrumented recording (--merge-with) for startup\n";
-    if (Rec->ExitCode != 0)
-      Ctx.warningHandler()("warning: '" + Twine(Cmd.front()) +
-                           "' exited with status " + Twine(Rec->ExitCode));
+    reportStatus(Cmd.front(), Rec->Status, Ctx);
+    Ran = Rec->Status;
     Profiles.push_back(std::move(Rec->Result));
     Sources.push_back("perf samples");
   }
 
   std::vector<std::string> RawFiles(FromRaw.begin(), FromRaw.end());
   std::optional<std::string> Scratch;
+  auto RemoveScratch = make_scope_exit([&] {
+    if (Scratch)
+      sys::fs::remove_directories(*Scratch);
+  });
   if (RawFiles.empty() && Mode != "perf") {
-    std::vector<std::string> Cmd;
-    if (!First.empty())
-      Cmd.push_back(First);
-    Cmd.insert(Cmd.end(), Command.begin(), Command.end());
     if (Cmd.empty())
       return reportError(createStringError(
           "nothing to record: give a program after '--', or --from-raw"));
@@ -229,17 +284,19 @@ int runRecord(int Argc, char **Argv) {
     } else if (std::error_code EC = sys::fs::create_directories(Dir)) {
       return reportError(createStringError(EC, "cannot create '" + Dir + "'"));
     }
-    Expected<int> RC = runRecorded(Cmd, Dir);
-    if (!RC)
-      return reportError(RC.takeError());
-    if (*RC != 0)
-      Ctx.warningHandler()("warning: '" + Twine(Cmd.front()) +
-                           "' exited with status " + Twine(*RC) +
-                           "; its profile is still written");
+    Expected<ProgramStatus> Status = runRecorded(Cmd, Dir);
+    if (!Status)
+      return reportError(Status.takeError());
+    Ran = *Status;
     Expected<std::vector<std::string>> Found = rawFilesIn(Dir);
     if (!Found)
       return reportError(Found.takeError());
     RawFiles = std::move(*Found);
+    if (RawFiles.empty() && Status->Signal)
+      return reportError(createStringError(
+          "'" + Cmd.front() + "' was killed by " + signalName(Status->Signal) +
+          " before it wrote recorder data"));
+    reportStatus(Cmd.front(), *Status, Ctx);
     if (RawFiles.empty())
       return reportError(createStringError(
           "'" + Cmd.front() +
@@ -252,12 +309,12 @@ int runRecord(int Argc, char **Argv) {
     Expected<RawProcess> Raw = readRawProcess(Path);
     if (!Raw)
       return reportError(Raw.takeError());
+    if (Error E = Symbols.loadModules(*Raw))
+      return reportError(std::move(E));
     Profiles.push_back(
         buildProfile(*Raw, Symbols, Inference.config(), Ctx.warningHandler()));
     Sources.push_back(Path);
   }
-  if (Scratch)
-    sys::fs::remove_directories(*Scratch);
   for (const std::string &Path : MergeWith) {
     Expected<Profile> P =
         readAnyProfileFile(Path, std::nullopt, Ctx.warningHandler());
@@ -277,12 +334,17 @@ int runRecord(int Argc, char **Argv) {
     mergeProfiles(Named, Result, Ctx.warningHandler());
     Result.Metadata.Tool = "pagelayout record";
   }
-  if (Error E = writeOutput(Output, [&](raw_ostream &OS) {
+  if (Error E = writeOutput(OutputPath, [&](raw_ostream &OS) {
         writeProfileYAML(Result, OS);
         return Error::success();
       }))
     return reportError(std::move(E));
-  return finish(Ctx);
+  if (DefaultOutput)
+    errs() << "note: wrote the profile to '" << OutputPath
+           << "' (choose the file with -o)\n";
+  if (int RC = finish(Ctx))
+    return RC;
+  return Ran ? Ran->shellStatus() : 0;
 }
 
 } // namespace pagelayout

@@ -15,17 +15,16 @@
 //===----------------------------------------------------------------------===//
 
 #include "pagelayout/record/PerfSampler.h"
+#include "pagelayout/record/ModuleFile.h"
+#include "pagelayout/record/ProgramRunner.h"
 #include "pagelayout/record/Symbolizer.h"
 #include "pagelayout/schema/OrderedMap.h"
 #include "llvm/Object/ELFObjectFile.h"
-#include "llvm/Support/Program.h"
 #include <cstring>
 #include <fcntl.h>
 #include <linux/perf_event.h>
-#include <poll.h>
 #include <sys/mman.h>
 #include <sys/syscall.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 using namespace llvm;
@@ -54,7 +53,7 @@ public:
         close(C.Fd);
     }
   }
-  Expected<int> run(ArrayRef<std::string> Command);
+  Expected<ProgramStatus> run(ArrayRef<std::string> Command);
   std::vector<Sample> Samples;
   std::vector<RawModule> Modules;
   uint64_t PeriodNs = 0;
@@ -156,9 +155,18 @@ void Sampler::addModule(uint64_t Addr, uint64_t Len, uint64_t PgOff,
   if (Path.empty() || Path.starts_with("[") || Path.starts_with("//anon"))
     return;
   uint64_t Base = Addr - PgOff;
-  Expected<object::OwningBinary<object::ObjectFile>> Obj =
-      object::ObjectFile::createObjectFile(Path);
-  if (Obj) {
+  // Executable mappings of what is not a module (a JIT's /dev/zero or
+  // memfd) have no symbols: skip them. A module that is gone keeps the
+  // file-offset base.
+  Expected<object::OwningBinary<object::ObjectFile>> Obj = openModuleFile(Path);
+  if (!Obj) {
+    bool NotAModule = false;
+    handleAllErrors(Obj.takeError(), [&](const ErrorInfoBase &E) {
+      NotAModule = E.convertToErrorCode().category() != std::generic_category();
+    });
+    if (NotAModule)
+      return;
+  } else {
     if (auto *E = dyn_cast<object::ELF64LEObjectFile>(Obj->getBinary())) {
       Expected<ArrayRef<object::ELF64LE::Phdr>> Phdrs =
           E->getELFFile().program_headers();
@@ -171,8 +179,6 @@ void Sampler::addModule(uint64_t Addr, uint64_t Len, uint64_t PgOff,
         consumeError(Phdrs.takeError());
       }
     }
-  } else {
-    consumeError(Obj.takeError());
   }
   Modules.push_back({Base, Addr, Addr + Len, Path.str()});
 }
@@ -267,51 +273,16 @@ void Sampler::drain(Counter &C) {
   __atomic_store_n(&Meta->data_tail, Tail, __ATOMIC_RELEASE);
 }
 
-Expected<int> Sampler::run(ArrayRef<std::string> Command) {
-  ErrorOr<std::string> Program = sys::findProgramByName(Command.front());
-  if (!Program)
-    return createStringError("cannot find program '" + Command.front() + "'");
-  int Go[2];
-  if (pipe2(Go, O_CLOEXEC) != 0)
-    return createStringError("cannot create a pipe");
-  pid_t Child = fork();
-  if (Child < 0)
-    return createStringError("cannot fork");
-  if (Child == 0) {
-    // Wait until the parent has the counter attached, then exec: the
-    // counter starts with the program (enable_on_exec).
-    char C;
-    close(Go[1]);
-    if (read(Go[0], &C, 1) != 1)
-      _exit(127);
-    std::vector<char *> Argv;
-    for (const std::string &A : Command)
-      Argv.push_back(const_cast<char *>(A.c_str()));
-    Argv.push_back(nullptr);
-    execv(Program->c_str(), Argv.data());
-    _exit(127);
-  }
-  close(Go[0]);
-  Error E = open(Child);
-  char C = E ? 0 : 1;
-  if (write(Go[1], &C, 1) != 1) {
-  }
-  close(Go[1]);
-  if (E) {
-    kill(Child, SIGKILL);
-    waitpid(Child, nullptr, 0);
-    return std::move(E);
-  }
-  int Status = 0;
-  for (;;) {
-    usleep(50000);
+Expected<ProgramStatus> Sampler::run(ArrayRef<std::string> Command) {
+  // The counters attach before the program execs and start with it
+  // (enable_on_exec); the ring buffers are drained while it runs.
+  RunOptions Run;
+  Run.BeforeExec = [&](pid_t Child) { return open(Child); };
+  Run.Poll = [&] { drainAll(); };
+  Expected<ProgramStatus> Status = runProgram(Command, Run);
+  if (Status)
     drainAll();
-    pid_t W = waitpid(Child, &Status, WNOHANG);
-    if (W == Child)
-      break;
-  }
-  drainAll();
-  return WIFEXITED(Status) ? WEXITSTATUS(Status) : 128 + WTERMSIG(Status);
+  return Status;
 }
 
 } // namespace
@@ -320,11 +291,11 @@ Expected<PerfRecording> recordWithPerf(ArrayRef<std::string> Command,
                                        const PerfOptions &Opts,
                                        const WarningHandler &Warn) {
   Sampler S(Opts);
-  Expected<int> RC = S.run(Command);
-  if (!RC)
-    return RC.takeError();
+  Expected<ProgramStatus> Status = S.run(Command);
+  if (!Status)
+    return Status.takeError();
   PerfRecording Out;
-  Out.ExitCode = *RC;
+  Out.Status = *Status;
   Out.SampleCount = S.Samples.size();
   Out.HardwareCycles = S.Hardware;
   if (S.Lost && Warn)

@@ -10,6 +10,7 @@
 #include "pagelayout/record/RawFormat.h"
 #include "pagelayout/schema/Diagnostic.h"
 #include "llvm/Support/Endian.h"
+#include "llvm/Support/FileSystem.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include <cstring>
 
@@ -167,6 +168,14 @@ Expected<RawProcess> RawReader::read() {
 } // namespace
 
 Expected<RawProcess> readRawProcess(StringRef Path) {
+  // Only regular files: a FIFO would block and a device never end.
+  sys::fs::file_status St;
+  if (std::error_code EC = sys::fs::status(Path, St))
+    return createStringError(EC, "cannot read '" + Path + "': " + EC.message());
+  if (St.type() != sys::fs::file_type::regular_file)
+    return createStringError("cannot read '" + Path +
+                             "': not a regular file; give the raw file the "
+                             "recorder wrote");
   ErrorOr<std::unique_ptr<MemoryBuffer>> Buf =
       MemoryBuffer::getFile(Path, false, false);
   if (!Buf)

@@ -1,6 +1,7 @@
 //===- Symbolizer.cpp - Runtime addresses to function names ---------------===//
 
 #include "pagelayout/record/Symbolizer.h"
+#include "pagelayout/record/ModuleFile.h"
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Object/BuildID.h"
 #include "llvm/Object/ELFObjectFile.h"
@@ -10,18 +11,20 @@ using namespace llvm::object;
 
 namespace pagelayout {
 
-const Symbolizer::ModuleSymbols &Symbolizer::load(StringRef Path) {
+Symbolizer::ModuleSymbols &Symbolizer::load(StringRef Path) {
   auto [It, Inserted] = Cache.try_emplace(Path);
   ModuleSymbols &M = It->second;
   if (!Inserted)
     return M;
-  Expected<OwningBinary<ObjectFile>> Obj = ObjectFile::createObjectFile(Path);
+  Expected<OwningBinary<ObjectFile>> Obj = openModuleFile(Path);
   if (!Obj) {
-    // The vDSO and deleted files cannot be read; their code is not ours.
-    consumeError(Obj.takeError());
-    if (!Path.contains("vdso") && Warn)
-      Warn("warning: cannot read module '" + Path +
-           "'; its functions stay unnamed");
+    // A system error (the file is gone or unreadable) is expected for
+    // raw files from elsewhere; anything else means no module is there.
+    handleAllErrors(Obj.takeError(), [&](const ErrorInfoBase &E) {
+      M.Problem = E.message();
+      M.NotAModule =
+          E.convertToErrorCode().category() != std::generic_category();
+    });
     return M;
   }
   auto *ELF = dyn_cast<ELFObjectFileBase>(Obj->getBinary());
@@ -53,12 +56,36 @@ const Symbolizer::ModuleSymbols &Symbolizer::load(StringRef Path) {
   return M;
 }
 
+Error Symbolizer::loadModules(const RawProcess &P) {
+  for (const RawModule &Mod : P.Modules) {
+    const ModuleSymbols &M = load(Mod.Path);
+    if (M.NotAModule)
+      return createStringError(
+          P.FileName + ": module '" + Mod.Path + "': " + M.Problem +
+          "; the recorded process cannot have loaded it: the raw file is "
+          "corrupt or from elsewhere, or the path names another file now");
+  }
+  return Error::success();
+}
+
+void Symbolizer::warnUnread(ModuleSymbols &M, StringRef Path,
+                            StringRef RawFile) {
+  // The vDSO has no file; its code is not ours.
+  if (M.Problem.empty() || M.Warned || Path.contains("vdso") || !Warn)
+    return;
+  M.Warned = true;
+  Warn("warning: " + (RawFile.empty() ? "" : RawFile + ": ") +
+       "cannot read module '" + Path + "': " + M.Problem +
+       "; its functions stay unnamed");
+}
+
 std::optional<SymbolizedFunction> Symbolizer::lookup(const RawProcess &P,
                                                      uint64_t Address) {
   for (const RawModule &Mod : P.Modules) {
     if (Address < Mod.Begin || Address >= Mod.End)
       continue;
-    const ModuleSymbols &M = load(Mod.Path);
+    ModuleSymbols &M = load(Mod.Path);
+    warnUnread(M, Mod.Path, P.FileName);
     uint64_t VAddr = Address - Mod.Base;
     auto It = llvm::upper_bound(
         M.Functions, VAddr,

@@ -20,6 +20,11 @@
 //    (the return address in the caller) names the caller offline, so no
 //    shadow stack is kept and unwinding cannot unbalance one.
 //
+// A process stopped by a signal runs no atexit handler, so the runtime also
+// writes the file when a signal that ends a process by default arrives
+// (SIGINT, SIGTERM, SIGHUP, a crash, ...), then lets the signal take its
+// course (see installSignalHandlers).
+//
 // Hot paths take no locks and allocate nothing: buffers are mmap'd once
 // (at start-up, or when a thread first records) and bounded; when one
 // fills, the file is marked truncated. Symbolisation happens offline in
@@ -34,9 +39,11 @@
 #include <atomic>
 #include <cstdint>
 #include <cstring>
+#include <errno.h>
 #include <fcntl.h>
 #include <link.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/mman.h>
@@ -122,6 +129,13 @@ static_assert(std::is_trivially_default_constructible_v<Recorder>,
 Recorder R;
 __thread ThreadState *CurrentThread;
 __thread bool InRecorder; // no recursion from libc calls we make
+// A flag scan in progress (see scanFlags), and the thread writing the raw
+// file now, 0 when none is (see claimWriter). A forked child starts with
+// neither: the thread that held them is not in it.
+std::atomic<bool> ScanBusy;
+std::atomic<uint32_t> WriterTid;
+static_assert(std::atomic<uint32_t>::is_always_lock_free,
+              "claimed from signal handlers");
 
 NOINSTR uint64_t monotonicNs() {
   timespec T;
@@ -138,6 +152,7 @@ NOINSTR void *reserve(size_t Bytes) {
 }
 
 NOINSTR void flushAtExit();
+NOINSTR void installSignalHandlers();
 NOINSTR void resetInChild();
 NOINSTR void startScanner();
 NOINSTR void scanFlags();
@@ -156,6 +171,7 @@ NOINSTR void ensureInitialized() {
   R.StartNs = monotonicNs();
   R.Hits = static_cast<FirstHit *>(reserve(sizeof(FirstHit) * MaxFirstHits));
   atexit(flushAtExit);
+  installSignalHandlers();
   pthread_atfork(nullptr, nullptr, resetInChild);
   R.Initialized.store(true, std::memory_order_release);
 }
@@ -174,6 +190,8 @@ NOINSTR void resetInChild() {
   R.NumMarkers.store(0);
   R.Threads.store(nullptr);
   CurrentThread = nullptr;
+  ScanBusy.store(false);
+  WriterTid.store(0);
   // The scanner thread did not survive the fork; flags the parent saw stay
   // seen, as cleared guards stay cleared.
   if (R.NumFlagTables.load()) {
@@ -257,7 +275,7 @@ NOINSTR void patchOutCall(uint64_t ReturnAddress) {
 /// Records flags set since the last scan. Scans are serialised: the
 /// scanner thread, markers and the final write may all call this.
 NOINSTR void scanFlags() {
-  static std::atomic<bool> Busy;
+  std::atomic<bool> &Busy = ScanBusy;
   if (Busy.exchange(true, std::memory_order_acquire))
     return;
   uint64_t Now = nowNs();
@@ -310,8 +328,14 @@ NOINSTR void startScanner() {
   pthread_attr_init(&Attr);
   pthread_attr_setdetachstate(&Attr, PTHREAD_CREATE_DETACHED);
   pthread_attr_setstacksize(&Attr, 64 * 1024);
+  // The scanner takes no signals: the program's threads handle them, on
+  // stacks the program chose.
+  sigset_t All, Old;
+  sigfillset(&All);
+  pthread_sigmask(SIG_SETMASK, &All, &Old);
   if (pthread_create(&Thread, &Attr, scannerMain, nullptr) != 0)
     R.ScannerRunning.store(false);
+  pthread_sigmask(SIG_SETMASK, &Old, nullptr);
   pthread_attr_destroy(&Attr);
 }
 
@@ -367,7 +391,15 @@ NOINSTR void countEdge(ThreadState *T, uint64_t Site, uint64_t Callee) {
 
 //===-- Writing the raw file ----------------------------------------------===//
 
-/// Buffered writes to a file descriptor, through a fixed stack buffer.
+// The writer's buffers are static, not on the stack: the file may be
+// written from a signal handler, on whatever (small) stack the interrupted
+// thread has. Writes are serialised (see writeRawFile), so one set serves.
+constexpr size_t WriteBufferSize = 1 << 16;
+char WriteBuffer[WriteBufferSize];
+char ExePath[4096];
+char OutPath[4096], TempPath[4200];
+
+/// Buffered writes to a file descriptor, through WriteBuffer.
 class FileWriter {
 public:
   explicit FileWriter(int Fd) : Fd(Fd) {}
@@ -375,10 +407,10 @@ public:
   NOINSTR void bytes(const void *P, size_t N) {
     const char *C = static_cast<const char *>(P);
     while (N) {
-      size_t Take = N < sizeof(Buf) - Used ? N : sizeof(Buf) - Used;
-      memcpy(Buf + Used, C, Take);
+      size_t Take = N < WriteBufferSize - Used ? N : WriteBufferSize - Used;
+      memcpy(WriteBuffer + Used, C, Take);
       Used += Take, C += Take, N -= Take;
-      if (Used == sizeof(Buf))
+      if (Used == WriteBufferSize)
         flush();
     }
   }
@@ -386,7 +418,9 @@ public:
   NOINSTR void flush() {
     size_t Off = 0;
     while (Off < Used) {
-      ssize_t W = write(Fd, Buf + Off, Used - Off);
+      ssize_t W = write(Fd, WriteBuffer + Off, Used - Off);
+      if (W < 0 && errno == EINTR)
+        continue;
       if (W <= 0) {
         Failed = true;
         break;
@@ -399,7 +433,6 @@ public:
 
 private:
   int Fd;
-  char Buf[1 << 16];
   size_t Used = 0;
 };
 
@@ -430,8 +463,7 @@ NOINSTR const char *modulePath(const dl_phdr_info *Info, char *Buf,
 
 NOINSTR int visitModule(dl_phdr_info *Info, size_t, void *Data) {
   auto *V = static_cast<ModuleVisit *>(Data);
-  char Exe[4096];
-  const char *Path = modulePath(Info, Exe, sizeof(Exe));
+  const char *Path = modulePath(Info, ExePath, sizeof(ExePath));
   uint16_t Len = uint16_t(strnlen(Path, 4095));
   for (int I = 0; I < Info->dlpi_phnum; ++I) {
     const ElfW(Phdr) &P = Info->dlpi_phdr[I];
@@ -537,53 +569,152 @@ NOINSTR void outputPath(char *Out, size_t Size) {
   Out[O] = '\0';
 }
 
+/// Claims the right to write the raw file: one write at a time (a flush,
+/// the exit, a signal). Waits up to ~2 s for another thread's write to
+/// finish; a signal that interrupted this thread's own write gives up.
+NOINSTR bool claimWriter() {
+  uint32_t Me = uint32_t(syscall(SYS_gettid));
+  for (int Try = 0; Try < 2000; ++Try) {
+    uint32_t Free = 0;
+    if (WriterTid.compare_exchange_strong(Free, Me))
+      return true;
+    if (Free == Me)
+      return false;
+    timespec T{0, 1000000};
+    nanosleep(&T, nullptr);
+  }
+  return false;
+}
+
+NOINSTR void releaseWriter() { WriterTid.store(0); }
+
 NOINSTR void writeRawFile() {
   if (!R.Initialized.load())
     return;
+  if (!claimWriter())
+    return;
+  bool WasInRecorder = InRecorder;
   InRecorder = true;
+  int SavedErrno = errno;
   if (R.NumFlagTables.load())
     scanFlags(); // what ran since the last scan, stamped now
-  char Path[4096], Temp[4200];
-  outputPath(Path, sizeof(Path));
+  char *Path = OutPath, *Temp = TempPath;
+  outputPath(Path, sizeof(OutPath));
   // Write beside the destination, then rename: readers never see half a file.
   size_t Len = strlen(Path);
   memcpy(Temp, Path, Len);
   memcpy(Temp + Len, ".tmp", 5);
   int Fd = open(Temp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-  if (Fd < 0) {
-    InRecorder = false;
-    return;
+  if (Fd >= 0) {
+    bool Ok;
+    {
+      FileWriter W(Fd);
+      uint32_t Flags = R.Flags | (R.Truncated.load() ? raw::FlagTruncated : 0);
+      if (R.NumFlagTables.load())
+        Flags |= raw::FlagFirstCall | raw::FlagScanned;
+      if (R.Threads.load())
+        Flags |= raw::FlagFull;
+      W.bytes(raw::Magic, 8);
+      W.put<uint32_t>(raw::Version);
+      W.put<uint32_t>(uint32_t(getpid()));
+      W.put<uint32_t>(uint32_t(getppid()));
+      W.put<uint32_t>(Flags);
+      W.put<uint64_t>(nowNs());
+      writeModules(W);
+      writeMarkers(W);
+      writeHitsAndPcTables(W);
+      writeCounts(W);
+      W.flush();
+      Ok = !W.Failed;
+    }
+    close(Fd);
+    if (Ok)
+      rename(Temp, Path);
+    else
+      unlink(Temp);
   }
-  bool Ok;
-  {
-    FileWriter W(Fd);
-    uint32_t Flags = R.Flags | (R.Truncated.load() ? raw::FlagTruncated : 0);
-    if (R.NumFlagTables.load())
-      Flags |= raw::FlagFirstCall | raw::FlagScanned;
-    if (R.Threads.load())
-      Flags |= raw::FlagFull;
-    W.bytes(raw::Magic, 8);
-    W.put<uint32_t>(raw::Version);
-    W.put<uint32_t>(uint32_t(getpid()));
-    W.put<uint32_t>(uint32_t(getppid()));
-    W.put<uint32_t>(Flags);
-    W.put<uint64_t>(nowNs());
-    writeModules(W);
-    writeMarkers(W);
-    writeHitsAndPcTables(W);
-    writeCounts(W);
-    W.flush();
-    Ok = !W.Failed;
-  }
-  close(Fd);
-  if (Ok)
-    rename(Temp, Path);
-  else
-    unlink(Temp);
-  InRecorder = false;
+  errno = SavedErrno;
+  InRecorder = WasInRecorder;
+  releaseWriter();
 }
 
 NOINSTR void flushAtExit() { writeRawFile(); }
+
+//===-- Writing on a signal -----------------------------------------------===//
+//
+// Signals whose default action ends the process: the runtime writes the
+// raw file, then the signal takes its course. Where the program (or a
+// preloaded library) had a handler before the runtime started, that
+// handler runs next, as if we were not there (its flags and mask are
+// kept, so a program relying on EINTR still gets it); otherwise the
+// default action is restored and the signal raised again, so the process
+// dies of it and its parent sees the same status. Ignored signals stay
+// ignored. A handler the program installs later replaces ours: the
+// program then decides how it ends, and its exit writes the file; if it
+// chains to the previous handler, that is ours, which writes the file and
+// acts as the default would.
+
+constexpr int FlushSignals[] = {SIGINT,  SIGTERM, SIGHUP,  SIGQUIT, SIGUSR1,
+                                SIGUSR2, SIGPIPE, SIGALRM, SIGABRT, SIGSEGV,
+                                SIGBUS,  SIGILL,  SIGFPE};
+constexpr int NumFlushSignals = sizeof(FlushSignals) / sizeof(int);
+struct sigaction PreviousActions[NumFlushSignals];
+
+NOINSTR bool isHandler(const struct sigaction &A) {
+  return A.sa_handler != SIG_DFL && A.sa_handler != SIG_IGN;
+}
+
+NOINSTR void onSignal(int Signal, siginfo_t *Info, void *Context) {
+  int I = 0;
+  while (I < NumFlushSignals && FlushSignals[I] != Signal)
+    ++I;
+  if (I == NumFlushSignals)
+    return;
+  int SavedErrno = errno;
+  writeRawFile();
+  const struct sigaction &Previous = PreviousActions[I];
+  if (isHandler(Previous)) {
+    errno = SavedErrno;
+    if (Previous.sa_flags & SA_SIGINFO)
+      Previous.sa_sigaction(Signal, Info, Context);
+    else
+      Previous.sa_handler(Signal);
+    return;
+  }
+  struct sigaction Default;
+  memset(&Default, 0, sizeof(Default));
+  Default.sa_handler = SIG_DFL;
+  sigaction(Signal, &Default, nullptr);
+  sigset_t Only;
+  sigemptyset(&Only);
+  sigaddset(&Only, Signal);
+  raise(Signal); // pending while this handler blocks it...
+  sigprocmask(SIG_UNBLOCK, &Only, nullptr); // ...and delivered here
+  errno = SavedErrno;
+}
+
+NOINSTR void installSignalHandlers() {
+  for (int I = 0; I < NumFlushSignals; ++I) {
+    struct sigaction &Previous = PreviousActions[I];
+    if (sigaction(FlushSignals[I], nullptr, &Previous) != 0)
+      continue;
+    if (Previous.sa_handler == SIG_IGN)
+      continue;
+    bool Handled = isHandler(Previous);
+    struct sigaction A;
+    memset(&A, 0, sizeof(A));
+    A.sa_sigaction = onSignal;
+    // SA_ONSTACK: a crash from a stack overflow can still write, on the
+    // program's alternate stack if it set one.
+    A.sa_flags = SA_SIGINFO | SA_ONSTACK;
+    sigemptyset(&A.sa_mask);
+    if (Handled) {
+      A.sa_flags |= Previous.sa_flags;
+      A.sa_mask = Previous.sa_mask;
+    }
+    sigaction(FlushSignals[I], &A, nullptr);
+  }
+}
 
 } // namespace
 

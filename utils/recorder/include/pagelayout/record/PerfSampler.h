@@ -3,6 +3,7 @@
 #ifndef PAGELAYOUT_RECORD_PERFSAMPLER_H
 #define PAGELAYOUT_RECORD_PERFSAMPLER_H
 
+#include "pagelayout/record/ProgramRunner.h"
 #include "pagelayout/schema/Diagnostic.h"
 #include "pagelayout/schema/Profile.h"
 
@@ -15,7 +16,8 @@ struct PerfOptions {
 
 struct PerfRecording {
   Profile Result;
-  int ExitCode = 0;
+  /// How the sampled program ended.
+  ProgramStatus Status;
   uint64_t SampleCount = 0;
   /// True when hardware cycles were sampled, false for cpu-clock.
   bool HardwareCycles = false;

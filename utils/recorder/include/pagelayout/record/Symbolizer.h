@@ -22,6 +22,14 @@ class Symbolizer {
 public:
   explicit Symbolizer(WarningHandler Warn) : Warn(std::move(Warn)) {}
 
+  /// Reads the symbol tables of \p P's modules now. An error for a module
+  /// path that names something no process can have loaded (a device, a
+  /// FIFO, a directory, a file that is not an ELF executable or shared
+  /// object): the raw file is corrupt, or the path names another file now.
+  /// Modules that are gone (another machine, the vDSO) are only warned
+  /// about, when looked up.
+  llvm::Error loadModules(const RawProcess &P);
+
   /// The function containing \p Address in \p P, if any.
   std::optional<SymbolizedFunction> lookup(const RawProcess &P,
                                            uint64_t Address);
@@ -36,8 +44,13 @@ private:
   struct ModuleSymbols {
     std::vector<FunctionSymbol> Functions; // sorted by address
     std::string BuildId;
+    std::string Problem; ///< why the module cannot be read, if it cannot
+    bool NotAModule = false;
+    bool Warned = false;
   };
-  const ModuleSymbols &load(llvm::StringRef Path);
+  ModuleSymbols &load(llvm::StringRef Path);
+  void warnUnread(ModuleSymbols &M, llvm::StringRef Path,
+                  llvm::StringRef RawFile);
 
   WarningHandler Warn;
   llvm::StringMap<ModuleSymbols> Cache;
