@@ -99,7 +99,7 @@ TEST(DriverOptions, SplitsLayoutOptionsFromLldOnes) {
                                     "--gc-sections"};
   Expected<DriverOptions> O = parseDriverOptions(Argv, Saver);
   ASSERT_TRUE(bool(O)) << toString(O.takeError());
-  EXPECT_EQ(O->ProfilePath, "p.yaml");
+  EXPECT_THAT(O->ProfilePaths, ElementsAre("p.yaml"));
   EXPECT_EQ(O->PageSize, 16384u);
   EXPECT_TRUE(O->Strict);
   EXPECT_FALSE(O->PhaseAlign);
@@ -115,6 +115,28 @@ TEST(DriverOptions, OutputPathSpellings) {
   EXPECT_EQ(outputPath({"-omagic", "-o", "z"}), "z");
   EXPECT_TRUE(isRelocatableLink({"-r", "a.o"}));
   EXPECT_TRUE(isInformationalRun({"--version"}));
+  // -v with inputs prints the version and links.
+  EXPECT_TRUE(isInformationalRun({"-v"}));
+  EXPECT_FALSE(isInformationalRun({"-v", "a.o"}));
+}
+
+TEST(DriverOptions, ProfilesAccumulateAndFatalWarningsAreSeen) {
+  BumpPtrAllocator Alloc;
+  StringSaver Saver(Alloc);
+  std::vector<const char *> Argv = {"--layout-profile=a.yaml",
+                                    "--fatal-warnings", "--layout-profile",
+                                    "b.yaml", "a.o"};
+  Expected<DriverOptions> O = parseDriverOptions(Argv, Saver);
+  ASSERT_TRUE(bool(O)) << toString(O.takeError());
+  EXPECT_THAT(O->ProfilePaths, ElementsAre("a.yaml", "b.yaml"));
+  EXPECT_TRUE(O->FatalWarnings);
+  // lld sees --fatal-warnings too.
+  std::vector<std::string> Rest(O->LldArgs.begin(), O->LldArgs.end());
+  EXPECT_THAT(Rest, ElementsAre("--fatal-warnings", "a.o"));
+  std::vector<const char *> Off = {"--fatal-warnings", "-no-fatal-warnings"};
+  Expected<DriverOptions> O2 = parseDriverOptions(Off, Saver);
+  ASSERT_TRUE(bool(O2)) << toString(O2.takeError());
+  EXPECT_FALSE(O2->FatalWarnings);
 }
 
 } // namespace

@@ -61,7 +61,7 @@ Expected<DriverOptions> parseDriverOptions(ArrayRef<const char *> Argv,
     } Options[] = {
         {"layout-profile",
          [&](StringRef V) {
-           O.ProfilePath = V.str();
+           O.ProfilePaths.push_back(V.str());
            return Error::success();
          }},
         {"layout-report",
@@ -108,6 +108,11 @@ Expected<DriverOptions> parseDriverOptions(ArrayRef<const char *> Argv,
       break;
     }
     if (!Taken) {
+      // lld's own option, and also ours: seen here, kept for lld.
+      if (isFlag(A, "fatal-warnings"))
+        O.FatalWarnings = true;
+      else if (isFlag(A, "no-fatal-warnings"))
+        O.FatalWarnings = false;
       if (A.starts_with("--layout-") || A.starts_with("-layout-"))
         return createStringError(
             "unknown option '" + A +
@@ -120,12 +125,42 @@ Expected<DriverOptions> parseDriverOptions(ArrayRef<const char *> Argv,
   return O;
 }
 
+bool isHelpRun(ArrayRef<const char *> Args) {
+  return any_of(Args,
+                [](StringRef A) { return A == "--help" || A == "-help"; });
+}
+
 bool isInformationalRun(ArrayRef<const char *> Args) {
   for (StringRef A : Args)
-    if (A == "--version" || A == "-version" || A == "-v" || A == "--help" ||
-        A == "-help" || A == "-V")
+    if (A == "--version" || A == "-version")
       return true;
-  return Args.empty();
+  // -v prints the version and goes on linking when there are inputs.
+  return isHelpRun(Args) ||
+         all_of(Args, [](StringRef A) { return A == "-v" || A == "-V"; });
+}
+
+void printLayoutHelp(raw_ostream &OS) {
+  OS << R"(
+pagelayout options:
+  --layout-lto-plugin=<path>|none
+                          The pass plugin for LTO inputs (default: found
+                          next to ld.pagelayout or in ../lib; none: do not
+                          load it)
+  --layout-page-size=<n>  Page size, a power of two of at least 16 (default
+                          4096; 16384, 65536, 2097152 ...)
+  --layout-phase-align=page|none
+                          Start each phase on a page (default), or only
+                          order the functions
+  --layout-profile=<file> Lay out code by this profile (YAML or an lld
+                          ordering file); given several times, the profiles
+                          are merged as 'pagelayout profile merge' does
+  --layout-report=<file>  Write the achieved layout read back from the
+                          output (.json, .txt or YAML)
+  --layout-strict         Profile functions missing from the link, or a
+                          profile that does not fit it, are an error
+With --fatal-warnings, ld.pagelayout's own warnings are errors too, and
+nothing is written.
+)";
 }
 
 bool isRelocatableLink(ArrayRef<const char *> Args) {

@@ -4,6 +4,7 @@
 #define PAGELAYOUT_PLUGIN_DRIVEROPTIONS_H
 
 #include "llvm/Support/Error.h"
+#include "llvm/Support/raw_ostream.h"
 #include "llvm/Support/StringSaver.h"
 #include <optional>
 #include <string>
@@ -13,11 +14,15 @@ namespace pagelayout {
 
 /// The --layout-* options, split from the lld command line they came in.
 struct DriverOptions {
-  std::optional<std::string> ProfilePath;
+  /// --layout-profile, in command-line order: several are merged.
+  std::vector<std::string> ProfilePaths;
   uint64_t PageSize = 4096;
   std::optional<std::string> ReportPath;
   bool PhaseAlign = true;
   bool Strict = false;
+  /// lld's --fatal-warnings (the last of it and --no-fatal-warnings):
+  /// ld.pagelayout's own warnings become errors too.
+  bool FatalWarnings = false;
   /// --layout-lto-plugin: a path, "none", or unset (find it).
   std::optional<std::string> LtoPlugin;
   /// Everything else, response files expanded, for lld.
@@ -33,8 +38,14 @@ llvm::Expected<DriverOptions>
 parseDriverOptions(llvm::ArrayRef<const char *> Argv, llvm::StringSaver &Saver);
 
 /// True when \p Args ask lld for something other than a link (--version,
-/// -v, --help): those run unchanged.
+/// --help, or -v alone): those run without a layout.
 bool isInformationalRun(llvm::ArrayRef<const char *> Args);
+
+/// True when \p Args ask for lld's help (--help).
+bool isHelpRun(llvm::ArrayRef<const char *> Args);
+
+/// The "pagelayout options:" section appended to lld's --help.
+void printLayoutHelp(llvm::raw_ostream &OS);
 
 /// True for a relocatable link (-r, --relocatable).
 bool isRelocatableLink(llvm::ArrayRef<const char *> Args);

@@ -2,11 +2,14 @@
 //
 // The pipeline of one laid-out link:
 //
-//   read profile  -> a bad profile stops here, before lld writes anything;
+//   read profile  -> a bad profile stops here, before lld writes anything
+//                    (several --layout-profile are merged);
 //   link, pass 1  -> lld with the user's arguments plus -Map, output to a
 //                    scratch directory, diagnostics held back;
 //   plan          -> atoms from the map (what lld really placed), names
-//                    matched across compiler renamings, the layout engine;
+//                    matched across compiler renamings, the profile checked
+//                    to fit the link (ProfileFit.cpp), the layout engine;
+//                    with --fatal-warnings any warning so far stops here;
 //   link, pass 2  -> the same arguments plus --symbol-ordering-file listing
 //                    every atom in plan order, and an object of empty
 //                    page-aligned sections that put page boundaries between
@@ -28,8 +31,10 @@
 #include "pagelayout/reorder/LayoutReport.h"
 #include "pagelayout/reorder/NameMatcher.h"
 #include "pagelayout/reorder/PlanPrinter.h"
-#include "pagelayout/schema/OrderFile.h"
+#include "pagelayout/reorder/ProfileFit.h"
+#include "pagelayout/schema/ProfileMerge.h"
 #include "pagelayout/schema/ProfileReader.h"
+#include "pagelayout/schema/ProfileWriter.h"
 #include "llvm/ADT/StringSet.h"
 #include "llvm/BinaryFormat/Magic.h"
 #include "llvm/Object/Archive.h"
@@ -221,31 +226,75 @@ OrderingInputs buildOrdering(const LayoutPlan &Plan,
   return R;
 }
 
+/// ld.pagelayout's own warnings: printed, counted, and with lld's
+/// --fatal-warnings an error before anything is written.
+class Warnings {
+public:
+  Warnings(const DriverOptions &Opts, raw_ostream &Err)
+      : Opts(Opts), Err(Err) {}
+  void warn(const Twine &Msg) { handler()("ld.pagelayout: warning: " + Msg); }
+  /// For complete messages ("p.yaml:3:5: warning: ...").
+  WarningHandler handler() {
+    return [this](const Twine &W) {
+      ++Count;
+      Err << W << "\n";
+    };
+  }
+  /// True (and said) when warnings were given and are fatal.
+  bool fatal() {
+    if (!Opts.FatalWarnings || !Count)
+      return false;
+    Err << "ld.pagelayout: error: " << Count
+        << " warning(s) treated as errors (--fatal-warnings); nothing was "
+           "written\n";
+    return true;
+  }
+
+private:
+  const DriverOptions &Opts;
+  raw_ostream &Err;
+  unsigned Count = 0;
+};
+
+/// Prints \p E as lld prints errors; returns the exit code 1.
+int reportError(Error E, raw_ostream &Err) {
+  handleAllErrors(
+      std::move(E),
+      [&](const LocatedError &LE) {
+        LE.log(Err);
+        Err << "\n";
+      },
+      [&](const ErrorInfoBase &EI) {
+        Err << "ld.pagelayout: error: " << EI.message() << "\n";
+      });
+  return 1;
+}
+
 class LayoutLink {
 public:
   LayoutLink(const DriverOptions &Opts, raw_ostream &Out, raw_ostream &Err)
-      : Opts(Opts), Out(Out), Err(Err) {}
+      : Opts(Opts), Out(Out), Err(Err), Diags(Opts, Err) {}
   int run();
 
 private:
-  void warn(const Twine &Msg) {
-    Err << "ld.pagelayout: warning: " << Msg << "\n";
-  }
+  void warn(const Twine &Msg) { Diags.warn(Msg); }
   int fail(const Twine &Msg) {
     Err << "ld.pagelayout: error: " << Msg << "\n";
     return 1;
   }
-  int fail(Error E);
+  int fail(Error E) { return reportError(std::move(E), Err); }
   void setUpPassPlugin();
   std::vector<const char *> lldArgs() const;
   int firstPass();
   Error plan();
+  Error checkFit();
   void reportMatching();
   int secondPass();
   Error writeReport();
 
   const DriverOptions &Opts;
   raw_ostream &Out, &Err;
+  Warnings Diags;
   ScratchDir Scratch;
   Profile Input;
   LinkMap Map;
@@ -258,6 +307,9 @@ private:
   /// first's back-end compiles instead of repeating them.
   std::string CacheArg;
   size_t UserFunctions = 0;
+  /// The profile does not fit the link (said once, in place of the
+  /// count of missing names).
+  bool Misfit = false;
 };
 
 // LTO runs inside lld in this process: the plugin reads the profile named
@@ -280,7 +332,18 @@ void LayoutLink::setUpPassPlugin() {
          "still ordered, but the optimizer does not see them");
     return;
   }
-  SmallString<256> Profile(*Opts.ProfilePath);
+  // The plugin reads one file: several profiles go to it merged.
+  SmallString<256> Profile(Opts.ProfilePaths.front());
+  if (Opts.ProfilePaths.size() > 1) {
+    std::string Merged;
+    raw_string_ostream OS(Merged);
+    writeProfileYAML(Input, OS);
+    Profile = Scratch.file("merged-profile.yaml");
+    if (Error E = writeFile(Profile, Merged)) {
+      warn(toString(std::move(E)) + "; the optimizer does not see the phases");
+      return;
+    }
+  }
   sys::fs::make_absolute(Profile);
   setenv("PAGELAYOUT_PROFILE", Profile.c_str(), /*overwrite=*/1);
   PluginArg = "--load-pass-plugin=" + *Plugin;
@@ -293,19 +356,6 @@ std::vector<const char *> LayoutLink::lldArgs() const {
   if (!CacheArg.empty())
     Args.push_back(CacheArg.c_str());
   return Args;
-}
-
-int LayoutLink::fail(Error E) {
-  handleAllErrors(
-      std::move(E),
-      [&](const LocatedError &LE) {
-        LE.log(Err);
-        Err << "\n";
-      },
-      [&](const ErrorInfoBase &EI) {
-        Err << "ld.pagelayout: error: " << EI.message() << "\n";
-      });
-  return 1;
 }
 
 int LayoutLink::firstPass() {
@@ -377,6 +427,17 @@ Error LayoutLink::plan() {
   return Error::success();
 }
 
+// The output's build-id is not known before it is written, and a laid-out
+// link changes it anyway (it hashes the output): only names are compared.
+Error LayoutLink::checkFit() {
+  ProfileFit Fit =
+      checkProfileFit(Input, ArrayRef(Names.Kinds).take_front(UserFunctions),
+                      Map.Atoms, {"the link", ""});
+  Misfit = !Fit.fits();
+  return reportProfileFit(Fit, "ld.pagelayout",
+                          Opts.Strict || Opts.FatalWarnings, Diags.handler());
+}
+
 void LayoutLink::reportMatching() {
   size_t Missing = Plan.UnmatchedProfileNames.size();
   // Only sections holding profiled functions matter (crt files always
@@ -405,7 +466,7 @@ void LayoutLink::reportMatching() {
          Twine(Map.OtherTextSections.size() - 1) +
          " more) is not .text and was not laid out; drop -z "
          "keep-text-section-prefix to order all code");
-  if (Missing && !Opts.Strict)
+  if (Missing && !Opts.Strict && !Misfit)
     warn(Twine(Missing) + " of " + Twine(UserFunctions) +
          " profile functions are not in the link (first: " +
          Plan.UnmatchedProfileNames.front() +
@@ -436,11 +497,11 @@ Error LayoutLink::writeReport() {
 }
 
 int LayoutLink::run() {
-  WarningHandler Warn = [&](const Twine &W) { Err << W << "\n"; };
-  Expected<Profile> P =
-      readAnyProfileFile(*Opts.ProfilePath, std::nullopt, Warn);
+  Expected<Profile> P = readMergedProfiles(Opts.ProfilePaths, Diags.handler());
   if (!P)
     return fail(P.takeError());
+  if (Diags.fatal())
+    return 1;
   Input = std::move(*P);
   if (Error E = Scratch.create())
     return fail(std::move(E));
@@ -449,12 +510,16 @@ int LayoutLink::run() {
     return RC;
   if (Error E = plan())
     return fail(std::move(E));
+  if (Error E = checkFit())
+    return fail(std::move(E));
   if (Opts.Strict && !Plan.UnmatchedProfileNames.empty())
     return fail(Twine(Plan.UnmatchedProfileNames.size()) +
                 " profile function(s) are not in the link (first: " +
                 Plan.UnmatchedProfileNames.front() +
                 "); drop --layout-strict to link anyway");
   reportMatching();
+  if (Diags.fatal())
+    return 1;
   if (int RC = secondPass())
     return RC;
   if (Opts.ReportPath)
@@ -464,6 +529,20 @@ int LayoutLink::run() {
 }
 
 } // namespace
+
+int runRelocatableLink(const DriverOptions &Opts, raw_ostream &Out,
+                       raw_ostream &Err) {
+  Warnings Diags(Opts, Err);
+  Expected<Profile> P = readMergedProfiles(Opts.ProfilePaths, Diags.handler());
+  if (!P)
+    return reportError(P.takeError(), Err);
+  if (Diags.fatal())
+    return 1;
+  Err << "ld.pagelayout: note: -r keeps input sections apart, so there is "
+         "nothing to lay out yet; the profile was read and applies when the "
+         "final link runs with --layout-profile\n";
+  return runLld(Opts.LldArgs, Out, Err);
+}
 
 int runLayoutLink(const DriverOptions &Opts, raw_ostream &Out,
                   raw_ostream &Err) {

@@ -13,6 +13,12 @@ namespace pagelayout {
 int runLld(llvm::ArrayRef<const char *> Args, llvm::raw_ostream &Out,
            llvm::raw_ostream &Err);
 
+/// A relocatable link (-r): the profile is read and checked (a bad one is
+/// an error), a note says the layout waits for the final link, and lld
+/// links unchanged.
+int runRelocatableLink(const DriverOptions &Opts, llvm::raw_ostream &Out,
+                       llvm::raw_ostream &Err);
+
 /// Links with the profile's layout applied (see LayoutLink.cpp). Returns
 /// the exit code; diagnostics go to \p Err.
 int runLayoutLink(const DriverOptions &Opts, llvm::raw_ostream &Out,

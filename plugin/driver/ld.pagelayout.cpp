@@ -16,6 +16,19 @@
 using namespace llvm;
 using namespace pagelayout;
 
+/// lld's version line, named as ours first so that `ld --version | head -1`
+/// says what this is, while scripts that look for "LLD" or "compatible with
+/// GNU linkers" in it still find them.
+static int printVersion(ArrayRef<const char *> Args) {
+  std::string Text;
+  raw_string_ostream Captured(Text);
+  int RC = runLld(Args, Captured, errs());
+  if (!Text.empty())
+    outs() << "ld.pagelayout (pagelayout " PAGELAYOUT_VERSION ") on ";
+  outs() << Text;
+  return RC;
+}
+
 int main(int Argc, char **Argv) {
   InitLLVM X(Argc, Argv);
   std::vector<const char *> Args(Argv + 1, Argv + Argc);
@@ -26,21 +39,23 @@ int main(int Argc, char **Argv) {
     errs() << "ld.pagelayout: error: " << toString(Opts.takeError()) << "\n";
     return 1;
   }
+  // --help and --version are lld's, with ours added.
+  if (isHelpRun(Opts->LldArgs)) {
+    int RC = runLld(Opts->LldArgs, outs(), errs());
+    printLayoutHelp(outs());
+    return RC;
+  }
+  if (isInformationalRun(Opts->LldArgs))
+    return printVersion(Opts->LldArgs);
   // No layout requested: be ld.lld, with the original command line.
   if (!Opts->AnyLayoutOption)
     return runLld(Args, outs(), errs());
-  if (!Opts->ProfilePath) {
+  if (Opts->ProfilePaths.empty()) {
     errs() << "ld.pagelayout: error: --layout-* options need "
               "--layout-profile=FILE\n";
     return 1;
   }
-  if (isInformationalRun(Opts->LldArgs))
-    return runLld(Opts->LldArgs, outs(), errs());
-  if (isRelocatableLink(Opts->LldArgs)) {
-    errs() << "ld.pagelayout: warning: -r keeps input sections apart, so "
-              "there is nothing to lay out yet; the profile applies when "
-              "the final link runs with --layout-profile\n";
-    return runLld(Opts->LldArgs, outs(), errs());
-  }
+  if (isRelocatableLink(Opts->LldArgs))
+    return runRelocatableLink(*Opts, outs(), errs());
   return runLayoutLink(*Opts, outs(), errs());
 }

@@ -9,6 +9,7 @@
 #include "pagelayout/reorder/LinkedBinary.h"
 #include "AddressText.h"
 #include "FunctionsByAddress.h"
+#include "pagelayout/reorder/ElfMachine.h"
 #include "pagelayout/schema/Diagnostic.h"
 #include "llvm/Object/ELFObjectFile.h"
 
@@ -103,9 +104,9 @@ Expected<LinkedBinary> readLinkedBinary(std::unique_ptr<MemoryBuffer> Buffer) {
   const ELF64LE::Ehdr &H = File->getHeader();
   B.Machine = H.e_machine;
   if (H.e_machine != ELF::EM_X86_64)
-    return fail(Path, "machine " + Twine(H.e_machine) +
-                          " is not x86-64; pagelayout reorder supports "
-                          "x86-64 for now (AArch64 is planned)");
+    return fail(Path, elfMachineName(H.e_machine) +
+                          " binaries are not supported yet; pagelayout "
+                          "reorder rewrites x86-64 only");
   if (H.e_type == ELF::ET_REL)
     return fail(Path, "a relocatable object, not a linked binary; link it "
                       "(with ld.pagelayout to lay it out at link time)");

@@ -14,6 +14,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "pagelayout/schema/ProfileMerge.h"
+#include "pagelayout/schema/OrderFile.h"
 #include "pagelayout/schema/OrderedMap.h"
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/StringMap.h"
@@ -206,6 +207,25 @@ unsigned mergeProfiles(ArrayRef<NamedProfile> Inputs, Profile &Out,
   if (Inputs.size() == 1 && Inputs[0].P->Traces.empty())
     Out.Traces.clear();
   return M.conflicts();
+}
+
+Expected<Profile> readMergedProfiles(ArrayRef<std::string> Paths,
+                                     const WarningHandler &Warn) {
+  std::vector<Profile> Profiles;
+  for (const std::string &Path : Paths) {
+    Expected<Profile> P = readAnyProfileFile(Path, std::nullopt, Warn);
+    if (!P)
+      return P.takeError();
+    Profiles.push_back(std::move(*P));
+  }
+  if (Profiles.size() == 1)
+    return std::move(Profiles.front());
+  std::vector<NamedProfile> Named;
+  for (size_t I = 0; I < Profiles.size(); ++I)
+    Named.push_back({Paths[I], &Profiles[I]});
+  Profile Merged;
+  mergeProfiles(Named, Merged, Warn);
+  return Merged;
 }
 
 } // namespace pagelayout

@@ -13,7 +13,8 @@
 #include "pagelayout/reorder/LayoutEngine.h"
 #include "pagelayout/reorder/NameMatcher.h"
 #include "pagelayout/reorder/PlanPrinter.h"
-#include "pagelayout/schema/OrderFile.h"
+#include "pagelayout/reorder/ProfileFit.h"
+#include "pagelayout/schema/ProfileMerge.h"
 #include "llvm/Support/Parallel.h"
 #include "llvm/Support/raw_ostream.h"
 
@@ -29,10 +30,11 @@ int runPlan(int Argc, char **Argv) {
       cl::Positional, cl::OneOrMore,
       cl::desc("<ELF object, archive or linked binary>..."), cl::cat(Scope.Cat),
       cl::sub(Scope.Sub));
-  static cl::opt<std::string> ProfilePath(
-      "profile", cl::Required,
-      cl::desc("Layout profile (YAML or an lld "
-               "ordering file)"),
+  static cl::list<std::string> ProfilePaths(
+      "profile", cl::OneOrMore,
+      cl::desc("Layout profile (YAML or an lld ordering file); given "
+               "several times, the profiles are merged as 'pagelayout "
+               "profile merge' does"),
       cl::value_desc("file"), cl::cat(Scope.Cat), cl::sub(Scope.Sub));
   static cl::opt<std::string> Output("o", cl::desc("Write the plan here"),
                                      cl::value_desc("file"), cl::init("-"),
@@ -59,6 +61,12 @@ int runPlan(int Argc, char **Argv) {
       cl::desc("Worker threads (default: all cores); the plan "
                "is the same for any count"),
       cl::init(0), cl::cat(Scope.Cat), cl::sub(Scope.Sub));
+  static cl::opt<bool> Strict(
+      "strict",
+      cl::desc("A profile that does not fit the inputs (another build-id, "
+               "under half of the functions that ran found) is an error, "
+               "not a warning; --fatal-warnings does this too"),
+      cl::cat(Scope.Cat), cl::sub(Scope.Sub));
   static InferenceOptions Inference(Scope);
   static WarningOptions Warnings(Scope);
   parseCommandLine(Argc, Argv, Scope);
@@ -69,8 +77,9 @@ int runPlan(int Argc, char **Argv) {
   if (Error E = PageSize.check())
     return reportError(std::move(E));
 
-  Expected<Profile> P =
-      readAnyProfileFile(ProfilePath, std::nullopt, Ctx.warningHandler());
+  Expected<Profile> P = readMergedProfiles(
+      std::vector<std::string>(ProfilePaths.begin(), ProfilePaths.end()),
+      Ctx.warningHandler());
   if (!P)
     return reportError(P.takeError());
   Expected<AtomSet> Atoms = readAtoms(Inputs, Ctx.warningHandler());
@@ -86,6 +95,18 @@ int runPlan(int Argc, char **Argv) {
         "-ffunction-sections to order functions individually");
 
   NameMatchResult Names = matchProfileNames(*P, Atoms->Atoms);
+  // One linked binary has a build-id to compare; objects have none.
+  FitTarget Target{Inputs.size() == 1 ? Inputs.front() : "the inputs", ""};
+  if (Inputs.size() == 1 && Atoms->Kind == AtomSourceKind::Linked)
+    Target.BuildId = readBuildId(Inputs.front());
+  ProfileFit Fit = checkProfileFit(*P, Names.Kinds, Atoms->Atoms, Target);
+  if (Error E = reportProfileFit(
+          Fit, Inputs.size() == 1 ? Inputs.front() : "pagelayout",
+          Strict || Ctx.FatalWarnings, Ctx.warningHandler()))
+    return reportError(std::move(E));
+  // --fatal-warnings: fail before the plan is written, not after.
+  if (Ctx.FatalWarnings && Ctx.Warnings)
+    return finish(Ctx);
   ResolvedProfile RP = resolvePhases(Names.Renamed, Inference.config());
   LayoutConfig Config;
   Config.PageSize = PageSize.Bytes;

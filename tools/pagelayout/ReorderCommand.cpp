@@ -16,9 +16,11 @@
 #include "pagelayout/reorder/MoveSafety.h"
 #include "pagelayout/reorder/NameMatcher.h"
 #include "pagelayout/reorder/PlanPrinter.h"
+#include "pagelayout/reorder/ProfileFit.h"
 #include "pagelayout/reorder/RewriteVerifier.h"
 #include "pagelayout/reorder/RuntimeStartup.h"
 #include "pagelayout/schema/OrderFile.h"
+#include "pagelayout/schema/ProfileMerge.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/Format.h"
 #include "llvm/Support/raw_ostream.h"
@@ -69,15 +71,14 @@ Expected<ProvedBinary> readAndProve(StringRef Path, Timer &Clock) {
   return ProvedBinary{std::move(*Binary), std::move(*Proof)};
 }
 
-/// Reads a profile on its own thread; warnings wait for take().
+/// Reads the profile (several are merged) on its own thread; warnings
+/// wait for take().
 class ProfileInBackground {
 public:
-  explicit ProfileInBackground(StringRef Path)
-      : Worker([this, Path = Path.str()] {
-          Result.emplace(
-              readAnyProfileFile(Path, std::nullopt, [this](const Twine &W) {
-                Warnings.push_back(W.str());
-              }));
+  explicit ProfileInBackground(std::vector<std::string> Paths)
+      : Worker([this, Paths = std::move(Paths)] {
+          Result.emplace(readMergedProfiles(
+              Paths, [this](const Twine &W) { Warnings.push_back(W.str()); }));
         }) {}
   ~ProfileInBackground() {
     if (Worker.joinable())
@@ -162,8 +163,10 @@ int runReorder(int Argc, char **Argv) {
   static cl::opt<std::string> InputPath(cl::Positional, cl::Required,
                                         cl::desc("<binary>"),
                                         cl::cat(Scope.Cat), cl::sub(Scope.Sub));
-  static cl::opt<std::string> ProfilePath(
-      "profile", cl::Required, cl::desc("Layout profile"),
+  static cl::list<std::string> ProfilePaths(
+      "profile", cl::OneOrMore,
+      cl::desc("Layout profile; given several times, the profiles are "
+               "merged as 'pagelayout profile merge' does"),
       cl::value_desc("file"), cl::cat(Scope.Cat), cl::sub(Scope.Sub));
   static cl::opt<std::string> Output("o", cl::desc("The rewritten binary"),
                                      cl::value_desc("file"), cl::cat(Scope.Cat),
@@ -211,6 +214,12 @@ int runReorder(int Argc, char **Argv) {
   static cl::opt<bool> ListAtoms("print-functions",
                                  cl::desc("List every function of the plan"),
                                  cl::cat(Scope.Cat), cl::sub(Scope.Sub));
+  static cl::opt<bool> Strict(
+      "strict",
+      cl::desc("A profile that does not fit the binary (another build-id, "
+               "under half of the functions that ran found) is an error, "
+               "not a warning; --fatal-warnings does this too"),
+      cl::cat(Scope.Cat), cl::sub(Scope.Sub));
   static PageSizeOption PageSize(Scope);
   static InferenceOptions Inference(Scope);
   static WarningOptions Warnings(Scope);
@@ -229,7 +238,8 @@ int runReorder(int Argc, char **Argv) {
   Timer Clock(Progress);
   // The profile is parsed while the binary is read and proved: neither
   // needs the other before names are matched. Its errors still come first.
-  ProfileInBackground Background(ProfilePath);
+  ProfileInBackground Background(
+      std::vector<std::string>(ProfilePaths.begin(), ProfilePaths.end()));
   Expected<ProvedBinary> Input = readAndProve(InputPath, Clock);
   Expected<Profile> P = Background.take(Ctx.warningHandler());
   if (!P) {
@@ -259,6 +269,16 @@ int runReorder(int Argc, char **Argv) {
   // The C runtime's entry code runs first in every process.
   addRuntimeStartup(*P, Atoms, Binary.Entry);
   NameMatchResult Names = matchProfileNames(*P, Atoms);
+  // A profile of another binary or a stale one warns (ProfileFit.cpp); as
+  // an error, or any warning with --fatal-warnings, nothing is written.
+  ProfileFit Fit = checkProfileFit(
+      *P, Names.Kinds, Atoms,
+      {InputPath, readBuildId(Binary.Buffer->getMemBufferRef())});
+  if (Error E = reportProfileFit(Fit, InputPath, Strict || Ctx.FatalWarnings,
+                                 Ctx.warningHandler()))
+    return reportError(std::move(E));
+  if (Ctx.FatalWarnings && Ctx.Warnings)
+    return finish(Ctx);
   ResolvedProfile RP = resolvePhases(Names.Renamed, Inference.config());
   Clock.step("matched " + Twine(P->Functions.size()) +
              " profile functions and resolved phases");

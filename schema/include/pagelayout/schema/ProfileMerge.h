@@ -22,6 +22,13 @@ struct NamedProfile {
 unsigned mergeProfiles(llvm::ArrayRef<NamedProfile> Inputs, Profile &Out,
                        const WarningHandler &Warn = {});
 
+/// Reads every profile of \p Paths (any format, as readAnyProfileFile) and,
+/// when there are several, merges them as mergeProfiles does: how a
+/// command given `--profile A --profile B` reads its profile. Reading and
+/// merge warnings go to \p Warn; the first unreadable profile is the error.
+llvm::Expected<Profile> readMergedProfiles(llvm::ArrayRef<std::string> Paths,
+                                           const WarningHandler &Warn = {});
+
 /// The order in which \p P's functions were first called (by first_call_ns,
 /// ties by listing order); empty when the profile has no times.
 std::vector<std::string> firstCallOrder(const Profile &P);
