@@ -32,6 +32,7 @@
 #include "pagelayout/reorder/NameMatcher.h"
 #include "pagelayout/reorder/PlanPrinter.h"
 #include "pagelayout/reorder/ProfileFit.h"
+#include "pagelayout/reorder/RuntimeStartup.h"
 #include "pagelayout/schema/ProfileMerge.h"
 #include "pagelayout/schema/ProfileReader.h"
 #include "pagelayout/schema/ProfileWriter.h"
@@ -389,28 +390,6 @@ int LayoutLink::firstPass() {
     return fail(M.takeError());
   Machine = *M;
   return 0;
-}
-
-/// C runtime start-up code runs before main in every program but is never
-/// instrumented (crt objects), so no recorded profile names it. Unless the
-/// profile says otherwise, it belongs to startup.
-void addRuntimeStartup(Profile &P, const std::vector<Atom> &Atoms) {
-  // _start is alone in its section; crtbegin's helpers share one with
-  // exit-time code, so they are left to the profile.
-  static const char *const Names[] = {"_start"};
-  StringSet<> Listed, Linked;
-  for (const FunctionProfile &F : P.Functions)
-    Listed.insert(F.Name);
-  for (const Atom &A : Atoms)
-    for (const AtomSymbol &S : A.Symbols)
-      Linked.insert(S.Name);
-  for (const char *Name : Names)
-    if (Linked.contains(Name) && !Listed.contains(Name)) {
-      FunctionProfile F;
-      F.Name = Name;
-      F.ExplicitPhase = Phase::Startup;
-      P.Functions.push_back(F);
-    }
 }
 
 Error LayoutLink::plan() {

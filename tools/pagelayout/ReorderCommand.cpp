@@ -266,13 +266,15 @@ int runReorder(int Argc, char **Argv) {
 
   // Groups move as single atoms; code without a symbol stays.
   std::vector<Atom> Atoms = movableUnits(Binary, Proof);
-  // The C runtime's entry code runs first in every process.
+  // The C runtime's entry code runs first in every process; only the
+  // profile's own functions count for the fit check.
+  size_t UserFunctions = P->Functions.size();
   addRuntimeStartup(*P, Atoms, Binary.Entry);
   NameMatchResult Names = matchProfileNames(*P, Atoms);
   // A profile of another binary or a stale one warns (ProfileFit.cpp); as
   // an error, or any warning with --fatal-warnings, nothing is written.
   ProfileFit Fit = checkProfileFit(
-      *P, Names.Kinds, Atoms,
+      *P, ArrayRef(Names.Kinds).take_front(UserFunctions), Atoms,
       {InputPath, readBuildId(Binary.Buffer->getMemBufferRef())});
   if (Error E = reportProfileFit(Fit, InputPath, Strict || Ctx.FatalWarnings,
                                  Ctx.warningHandler()))
