@@ -148,6 +148,28 @@ protected:
     return B.TextBytes.data() -
            reinterpret_cast<const uint8_t *>(B.Buffer->getBufferStart());
   }
+  /// The first call's operand (a PC-relative field with a relocation)
+  /// reaches 16 bytes further.
+  static void moveFirstCall(LinkedBinary &Out, char *Bytes) {
+    for (const RetainedRelocation &R : Out.TextRelocations)
+      if (R.Type == ELF::R_X86_64_PLT32) {
+        char *Field =
+            Bytes + textFileOffset(Out) + (R.Offset - Out.TextAddress);
+        support::endian::write32le(Field,
+                                   support::endian::read32le(Field) + 16);
+        return;
+      }
+  }
+  /// The first .eh_frame pointer reaches 32 bytes further.
+  static void moveFirstEhFramePointer(LinkedBinary &Out, char *Bytes) {
+    for (const LinkedBinary::DataPcRelative &E : Out.DataPcRelatives)
+      if (E.Section == ".eh_frame") {
+        char *Field = Bytes + fileOffsetOf(Out, ".eh_frame", E.Offset);
+        support::endian::write32le(Field,
+                                   support::endian::read32le(Field) + 32);
+        return;
+      }
+  }
 
   SmallString<128> Dir;
   LinkedBinary In;
@@ -179,31 +201,13 @@ TEST_F(RewriteVerifierTest, NamesChangedCode) {
 }
 
 TEST_F(RewriteVerifierTest, NamesAWrongField) {
-  std::string Error = verify([&](LinkedBinary &Out, char *Bytes) {
-    // The first call's operand: a PC-relative field with a relocation.
-    for (const RetainedRelocation &R : Out.TextRelocations)
-      if (R.Type == ELF::R_X86_64_PLT32) {
-        char *Field =
-            Bytes + textFileOffset(Out) + (R.Offset - Out.TextAddress);
-        support::endian::write32le(Field,
-                                   support::endian::read32le(Field) + 16);
-        return;
-      }
-  });
+  std::string Error = verify(moveFirstCall);
   EXPECT_THAT(Error, HasSubstr("relocation type 4) holds"));
   EXPECT_THAT(Error, HasSubstr(", expected "));
 }
 
 TEST_F(RewriteVerifierTest, NamesAWrongEhFramePointer) {
-  std::string Error = verify([&](LinkedBinary &Out, char *Bytes) {
-    for (const LinkedBinary::DataPcRelative &E : Out.DataPcRelatives)
-      if (E.Section == ".eh_frame") {
-        char *Field = Bytes + fileOffsetOf(Out, ".eh_frame", E.Offset);
-        support::endian::write32le(Field,
-                                   support::endian::read32le(Field) + 32);
-        return;
-      }
-  });
+  std::string Error = verify(moveFirstEhFramePointer);
   EXPECT_THAT(Error, HasSubstr("the .eh_frame entry at "));
   EXPECT_THAT(Error, HasSubstr("should reach "));
 }
@@ -247,16 +251,7 @@ TEST_F(RewriteVerifierTest, ByDecodingAcceptsTheHonestOutput) {
 }
 
 TEST_F(RewriteVerifierTest, ByDecodingNamesAWrongCallTarget) {
-  std::string Error = verifyByDecoding([&](LinkedBinary &Out, char *Bytes) {
-    for (const RetainedRelocation &R : Out.TextRelocations)
-      if (R.Type == ELF::R_X86_64_PLT32) {
-        char *Field =
-            Bytes + textFileOffset(Out) + (R.Offset - Out.TextAddress);
-        support::endian::write32le(Field,
-                                   support::endian::read32le(Field) + 16);
-        return;
-      }
-  });
+  std::string Error = verifyByDecoding(moveFirstCall);
   EXPECT_THAT(Error, HasSubstr("full verification failed: the instruction at "));
   EXPECT_THAT(Error, HasSubstr(", expected "));
 }
@@ -280,15 +275,7 @@ TEST_F(RewriteVerifierTest, ByDecodingNamesAWrongEntryPoint) {
 }
 
 TEST_F(RewriteVerifierTest, ByDecodingNamesAWrongEhFramePointer) {
-  std::string Error = verifyByDecoding([&](LinkedBinary &Out, char *Bytes) {
-    for (const LinkedBinary::DataPcRelative &E : Out.DataPcRelatives)
-      if (E.Section == ".eh_frame") {
-        char *Field = Bytes + fileOffsetOf(Out, ".eh_frame", E.Offset);
-        support::endian::write32le(Field,
-                                   support::endian::read32le(Field) + 32);
-        return;
-      }
-  });
+  std::string Error = verifyByDecoding(moveFirstEhFramePointer);
   EXPECT_THAT(Error, HasSubstr("the .eh_frame pointer at "));
 }
 
