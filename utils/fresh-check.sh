@@ -209,7 +209,10 @@ run check "./utils/setup.sh && ./utils/check.sh" || failed=1
 # (gcc, perf) this system lacks. ctest keeps lit's output in LastTest.log.
 last=$dir/src/pagelayout/build/Testing/Temporary/LastTest.log
 if [ -f "$last" ]; then
-  sed -n 's/^\(UNSUPPORTED: .*\)/    \1/p; s/^\(Total Discovered Tests: .*\)/    lit: \1/p; s/^ *\(Unsupported *: .*\)/    lit: \1/p' "$last"
+  awk '/^Total Discovered Tests:/ { print "    lit: " $0 }
+       /^Unsupported Tests \(/ { print "    lit: " $0; group = 1; next }
+       group && /^  / { print "    " $0; next }
+       { group = 0 }' "$last"
 fi
 echo "fresh-check: $([ $failed -eq 0 ] && echo PASS || echo FAIL) on bare bookworm, commit $commit, $((SECONDS - start)) s in all"
 exit $failed
