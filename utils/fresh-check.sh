@@ -103,17 +103,30 @@ remove_chroot() {
   rm -f "$1.partial"
 }
 
+# Processes whose root is the chroot.
+# shellcheck disable=SC2317  # runs from the EXIT trap
+in_chroot() {
+  local p
+  for p in /proc/[0-9]*; do
+    [ "$(readlink "$p/root" 2>/dev/null)" != "$dir" ] || echo "${p#/proc/}"
+  done
+}
+
 mounts=()
 owned=0  # set once $dir is ours to delete
 # shellcheck disable=SC2317  # runs from the EXIT trap
 cleanup() {
-  local status=$? pid i
-  # Processes still running in the chroot (after Ctrl-C) keep mounts busy.
-  for pid in /proc/[0-9]*; do
-    pid=${pid#/proc/}
-    if [ "$(readlink "/proc/$pid/root" 2>/dev/null)" = "$dir" ]; then
-      kill "$pid" 2>/dev/null || true
-    fi
+  local status=$? i left sig
+  # Processes still running in the chroot (after Ctrl-C or kill) keep the
+  # mounts busy: stop them, by force after 10 s.
+  for i in $(seq 20); do
+    left=$(in_chroot)
+    [ -n "$left" ] || break
+    sig=-TERM
+    [ "$i" -lt 20 ] || sig=-KILL
+    # shellcheck disable=SC2086  # one pid a word
+    kill "$sig" $left 2>/dev/null || true
+    sleep 0.5
   done
   for ((i = ${#mounts[@]} - 1; i >= 0; i--)); do
     umount "${mounts[i]}" 2>/dev/null || umount -l "${mounts[i]}" ||
@@ -191,10 +204,13 @@ mount_one -t tmpfs -o mode=1777 shm "$dir/dev/shm"
 run() {
   local name=$1 cmd=$2 t0=$SECONDS
   echo "fresh-check: [$commit] $cmd (log: $logs/$name.log)"
-  if env -i PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
+  env -i PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
     HOME=/root TERM=dumb CI=true OMP_NUM_THREADS="$jobs" LIT_OPTS="-j$jobs --show-unsupported" \
     chroot "$dir" /bin/bash -c "cd /src/pagelayout && $cmd" \
-    </dev/null >"$logs/$name.log" 2>&1; then
+    </dev/null >"$logs/$name.log" 2>&1 &
+  # In the background so that a signal runs the traps at once, not after
+  # the build.
+  if wait $!; then
     echo "PASS  $cmd  ($((SECONDS - t0)) s)"
     return 0
   fi
