@@ -147,8 +147,8 @@ cleanup() {
   exit "$status"
 }
 trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
+trap 'echo "fresh-check: interrupted" >&2; exit 130' INT
+trap 'echo "fresh-check: terminated" >&2; exit 143' TERM
 
 start=$SECONDS
 remove_chroot "$dir"
