@@ -94,21 +94,30 @@ struct DecodeResult {
   /// Relocated fields that are not (only) operand bytes: (field, insn).
   std::vector<std::pair<uint64_t, uint64_t>> BadFields;
   std::vector<std::pair<uint64_t, std::string>> PinAddresses; // code that stays
+  std::vector<uint64_t> RelaxedTls; // TLS fields left on relaxed code
 };
 
 /// Notes where the instruction at [Addr, End) holds relocated fields;
-/// returns whether it holds any. A field is patched later only if it lies
-/// wholly inside one of the instruction's operands (a relocation that also
-/// covers opcode bytes is damaged input); the others go to BadFields.
+/// returns whether it holds a field that is an operand. A field is patched
+/// later only if it lies wholly inside one of the instruction's operands; a
+/// TLS relocation left on a sequence the linker relaxed is not (RelaxedTls:
+/// left alone, it holds no code address); any other relocation that also
+/// covers opcode bytes is damaged input (BadFields).
 bool recordInstructionEnd(const X86Decoder &D, const CodeBytes &Code,
                           ArrayRef<RetainedRelocation> Fields, uint64_t Addr,
                           uint64_t End, std::optional<uint64_t> PcTarget,
                           DecodeResult &R) {
   ArrayRef<uint8_t> Insn = Code.Bytes.slice(Addr - Code.Address, End - Addr);
+  bool Operand = false;
   for (const RetainedRelocation &Rel : Fields) {
     unsigned Size = relocationFieldSize(Rel.Type);
     if (Size == 0 || isPositionFree(Rel.Type))
       continue;
+    if (!D.isOperandField(Insn, Addr, Rel.Offset - Addr, Size) &&
+        isTlsSequence(Rel.Type)) {
+      R.RelaxedTls.push_back(Rel.Offset);
+      continue;
+    }
     if (!D.isOperandField(Insn, Addr, Rel.Offset - Addr, Size)) {
       // The relocation is misplaced: the operand it was meant for is in
       // this instruction, unrelocated. Whatever its operands reach stays.
@@ -128,6 +137,7 @@ bool recordInstructionEnd(const X86Decoder &D, const CodeBytes &Code,
       continue;
     }
     R.Ends.push_back({Rel.Offset, End});
+    Operand = true;
     uint64_t FieldAt = Rel.Offset - Code.Address;
     if (!PcTarget || Size != 4 || Rel.Offset + 4 > End ||
         FieldAt + 4 > Code.Bytes.size())
@@ -137,7 +147,7 @@ bool recordInstructionEnd(const X86Decoder &D, const CodeBytes &Code,
     if (End + int64_t(V) == *PcTarget)
       R.PcRelative.push_back(Rel.Offset);
   }
-  return !Fields.empty();
+  return Operand;
 }
 
 /// Decodes [Begin, Begin + Size); stops at bytes that do not decode and
@@ -316,7 +326,8 @@ void markUnpatchableFields(const LinkedBinary &B, ArrayRef<CodeBytes> Codes,
   for (const RetainedRelocation &Rel : Rels) {
     unsigned Size = relocationFieldSize(Rel.Type);
     if (Size == 0 || isPositionFree(Rel.Type) ||
-        (S.InstructionEnd.count(Rel.Offset) && !BadFields.count(Rel.Offset)))
+        (S.InstructionEnd.count(Rel.Offset) && !BadFields.count(Rel.Offset)) ||
+        (S.UnpatchableFields.count(Rel.Offset) && !BadFields.count(Rel.Offset)))
       continue;
     S.UnpatchableFields.insert(Rel.Offset);
     S.InstructionEnd.erase(Rel.Offset);
@@ -527,6 +538,7 @@ Expected<MoveSafety> checkMoveSafety(const LinkedBinary &B) {
   std::vector<std::pair<uint64_t, int>> TableBases; // (address, function)
   std::vector<DecodeResult::Join> Joins;
   DenseMap<uint64_t, uint64_t> BadFields; // field -> its instruction
+  DenseSet<uint64_t> RelaxedTls;
   auto Merge = [&](DecodeResult &R) {
     S.Instructions += R.Instructions;
     S.OutgoingReferences += R.Outgoing;
@@ -536,6 +548,7 @@ Expected<MoveSafety> checkMoveSafety(const LinkedBinary &B) {
       BadFields.try_emplace(Off, Insn);
     for (auto &[Addr, Why] : R.PinAddresses)
       pin(S, functionAt(Fns, Addr), Why);
+    RelaxedTls.insert(R.RelaxedTls.begin(), R.RelaxedTls.end());
     // Overlapping functions decode the same bytes twice; a field two
     // decodes place in different instructions is trusted by neither.
     for (auto [Off, End] : R.Ends)
@@ -553,6 +566,10 @@ Expected<MoveSafety> checkMoveSafety(const LinkedBinary &B) {
   std::vector<CodeBytes> AllCode = {Text};
   for (const LinkedBinary::CodeSection &Sec : B.OtherCode)
     AllCode.push_back({Sec.Address, Sec.Bytes});
+  // Relaxed TLS fields stay as the linker left them; nothing to pin.
+  for (uint64_t Off : RelaxedTls)
+    if (!S.InstructionEnd.count(Off))
+      S.UnpatchableFields.insert(Off);
   markUnpatchableFields(B, AllCode, B.TextRelocations, BadFields, S);
   markUnpatchableFields(B, AllCode, B.OtherCodeRelocations, BadFields, S);
   llvm::sort(TableBases);

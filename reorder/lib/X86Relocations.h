@@ -35,6 +35,22 @@ inline bool isPcRelative32(uint32_t Type) {
   }
 }
 
+/// A relocation of a TLS access sequence. The linker may relax the whole
+/// sequence (general or local dynamic to initial or local exec) and keep
+/// the relocation where its field was: the field then lies in other
+/// instructions' bytes and holds no code address.
+inline bool isTlsSequence(uint32_t Type) {
+  switch (Type) {
+  case llvm::ELF::R_X86_64_TLSGD:
+  case llvm::ELF::R_X86_64_TLSLD:
+  case llvm::ELF::R_X86_64_GOTTPOFF:
+  case llvm::ELF::R_X86_64_GOTPC32_TLSDESC:
+    return true;
+  default:
+    return false;
+  }
+}
+
 /// Fields whose value does not depend on where code sits.
 inline bool isPositionFree(uint32_t Type) {
   switch (Type) {
