@@ -178,10 +178,11 @@ Profile Builder::build() {
     return std::make_pair(Position[A.Caller], Position[A.Callee]) <
            std::make_pair(Position[B.Caller], Position[B.Callee]);
   });
-  if (!Raw.Modules.empty()) {
+  // No build_id: an instrumented build is never the binary the profile is
+  // laid out on (the release build is), so its build-id would only make
+  // every fit check warn. Sampled recordings (--mode=perf) keep theirs.
+  if (!Raw.Modules.empty())
     P.Metadata.BinaryPath = Raw.Modules.front().Path;
-    P.Metadata.BuildId = Symbols.buildId(Raw.Modules.front().Path);
-  }
   P.Metadata.DurationNs = Raw.DurationNs;
   P.Metadata.Tool = "pagelayout record";
   if (Unnamed && Warn)
