@@ -117,10 +117,16 @@ bool X86Decoder::isOperandField(ArrayRef<uint8_t> Insn, uint64_t Addr,
       if (!X.isImm() || X.getImm() == Y.getImm())
         continue;
       ++Differing;
-      // The low FieldSize bytes of the operand moved as the field did
-      // (operands are sign- or zero-extended from the field).
-      uint64_t Delta = (uint64_t(Y.getImm()) ^ uint64_t(X.getImm())) & Mask;
-      if (Delta != ((Old ^ New) & Mask))
+      // Some FieldSize bytes of the operand changed exactly as the field
+      // did, nothing below them (the field may be the upper half of an
+      // 8-byte immediate; above it, sign extension may change bits too).
+      uint64_t Delta = uint64_t(Y.getImm()) ^ uint64_t(X.getImm());
+      uint64_t Want = (Old ^ New) & Mask;
+      bool Found = false;
+      for (unsigned K = 0; K + FieldSize <= 8 && !Found; ++K)
+        Found = ((Delta >> (8 * K)) & Mask) == Want &&
+                (K == 0 || (Delta & ((uint64_t(1) << (8 * K)) - 1)) == 0);
+      if (!Found)
         return false;
     }
     if (Differing != 1)
