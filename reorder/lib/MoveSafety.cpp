@@ -113,12 +113,12 @@ bool recordInstructionEnd(const X86Decoder &D, const CodeBytes &Code,
     unsigned Size = relocationFieldSize(Rel.Type);
     if (Size == 0 || isPositionFree(Rel.Type))
       continue;
-    if (!D.isOperandField(Insn, Addr, Rel.Offset - Addr, Size) &&
-        isTlsSequence(Rel.Type)) {
+    bool IsOperand = D.isOperandField(Insn, Addr, Rel.Offset - Addr, Size);
+    if (!IsOperand && isTlsSequence(Rel.Type)) {
       R.RelaxedTls.push_back(Rel.Offset);
       continue;
     }
-    if (!D.isOperandField(Insn, Addr, Rel.Offset - Addr, Size)) {
+    if (!IsOperand) {
       // The relocation is misplaced: the operand it was meant for is in
       // this instruction, unrelocated. Whatever its operands reach stays.
       R.BadFields.push_back({Rel.Offset, Addr});
