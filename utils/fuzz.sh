@@ -73,8 +73,7 @@ max_len() {
   case $1 in
   profile | orderfile) echo 16384 ;;
   perf-script | raw) echo 65536 ;;
-  linked-binary) echo $((largest + 4096)) ;;
-  rewrite) echo $((largest + 4097)) ;;
+  linked-binary | rewrite) echo $((largest > 61440 ? largest + 4096 : 65536)) ;;
   esac
 }
 dict() {
@@ -112,6 +111,12 @@ for t in "${targets[@]}"; do
     for f in $(find "$findings/$t" -maxdepth 1 -type f \
       \( -name 'crash-*' -o -name 'leak-*' -o -name 'timeout-*' -o -name 'oom-*' \) | sort | head -5); do
       echo "  reproduce: $bin $f"
+      # What it is: the report's first line and its first frame in our code.
+      out=$(timeout 60 "$bin" "$f" 2>&1 || true)
+      echo "$out" | grep -m1 -E 'ERROR: |runtime error: |deadly signal|ALARM|out-of-memory' |
+        sed 's/^/    /'
+      echo "$out" | grep -m1 -E "^ +#[0-9]+ .* $root/(schema|reorder|utils|plugin|tools)/" |
+        sed -E 's/^ +#[0-9]+ 0x[0-9a-f]+ in /    at /'
     done
   fi
 done

@@ -4,11 +4,12 @@
 // (reorder/lib/LinkedBinary.cpp) from memory, then proves which functions
 // can move (checkMoveSafety, MoveSafety.cpp: disassembly, relocation and
 // jump-table analysis) and forms the units a plan would move
-// (movableUnits). Crashes, sanitizer reports and hangs are findings; a
-// rejected input is not.
+// (movableUnits). Mutations are ELF-aware (ElfMutator.h). Crashes,
+// sanitizer reports and hangs are findings; a rejected input is not.
 //
 //===----------------------------------------------------------------------===//
 
+#include "ElfMutator.h"
 #include "pagelayout/reorder/LinkedBinary.h"
 #include "pagelayout/reorder/MoveSafety.h"
 
@@ -30,4 +31,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *Data, size_t Size) {
   std::vector<Atom> Units = movableUnits(*B, *Proof);
   (void)Units;
   return 0;
+}
+
+extern "C" size_t LLVMFuzzerCustomMutator(uint8_t *Data, size_t Size,
+                                          size_t MaxSize, unsigned Seed) {
+  return fuzz::mutateElf(Data, Size, MaxSize, Seed, /*Skip=*/0);
 }

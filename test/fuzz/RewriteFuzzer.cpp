@@ -14,6 +14,7 @@
 //             2 call counts and call edges, steady or cold by call rate;
 //             3 a phase per function from a hash of its index and bits 3-7;
 //   bit 2:    16 KB pages instead of 4 KB (other fit fallbacks).
+// Mutations of the image are ELF-aware (ElfMutator.h).
 //
 // A rejected input, a rewrite that refuses, and a verification that fails
 // are all fine: nothing would be written. Crashes, sanitizer reports and
@@ -22,6 +23,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "ElfMutator.h"
 #include "pagelayout/reorder/BinaryRewriter.h"
 #include "pagelayout/reorder/LinkedBinary.h"
 #include "pagelayout/reorder/MoveSafety.h"
@@ -120,4 +122,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *Data, size_t Size) {
   if (!Checked)
     consumeError(Checked.takeError());
   return 0;
+}
+
+extern "C" size_t LLVMFuzzerCustomMutator(uint8_t *Data, size_t Size,
+                                          size_t MaxSize, unsigned Seed) {
+  return fuzz::mutateElf(Data, Size, MaxSize, Seed, /*Skip=*/1);
 }
