@@ -71,8 +71,8 @@ export PAGELAYOUT_FUZZ_MODULE=$corpus/seeds/raw-module
 
 max_len() {
   case $1 in
-  profile | orderfile) echo 16384 ;;
-  perf-script | raw) echo 65536 ;;
+  profile | orderfile | perf-script) echo 16384 ;;
+  raw) echo 65536 ;;
   linked-binary | rewrite) echo $((largest > 61440 ? largest + 4096 : 65536)) ;;
   esac
 }
