@@ -37,6 +37,11 @@ config.substitutions.append(
 config.substitutions.append(
     ("%ltoplugin", os.path.join(config.pagelayout_plugin_dir, "libPageLayoutLTO.so")))
 
+# A sanitized tree (-DPAGELAYOUT_SANITIZE=address): its LTO plugin cannot
+# load into clang or ld.lld, which have no sanitizer runtime.
+if config.pagelayout_sanitize not in ("", "OFF"):
+    config.available_features.add("sanitized")
+
 if shutil.which("gcc"):
     config.available_features.add("gcc")
 
