@@ -32,15 +32,38 @@ using namespace llvm;
 namespace pagelayout {
 namespace {
 
-/// Index of the function containing \p Addr, or -1.
-int functionAt(const std::vector<Atom> &Fns, uint64_t Addr) {
-  auto It = llvm::upper_bound(Fns, Addr, [](uint64_t A, const Atom &F) {
-    return A < F.OriginalOffset;
-  });
-  if (It == Fns.begin())
+/// Finds the function containing an address. Function symbols may nest
+/// (one function's range inside another's): the nearest function starting
+/// at or before an address need not contain it while an earlier, enclosing
+/// one does, so the search goes back while an earlier function could still
+/// reach that far.
+class FunctionIndex {
+public:
+  explicit FunctionIndex(const std::vector<Atom> &Fns) : Fns(Fns) {
+    uint64_t Furthest = 0;
+    for (const Atom &F : Fns) {
+      Furthest = std::max(Furthest, F.OriginalOffset + F.Size);
+      FurthestEnd.push_back(Furthest);
+    }
+  }
+  /// The innermost function containing \p Addr, or -1.
+  int at(uint64_t Addr) const {
+    auto It = llvm::upper_bound(Fns, Addr, [](uint64_t A, const Atom &F) {
+      return A < F.OriginalOffset;
+    });
+    for (size_t I = It - Fns.begin(); I-- > 0 && FurthestEnd[I] > Addr;)
+      if (Addr - Fns[I].OriginalOffset < Fns[I].Size)
+        return int(I);
     return -1;
-  --It;
-  return Addr < It->OriginalOffset + It->Size ? int(It - Fns.begin()) : -1;
+  }
+
+private:
+  const std::vector<Atom> &Fns;
+  std::vector<uint64_t> FurthestEnd; ///< max end of Fns[0..i]
+};
+
+int functionAt(const FunctionIndex &Index, uint64_t Addr) {
+  return Index.at(Addr);
 }
 
 /// Bytes of code at an address: .text or another executable section.
@@ -221,7 +244,7 @@ private:
 /// interval stays, so the entry stays right without being understood.
 /// (.eh_frame entries are plain PC-relative pointers and are fixed exactly
 /// instead.)
-void pinRelativeTableTargets(const LinkedBinary &B,
+void pinRelativeTableTargets(const LinkedBinary &B, const FunctionIndex &Index,
                              ArrayRef<std::pair<uint64_t, int>> TableBases,
                              MoveSafety &S) {
   uint64_t TextEnd = B.TextAddress + B.TextBytes.size();
@@ -265,8 +288,8 @@ void pinRelativeTableTargets(const LinkedBinary &B,
       };
       // Inside the function that loads the base, or at its very end (a
       // label after its last instruction: an unreachable default case).
-      int Inside = functionAt(B.Functions, Target);
-      int Before = functionAt(B.Functions, Target - 1);
+      int Inside = functionAt(Index, Target);
+      int Before = functionAt(Index, Target - 1);
       if (Inside >= 0 &&
           (LoadsBase(Inside) || any_of(HotParts.of(Inside), LoadsBase))) {
         S.JumpTables[E.Offset] = {BaseAddr, false};
@@ -280,8 +303,8 @@ void pinRelativeTableTargets(const LinkedBinary &B,
       }
     }
     uint64_t Low = std::max(B.TextAddress, Points - (E.Offset - RunStart));
-    int First = functionAt(B.Functions, Low);
-    int Last = functionAt(B.Functions, Points);
+    int First = functionAt(Index, Low);
+    int Last = functionAt(Index, Points);
     for (int F = std::max(First, 0); F >= 0 && F <= Last; ++F)
       pin(S, F,
           "reached by a relative entry in " + E.Section + " at " +
@@ -296,7 +319,7 @@ void pinRelativeTableTargets(const LinkedBinary &B,
 void decodeStayingCode(const X86Decoder &D, const CodeBytes &Code,
                        uint64_t Begin, uint64_t Size,
                        ArrayRef<RetainedRelocation> Rels,
-                       const std::vector<Atom> &Fns, StringRef Where,
+                       const FunctionIndex &Fns, StringRef Where,
                        DecodeResult &R) {
   RelocationCursor Relocs(Rels);
   decodeRange(D, Code, Begin, Size,
@@ -318,11 +341,10 @@ void decodeStayingCode(const X86Decoder &D, const CodeBytes &Code,
 /// function stays, and so does every function its value could reach, read
 /// as a PC-relative operand ending the field or followed by an immediate,
 /// or as an absolute address.
-void markUnpatchableFields(const LinkedBinary &B, ArrayRef<CodeBytes> Codes,
+void markUnpatchableFields(const FunctionIndex &Fns, ArrayRef<CodeBytes> Codes,
                            ArrayRef<RetainedRelocation> Rels,
                            const DenseMap<uint64_t, uint64_t> &BadFields,
                            MoveSafety &S) {
-  const std::vector<Atom> &Fns = B.Functions;
   for (const RetainedRelocation &Rel : Rels) {
     unsigned Size = relocationFieldSize(Rel.Type);
     if (Size == 0 || isPositionFree(Rel.Type) ||
@@ -443,6 +465,7 @@ std::vector<Atom> movableUnits(const LinkedBinary &B, const MoveSafety &S) {
 Expected<MoveSafety> checkMoveSafety(const LinkedBinary &B) {
   X86Decoder::registerTarget();
   const std::vector<Atom> &Fns = B.Functions;
+  const FunctionIndex Index(Fns);
   MoveSafety S;
   S.PinReason.assign(Fns.size(), "");
 
@@ -473,11 +496,11 @@ Expected<MoveSafety> checkMoveSafety(const LinkedBinary &B) {
       return std::move(E);
     for (const Atom &Code : S.UnownedCode)
       decodeStayingCode(D, Text, Code.OriginalOffset, Code.Size,
-                        B.TextRelocations, Fns,
+                        B.TextRelocations, Index,
                         "code without a function symbol", Staying);
     for (const LinkedBinary::CodeSection &Sec : B.OtherCode)
       decodeStayingCode(D, {Sec.Address, Sec.Bytes}, Sec.Address,
-                        Sec.Bytes.size(), B.OtherCodeRelocations, Fns, Sec.Name,
+                        Sec.Bytes.size(), B.OtherCodeRelocations, Index, Sec.Name,
                         Staying);
   }
 
@@ -520,7 +543,7 @@ Expected<MoveSafety> checkMoveSafety(const LinkedBinary &B) {
             // that moves.
             std::string Why = "pc-relative reference at " + hex(Addr) + " to " +
                               hex(*Ref) + " has no relocation";
-            int Target = functionAt(Fns, *Ref);
+            int Target = functionAt(Index, *Ref);
             if (Target >= 0)
               R.Joins.push_back({int(I), Target, std::move(Why)});
             else
@@ -547,7 +570,7 @@ Expected<MoveSafety> checkMoveSafety(const LinkedBinary &B) {
     for (auto [Off, Insn] : R.BadFields)
       BadFields.try_emplace(Off, Insn);
     for (auto &[Addr, Why] : R.PinAddresses)
-      pin(S, functionAt(Fns, Addr), Why);
+      pin(S, functionAt(Index, Addr), Why);
     RelaxedTls.insert(R.RelaxedTls.begin(), R.RelaxedTls.end());
     // Overlapping functions decode the same bytes twice; a field two
     // decodes place in different instructions is trusted by neither.
@@ -570,10 +593,10 @@ Expected<MoveSafety> checkMoveSafety(const LinkedBinary &B) {
   for (uint64_t Off : RelaxedTls)
     if (!S.InstructionEnd.count(Off))
       S.UnpatchableFields.insert(Off);
-  markUnpatchableFields(B, AllCode, B.TextRelocations, BadFields, S);
-  markUnpatchableFields(B, AllCode, B.OtherCodeRelocations, BadFields, S);
+  markUnpatchableFields(Index, AllCode, B.TextRelocations, BadFields, S);
+  markUnpatchableFields(Index, AllCode, B.OtherCodeRelocations, BadFields, S);
   llvm::sort(TableBases);
-  pinRelativeTableTargets(B, TableBases, S);
+  pinRelativeTableTargets(B, Index, TableBases, S);
   // Overlapping symbols: one function inside another moves with it. The
   // enclosing one may be any earlier function (nesting), not only the one
   // just before: compare with the furthest end so far.
