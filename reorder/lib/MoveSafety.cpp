@@ -470,21 +470,25 @@ Expected<MoveSafety> checkMoveSafety(const LinkedBinary &B) {
   S.PinReason.assign(Fns.size(), "");
 
   // Code outside any function symbol stays; so does what it is next to.
+  // That includes code after the last function, up to the end of .text.
   uint64_t Cursor = B.TextAddress;
+  auto Gap = [&](uint64_t Until) {
+    if (Until <= Cursor ||
+        isX86Padding(B.TextBytes.slice(Cursor - B.TextAddress, Until - Cursor)))
+      return;
+    Atom Code;
+    Code.Size = Until - Cursor;
+    Code.OriginalOffset = Cursor;
+    Code.Pinned = true;
+    Code.Origin = "<code without a function symbol at " + hex(Cursor) + ">";
+    S.UnownedCodeBytes += Code.Size;
+    S.UnownedCode.push_back(std::move(Code));
+  };
   for (const Atom &F : Fns) {
-    if (F.OriginalOffset > Cursor &&
-        !isX86Padding(B.TextBytes.slice(Cursor - B.TextAddress,
-                                     F.OriginalOffset - Cursor))) {
-      Atom Code;
-      Code.Size = F.OriginalOffset - Cursor;
-      Code.OriginalOffset = Cursor;
-      Code.Pinned = true;
-      Code.Origin = "<code without a function symbol at " + hex(Cursor) + ">";
-      S.UnownedCodeBytes += Code.Size;
-      S.UnownedCode.push_back(std::move(Code));
-    }
+    Gap(F.OriginalOffset);
     Cursor = std::max(Cursor, F.OriginalOffset + F.Size);
   }
+  Gap(B.TextAddress + B.TextBytes.size());
 
   // Code that stays (without a symbol in .text, or in .init, .fini, .plt,
   // ...) may still reach code that moves: decode it for its fields.
