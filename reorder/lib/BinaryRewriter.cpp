@@ -28,6 +28,7 @@
 #include "AddressText.h"
 #include "X86Relocations.h"
 #include "pagelayout/schema/Diagnostic.h"
+#include "llvm/ADT/DenseSet.h"
 #include "llvm/Object/ELF.h"
 #include "llvm/Support/Endian.h"
 #include "llvm/Support/FileSystem.h"
@@ -91,6 +92,8 @@ private:
   std::string Out; // the output file image
   /// Per symbol table (section index): which symbols are defined in .text.
   std::map<unsigned, std::vector<bool>> SymbolInText;
+  /// Fields already patched: (relocated section, offset).
+  DenseSet<std::pair<unsigned, uint64_t>> Patched;
   AddressMap Map;
   RewriteResult Result;
   unsigned TextIndex = 0;
@@ -503,10 +506,14 @@ Error Rewriter::patchRelocations() {
     auto *Entries = reinterpret_cast<ELF64LE::Rela *>(Out.data() + S.sh_offset);
     for (size_t I = 0; I < Relas->size(); ++I) {
       const ELF64LE::Rela &R = (*Relas)[I];
+      // A field is patched once, however many relocations name it: a
+      // second application would translate the new value again.
+      bool First = Patched.insert({S.sh_info, R.r_offset}).second;
       if (S.sh_info == TextIndex) {
-        uint64_t NewOffset;
-        if (Error E = patchTextField(R, NewOffset))
-          return E;
+        uint64_t NewOffset = Map(R.r_offset);
+        if (First)
+          if (Error E = patchTextField(R, NewOffset))
+            return E;
         // Keep the retained relocation true for the next rewrite: its
         // field moved, and a PC-relative expression S + A moves with it.
         int64_t Shift = int64_t(NewOffset) - int64_t(R.r_offset);
@@ -521,10 +528,14 @@ Error Rewriter::patchRelocations() {
           Entries[I].r_addend = Addend;
         continue;
       }
-      // Outside .text a field is an address of code only when its symbol
-      // is defined in .text: debug sections also hold offsets (into
-      // .debug_str, ...) that can equal a code address by chance.
-      if (!refersToText(S, R))
+      // In loaded data a relocated field holds an address (S + A, or
+      // S + A - P): where it reaches moved code it follows it, whatever
+      // symbol the relocation names. In sections that are not loaded a
+      // field is an address of code only when its symbol is defined in
+      // .text: debug sections also hold offsets (into .debug_str, ...)
+      // that can equal a code address by chance.
+      if (!First ||
+          (!(Target.sh_flags & ELF::SHF_ALLOC) && !refersToText(S, R)))
         continue;
       if (Error E = patchDataField(Target, R))
         return E;

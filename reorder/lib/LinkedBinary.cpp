@@ -119,6 +119,24 @@ Expected<LinkedBinary> readLinkedBinary(std::unique_ptr<MemoryBuffer> Buffer) {
   if (!Sections)
     return fail(Path,
                 "malformed section table: " + toString(Sections.takeError()));
+  // The rewrite writes many sections of the one image: were two of them to
+  // share file bytes, writing one would change the other behind its back.
+  {
+    std::vector<std::pair<uint64_t, unsigned>> Starts;
+    for (const ELF64LE::Shdr &S : *Sections)
+      if (S.sh_type != ELF::SHT_NOBITS && S.sh_type != ELF::SHT_NULL &&
+          S.sh_size)
+        Starts.push_back({S.sh_offset, unsigned(&S - Sections->begin())});
+    llvm::sort(Starts);
+    for (size_t I = 1; I < Starts.size(); ++I) {
+      const ELF64LE::Shdr &Prev = (*Sections)[Starts[I - 1].second];
+      if (Starts[I].first - Prev.sh_offset < Prev.sh_size)
+        return fail(Path, "sections " + Twine(Starts[I - 1].second) + " and " +
+                              Twine(Starts[I].second) +
+                              " overlap in the file; the section table is "
+                              "damaged (relink the binary)");
+    }
+  }
   const ELF64LE::Shdr *Text = nullptr, *SymTab = nullptr;
   unsigned TextIndex = 0;
   for (const ELF64LE::Shdr &S : *Sections) {
@@ -242,6 +260,33 @@ Expected<LinkedBinary> readLinkedBinary(std::unique_ptr<MemoryBuffer> Buffer) {
     A.Origin = A.Symbols.front().Name;
     B.Functions.push_back(std::move(A));
   });
+  // Functions are read from .symtab. One that only .dynsym names would be
+  // code without a symbol to the rewrite, which may reuse what looks like
+  // padding there, while other programs still call it: refused.
+  for (const ELF64LE::Shdr &S : *Sections) {
+    if (S.sh_type != ELF::SHT_DYNSYM)
+      continue;
+    Expected<ELF64LEFile::Elf_Sym_Range> Dyn = File->symbols(&S);
+    if (!Dyn)
+      return fail(Path, "malformed dynamic symbol table: " +
+                            toString(Dyn.takeError()));
+    for (const ELF64LE::Sym &D : *Dyn) {
+      if (D.getType() != ELF::STT_FUNC || D.st_size == 0 ||
+          D.st_shndx != TextIndex || D.st_value < B.TextAddress ||
+          D.st_value >= TextEnd)
+        continue;
+      auto It = llvm::lower_bound(B.Functions, D.st_value,
+                                  [](const Atom &A, uint64_t Addr) {
+                                    return A.OriginalOffset < Addr;
+                                  });
+      if (It == B.Functions.end() || It->OriginalOffset != D.st_value)
+        return fail(Path, "the dynamic symbol table names a function at " +
+                              hex(D.st_value) +
+                              " that .symtab does not; the symbol tables "
+                              "disagree (the binary is damaged or partly "
+                              "stripped: relink it)");
+    }
+  }
   return B;
 }
 

@@ -4,8 +4,9 @@
 #
 #   elfedit.py reloc IN OUT --section .rela.text [--at ADDR | --function F]
 #              [--index K] [--offset ADDR] [--delta N] [--type T] [--addend A]
-#   elfedit.py symbol IN OUT --name N --shndx-of SECTION
-#   elfedit.py section IN OUT --name S --addr ADDR
+#   elfedit.py reloc ... [--copy-of J] [--symbol N]  (J: entry to copy)
+#   elfedit.py symbol IN OUT --name N [--shndx-of SECTION] [--value V]
+#   elfedit.py section IN OUT --name S [--addr ADDR] [--file-offset OFF]
 #   elfedit.py show IN --section S        (prints: index addr offset size)
 #   elfedit.py function IN --name F       (prints: addr size)
 #   elfedit.py bytes IN --offset OFF --size N   (file bytes, hex)
@@ -96,6 +97,10 @@ def main():
     p.add_argument('--shndx-of')
     p.add_argument('--addr', type=num)
     p.add_argument('--size', type=num)
+    p.add_argument('--copy-of', type=num)
+    p.add_argument('--symbol', type=num)
+    p.add_argument('--value', type=num)
+    p.add_argument('--file-offset', type=num)
     a = p.parse_args()
     e = Elf(a.input)
     d = e.data
@@ -124,6 +129,10 @@ def main():
         else:
             at = entries[a.index]
         off, info, addend = struct.unpack_from('<QQq', d, at)
+        if a.copy_of is not None:
+            off, info, addend = struct.unpack_from('<QQq', d, entries[a.copy_of])
+        if a.symbol is not None:
+            info = (a.symbol << 32) | (info & 0xffffffff)
         if a.offset is not None:
             off = a.offset & (2**64 - 1)
         if a.delta is not None:
@@ -135,10 +144,16 @@ def main():
         struct.pack_into('<QQq', d, at, off, info, addend)
     elif a.op == 'symbol':
         sym = e.function(a.name)
-        struct.pack_into('<H', d, sym[1] + 6, e.section(a.shndx_of)['index'])
+        if a.shndx_of is not None:
+            struct.pack_into('<H', d, sym[1] + 6, e.section(a.shndx_of)['index'])
+        if a.value is not None:
+            struct.pack_into('<Q', d, sym[1] + 8, a.value)
     elif a.op == 'section':
         s = e.section(a.name)
-        struct.pack_into('<Q', d, s['hdr'] + 16, a.addr)
+        if a.addr is not None:
+            struct.pack_into('<Q', d, s['hdr'] + 16, a.addr)
+        if a.file_offset is not None:
+            struct.pack_into('<Q', d, s['hdr'] + 24, a.file_offset)
     else:
         sys.exit('unknown operation ' + a.op)
     open(a.output, 'wb').write(d)
