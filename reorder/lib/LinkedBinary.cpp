@@ -279,12 +279,15 @@ Expected<LinkedBinary> readLinkedBinary(std::unique_ptr<MemoryBuffer> Buffer) {
                                   [](const Atom &A, uint64_t Addr) {
                                     return A.OriginalOffset < Addr;
                                   });
-      if (It == B.Functions.end() || It->OriginalOffset != D.st_value)
+      if (It == B.Functions.end() || It->OriginalOffset != D.st_value ||
+          none_of(It->Symbols, [&](const AtomSymbol &Sym) {
+            return Sym.Size == D.st_size;
+          }))
         return fail(Path, "the dynamic symbol table names a function at " +
-                              hex(D.st_value) +
-                              " that .symtab does not; the symbol tables "
-                              "disagree (the binary is damaged or partly "
-                              "stripped: relink it)");
+                              hex(D.st_value) + " (" + Twine(D.st_size) +
+                              " bytes) that .symtab does not; the symbol "
+                              "tables disagree (the binary is damaged or "
+                              "partly stripped: relink it)");
     }
   }
   return B;
