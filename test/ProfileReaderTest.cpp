@@ -101,6 +101,27 @@ TEST(ProfileReader, WriterRoundTripsByteForByte) {
   EXPECT_TRUE(Again->Functions[0].Pinned);
 }
 
+// Names with control characters (found by the profile fuzzer: a carriage
+// return) are written quoted and escaped, so the profile reads back.
+TEST(ProfileReader, WriterQuotesControlCharacters) {
+  Expected<Profile> P = parseProfile(
+      "version: 1\nmarkers: [{name: \"m\\tx\", time_ns: 1}]\n"
+      "functions:\n  - {name: \"pa\\rse\", calls: 2}\n"
+      "edges: [{caller: \"pa\\rse\", callee: \"b\\x01\"}]\n"
+      "traces: [[\"pa\\rse\", \"b\\x01\"]]\n",
+      "cr.yaml");
+  ASSERT_TRUE(bool(P)) << errorText(P.takeError());
+  std::string Once;
+  raw_string_ostream O1(Once);
+  writeProfileYAML(*P, O1);
+  Expected<Profile> Again = parseProfile(Once, "once.yaml");
+  ASSERT_TRUE(bool(Again)) << errorText(Again.takeError()) << "\n" << Once;
+  EXPECT_EQ(Again->Functions[0].Name, "pa\rse");
+  EXPECT_EQ(Again->Markers[0].Name, "m\tx");
+  EXPECT_EQ(Again->Edges[0].Callee, "b\x01");
+  EXPECT_THAT(Again->Traces[0].Functions, ElementsAre("pa\rse", "b\x01"));
+}
+
 struct BadCase {
   const char *Text;
   const char *Expected;

@@ -7,10 +7,27 @@
 //===----------------------------------------------------------------------===//
 
 #include "pagelayout/schema/ProfileWriter.h"
+#include <algorithm>
 #include <yaml-cpp/yaml.h>
 
 namespace pagelayout {
 namespace {
+
+/// A string as YAML text. yaml-cpp leaves some control characters (a
+/// carriage return) in a plain scalar, which then does not read back:
+/// such strings are written double-quoted, with escapes.
+struct Text {
+  const std::string &S;
+};
+YAML::Emitter &operator<<(YAML::Emitter &Out, Text T) {
+  bool Control = std::any_of(T.S.begin(), T.S.end(), [](char C) {
+    return (unsigned char)C < 0x20 || C == 0x7f;
+  });
+  if (Control)
+    Out << YAML::DoubleQuoted;
+  return Out << T.S;
+}
+
 
 void emitOptional(YAML::Emitter &Out, const char *Key,
                   const std::optional<uint64_t> &V) {
@@ -20,7 +37,7 @@ void emitOptional(YAML::Emitter &Out, const char *Key,
 
 void emitString(YAML::Emitter &Out, const char *Key, const std::string &V) {
   if (!V.empty())
-    Out << YAML::Key << Key << YAML::Value << V;
+    Out << YAML::Key << Key << YAML::Value << Text{V};
 }
 
 void emitMetadata(YAML::Emitter &Out, const ProfileMetadata &M) {
@@ -40,7 +57,7 @@ void emitMetadata(YAML::Emitter &Out, const ProfileMetadata &M) {
 }
 
 void emitFunction(YAML::Emitter &Out, const FunctionProfile &F) {
-  Out << YAML::BeginMap << YAML::Key << "name" << YAML::Value << F.Name;
+  Out << YAML::BeginMap << YAML::Key << "name" << YAML::Value << Text{F.Name};
   if (F.ExplicitPhase)
     Out << YAML::Key << "phase" << YAML::Value
         << phaseName(*F.ExplicitPhase).str();
@@ -65,13 +82,20 @@ void emitFunction(YAML::Emitter &Out, const FunctionProfile &F) {
 void emitTraces(YAML::Emitter &Out, const std::vector<Trace> &Traces) {
   Out << YAML::Key << "traces" << YAML::Value << YAML::BeginSeq;
   for (const Trace &T : Traces) {
+    auto Names = [&] {
+      Out << YAML::Flow << YAML::BeginSeq;
+      for (const std::string &Name : T.Functions)
+        Out << Text{Name};
+      Out << YAML::EndSeq;
+    };
     if (T.Weight == 1) {
-      Out << YAML::Flow << T.Functions;
+      Names();
       continue;
     }
     Out << YAML::BeginMap << YAML::Key << "weight" << YAML::Value << T.Weight
-        << YAML::Key << "functions" << YAML::Value << YAML::Flow << T.Functions
-        << YAML::EndMap;
+        << YAML::Key << "functions" << YAML::Value;
+    Names();
+    Out << YAML::EndMap;
   }
   Out << YAML::EndSeq;
 }
@@ -87,7 +111,7 @@ void writeProfileYAML(const Profile &P, llvm::raw_ostream &OS) {
     Out << YAML::Key << "markers" << YAML::Value << YAML::BeginSeq;
     for (const Marker &M : P.Markers)
       Out << YAML::Flow << YAML::BeginMap << YAML::Key << "name" << YAML::Value
-          << M.Name << YAML::Key << "time_ns" << YAML::Value << M.TimeNs
+          << Text{M.Name} << YAML::Key << "time_ns" << YAML::Value << M.TimeNs
           << YAML::EndMap;
     Out << YAML::EndSeq;
   }
@@ -101,8 +125,8 @@ void writeProfileYAML(const Profile &P, llvm::raw_ostream &OS) {
     Out << YAML::Key << "edges" << YAML::Value << YAML::BeginSeq;
     for (const CallEdge &E : P.Edges)
       Out << YAML::Flow << YAML::BeginMap << YAML::Key << "caller"
-          << YAML::Value << E.Caller << YAML::Key << "callee" << YAML::Value
-          << E.Callee << YAML::Key << "count" << YAML::Value << E.Count
+          << YAML::Value << Text{E.Caller} << YAML::Key << "callee" << YAML::Value
+          << Text{E.Callee} << YAML::Key << "count" << YAML::Value << E.Count
           << YAML::EndMap;
     Out << YAML::EndSeq;
   }
@@ -110,7 +134,7 @@ void writeProfileYAML(const Profile &P, llvm::raw_ostream &OS) {
     Out << YAML::Key << "rules" << YAML::Value << YAML::BeginSeq;
     for (const PhaseRule &R : P.Rules)
       Out << YAML::Flow << YAML::BeginMap << YAML::Key << "pattern"
-          << YAML::Value << R.Pattern << YAML::Key << "phase" << YAML::Value
+          << YAML::Value << Text{R.Pattern} << YAML::Key << "phase" << YAML::Value
           << phaseName(R.RulePhase).str() << YAML::EndMap;
     Out << YAML::EndSeq;
   }
