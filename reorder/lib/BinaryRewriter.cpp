@@ -495,7 +495,7 @@ Error Rewriter::patchRelocations() {
   for (const ELF64LE::Shdr &S : Sections) {
     // Retained (static) relocations; the allocated .rela.dyn and
     // .rela.plt are the dynamic loader's, handled in patchDynamic.
-    if (S.sh_type != ELF::SHT_RELA || !(S.sh_flags & ELF::SHF_INFO_LINK) ||
+    if (S.sh_type != ELF::SHT_RELA ||
         (S.sh_flags & ELF::SHF_ALLOC) || S.sh_info == 0 ||
         S.sh_info >= Sections.size())
       continue;

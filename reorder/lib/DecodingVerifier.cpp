@@ -336,13 +336,29 @@ Error DecodingVerifier::compareCode(ArrayRef<uint8_t> InBytes, uint64_t InAddr,
     MCInst A, B;
     uint64_t Len = D.decode(A, InBytes.slice(Off), InAddr + Off);
     if (Len == 0) {
-      // What does not decode was moved as bytes: it must be the same.
-      if (InBytes.slice(Off) != OutBytes.slice(Off))
-        return fail("bytes at " + hex(OutAddr + Off) + " (input " +
-                    hex(InAddr + Off) + ", in " + What +
-                    ") do not decode and differ from the input");
-      Summary.CodeBytes += InBytes.size() - Off;
-      return Error::success();
+      // What does not decode was moved as bytes: it must be the same,
+      // except where another function's symbol lies inside (nested): that
+      // one is decoded and checked on its own, its fields patched.
+      uint64_t Cursor = InAddr + Off, End = InAddr + InBytes.size();
+      auto Raw = [&](uint64_t Until) -> Error {
+        if (Until > Cursor &&
+            InBytes.slice(Cursor - InAddr, Until - Cursor) !=
+                OutBytes.slice(Cursor - InAddr, Until - Cursor))
+          return fail("bytes at " + hex(OutAddr + (Cursor - InAddr)) +
+                      " (input " + hex(Cursor) + ", in " + What +
+                      ") do not decode and differ from the input");
+        Summary.CodeBytes += Until > Cursor ? Until - Cursor : 0;
+        return Error::success();
+      };
+      auto Nested = llvm::upper_bound(
+          Functions, Cursor,
+          [](uint64_t A, const Range &R) { return A < R.Old; });
+      for (; Nested != Functions.end() && Nested->Old < End; ++Nested) {
+        if (Error E = Raw(Nested->Old))
+          return E;
+        Cursor = std::max(Cursor, std::min(End, Nested->Old + Nested->Size));
+      }
+      return Raw(End);
     }
     if (D.decode(B, OutBytes.slice(Off), OutAddr + Off) != Len)
       return fail("the instruction at " + hex(OutAddr + Off) + " (input " +

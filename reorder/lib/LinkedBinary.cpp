@@ -190,7 +190,7 @@ Expected<LinkedBinary> readLinkedBinary(std::unique_ptr<MemoryBuffer> Buffer) {
   // Retained relocations: SHT_RELA sections whose sh_info names a section
   // (lld's and GNU ld's --emit-relocs output).
   for (const ELF64LE::Shdr &S : *Sections) {
-    if (S.sh_type != ELF::SHT_RELA || !(S.sh_flags & ELF::SHF_INFO_LINK) ||
+    if (S.sh_type != ELF::SHT_RELA ||
         (S.sh_flags & ELF::SHF_ALLOC) || S.sh_info == 0)
       continue;
     Expected<StringRef> Name = File->getSectionName(S);

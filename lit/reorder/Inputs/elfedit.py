@@ -7,6 +7,7 @@
 #   elfedit.py reloc ... [--copy-of J] [--symbol N]  (J: entry to copy)
 #   elfedit.py symbol IN OUT --name N [--shndx-of SECTION] [--value V]
 #   elfedit.py section IN OUT --name S [--addr ADDR] [--file-offset OFF]
+#              [--flags F]
 #   elfedit.py show IN --section S        (prints: index addr offset size)
 #   elfedit.py function IN --name F       (prints: addr size)
 #   elfedit.py bytes IN --offset OFF --size N   (file bytes, hex)
@@ -101,6 +102,7 @@ def main():
     p.add_argument('--symbol', type=num)
     p.add_argument('--value', type=num)
     p.add_argument('--file-offset', type=num)
+    p.add_argument('--flags', type=num)
     a = p.parse_args()
     e = Elf(a.input)
     d = e.data
@@ -154,6 +156,8 @@ def main():
             struct.pack_into('<Q', d, s['hdr'] + 16, a.addr)
         if a.file_offset is not None:
             struct.pack_into('<Q', d, s['hdr'] + 24, a.file_offset)
+        if a.flags is not None:
+            struct.pack_into('<Q', d, s['hdr'] + 8, a.flags)
     else:
         sys.exit('unknown operation ' + a.op)
     open(a.output, 'wb').write(d)
