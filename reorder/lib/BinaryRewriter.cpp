@@ -507,8 +507,12 @@ Error Rewriter::patchRelocations() {
     for (size_t I = 0; I < Relas->size(); ++I) {
       const ELF64LE::Rela &R = (*Relas)[I];
       // A field is patched once, however many relocations name it: a
-      // second application would translate the new value again.
-      bool First = Patched.insert({S.sh_info, R.r_offset}).second;
+      // second application would translate the new value again. (One
+      // that changes nothing, R_X86_64_NONE or a TLS offset, does not
+      // count.)
+      uint32_t Type = R.getType(false);
+      bool First = relocationFieldSize(Type) == 0 || isPositionFree(Type) ||
+                   Patched.insert({S.sh_info, R.r_offset}).second;
       if (S.sh_info == TextIndex) {
         uint64_t NewOffset = Map(R.r_offset);
         if (First)
