@@ -7,6 +7,7 @@
 
 #include "pagelayout/reorder/RewriteVerifier.h"
 #include "pagelayout/reorder/BinaryRewriter.h"
+#include "pagelayout/reorder/ReorderPipeline.h"
 #include "pagelayout/reorder/NameMatcher.h"
 #include "pagelayout/schema/PhaseInference.h"
 #include "llvm/BinaryFormat/ELF.h"
@@ -74,12 +75,12 @@ protected:
     P.Functions.back().ExplicitPhase = Phase::Steady;
     NameMatchResult Names = matchProfileNames(P, Atoms);
     ResolvedProfile RP = resolvePhases(Names.Renamed, InferenceConfig());
-    Expected<RewriteResult> R =
-        rewriteBinary(In, Safety, Atoms, RP, RewriteOptions());
+    FittedLayout Layout = planRewrite(In, Atoms, RP, 4096);
+    Expected<RewriteResult> R = rewriteBinary(In, Safety, Atoms, Layout.Plan);
     ASSERT_TRUE(bool(R)) << toString(R.takeError());
     ASSERT_FALSE(bool(writeRewrittenBinary(*R, Input, path("p.out"))));
     ASSERT_GT(R->Moved, 0u);
-    Plan = R->Plan;
+    Plan = Layout.Plan;
   }
   void TearDown() override { sys::fs::remove_directories(Dir); }
 

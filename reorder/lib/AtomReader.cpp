@@ -10,6 +10,7 @@
 
 #include "pagelayout/reorder/AtomReader.h"
 #include "FunctionsByAddress.h"
+#include "pagelayout/reorder/LinkedBinary.h"
 #include "llvm/ADT/StringSet.h"
 #include "llvm/BinaryFormat/Magic.h"
 #include "llvm/Object/Archive.h"
@@ -206,6 +207,36 @@ Error AtomReader::readRelocatable(const ELFObjectFileBase &Obj,
 
 Error AtomReader::readLinked(const ELFObjectFileBase &Obj, StringRef Origin) {
   noteKind(AtomSourceKind::Linked);
+  // The functions `reorder` would move, read by the rewriter's own reader,
+  // so `plan` and `reorder` see the same ones. Only a binary that reader
+  // does not take (32-bit or big-endian, or only .dynsym) is read below.
+  if (Obj.isLittleEndian() && Obj.getBytesInAddress() == 8) {
+    LinkedReadOptions Opts;
+    Opts.ForRewrite = false;
+    Expected<LinkedBinary> B = readLinkedBinary(
+        MemoryBuffer::getMemBuffer(Obj.getMemoryBufferRef(), false), Opts);
+    if (B) {
+      uint64_t Start = Cursor;
+      uint64_t Base = Start == 0 ? 0 : B->Functions.front().OriginalOffset;
+      for (Atom &A : B->Functions) {
+        A.OriginalOffset = Start + (A.OriginalOffset - Base);
+        A.Origin = (Origin + ":" + A.Symbols.front().Name).str();
+        append(std::move(A));
+      }
+      return Error::success();
+    }
+    // Without .symtab the .dynsym fallback below still plans something.
+    bool NoSymtab = false;
+    Error E = handleErrors(B.takeError(), [&](std::unique_ptr<LocatedError> L)
+                                              -> Error {
+      NoSymtab = StringRef(L->Message).starts_with("no symbol table");
+      if (NoSymtab)
+        return Error::success();
+      return makeLocatedError(Origin, L->Loc, L->Message);
+    });
+    if (E)
+      return E;
+  }
   std::vector<std::pair<uint64_t, uint64_t>> TextRanges;
   for (const SectionRef &Sec : Obj.sections()) {
     Expected<StringRef> Name = Sec.getName();

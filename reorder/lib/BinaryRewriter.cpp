@@ -1,10 +1,8 @@
 //===- BinaryRewriter.cpp - Move functions inside a linked binary ---------===//
 //
-// The rewrite, in pipeline order:
+// The rewrite applies a plan the engine made to fit .text (fitLayout(),
+// RegionFit.cpp), in pipeline order:
 //
-//   plan     - the layout engine at the binary's real addresses, pinned
-//              functions in place; if page-aligned phases do not fit .text,
-//              the cold phase gives up its alignment, then all phases do.
 //   move     - a new .text: every function at its planned address, the
 //              rest int3 (0xCC).
 //   patch    - every retained relocation: a field in moved code moves with
@@ -55,25 +53,18 @@ unsigned functionsIn(const Atom &A) {
   return std::max(N, 1u);
 }
 
-class Rewriter {
+} // namespace
+
+class ElfRewriter {
 public:
-  Rewriter(const LinkedBinary &B, const MoveSafety &S) : B(B), Safety(S) {}
-  Expected<RewriteResult> run(const std::vector<Atom> &Atoms,
-                              const ResolvedProfile &Profile,
-                              const RewriteOptions &Opts);
+  ElfRewriter(const LinkedBinary &B, const MoveSafety &S) : B(B), Safety(S) {}
+  Error init();
+  Error moveText(const std::vector<Atom> &Atoms, const LayoutPlan &Plan);
+  Error patch();
+  RewriteResult take();
 
 private:
   Error fail(const Twine &Msg) { return makeLocatedError(B.Path, {}, Msg); }
-  Error planLayout(const std::vector<Atom> &Atoms,
-                   const ResolvedProfile &Profile, const RewriteOptions &O);
-  /// With \p Unplaced, goes on past an atom that finds no place and lists
-  /// every such atom instead of stopping at the first.
-  std::optional<LayoutPlan> firstFit(const std::vector<Atom> &Atoms,
-                                     const ResolvedProfile &Profile,
-                                     const LayoutOrder &Order,
-                                     const RewriteOptions &O,
-                                     std::vector<unsigned> *Unplaced = nullptr);
-  Error moveText(const std::vector<Atom> &Atoms);
   Expected<MutableArrayRef<uint8_t>> sectionBytes(const ELF64LE::Shdr &S);
   Error patchRelocations();
   bool refersToText(const ELF64LE::Shdr &Rela, const ELF64LE::Rela &R);
@@ -96,13 +87,24 @@ private:
   DenseSet<std::pair<unsigned, uint64_t>> Patched;
   AddressMap Map;
   RewriteResult Result;
-  unsigned TextIndex = 0;
+
+  /// The output's bytes of the code span at [Addr, Addr + Size), or null.
+  uint8_t *spanAt(uint64_t Addr, uint64_t Size) {
+    uint64_t Start = B.TextBytes.data() -
+                     reinterpret_cast<const uint8_t *>(B.Buffer->getBufferStart());
+    if (Addr < B.TextAddress || Size > B.TextBytes.size() ||
+        Addr - B.TextAddress > B.TextBytes.size() - Size ||
+        Start + B.TextBytes.size() > Out.size())
+      return nullptr;
+    return reinterpret_cast<uint8_t *>(Out.data()) + Start +
+           (Addr - B.TextAddress);
+  }
 };
 
 // A damaged header must not send a write outside the image: every section
 // the rewrite changes is reached through here.
 Expected<MutableArrayRef<uint8_t>>
-Rewriter::sectionBytes(const ELF64LE::Shdr &S) {
+ElfRewriter::sectionBytes(const ELF64LE::Shdr &S) {
   if (S.sh_type == ELF::SHT_NOBITS)
     return MutableArrayRef<uint8_t>();
   if (S.sh_offset > Out.size() || S.sh_size > Out.size() - S.sh_offset)
@@ -114,7 +116,7 @@ Rewriter::sectionBytes(const ELF64LE::Shdr &S) {
       reinterpret_cast<uint8_t *>(Out.data()) + S.sh_offset, S.sh_size);
 }
 
-uint8_t *Rewriter::fileAt(const ELF64LE::Shdr &Sec, uint64_t Addr,
+uint8_t *ElfRewriter::fileAt(const ELF64LE::Shdr &Sec, uint64_t Addr,
                           uint64_t Size) {
   if (Addr < Sec.sh_addr || Size > Sec.sh_size ||
       Addr - Sec.sh_addr > Sec.sh_size - Size ||
@@ -125,7 +127,7 @@ uint8_t *Rewriter::fileAt(const ELF64LE::Shdr &Sec, uint64_t Addr,
          (Addr - Sec.sh_addr);
 }
 
-uint8_t *Rewriter::addressAt(uint64_t Addr, uint64_t Size) {
+uint8_t *ElfRewriter::addressAt(uint64_t Addr, uint64_t Size) {
   for (const ELF64LE::Shdr &S : Sections)
     if ((S.sh_flags & ELF::SHF_ALLOC) && Addr >= S.sh_addr &&
         Addr + Size <= S.sh_addr + S.sh_size)
@@ -133,177 +135,21 @@ uint8_t *Rewriter::addressAt(uint64_t Addr, uint64_t Size) {
   return nullptr;
 }
 
-Error Rewriter::planLayout(const std::vector<Atom> &Atoms,
-                           const ResolvedProfile &Profile,
-                           const RewriteOptions &O) {
-  uint64_t TextEnd = B.TextAddress + B.TextBytes.size();
-  // Page-aligned phases if they fit; else the cold phase unaligned; else
-  // the order alone.
-  struct Attempt {
-    bool Align, AlignCold;
-    const char *Note;
-  } Attempts[] = {
-      {true, true, nullptr},
-      {true, false,
-       "the cold phase is not page-aligned and cold functions are 2-byte "
-       "aligned, to fit .text"},
-      {false, false,
-       "phases are not page-aligned and cold functions are 2-byte aligned, "
-       "to fit .text"}};
-  // Cold code never runs, so the fallbacks pack it at 2-byte alignment
-  // (not 1: the C++ ABI marks virtual member-function pointers with bit 0
-  // of a function address).
-  std::vector<Atom> Packed = Atoms;
-  for (Atom &A : Packed) {
-    bool Cold = true;
-    for (const AtomSymbol &Sym : A.Symbols) {
-      int FI = Profile.find(Sym.Name);
-      if (FI >= 0 && Profile.Functions[FI].ResolvedPhase != Phase::Cold)
-        Cold = false;
-    }
-    if (Cold)
-      A.Alignment = std::min<uint64_t>(A.Alignment, 2);
-  }
-  // One order serves every attempt: only the packing differs.
-  LayoutConfig OrderConfig;
-  OrderConfig.PageSize = O.PageSize;
-  LayoutOrder Order = orderLayout(Atoms, Profile, OrderConfig);
-  for (const Attempt &A : Attempts) {
-    LayoutConfig C;
-    C.PageSize = O.PageSize;
-    C.StartAddress = B.TextAddress;
-    C.AlignPhases = A.Align;
-    C.FillWithCold = true;
-    C.AlignColdPhase = A.AlignCold;
-    // Moving a function off a page boundary costs bytes: only the first
-    // attempt, which has room, spends them.
-    C.AvoidStraddling = A.AlignCold;
-    const std::vector<Atom> &Input = A.AlignCold ? Atoms : Packed;
-    LayoutPlan P = packLayout(Input, Profile, Order, C);
-    uint64_t End = 0;
-    for (const PlacedAtom &PA : P.Placement)
-      End = std::max(End, PA.Offset + Atoms[PA.AtomIndex].Size);
-    if (End <= TextEnd) {
-      Result.Plan = std::move(P);
-      if (A.Note)
-        Result.Notes.push_back(A.Note);
-      return Error::success();
-    }
-  }
-  if (std::optional<LayoutPlan> P = firstFit(Packed, Profile, Order, O)) {
-    Result.Plan = std::move(*P);
-    Result.Notes.push_back("phases are not page-aligned and functions fill "
-                           "the gaps around pinned code first-fit, to fit "
-                           ".text");
-    return Error::success();
-  }
-  // Alignment beyond 2 only helps speed (x86 needs none; the C++ ABI
-  // needs 2): give it up before giving up the layout.
-  std::vector<Atom> Tight = Packed;
-  for (Atom &A : Tight)
-    if (!A.Pinned)
-      A.Alignment = std::min<uint64_t>(A.Alignment, 2);
-  if (std::optional<LayoutPlan> P = firstFit(Tight, Profile, Order, O)) {
-    Result.Plan = std::move(*P);
-    Result.Notes.push_back("phases are not page-aligned and every moved "
-                           "function is 2-byte aligned, to fit .text");
-    return Error::success();
-  }
-  // Last: what still finds no place keeps the one it has, and the rest
-  // fills .text around it; repeated until all fits (at worst nothing
-  // moves, which always fits). Each round keeps at least one more atom.
-  unsigned Kept = 0;
-  for (;;) {
-    std::vector<unsigned> Unplaced;
-    if (std::optional<LayoutPlan> P =
-            firstFit(Tight, Profile, Order, O, &Unplaced)) {
-      Result.Plan = std::move(*P);
-      Result.Notes.push_back(
-          Twine(Kept).str() +
-          " functions keep their place and the rest fill .text around "
-          "them, 2-byte aligned: .text has no padding to spare (a build "
-          "that aligns functions, e.g. -O2, leaves room)");
-      return Error::success();
-    }
-    for (unsigned I : Unplaced) {
-      Tight[I].Pinned = true;
-      Kept += functionsIn(Tight[I]);
-    }
-  }
-}
-
-// The last resort: the engine's order (phases, then the order within
-// each), each function at the first free place after the pinned code where
-// it fits, so small later functions fill gaps earlier ones left.
-std::optional<LayoutPlan> Rewriter::firstFit(const std::vector<Atom> &Atoms,
-                                             const ResolvedProfile &Profile,
-                                             const LayoutOrder &Order,
-                                             const RewriteOptions &O,
-                                             std::vector<unsigned> *Unplaced) {
-  LayoutConfig C;
-  C.PageSize = O.PageSize;
-  C.StartAddress = B.TextAddress;
-  C.AlignPhases = false;
-  C.AvoidStraddling = false;
-  C.FillWithCold = false;
-  LayoutPlan Sequence = packLayout(Atoms, Profile, Order, C);
-  uint64_t TextEnd = B.TextAddress + B.TextBytes.size();
-  // Free ranges: .text minus pinned atoms.
-  std::vector<std::pair<uint64_t, uint64_t>> Free = {{B.TextAddress, TextEnd}};
-  std::vector<std::pair<uint64_t, uint64_t>> Pinned;
-  for (const Atom &A : Atoms)
-    if (A.Pinned)
-      Pinned.push_back({A.OriginalOffset, A.OriginalOffset + A.Size});
-  llvm::sort(Pinned);
-  for (auto [PB, PE] : Pinned) {
-    std::vector<std::pair<uint64_t, uint64_t>> Next;
-    for (auto [FB, FE] : Free) {
-      if (PE <= FB || PB >= FE) {
-        Next.push_back({FB, FE});
-        continue;
-      }
-      if (FB < PB)
-        Next.push_back({FB, PB});
-      if (PE < FE)
-        Next.push_back({PE, FE});
-    }
-    Free = std::move(Next);
-  }
-  std::vector<Atom> Placed = Atoms;
-  for (const PlacedAtom &PA : Sequence.Placement) {
-    const Atom &A = Atoms[PA.AtomIndex];
-    if (A.Pinned)
-      continue;
-    bool Done = false;
-    for (auto &[FB, FE] : Free) {
-      uint64_t At = alignTo(FB, A.Alignment);
-      if (At + A.Size > FE)
-        continue;
-      Placed[PA.AtomIndex].OriginalOffset = At;
-      FB = At + A.Size;
-      Done = true;
-      break;
-    }
-    if (!Done && !Unplaced)
-      return std::nullopt;
-    if (!Done)
-      Unplaced->push_back(PA.AtomIndex);
-  }
-  if (Unplaced && !Unplaced->empty())
-    return std::nullopt;
-  return measureLayout(Placed, Profile, O.PageSize);
-}
-
-Error Rewriter::moveText(const std::vector<Atom> &Atoms) {
-  Expected<MutableArrayRef<uint8_t>> Text = sectionBytes(Sections[TextIndex]);
-  if (!Text)
-    return Text.takeError();
-  if (Text->size() != B.TextBytes.size())
-    return fail(".text changed between reading and writing");
-  uint8_t *NewText = Text->data();
+Error ElfRewriter::moveText(const std::vector<Atom> &Atoms,
+                         const LayoutPlan &Plan) {
+  uint8_t *NewText = spanAt(B.TextAddress, B.TextBytes.size());
+  if (!NewText)
+    return fail("the code changed between reading and writing");
   std::fill(NewText, NewText + B.TextBytes.size(), 0xCC);
-  for (const PlacedAtom &PA : Result.Plan.Placement) {
+  for (const PlacedAtom &PA : Plan.Placement) {
+    if (PA.AtomIndex >= Atoms.size())
+      return fail("the plan names an atom it was not made for");
     const Atom &A = Atoms[PA.AtomIndex];
+    if (PA.Offset < B.TextAddress ||
+        A.Size > B.TextBytes.size() ||
+        PA.Offset - B.TextAddress > B.TextBytes.size() - A.Size)
+      return fail("the plan puts " + A.displayName() + " at " +
+                  hex(PA.Offset) + ", outside .text; nothing was written");
     uint64_t Old = A.OriginalOffset;
     memcpy(NewText + (PA.Offset - B.TextAddress),
            B.TextBytes.data() + (Old - B.TextAddress), A.Size);
@@ -317,15 +163,14 @@ Error Rewriter::moveText(const std::vector<Atom> &Atoms) {
 
 // A relocated field inside .text. PC-relative operands are relative to the
 // end of their instruction, which MoveSafety recorded.
-Error Rewriter::patchTextField(const ELF64LE::Rela &R, uint64_t &NewOffset) {
+Error ElfRewriter::patchTextField(const ELF64LE::Rela &R, uint64_t &NewOffset) {
   uint32_t Type = R.getType(false);
   uint64_t P = R.r_offset;
   NewOffset = Map(P);
   unsigned Size = relocationFieldSize(Type);
   // The whole field, in the input and where it moved, lies in .text.
-  const ELF64LE::Shdr &Text = Sections[TextIndex];
-  uint8_t *Field = fileAt(Text, NewOffset, std::max(Size, 1u));
-  if (!Field || !fileAt(Text, P, std::max(Size, 1u)))
+  uint8_t *Field = spanAt(NewOffset, std::max(Size, 1u));
+  if (!Field || !spanAt(P, std::max(Size, 1u)))
     return fail("the relocation at " + hex(P) + " (type " + Twine(Type) +
                 ", " + Twine(Size) +
                 " bytes) runs past .text; the input is damaged, nothing was "
@@ -378,7 +223,7 @@ Error Rewriter::patchTextField(const ELF64LE::Rela &R, uint64_t &NewOffset) {
 
 // A relocated field outside .text: data pointers, .eh_frame, jump tables
 // (whose targets MoveSafety pinned), debug info.
-Error Rewriter::patchDataField(const ELF64LE::Shdr &Target,
+Error ElfRewriter::patchDataField(const ELF64LE::Shdr &Target,
                                const ELF64LE::Rela &R) {
   uint32_t Type = R.getType(false);
   unsigned Size = relocationFieldSize(Type);
@@ -468,7 +313,7 @@ Error Rewriter::patchDataField(const ELF64LE::Shdr &Target,
   }
 }
 
-bool Rewriter::refersToText(const ELF64LE::Shdr &Rela, const ELF64LE::Rela &R) {
+bool ElfRewriter::refersToText(const ELF64LE::Shdr &Rela, const ELF64LE::Rela &R) {
   uint32_t Index = R.getSymbol(false);
   if (Index == 0 || Rela.sh_link >= Sections.size())
     return false;
@@ -486,12 +331,12 @@ bool Rewriter::refersToText(const ELF64LE::Shdr &Rela, const ELF64LE::Rela &R) {
       Count = 0;
     InText.assign(Count + 1, false);
     for (size_t I = 0; I < Count; ++I)
-      InText[I] = Syms[I].st_shndx == TextIndex;
+      InText[I] = B.isRegionSection(Syms[I].st_shndx);
   }
   return Index < InText.size() && InText[Index];
 }
 
-Error Rewriter::patchRelocations() {
+Error ElfRewriter::patchRelocations() {
   for (const ELF64LE::Shdr &S : Sections) {
     // Retained (static) relocations; the allocated .rela.dyn and
     // .rela.plt are the dynamic loader's, handled in patchDynamic.
@@ -513,7 +358,7 @@ Error Rewriter::patchRelocations() {
       uint32_t Type = R.getType(false);
       bool First = relocationFieldSize(Type) == 0 || isPositionFree(Type) ||
                    Patched.insert({S.sh_info, R.r_offset}).second;
-      if (S.sh_info == TextIndex) {
+      if (B.isRegionSection(S.sh_info)) {
         uint64_t NewOffset = Map(R.r_offset);
         if (First)
           if (Error E = patchTextField(R, NewOffset))
@@ -548,7 +393,7 @@ Error Rewriter::patchRelocations() {
   return Error::success();
 }
 
-Error Rewriter::patchDynamic() {
+Error ElfRewriter::patchDynamic() {
   for (const ELF64LE::Shdr &S : Sections) {
     Expected<StringRef> Name = File->getSectionName(S);
     if (!Name) {
@@ -592,7 +437,7 @@ Error Rewriter::patchDynamic() {
   return Error::success();
 }
 
-Error Rewriter::patchSymbols() {
+Error ElfRewriter::patchSymbols() {
   for (const ELF64LE::Shdr &S : Sections) {
     if (S.sh_type != ELF::SHT_SYMTAB && S.sh_type != ELF::SHT_DYNSYM)
       continue;
@@ -602,7 +447,7 @@ Error Rewriter::patchSymbols() {
     auto *Syms = reinterpret_cast<ELF64LE::Sym *>(Bytes->data());
     for (size_t I = 0; I < Bytes->size() / sizeof(ELF64LE::Sym); ++I)
       if (Syms[I].getType() != ELF::STT_SECTION &&
-          Syms[I].st_shndx == TextIndex)
+          B.isRegionSection(Syms[I].st_shndx))
         Syms[I].st_value = Map(Syms[I].st_value);
   }
   return Error::success();
@@ -611,7 +456,7 @@ Error Rewriter::patchSymbols() {
 // .eh_frame_hdr: version, three encodings, eh_frame_ptr, fde_count, then a
 // table of (initial location, FDE address) sorted by initial location,
 // both datarel sdata4 (relative to the header).
-Error Rewriter::rebuildEhFrameHdr() {
+Error ElfRewriter::rebuildEhFrameHdr() {
   for (const ELF64LE::Shdr &S : Sections) {
     Expected<StringRef> Name = File->getSectionName(S);
     if (!Name || *Name != ".eh_frame_hdr") {
@@ -645,9 +490,7 @@ Error Rewriter::rebuildEhFrameHdr() {
   return Error::success();
 }
 
-Expected<RewriteResult> Rewriter::run(const std::vector<Atom> &Atoms,
-                                      const ResolvedProfile &Profile,
-                                      const RewriteOptions &Opts) {
+Error ElfRewriter::init() {
   Expected<ELF64LEFile> F = ELF64LEFile::create(B.Buffer->getBuffer());
   if (!F)
     return F.takeError();
@@ -656,38 +499,55 @@ Expected<RewriteResult> Rewriter::run(const std::vector<Atom> &Atoms,
   if (!Secs)
     return Secs.takeError();
   Sections = *Secs;
-  for (unsigned I = 0; I < Sections.size(); ++I)
-    if (Sections[I].sh_addr == B.TextAddress &&
-        Sections[I].sh_type == ELF::SHT_PROGBITS &&
-        (Sections[I].sh_flags & ELF::SHF_EXECINSTR))
-      TextIndex = I;
   Out = B.Buffer->getBuffer().str();
+  return Error::success();
+}
 
-  if (Error E = planLayout(Atoms, Profile, Opts))
-    return std::move(E);
-  if (Error E = moveText(Atoms))
-    return std::move(E);
+Error ElfRewriter::patch() {
   if (Error E = patchRelocations())
-    return std::move(E);
+    return E;
   if (Error E = patchDynamic())
-    return std::move(E);
+    return E;
   if (Error E = patchSymbols())
-    return std::move(E);
-  if (Error E = rebuildEhFrameHdr())
-    return std::move(E);
+    return E;
+  return rebuildEhFrameHdr();
+}
 
+RewriteResult ElfRewriter::take() {
   Result.Image = std::move(Out);
   return std::move(Result);
 }
 
-} // namespace
+
+Expected<BinaryRewrite> BinaryRewrite::create(const LinkedBinary &B,
+                                              const MoveSafety &Safety) {
+  auto R = std::make_unique<ElfRewriter>(B, Safety);
+  if (Error E = R->init())
+    return std::move(E);
+  return BinaryRewrite(std::move(R));
+}
+BinaryRewrite::BinaryRewrite(std::unique_ptr<ElfRewriter> R) : Impl(std::move(R)) {}
+BinaryRewrite::BinaryRewrite(BinaryRewrite &&) = default;
+BinaryRewrite::~BinaryRewrite() = default;
+Error BinaryRewrite::move(const std::vector<Atom> &Atoms,
+                          const LayoutPlan &Plan) {
+  return Impl->moveText(Atoms, Plan);
+}
+Error BinaryRewrite::patch() { return Impl->patch(); }
+RewriteResult BinaryRewrite::take() { return Impl->take(); }
 
 Expected<RewriteResult> rewriteBinary(const LinkedBinary &B,
                                       const MoveSafety &Safety,
                                       const std::vector<Atom> &Atoms,
-                                      const ResolvedProfile &Profile,
-                                      const RewriteOptions &Opts) {
-  return Rewriter(B, Safety).run(Atoms, Profile, Opts);
+                                      const LayoutPlan &Plan) {
+  Expected<BinaryRewrite> R = BinaryRewrite::create(B, Safety);
+  if (!R)
+    return R.takeError();
+  if (Error E = R->move(Atoms, Plan))
+    return std::move(E);
+  if (Error E = R->patch())
+    return std::move(E);
+  return R->take();
 }
 
 Error checkOutputIsNotInput(StringRef InputPath, StringRef Output) {

@@ -77,7 +77,6 @@ private:
   const LinkedBinary &In, &Out;
   std::optional<ELF64LEFile> InFile, OutFile;
   ArrayRef<ELF64LE::Shdr> InSections, OutSections;
-  unsigned TextIndex = 0;
   std::vector<Range> Functions; ///< by Old, distinct (Old, Size)
   std::vector<uint64_t> FurthestEnd; ///< max Old + Size of Functions[0..i]
   std::vector<size_t> FurthestAt;    ///< which function reaches that far
@@ -117,9 +116,6 @@ Error DecodingVerifier::readSymbols() {
         A.sh_addr != B.sh_addr || A.sh_size != B.sh_size ||
         A.sh_offset != B.sh_offset || A.sh_flags != B.sh_flags)
       return fail("section " + Twine(S) + "'s header changed");
-    if (A.sh_addr == In.TextAddress && A.sh_type == ELF::SHT_PROGBITS &&
-        (A.sh_flags & ELF::SHF_EXECINSTR))
-      TextIndex = unsigned(S);
   }
   // Symbol tables are read as the rewriter writes them: entry by entry
   // over the section's bytes (a damaged string table only costs names).
@@ -145,7 +141,7 @@ Error DecodingVerifier::readSymbols() {
           X.st_size != Y.st_size)
         return fail("symbol " + Twine(K) + " of section " + Twine(S) +
                     " changed more than its value");
-      if (X.st_shndx != TextIndex || X.getType() == ELF::STT_SECTION)
+      if (!In.isRegionSection(X.st_shndx) || X.getType() == ELF::STT_SECTION)
         continue;
       if (X.getType() == ELF::STT_FUNC && X.st_size && inText(In, X.st_value) &&
           X.st_size <= In.TextBytes.size() - (X.st_value - In.TextAddress)) {
@@ -156,6 +152,14 @@ Error DecodingVerifier::readSymbols() {
           else
             consumeError(N.takeError());
         }
+        // A function stays inside its own section.
+        auto R = find_if(In.Regions, [&](const CodeRegion &C) {
+          return C.SectionIndex == X.st_shndx;
+        });
+        if (Y.st_value < R->Address || X.st_size > R->Size ||
+            Y.st_value - R->Address > R->Size - X.st_size)
+          return fail("function " + Name + " moved to " + hex(Y.st_value) +
+                      ", outside its section " + R->Name);
         Functions.push_back({X.st_value, X.st_size, Y.st_value, Name});
       } else {
         Labels.push_back({X.st_value, Y.st_value});

@@ -30,6 +30,9 @@ LayoutOrder::LayoutOrder(std::unique_ptr<Parts> P) : P(std::move(P)) {}
 LayoutOrder::LayoutOrder(LayoutOrder &&) = default;
 LayoutOrder &LayoutOrder::operator=(LayoutOrder &&) = default;
 LayoutOrder::~LayoutOrder() = default;
+Phase LayoutOrder::phaseOf(unsigned A) const {
+  return P->Classes.Atoms[A].AtomPhase;
+}
 
 LayoutOrder orderLayout(const std::vector<Atom> &Atoms,
                         const ResolvedProfile &Profile,
@@ -46,7 +49,8 @@ LayoutPlan packLayout(const std::vector<Atom> &Atoms,
   const AtomClassification &Classes = Order.P->Classes;
   LayoutPlan Plan;
   Plan.PageSize = Config.PageSize;
-  Plan.Placement = packPhases(Atoms, Classes, Order.P->Orders, Config);
+  Plan.Placement =
+      packPhases(Atoms, Classes, Order.P->Orders, Config, &Plan.UnplacedAtoms);
   measurePhases(Plan, Atoms);
 
   std::vector<uint64_t> NewOffset(Atoms.size()), OldOffset(Atoms.size());

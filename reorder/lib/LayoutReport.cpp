@@ -16,9 +16,14 @@ Error writeLayoutReport(StringRef Binary, const Profile &P, uint64_t PageSize,
   Expected<AtomSet> Linked = readAtoms({Binary.str()});
   if (!Linked)
     return Linked.takeError();
-  NameMatchResult Achieved = matchProfileNames(P, Linked->Atoms);
+  return writeLayoutReport(Linked->Atoms, P, PageSize, ReportPath);
+}
+
+Error writeLayoutReport(const std::vector<Atom> &Functions, const Profile &P,
+                        uint64_t PageSize, StringRef ReportPath) {
+  NameMatchResult Achieved = matchProfileNames(P, Functions);
   ResolvedProfile RP = resolvePhases(Achieved.Renamed);
-  LayoutPlan Measured = measureLayout(Linked->Atoms, RP, PageSize);
+  LayoutPlan Measured = measureLayout(Functions, RP, PageSize);
   Measured.NameMatches = summarizeMatches(Achieved);
   PlanPrintOptions Print;
   Print.ListAtoms = false;
@@ -26,7 +31,7 @@ Error writeLayoutReport(StringRef Binary, const Profile &P, uint64_t PageSize,
                  : ReportPath.ends_with(".txt") ? PlanFormat::Table
                                                 : PlanFormat::YAML;
   return writeToOutput(ReportPath, [&](raw_ostream &OS) {
-    printPlan(Measured, Linked->Atoms, Print, OS);
+    printPlan(Measured, Functions, Print, OS);
     return Error::success();
   });
 }

@@ -71,16 +71,30 @@ Error collectDataPcRelatives(const ELF64LEFile &File,
 
 } // namespace
 
-Expected<LinkedBinary> readLinkedBinary(StringRef Path) {
+int LinkedBinary::regionAt(uint64_t Addr) const {
+  for (size_t I = 0; I < Regions.size(); ++I)
+    if (Addr >= Regions[I].Address && Addr - Regions[I].Address < Regions[I].Size)
+      return int(I);
+  return -1;
+}
+
+bool LinkedBinary::isRegionSection(unsigned Index) const {
+  return any_of(Regions,
+                [&](const CodeRegion &R) { return R.SectionIndex == Index; });
+}
+
+Expected<LinkedBinary> readLinkedBinary(StringRef Path,
+                                        const LinkedReadOptions &Opts) {
   ErrorOr<std::unique_ptr<MemoryBuffer>> Buf =
       MemoryBuffer::getFile(Path, /*IsText=*/false,
                             /*RequiresNullTerminator=*/false);
   if (!Buf)
     return fail(Path, "cannot open: " + Buf.getError().message());
-  return readLinkedBinary(std::move(*Buf));
+  return readLinkedBinary(std::move(*Buf), Opts);
 }
 
-Expected<LinkedBinary> readLinkedBinary(std::unique_ptr<MemoryBuffer> Buffer) {
+Expected<LinkedBinary> readLinkedBinary(std::unique_ptr<MemoryBuffer> Buffer,
+                                        const LinkedReadOptions &Opts) {
   StringRef Path = Buffer->getBufferIdentifier();
   LinkedBinary B;
   B.Path = Path.str();
@@ -103,7 +117,7 @@ Expected<LinkedBinary> readLinkedBinary(std::unique_ptr<MemoryBuffer> Buffer) {
   }
   const ELF64LE::Ehdr &H = File->getHeader();
   B.Machine = H.e_machine;
-  if (H.e_machine != ELF::EM_X86_64)
+  if (Opts.ForRewrite && H.e_machine != ELF::EM_X86_64)
     return fail(Path, elfMachineName(H.e_machine) +
                           " binaries are not supported yet; pagelayout "
                           "reorder rewrites x86-64 only");
@@ -137,22 +151,91 @@ Expected<LinkedBinary> readLinkedBinary(std::unique_ptr<MemoryBuffer> Buffer) {
                               "damaged (relink the binary)");
     }
   }
-  const ELF64LE::Shdr *Text = nullptr, *SymTab = nullptr;
-  unsigned TextIndex = 0;
+  const ELF64LE::Shdr *SymTab = nullptr;
+  // The regions: .text and the adjacent .text.* output sections of the
+  // same mapping (lld -z keep-text-section-prefix). Other executable
+  // sections stay, decoded for what they reach.
+  std::vector<unsigned> Candidates;
+  int TextIndex = -1;
   for (const ELF64LE::Shdr &S : *Sections) {
     Expected<StringRef> Name = File->getSectionName(S);
     if (!Name)
       return fail(Path,
                   "malformed section name: " + toString(Name.takeError()));
-    if (*Name == ".text" && S.sh_type == ELF::SHT_PROGBITS) {
-      Text = &S;
-      TextIndex = unsigned(&S - Sections->begin());
-    }
+    unsigned Index = unsigned(&S - Sections->begin());
     if (S.sh_type == ELF::SHT_SYMTAB)
       SymTab = &S;
+    if (S.sh_type != ELF::SHT_PROGBITS ||
+        (S.sh_flags & (ELF::SHF_ALLOC | ELF::SHF_EXECINSTR)) !=
+            (ELF::SHF_ALLOC | ELF::SHF_EXECINSTR))
+      continue;
+    if (*Name == ".text" && TextIndex < 0)
+      TextIndex = int(Index);
+    if ((*Name == ".text" || Name->starts_with(".text.")) && S.sh_size)
+      Candidates.push_back(Index);
+  }
+  if (TextIndex < 0)
+    return fail(Path, "no .text section");
+  llvm::stable_sort(Candidates, [&](unsigned A, unsigned C) {
+    return (*Sections)[A].sh_addr < (*Sections)[C].sh_addr;
+  });
+  // Another allocated section between two regions would lie inside the
+  // span the rewrite fills: such a neighbour ends the run.
+  auto NothingBetween = [&](const ELF64LE::Shdr &A, const ELF64LE::Shdr &C) {
+    for (const ELF64LE::Shdr &S : *Sections)
+      if ((S.sh_flags & ELF::SHF_ALLOC) && S.sh_size && &S != &A && &S != &C &&
+          S.sh_addr < C.sh_addr && S.sh_addr + S.sh_size > A.sh_addr + A.sh_size)
+        return false;
+    return true;
+  };
+  auto SameMapping = [&](const ELF64LE::Shdr &A, const ELF64LE::Shdr &C) {
+    return C.sh_addr >= A.sh_addr + A.sh_size &&
+           C.sh_offset >= A.sh_offset &&
+           C.sh_addr - A.sh_addr == C.sh_offset - A.sh_offset;
+  };
+  std::vector<unsigned> Run;
+  {
+    auto It = llvm::find(Candidates, unsigned(TextIndex));
+    if (It == Candidates.end()) {
+      Run.push_back(unsigned(TextIndex)); // an empty .text
+    } else {
+      size_t First = It - Candidates.begin(), Last = First;
+      while (First > 0 &&
+             SameMapping((*Sections)[Candidates[First - 1]],
+                         (*Sections)[Candidates[First]]) &&
+             NothingBetween((*Sections)[Candidates[First - 1]],
+                            (*Sections)[Candidates[First]]))
+        --First;
+      while (Last + 1 < Candidates.size() &&
+             SameMapping((*Sections)[Candidates[Last]],
+                         (*Sections)[Candidates[Last + 1]]) &&
+             NothingBetween((*Sections)[Candidates[Last]],
+                            (*Sections)[Candidates[Last + 1]]))
+        ++Last;
+      Run.assign(Candidates.begin() + First, Candidates.begin() + Last + 1);
+    }
+  }
+  for (unsigned Index : Run) {
+    const ELF64LE::Shdr &S = (*Sections)[Index];
+    Expected<StringRef> Name = File->getSectionName(S);
+    if (!Name)
+      return fail(Path, "malformed section name");
+    if (S.sh_size > Data.size() || S.sh_offset > Data.size() - S.sh_size)
+      return fail(Path, *Name + " lies outside the file; the section table "
+                                "is damaged (relink the binary)");
+    B.Regions.push_back({Name->str(), Index, S.sh_addr, S.sh_size});
+  }
+  {
+    const ELF64LE::Shdr &First = (*Sections)[Run.front()];
+    const ELF64LE::Shdr &Last = (*Sections)[Run.back()];
+    B.TextAddress = First.sh_addr;
+    B.TextBytes = ArrayRef<uint8_t>(
+        reinterpret_cast<const uint8_t *>(Data.data()) + First.sh_offset,
+        Last.sh_offset + Last.sh_size - First.sh_offset);
   }
   for (const ELF64LE::Shdr &S : *Sections) {
-    if (&S == Text || S.sh_type != ELF::SHT_PROGBITS ||
+    if (B.isRegionSection(unsigned(&S - Sections->begin())) ||
+        S.sh_type != ELF::SHT_PROGBITS ||
         (S.sh_flags & (ELF::SHF_ALLOC | ELF::SHF_EXECINSTR)) !=
             (ELF::SHF_ALLOC | ELF::SHF_EXECINSTR))
       continue;
@@ -165,8 +248,6 @@ Expected<LinkedBinary> readLinkedBinary(std::unique_ptr<MemoryBuffer> Buffer) {
     }
     B.OtherCode.push_back({Name->str(), S.sh_addr, *Code});
   }
-  if (!Text)
-    return fail(Path, "no .text section");
   for (const ELF64LE::Shdr &S : *Sections) {
     if (S.sh_type != ELF::SHT_DYNAMIC)
       continue;
@@ -181,16 +262,11 @@ Expected<LinkedBinary> readLinkedBinary(std::unique_ptr<MemoryBuffer> Buffer) {
   if (!SymTab)
     return fail(Path, "no symbol table (the binary is stripped); relink "
                       "without -s/--strip-all so functions can be found");
-  Expected<ArrayRef<uint8_t>> Bytes = File->getSectionContents(*Text);
-  if (!Bytes)
-    return fail(Path, ".text: " + toString(Bytes.takeError()));
-  B.TextAddress = Text->sh_addr;
-  B.TextBytes = *Bytes;
 
   // Retained relocations: SHT_RELA sections whose sh_info names a section
   // (lld's and GNU ld's --emit-relocs output).
   for (const ELF64LE::Shdr &S : *Sections) {
-    if (S.sh_type != ELF::SHT_RELA ||
+    if (!Opts.ForRewrite || S.sh_type != ELF::SHT_RELA ||
         (S.sh_flags & ELF::SHF_ALLOC) || S.sh_info == 0)
       continue;
     Expected<StringRef> Name = File->getSectionName(S);
@@ -198,7 +274,7 @@ Expected<LinkedBinary> readLinkedBinary(std::unique_ptr<MemoryBuffer> Buffer) {
     if (!Name)
       consumeError(Name.takeError());
     Expected<ELF64LEFile::Elf_Rela_Range> Relas = File->relas(S);
-    if (S.sh_info != TextIndex) {
+    if (!B.isRegionSection(S.sh_info)) {
       if (!Relas) {
         consumeError(Relas.takeError());
         continue;
@@ -213,7 +289,7 @@ Expected<LinkedBinary> readLinkedBinary(std::unique_ptr<MemoryBuffer> Buffer) {
     for (const ELF64LE::Rela &R : *Relas)
       B.TextRelocations.push_back({R.r_offset, R.getType(false)});
   }
-  if (B.TextRelocations.empty())
+  if (Opts.ForRewrite && B.TextRelocations.empty())
     return fail(Path, "no relocations were kept for .text; relink with "
                       "-Wl,--emit-relocs (-Wl,-q) so every reference to "
                       "moved code can be found and fixed");
@@ -245,10 +321,21 @@ Expected<LinkedBinary> readLinkedBinary(std::unique_ptr<MemoryBuffer> Buffer) {
     // The rewrite updates the symbols that name .text; a function symbol
     // whose address lies in .text but that names another section would
     // keep its old address after a move.
-    if (S.st_shndx != TextIndex)
+    int Region = B.regionAt(S.st_value);
+    if (Region < 0)
+      continue; // between two regions: not a function of either
+    if (S.st_shndx != B.Regions[Region].SectionIndex)
       return fail(Path, "function symbol '" + *Name + "' at " +
-                            hex(S.st_value) + " lies in .text but names "
-                            "section " + Twine(S.st_shndx) +
+                            hex(S.st_value) + " lies in " +
+                            B.Regions[Region].Name + " but names section " +
+                            Twine(S.st_shndx) +
+                            "; the symbol table is damaged (relink the "
+                            "binary)");
+    if (S.st_size > B.Regions[Region].end() - S.st_value)
+      return fail(Path, "function symbol '" + *Name + "' at " +
+                            hex(S.st_value) + " (" + Twine(S.st_size) +
+                            " bytes) runs past the end of " +
+                            B.Regions[Region].Name +
                             "; the symbol table is damaged (relink the "
                             "binary)");
     Functions.add(S.st_value, *Name, S.st_size);
@@ -272,7 +359,7 @@ Expected<LinkedBinary> readLinkedBinary(std::unique_ptr<MemoryBuffer> Buffer) {
                             toString(Dyn.takeError()));
     for (const ELF64LE::Sym &D : *Dyn) {
       if (D.getType() != ELF::STT_FUNC || D.st_size == 0 ||
-          D.st_shndx != TextIndex || D.st_value < B.TextAddress ||
+          !B.isRegionSection(D.st_shndx) || D.st_value < B.TextAddress ||
           D.st_value >= TextEnd)
         continue;
       auto It = llvm::lower_bound(B.Functions, D.st_value,

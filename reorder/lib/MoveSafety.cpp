@@ -416,6 +416,11 @@ void groupFunctions(const LinkedBinary &B,
       Why = "moves only with " + Fns[G.First].displayName() +
             ", around code without a function symbol at " +
             hex(Code->OriginalOffset);
+    // Functions never leave their section: a group spanning two stays.
+    if (Why.empty() && B.regionAt(Fns[G.First].OriginalOffset) !=
+                           B.regionAt(Fns[G.Last].OriginalOffset))
+      Why = "moves only with " + Fns[G.Last].displayName() +
+            ", which lies in another section";
     for (unsigned I = G.First; I <= G.Last && Why.empty(); ++I)
       if (!S.PinReason[I].empty())
         Why = "moves only with " + Fns[I].displayName() + ", which is pinned";

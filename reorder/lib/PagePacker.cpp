@@ -17,6 +17,11 @@
 //
 //  3. Pinned atoms keep their original offsets; the cursor skips over them.
 //
+// A layout that must fit a fixed region (a rewrite of a finished binary)
+// may ask for first-fit packing instead (LayoutConfig::FirstFit): phases
+// in order, each atom in the first gap before the region's end that holds
+// it. RegionFit.cpp decides when.
+//
 //===----------------------------------------------------------------------===//
 
 #include "PagePacker.h"
@@ -40,7 +45,8 @@ public:
              const LayoutConfig &Config)
       : Atoms(Atoms), Classes(C), Page(Config.PageSize), Config(Config) {}
 
-  std::vector<PlacedAtom> run(const PhaseOrders &Orders);
+  std::vector<PlacedAtom> run(const PhaseOrders &Orders,
+                              std::vector<unsigned> *Unplaced);
 
 private:
   void placePinned();
@@ -67,6 +73,7 @@ private:
   bool pullForward(std::vector<unsigned> &Queue, size_t Head, Phase P,
                    uint64_t Boundary);
   void fillWithCold(uint64_t Boundary);
+  void packFirstFit(const PhaseOrders &Orders, std::vector<unsigned> &Unplaced);
   void buildFillerPool(ArrayRef<unsigned> ColdOrder);
 
   const std::vector<Atom> &Atoms;
@@ -233,11 +240,60 @@ void PagePacker::fillWithCold(uint64_t Boundary) {
   }
 }
 
-std::vector<PlacedAtom> PagePacker::run(const PhaseOrders &Orders) {
+// The last resort of a layout that must fit a region: the phases in
+// order, each atom at the first free place after the pinned code where it
+// fits before the region's end, so small later atoms fill gaps earlier ones
+// left. An atom that finds no place is reported and left at its own
+// offset; the caller pins it and packs again.
+void PagePacker::packFirstFit(const PhaseOrders &Orders,
+                              std::vector<unsigned> &Unplaced) {
+  std::vector<std::pair<uint64_t, uint64_t>> Free;
+  uint64_t At = Config.StartAddress;
+  for (auto [PB, PE] : PinnedRanges) {
+    if (PB > At)
+      Free.push_back({At, std::min(PB, Config.EndAddress)});
+    At = std::max(At, PE);
+  }
+  if (At < Config.EndAddress)
+    Free.push_back({At, Config.EndAddress});
+  for (unsigned PI = 0; PI < NumPhases; ++PI)
+    for (unsigned A : Orders[PI]) {
+      if (Placed[A])
+        continue;
+      const Atom &X = Atoms[A];
+      bool Done = false;
+      for (auto &[FB, FE] : Free) {
+        uint64_t Off = alignTo(FB, X.Alignment);
+        if (Off > FE || X.Size > FE - Off)
+          continue;
+        place(A, Off, Phase(PI), false);
+        FB = Off + X.Size;
+        Done = true;
+        break;
+      }
+      if (!Done) {
+        Unplaced.push_back(A);
+        place(A, X.OriginalOffset, Phase(PI), false);
+      }
+    }
+}
+
+std::vector<PlacedAtom> PagePacker::run(const PhaseOrders &Orders,
+                                        std::vector<unsigned> *Unplaced) {
   Placed.assign(Atoms.size(), false);
   Placement.reserve(Atoms.size());
   Cursor = Config.StartAddress;
   placePinned();
+  if (Config.FirstFit) {
+    std::vector<unsigned> Missed;
+    packFirstFit(Orders, Missed);
+    if (Unplaced)
+      *Unplaced = std::move(Missed);
+    llvm::stable_sort(Placement, [](const PlacedAtom &X, const PlacedAtom &Y) {
+      return X.Offset < Y.Offset;
+    });
+    return std::move(Placement);
+  }
   const std::vector<unsigned> &Cold = Orders[unsigned(Phase::Cold)];
   if (Config.FillWithCold)
     buildFillerPool(Cold);
@@ -269,8 +325,9 @@ std::vector<PlacedAtom> PagePacker::run(const PhaseOrders &Orders) {
 std::vector<PlacedAtom> packPhases(const std::vector<Atom> &Atoms,
                                    const AtomClassification &Classes,
                                    const PhaseOrders &Orders,
-                                   const LayoutConfig &Config) {
-  return PagePacker(Atoms, Classes, Config).run(Orders);
+                                   const LayoutConfig &Config,
+                                   std::vector<unsigned> *Unplaced) {
+  return PagePacker(Atoms, Classes, Config).run(Orders, Unplaced);
 }
 
 } // namespace pagelayout

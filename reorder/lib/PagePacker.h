@@ -8,11 +8,15 @@
 namespace pagelayout {
 
 /// Places pinned atoms at their original offsets, then every phase in
-/// order, and returns the placement sorted by offset.
+/// order, and returns the placement sorted by offset. With
+/// LayoutConfig::FirstFit, atoms that find no place before
+/// LayoutConfig::EndAddress keep their original offsets and are listed in
+/// \p Unplaced.
 std::vector<PlacedAtom> packPhases(const std::vector<Atom> &Atoms,
                                    const AtomClassification &Classes,
                                    const PhaseOrders &Orders,
-                                   const LayoutConfig &Config);
+                                   const LayoutConfig &Config,
+                                   std::vector<unsigned> *Unplaced = nullptr);
 
 } // namespace pagelayout
 

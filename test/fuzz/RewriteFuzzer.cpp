@@ -25,6 +25,7 @@
 
 #include "ElfMutator.h"
 #include "pagelayout/reorder/BinaryRewriter.h"
+#include "pagelayout/reorder/ReorderPipeline.h"
 #include "pagelayout/reorder/LinkedBinary.h"
 #include "pagelayout/reorder/MoveSafety.h"
 #include "pagelayout/reorder/NameMatcher.h"
@@ -102,9 +103,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *Data, size_t Size) {
   Profile P = makeProfile(Units, Mode);
   NameMatchResult Names = matchProfileNames(P, Units);
   ResolvedProfile RP = resolvePhases(Names.Renamed);
-  RewriteOptions Opts;
-  Opts.PageSize = Mode & 4 ? 16384 : 4096;
-  Expected<RewriteResult> R = rewriteBinary(*In, *Proof, Units, RP, Opts);
+  FittedLayout Layout = planRewrite(*In, Units, RP, Mode & 4 ? 16384 : 4096);
+  Expected<RewriteResult> R = rewriteBinary(*In, *Proof, Units, Layout.Plan);
   if (!R) {
     consumeError(R.takeError());
     return 0;
@@ -120,7 +120,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *Data, size_t Size) {
   // the full one fails is a finding: a wrong binary that would have been
   // written with the default --verify, or a full check that is wrong.
   Expected<VerifySummary> Checked =
-      verifyRewrite(*In, *Proof, Units, R->Plan, *Out);
+      verifyRewrite(*In, *Proof, Units, Layout.Plan, *Out);
   if (!Checked) {
     consumeError(Checked.takeError());
     return 0;

@@ -10,6 +10,7 @@
 #include "Commands.h"
 #include "ToolSupport.h"
 #include "pagelayout/reorder/BinaryRewriter.h"
+#include "pagelayout/reorder/ReorderPipeline.h"
 #include "pagelayout/reorder/LayoutEngine.h"
 #include "pagelayout/reorder/LayoutReport.h"
 #include "pagelayout/reorder/LinkedBinary.h"
@@ -32,71 +33,6 @@ using namespace llvm;
 
 namespace pagelayout {
 namespace {
-
-/// Step-by-step progress on stderr with elapsed times.
-struct Timer {
-  explicit Timer(bool Enabled) : Enabled(Enabled) {}
-  void step(const Twine &What) {
-    if (!Enabled)
-      return;
-    double S =
-        std::chrono::duration<double>(std::chrono::steady_clock::now() - Start)
-            .count();
-    // The report goes to buffered stdout: flush it first, or a progress
-    // line lands in the middle of one of its lines on a terminal.
-    outs().flush();
-    errs() << format("[%7.3fs] ", S) << What << "\n";
-  }
-  bool Enabled;
-  std::chrono::steady_clock::time_point Start =
-      std::chrono::steady_clock::now();
-};
-
-/// The input binary and what the proof says of it.
-struct ProvedBinary {
-  LinkedBinary Binary;
-  MoveSafety Proof;
-};
-
-Expected<ProvedBinary> readAndProve(StringRef Path, Timer &Clock) {
-  Expected<LinkedBinary> Binary = readLinkedBinary(Path);
-  if (!Binary)
-    return Binary.takeError();
-  if (Binary->Functions.size() > 20000)
-    Clock.Enabled = true;
-  Clock.step("read " + Twine(Binary->Functions.size()) + " functions");
-  Expected<MoveSafety> Proof = checkMoveSafety(*Binary);
-  if (!Proof)
-    return Proof.takeError();
-  return ProvedBinary{std::move(*Binary), std::move(*Proof)};
-}
-
-/// Reads the profile (several are merged) on its own thread; warnings
-/// wait for take().
-class ProfileInBackground {
-public:
-  explicit ProfileInBackground(std::vector<std::string> Paths)
-      : Worker([this, Paths = std::move(Paths)] {
-          Result.emplace(readMergedProfiles(
-              Paths, [this](const Twine &W) { Warnings.push_back(W.str()); }));
-        }) {}
-  ~ProfileInBackground() {
-    if (Worker.joinable())
-      Worker.join();
-  }
-
-  Expected<Profile> take(const WarningHandler &Warn) {
-    Worker.join();
-    for (const std::string &W : Warnings)
-      Warn(W);
-    return std::move(*Result);
-  }
-
-private:
-  std::vector<std::string> Warnings;
-  std::optional<Expected<Profile>> Result;
-  std::thread Worker; // last: starts once the members above exist
-};
 
 /// What may move, what moves only together, what stays and why.
 void printMovability(const LinkedBinary &B, const MoveSafety &Proof,
@@ -126,29 +62,6 @@ void printMovability(const LinkedBinary &B, const MoveSafety &Proof,
   if (Proof.UnownedCodeBytes)
     OS << Proof.UnownedCodeBytes
        << " bytes of code outside any function symbol stay in place\n";
-}
-
-enum class VerifyLevel { None, Fast, Full };
-
-/// Reads the rewritten image as a binary of its own and checks it against
-/// the input, before anything is written.
-Expected<VerifySummary> verifyOutput(const RewriteResult &R, StringRef Output,
-                                     const LinkedBinary &In,
-                                     const MoveSafety &Safety,
-                                     const std::vector<Atom> &Units,
-                                     VerifyLevel Level) {
-  Expected<LinkedBinary> Out = readLinkedBinary(MemoryBuffer::getMemBuffer(
-      R.Image, Output, /*RequiresNullTerminator=*/false));
-  if (!Out)
-    return Out.takeError();
-  Expected<VerifySummary> Fast = verifyRewrite(In, Safety, Units, R.Plan, *Out);
-  if (!Fast || Level != VerifyLevel::Full)
-    return Fast;
-  Expected<VerifySummary> Full = verifyRewriteByDecoding(In, *Out);
-  if (!Full)
-    return Full.takeError();
-  Fast->Instructions = Full->Instructions;
-  return Fast;
 }
 
 } // namespace
@@ -235,129 +148,97 @@ int runReorder(int Argc, char **Argv) {
     if (Error E = checkOutputIsNotInput(InputPath, Output))
       return reportError(std::move(E));
 
-  Timer Clock(Progress);
-  // The profile is parsed while the binary is read and proved: neither
-  // needs the other before names are matched. Its errors still come first.
-  ProfileInBackground Background(
-      std::vector<std::string>(ProfilePaths.begin(), ProfilePaths.end()));
-  Expected<ProvedBinary> Input = readAndProve(InputPath, Clock);
-  Expected<Profile> P = Background.take(Ctx.warningHandler());
-  if (!P) {
-    consumeError(Input.takeError());
-    return reportError(P.takeError());
-  }
-  if (!Input)
-    return reportError(Input.takeError());
-  const LinkedBinary &Binary = Input->Binary;
-  const MoveSafety &Proof = Input->Proof;
-  Clock.step("proved which functions can move (" + Twine(Proof.Instructions) +
-             " instructions decoded); read the profile: " +
-             Twine(P->Functions.size()) + " functions, " +
-             Twine(P->Edges.size()) + " edges");
+  ReorderOptions Opts;
+  Opts.InputPath = InputPath;
+  Opts.ProfilePaths.assign(ProfilePaths.begin(), ProfilePaths.end());
+  Opts.OutputPath = Output;
+  Opts.DryRun = DryRun;
+  Opts.Force = Force;
+  Opts.StrictFit = Strict || Ctx.FatalWarnings;
+  Opts.Verify = Verify;
+  Opts.PageSize = PageSize.Bytes;
+  Opts.Inference = Inference.config();
+  ReorderHooks Hooks;
+  Hooks.Warn = Ctx.warningHandler();
+  Hooks.StopAfterWarnings = [&] { return Ctx.FatalWarnings && Ctx.Warnings; };
+  // Progress on stderr, step by step (always for large binaries).
+  bool ShowSteps = Progress;
+  Hooks.OnStep = [&](const ReorderStep &S) {
+    if (S.Name == "read" && S.What.size() && std::stoull(S.What) > 20000)
+      ShowSteps = true;
+    if (!ShowSteps)
+      return;
+    // The report goes to buffered stdout: flush it first, or a progress
+    // line lands in the middle of one of its lines on a terminal.
+    outs().flush();
+    errs() << format("[%7.3fs] ", S.Seconds) << S.Name << ": " << S.What
+           << "\n";
+  };
+  Expected<std::unique_ptr<ReorderRun>> Result =
+      runReorderPipeline(Opts, Hooks);
+  if (!Result)
+    return reportError(Result.takeError());
+  ReorderRun &Run = **Result;
+  if (Run.StoppedByWarnings)
+    return finish(Ctx);
+  const LinkedBinary &Binary = Run.Binary;
+  const MoveSafety &Proof = Run.Proof;
+  const std::vector<Atom> &Atoms = Run.Units;
+  const LayoutPlan &Plan = Run.Layout.Plan;
 
-  const std::vector<Atom> &Functions = Binary.Functions;
   raw_ostream &OS = outs();
-  OS << InputPath << ": " << Functions.size() << " functions, "
+  OS << InputPath << ": " << Binary.Functions.size() << " functions, "
      << Proof.Instructions << " instructions, " << Proof.OutgoingReferences
      << " pc-relative references leave their function (each checked "
         "against "
      << Binary.TextRelocations.size() << " retained relocations)\n";
   printMovability(Binary, Proof, OS);
-
-  // Groups move as single atoms; code without a symbol stays.
-  std::vector<Atom> Atoms = movableUnits(Binary, Proof);
-  // The C runtime's entry code runs first in every process; only the
-  // profile's own functions count for the fit check.
-  size_t UserFunctions = P->Functions.size();
-  addRuntimeStartup(*P, Atoms, Binary.Entry);
-  NameMatchResult Names = matchProfileNames(*P, Atoms);
-  // A profile of another binary or a stale one warns (ProfileFit.cpp); as
-  // an error, or any warning with --fatal-warnings, nothing is written.
-  ProfileFit Fit = checkProfileFit(
-      *P, ArrayRef(Names.Kinds).take_front(UserFunctions), Atoms,
-      {InputPath, readBuildId(Binary.Buffer->getMemBufferRef())});
-  if (Error E = reportProfileFit(Fit, InputPath, Strict || Ctx.FatalWarnings,
-                                 Ctx.warningHandler()))
-    return reportError(std::move(E));
-  if (Ctx.FatalWarnings && Ctx.Warnings)
-    return finish(Ctx);
-  ResolvedProfile RP = resolvePhases(Names.Renamed, Inference.config());
-  Clock.step("matched " + Twine(P->Functions.size()) +
-             " profile functions and resolved phases");
-  if (!DryRun) {
-    RewriteOptions Opts;
-    Opts.PageSize = PageSize.Bytes;
-    Expected<RewriteResult> R = rewriteBinary(Binary, Proof, Atoms, RP, Opts);
-    if (!R)
-      return reportError(R.takeError());
-    Clock.step("planned, moved and patched");
-    // A plan that does not beat the input's own layout is not applied: the
-    // output is a copy of the input, so scripts go on.
-    LayoutPlan InputLayout = measureLayout(Atoms, RP, PageSize.Bytes);
-    LayoutComparison Better = compareWithInput(R->Plan, InputLayout);
-    if (!Better.PlanIsBetter && !Force) {
-      if (Error E =
-              writeBinary(Binary.Buffer->getBuffer(), InputPath, Output))
-        return reportError(std::move(E));
-      OS << "note: the plan is not better than the input's own layout ("
-         << Better.Why << "); wrote " << Output
-         << " as a copy of the input (--force writes the plan anyway)\n";
-      return finish(Ctx);
-    }
-    if (Verify != VerifyLevel::None) {
-      Expected<VerifySummary> Checked =
-          verifyOutput(*R, Output, Binary, Proof, Atoms, Verify);
-      if (!Checked)
-        return reportError(Checked.takeError());
-      Clock.step("verified the rewritten binary: " + Twine(Checked->Functions) +
-                 " functions, " + Twine(Checked->CodeBytes) +
-                 " code bytes and " + Twine(Checked->Fields) +
-                 " relocated fields, " + Twine(Checked->DataPointers) +
-                 " data pointers" +
-                 (Verify == VerifyLevel::Full
-                      ? "; " + Twine(Checked->Instructions) +
-                            " instructions compared by decoding"
-                      : ""));
-    }
-    if (Error E = writeRewrittenBinary(*R, InputPath, Output))
-      return reportError(std::move(E));
-    Clock.step("wrote " + Twine(Output));
-    if (!ReportPath.empty())
-      if (Error E = writeLayoutReport(Output, *P, PageSize.Bytes, ReportPath))
-        return reportError(std::move(E));
-    R->Plan.NameMatches = summarizeMatches(Names);
-    for (const std::string &N : R->Notes)
-      OS << "note: " << N << "\n";
-    OS << "wrote " << Output << ": " << R->Moved << " functions moved\n";
-    PlanPrintOptions Print;
-    Print.ListAtoms = ListAtoms;
-    printPlan(R->Plan, Atoms, Print, OS);
-    return finish(Ctx);
-  }
-  LayoutConfig Config;
-  Config.PageSize = PageSize.Bytes;
-  // Real addresses: the layout starts where .text does, pinned functions
-  // keep theirs, and phases start on the program's real page boundaries.
-  Config.StartAddress = Binary.TextAddress;
-  LayoutPlan Plan = computeLayout(Atoms, RP, Config);
-  Plan.NameMatches = summarizeMatches(Names);
-
-  uint64_t TextEnd = Binary.TextAddress + Binary.TextBytes.size();
-  uint64_t PlanEnd = Plan.TotalBytes + Plan.Placement.front().Offset;
-  OS << "\nplan (addresses; .text is " << format_hex(Binary.TextAddress, 0)
-     << "-" << format_hex(TextEnd, 0) << "):\n";
-  if (PlanEnd > TextEnd)
-    OS << "note: with page-aligned phases the layout needs "
-       << PlanEnd - TextEnd << " bytes more than .text has\n";
   PlanPrintOptions Print;
   Print.ListAtoms = ListAtoms;
-  printPlan(Plan, Atoms, Print, OS);
-  LayoutComparison Better =
-      compareWithInput(Plan, measureLayout(Atoms, RP, PageSize.Bytes));
-  if (!Better.PlanIsBetter)
+  auto WriteReport = [&]() -> Error {
+    if (ReportPath.empty())
+      return Error::success();
+    // What reading the output back gives: for a dry run the model's
+    // functions at their planned addresses.
+    std::vector<Atom> Achieved = Run.Applied || DryRun
+                                     ? plannedOutputFunctions(Run)
+                                     : Binary.Functions;
+    return writeLayoutReport(Achieved, Run.Input, PageSize.Bytes, ReportPath);
+  };
+
+  if (DryRun) {
+    OS << "\nplan (addresses;";
+    for (const CodeRegion &R : Binary.Regions)
+      OS << " " << R.Name << " is " << format_hex(R.Address, 0) << "-"
+         << format_hex(R.end(), 0) << (&R == &Binary.Regions.back() ? "" : ",");
+    OS << "):\n";
+    for (const std::string &N : Run.Layout.Notes)
+      OS << "note: " << N << "\n";
+    printPlan(Plan, Atoms, Print, OS);
+    if (!Run.Better.PlanIsBetter)
+      OS << "note: the plan is not better than the input's own layout ("
+         << Run.Better.Why << "); the rewrite would write a copy of the input "
+         << "(--force writes the plan anyway)\n";
+    if (Error E = WriteReport())
+      return reportError(std::move(E));
+    return finish(Ctx);
+  }
+  if (Error E = writeReorderOutput(Run, Opts, Hooks))
+    return reportError(std::move(E));
+  if (!Run.Applied) {
     OS << "note: the plan is not better than the input's own layout ("
-       << Better.Why << "); the rewrite would write a copy of the input "
-       << "(--force writes the plan anyway)\n";
+       << Run.Better.Why << "); wrote " << Output
+       << " as a copy of the input (--force writes the plan anyway)\n";
+    if (Error E = WriteReport())
+      return reportError(std::move(E));
+    return finish(Ctx);
+  }
+  if (Error E = WriteReport())
+    return reportError(std::move(E));
+  for (const std::string &N : Run.Layout.Notes)
+    OS << "note: " << N << "\n";
+  OS << "wrote " << Output << ": " << Run.Rewrite.Moved << " functions moved\n";
+  printPlan(Plan, Atoms, Print, OS);
   return finish(Ctx);
 }
 

@@ -9,28 +9,42 @@
 
 namespace pagelayout {
 
-struct RewriteOptions {
-  uint64_t PageSize = 4096;
-};
-
 struct RewriteResult {
-  LayoutPlan Plan;
   /// Functions whose address changed (each member of a group counts).
   unsigned Moved = 0;
-  /// What the rewrite gave up to fit (e.g. cold phase alignment).
-  std::vector<std::string> Notes;
   /// The rewritten file, in memory: verified before it is written.
   std::string Image;
 };
 
+class ElfRewriter;
+
+/// The rewrite in its two steps: move, then patch.
+class BinaryRewrite {
+public:
+  static llvm::Expected<BinaryRewrite> create(const LinkedBinary &B,
+                                              const MoveSafety &Safety);
+  BinaryRewrite(BinaryRewrite &&);
+  ~BinaryRewrite();
+  /// The new code: every unit at its planned address, the rest filled.
+  llvm::Error move(const std::vector<Atom> &Atoms, const LayoutPlan &Plan);
+  /// Every reference to moved code: code fields, data pointers, symbols,
+  /// the entry, dynamic tags, the unwind index.
+  llvm::Error patch();
+  RewriteResult take();
+
+private:
+  explicit BinaryRewrite(std::unique_ptr<ElfRewriter> R);
+  std::unique_ptr<ElfRewriter> Impl;
+};
+
 /// Rewrites \p B in memory: its movable units (\p Atoms, from
-/// movableUnits()) at the addresses the layout engine plans for \p Profile,
-/// every reference fixed through the retained relocations.
+/// movableUnits()) at the addresses \p Plan gives them (a plan of the
+/// engine for these atoms inside B's code, planRewrite()), every reference
+/// fixed through the retained relocations.
 llvm::Expected<RewriteResult> rewriteBinary(const LinkedBinary &B,
                                             const MoveSafety &Safety,
                                             const std::vector<Atom> &Atoms,
-                                            const ResolvedProfile &Profile,
-                                            const RewriteOptions &Opts);
+                                            const LayoutPlan &Plan);
 
 /// Writes \p R's image to \p Output through a temporary file and a rename,
 /// with \p InputPath's mode bits.

@@ -25,6 +25,14 @@ struct LayoutConfig {
   /// address of .text when the atoms carry real addresses (a rewrite), so
   /// page boundaries fall where the program's pages do.
   uint64_t StartAddress = 0;
+  /// Where the room for the layout ends (a rewrite's region); only
+  /// first-fit packing and fitLayout() look at it.
+  uint64_t EndAddress = UINT64_MAX;
+  /// Instead of phases behind a cursor: each atom, phases in order, in the
+  /// first gap between pinned atoms that holds it before EndAddress (the
+  /// last resort of a region without room to spare). Atoms that find none
+  /// keep their offsets and are listed in LayoutPlan::UnplacedAtoms.
+  bool FirstFit = false;
   /// Start every non-empty phase on a page boundary.
   bool AlignPhases = true;
   /// With AlignPhases: align the cold phase too. A rewrite that must fit
@@ -57,6 +65,8 @@ public:
   LayoutOrder(LayoutOrder &&);
   LayoutOrder &operator=(LayoutOrder &&);
   ~LayoutOrder();
+  /// The phase the profile (its rules included) gives atom \p A.
+  Phase phaseOf(unsigned A) const;
 
 private:
   struct Parts;
@@ -103,6 +113,42 @@ struct LayoutComparison {
 };
 LayoutComparison compareWithInput(const LayoutPlan &Plan,
                                   const LayoutPlan &Input);
+
+/// A range of addresses a layout must fit: an executable output section of
+/// a finished binary (or an SMF module's Code section). Its atoms stay in
+/// it.
+struct LayoutRegion {
+  std::string Name;
+  uint64_t Begin = 0, End = 0;
+};
+
+/// A plan that fits its regions, and what was given up to make it fit.
+struct FittedLayout {
+  LayoutPlan Plan;
+  /// "the cold phase is not page-aligned ...", in the order given up.
+  std::vector<std::string> Notes;
+};
+
+/// How a region's layout may be bent to fit: the target's smallest legal
+/// function alignment (x86-64 with the C++ ABI: 2).
+struct FitOptions {
+  uint64_t PageSize = 4096;
+  uint64_t MinimumAlignment = 2;
+};
+
+/// Lays \p Atoms out inside \p Regions (RegionOf[A] is atom A's region;
+/// pinned atoms keep their offsets): page-aligned phases if they fit, else
+/// the cold phase unaligned and cold atoms at the minimum alignment, else
+/// no phase aligned, else first-fit around the pinned code, else every
+/// moved atom at the minimum alignment, and last, what still finds no place
+/// keeps its own. Cold is what the profile (its rules included) makes
+/// cold. Each region is laid out on its own; the plan covers all of them.
+/// `plan`, `reorder --dry-run` and the rewrite all use this one function,
+/// so what is printed is what is applied.
+FittedLayout fitLayout(const std::vector<Atom> &Atoms,
+                       const std::vector<unsigned> &RegionOf,
+                       llvm::ArrayRef<LayoutRegion> Regions,
+                       const ResolvedProfile &Profile, const FitOptions &Opts);
 
 /// True for 0 < N a power of two no smaller than 16 bytes.
 bool isValidPageSize(uint64_t N);

@@ -71,6 +71,9 @@ struct LayoutPlan {
   StartupMetrics OriginalStartup;
   /// A finished layout read back (no "input layout" to compare with).
   bool IsMeasured = false;
+  /// First-fit packing (LayoutConfig::FirstFit): atoms that found no place
+  /// in their region and were left at their original offsets.
+  std::vector<unsigned> UnplacedAtoms;
   /// Profile functions that name no atom (in profile order).
   std::vector<std::string> UnmatchedProfileNames;
   unsigned MatchedProfileFunctions = 0;

@@ -7,6 +7,9 @@
 #include "pagelayout/schema/Profile.h"
 #include "llvm/Support/Error.h"
 
+#include "pagelayout/reorder/Atom.h"
+#include <vector>
+
 namespace pagelayout {
 
 /// Reads \p Binary back, measures where the profile's phases ended up and
@@ -15,6 +18,12 @@ namespace pagelayout {
 /// pagelayout reorder: a report is never taken from a plan.
 llvm::Error writeLayoutReport(llvm::StringRef Binary, const Profile &P,
                               uint64_t PageSize, llvm::StringRef ReportPath);
+
+/// The same from the functions of the output (as readAtoms would read
+/// them), for a report of a plan before it is written.
+llvm::Error writeLayoutReport(const std::vector<Atom> &Functions,
+                              const Profile &P, uint64_t PageSize,
+                              llvm::StringRef ReportPath);
 
 } // namespace pagelayout
 

@@ -24,18 +24,40 @@ struct RetainedRelocation {
   uint32_t Type = 0;
 };
 
+/// An executable section whose functions the rewrite lays out: `.text`,
+/// and the `.text.hot`, `.text.unlikely`, `.text.startup`, ... output
+/// sections lld makes with -z keep-text-section-prefix. Functions move
+/// only inside their own section.
+struct CodeRegion {
+  std::string Name;
+  unsigned SectionIndex = 0;
+  uint64_t Address = 0;
+  uint64_t Size = 0;
+  uint64_t end() const { return Address + Size; }
+};
+
 struct LinkedBinary {
   std::string Path;
   uint16_t Machine = 0;
   bool SharedObject = false; ///< ET_DYN (PIE or shared library)
   uint64_t Entry = 0;        ///< e_entry
+  /// The code the rewrite lays out: its regions, in address order, and the
+  /// bytes spanning them ([TextAddress, TextAddress + TextBytes.size()),
+  /// the bytes between adjacent regions included). "Text" below means
+  /// this span.
+  std::vector<CodeRegion> Regions;
   uint64_t TextAddress = 0;
   llvm::ArrayRef<uint8_t> TextBytes;
-  /// Functions in .text, by address; each atom's OriginalOffset is its
-  /// address, aliases merged.
+  /// Functions in the regions, by address; each atom's OriginalOffset is
+  /// its address, aliases merged.
   std::vector<Atom> Functions;
-  /// Relocations retained for fields inside .text, sorted by offset.
+  /// Relocations retained for fields inside the regions, sorted by offset.
   std::vector<RetainedRelocation> TextRelocations;
+
+  /// The region holding \p Addr, or -1.
+  int regionAt(uint64_t Addr) const;
+  /// Whether section \p Index is one of the regions.
+  bool isRegionSection(unsigned Index) const;
   /// Names of the retained relocation sections (.rela.text, .rela.data, ...).
   std::vector<std::string> RelocationSections;
 
@@ -71,13 +93,23 @@ struct LinkedBinary {
   std::unique_ptr<llvm::MemoryBuffer> Buffer;
 };
 
+/// What the binary is read for.
+struct LinkedReadOptions {
+  /// For a rewrite: x86-64 only, relocations retained (--emit-relocs).
+  /// Without, only the regions and their functions are read (what `plan`
+  /// and layout reports need), from any machine.
+  bool ForRewrite = true;
+};
+
 /// Reads \p Path. Errors name the file and the fix: not x86-64, not linked,
 /// stripped, or linked without --emit-relocs.
-llvm::Expected<LinkedBinary> readLinkedBinary(llvm::StringRef Path);
+llvm::Expected<LinkedBinary>
+readLinkedBinary(llvm::StringRef Path, const LinkedReadOptions &Opts = {});
 
 /// The same for a file already in memory (named by the buffer's identifier).
 llvm::Expected<LinkedBinary>
-readLinkedBinary(std::unique_ptr<llvm::MemoryBuffer> Buffer);
+readLinkedBinary(std::unique_ptr<llvm::MemoryBuffer> Buffer,
+                 const LinkedReadOptions &Opts = {});
 
 } // namespace pagelayout
 

@@ -1,0 +1,200 @@
+//===- RegionFit.cpp - A layout that fits the room a binary has -----------===//
+//
+// A link makes room for whatever it lays out; a rewrite of a finished
+// binary (ELF or SMF) does not: its functions must stay inside the
+// executable sections they came from, around code that cannot move. The
+// engine decides how to fit, from the regions it is given, so the plan
+// `reorder --dry-run` prints is the one the rewrite applies. The ladder,
+// from the best layout to the one that always fits:
+//
+//   1. phases page-aligned, straddling avoided, gaps filled with cold code;
+//   2. the cold phase not page-aligned and cold atoms at the target's
+//      minimum alignment (cold code never runs: its alignment buys
+//      nothing);
+//   3. no phase page-aligned;
+//   4. first-fit: phases in order, each atom in the first gap around the
+//      pinned code that holds it;
+//   5. first-fit with every moved atom at the minimum alignment;
+//   6. first-fit where what still finds no place keeps its own offset,
+//      repeated until everything fits (at worst nothing moves).
+//
+// Each region is laid out on its own; the plan covers them all.
+//
+//===----------------------------------------------------------------------===//
+
+#include "AtomClassifier.h"
+#include "PlanMetrics.h"
+#include "pagelayout/reorder/LayoutEngine.h"
+#include "llvm/ADT/Twine.h"
+
+using namespace llvm;
+
+namespace pagelayout {
+namespace {
+
+/// Functions in an atom: one per distinct symbol offset (aliases share
+/// one), so a group that moves as a unit counts each member.
+unsigned functionsIn(const Atom &A) {
+  unsigned N = 0;
+  std::optional<uint64_t> Last;
+  for (const AtomSymbol &S : A.Symbols)
+    if (S.Offset != Last) {
+      ++N;
+      Last = S.Offset;
+    }
+  return std::max(N, 1u);
+}
+
+uint64_t endOf(const LayoutPlan &P, const std::vector<Atom> &Atoms) {
+  uint64_t End = 0;
+  for (const PlacedAtom &PA : P.Placement)
+    End = std::max(End, PA.Offset + Atoms[PA.AtomIndex].Size);
+  return End;
+}
+
+FittedLayout fitRegion(const std::vector<Atom> &Atoms,
+                       const LayoutRegion &Region,
+                       const ResolvedProfile &Profile, const FitOptions &O) {
+  FittedLayout Result;
+  LayoutConfig OrderConfig;
+  OrderConfig.PageSize = O.PageSize;
+  // One order serves every attempt: only the packing differs.
+  LayoutOrder Order = orderLayout(Atoms, Profile, OrderConfig);
+  std::vector<Atom> Packed = Atoms;
+  for (unsigned A = 0; A < Packed.size(); ++A)
+    if (Order.phaseOf(A) == Phase::Cold && !Packed[A].Pinned)
+      Packed[A].Alignment = std::min(Packed[A].Alignment, O.MinimumAlignment);
+
+  auto Config = [&](bool Align, bool AlignCold) {
+    LayoutConfig C;
+    C.PageSize = O.PageSize;
+    C.StartAddress = Region.Begin;
+    C.EndAddress = Region.End;
+    C.AlignPhases = Align;
+    C.AlignColdPhase = AlignCold;
+    C.FillWithCold = true;
+    // Moving an atom off a page boundary costs bytes: only the first
+    // attempt, which has room, spends them.
+    C.AvoidStraddling = AlignCold;
+    return C;
+  };
+  struct Attempt {
+    bool Align, AlignCold;
+    const char *Note;
+  } Attempts[] = {
+      {true, true, nullptr},
+      {true, false,
+       "the cold phase is not page-aligned and cold functions are 2-byte "
+       "aligned, to fit "},
+      {false, false,
+       "phases are not page-aligned and cold functions are 2-byte aligned, "
+       "to fit "}};
+  for (const Attempt &A : Attempts) {
+    const std::vector<Atom> &Input = A.AlignCold ? Atoms : Packed;
+    LayoutPlan P = packLayout(Input, Profile, Order, Config(A.Align, A.AlignCold));
+    if (endOf(P, Atoms) <= Region.End) {
+      Result.Plan = std::move(P);
+      if (A.Note)
+        Result.Notes.push_back(A.Note + Region.Name);
+      return Result;
+    }
+  }
+  LayoutConfig First = Config(false, false);
+  First.FirstFit = true;
+  First.FillWithCold = false;
+  LayoutPlan P = packLayout(Packed, Profile, Order, First);
+  if (P.UnplacedAtoms.empty()) {
+    Result.Plan = std::move(P);
+    Result.Notes.push_back("phases are not page-aligned and functions fill "
+                           "the gaps around pinned code first-fit, to fit " +
+                           Region.Name);
+    return Result;
+  }
+  // Alignment beyond the minimum only helps speed: give it up before
+  // giving up the layout.
+  std::vector<Atom> Tight = Packed;
+  for (Atom &A : Tight)
+    if (!A.Pinned)
+      A.Alignment = std::min(A.Alignment, O.MinimumAlignment);
+  P = packLayout(Tight, Profile, Order, First);
+  if (P.UnplacedAtoms.empty()) {
+    Result.Plan = std::move(P);
+    Result.Notes.push_back("phases are not page-aligned and every moved "
+                           "function is 2-byte aligned, to fit " +
+                           Region.Name);
+    return Result;
+  }
+  // Last: what still finds no place keeps the one it has, and the rest
+  // fills the region around it; each round keeps at least one more atom.
+  unsigned Kept = 0;
+  for (;;) {
+    for (unsigned I : P.UnplacedAtoms) {
+      Tight[I].Pinned = true;
+      Kept += functionsIn(Tight[I]);
+    }
+    // Pins change the classification's view, not the order: order again
+    // only what the packer needs (pinned atoms are skipped by it).
+    LayoutOrder Repinned = orderLayout(Tight, Profile, OrderConfig);
+    P = packLayout(Tight, Profile, Repinned, First);
+    if (P.UnplacedAtoms.empty())
+      break;
+  }
+  Result.Plan = std::move(P);
+  Result.Notes.push_back(
+      Twine(Kept).str() + " functions keep their place and the rest fill " +
+      Region.Name +
+      " around them, 2-byte aligned: " + Region.Name +
+      " has no padding to spare (a build that aligns functions, e.g. -O2, "
+      "leaves room)");
+  return Result;
+}
+
+} // namespace
+
+FittedLayout fitLayout(const std::vector<Atom> &Atoms,
+                       const std::vector<unsigned> &RegionOf,
+                       ArrayRef<LayoutRegion> Regions,
+                       const ResolvedProfile &Profile, const FitOptions &O) {
+  if (Regions.size() == 1)
+    return fitRegion(Atoms, Regions.front(), Profile, O);
+  FittedLayout Result;
+  LayoutPlan &Plan = Result.Plan;
+  Plan.PageSize = O.PageSize;
+  for (unsigned R = 0; R < Regions.size(); ++R) {
+    std::vector<Atom> Mine;
+    std::vector<unsigned> Index;
+    for (unsigned A = 0; A < Atoms.size(); ++A)
+      if (RegionOf[A] == R) {
+        Mine.push_back(Atoms[A]);
+        Index.push_back(A);
+      }
+    if (Mine.empty())
+      continue;
+    FittedLayout Part = fitRegion(Mine, Regions[R], Profile, O);
+    for (PlacedAtom PA : Part.Plan.Placement) {
+      PA.AtomIndex = Index[PA.AtomIndex];
+      Plan.Placement.push_back(PA);
+    }
+    append_range(Result.Notes, Part.Notes);
+  }
+  llvm::stable_sort(Plan.Placement,
+                    [](const PlacedAtom &X, const PlacedAtom &Y) {
+                      return X.Offset < Y.Offset;
+                    });
+  // The plan is measured as one: pages are the program's, whichever
+  // section they hold.
+  measurePhases(Plan, Atoms);
+  AtomClassification Classes = classifyAtoms(Atoms, Profile);
+  std::vector<uint64_t> NewOffset(Atoms.size()), OldOffset(Atoms.size());
+  for (const PlacedAtom &PA : Plan.Placement)
+    NewOffset[PA.AtomIndex] = PA.Offset;
+  for (unsigned A = 0; A < Atoms.size(); ++A)
+    OldOffset[A] = Atoms[A].OriginalOffset;
+  Plan.Startup = measureStartup(NewOffset, Classes, Profile, O.PageSize);
+  Plan.OriginalStartup = measureStartup(OldOffset, Classes, Profile, O.PageSize);
+  Plan.UnmatchedProfileNames = std::move(Classes.Unmatched);
+  Plan.MatchedProfileFunctions = Classes.Matched;
+  return Result;
+}
+
+} // namespace pagelayout
