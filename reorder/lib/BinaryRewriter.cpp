@@ -140,16 +140,28 @@ Error ElfRewriter::moveText(const std::vector<Atom> &Atoms,
   uint8_t *NewText = spanAt(B.TextAddress, B.TextBytes.size());
   if (!NewText)
     return fail("the code changed between reading and writing");
-  std::fill(NewText, NewText + B.TextBytes.size(), 0xCC);
+  // Each region's bytes are the plan's; what lies between regions (other
+  // sections, padding) stays as it is.
+  for (const CodeRegion &R : B.Regions)
+    std::fill(NewText + (R.Address - B.TextAddress),
+              NewText + (R.end() - B.TextAddress), 0xCC);
   for (const PlacedAtom &PA : Plan.Placement) {
     if (PA.AtomIndex >= Atoms.size())
       return fail("the plan names an atom it was not made for");
     const Atom &A = Atoms[PA.AtomIndex];
-    if (PA.Offset < B.TextAddress ||
-        A.Size > B.TextBytes.size() ||
-        PA.Offset - B.TextAddress > B.TextBytes.size() - A.Size)
+    // A unit stays inside its own region (or, outside every region, in
+    // its place).
+    int R = B.regionAt(A.OriginalOffset);
+    bool Inside =
+        R < 0 ? PA.Offset == A.OriginalOffset
+              : PA.Offset >= B.Regions[R].Address &&
+                    A.Size <= B.Regions[R].Size &&
+                    PA.Offset - B.Regions[R].Address <= B.Regions[R].Size - A.Size;
+    if (!Inside || !spanAt(A.OriginalOffset, A.Size))
       return fail("the plan puts " + A.displayName() + " at " +
-                  hex(PA.Offset) + ", outside .text; nothing was written");
+                  hex(PA.Offset) + ", outside " +
+                  (R < 0 ? StringRef("its place") : StringRef(B.Regions[R].Name)) +
+                  "; nothing was written");
     uint64_t Old = A.OriginalOffset;
     memcpy(NewText + (PA.Offset - B.TextAddress),
            B.TextBytes.data() + (Old - B.TextAddress), A.Size);

@@ -179,42 +179,19 @@ Expected<LinkedBinary> readLinkedBinary(std::unique_ptr<MemoryBuffer> Buffer,
   llvm::stable_sort(Candidates, [&](unsigned A, unsigned C) {
     return (*Sections)[A].sh_addr < (*Sections)[C].sh_addr;
   });
-  // Another allocated section between two regions would lie inside the
-  // span the rewrite fills: such a neighbour ends the run.
-  auto NothingBetween = [&](const ELF64LE::Shdr &A, const ELF64LE::Shdr &C) {
-    for (const ELF64LE::Shdr &S : *Sections)
-      if ((S.sh_flags & ELF::SHF_ALLOC) && S.sh_size && &S != &A && &S != &C &&
-          S.sh_addr < C.sh_addr && S.sh_addr + S.sh_size > A.sh_addr + A.sh_size)
-        return false;
-    return true;
-  };
-  auto SameMapping = [&](const ELF64LE::Shdr &A, const ELF64LE::Shdr &C) {
-    return C.sh_addr >= A.sh_addr + A.sh_size &&
-           C.sh_offset >= A.sh_offset &&
-           C.sh_addr - A.sh_addr == C.sh_offset - A.sh_offset;
+  // Regions share .text's mapping (one executable segment), so the span
+  // from the first to the last is one range of the file. Sections between
+  // them (.init, .fini, .plt) are not regions: their bytes stay.
+  const ELF64LE::Shdr &TextSec = (*Sections)[TextIndex];
+  auto SameMapping = [&](const ELF64LE::Shdr &C) {
+    return C.sh_addr - TextSec.sh_addr == C.sh_offset - TextSec.sh_offset;
   };
   std::vector<unsigned> Run;
-  {
-    auto It = llvm::find(Candidates, unsigned(TextIndex));
-    if (It == Candidates.end()) {
-      Run.push_back(unsigned(TextIndex)); // an empty .text
-    } else {
-      size_t First = It - Candidates.begin(), Last = First;
-      while (First > 0 &&
-             SameMapping((*Sections)[Candidates[First - 1]],
-                         (*Sections)[Candidates[First]]) &&
-             NothingBetween((*Sections)[Candidates[First - 1]],
-                            (*Sections)[Candidates[First]]))
-        --First;
-      while (Last + 1 < Candidates.size() &&
-             SameMapping((*Sections)[Candidates[Last]],
-                         (*Sections)[Candidates[Last + 1]]) &&
-             NothingBetween((*Sections)[Candidates[Last]],
-                            (*Sections)[Candidates[Last + 1]]))
-        ++Last;
-      Run.assign(Candidates.begin() + First, Candidates.begin() + Last + 1);
-    }
-  }
+  for (unsigned Index : Candidates)
+    if (SameMapping((*Sections)[Index]))
+      Run.push_back(Index);
+  if (Run.empty())
+    Run.push_back(unsigned(TextIndex)); // an empty .text
   for (unsigned Index : Run) {
     const ELF64LE::Shdr &S = (*Sections)[Index];
     Expected<StringRef> Name = File->getSectionName(S);

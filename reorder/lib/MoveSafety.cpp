@@ -475,7 +475,8 @@ Expected<MoveSafety> checkMoveSafety(const LinkedBinary &B) {
   S.PinReason.assign(Fns.size(), "");
 
   // Code outside any function symbol stays; so does what it is next to.
-  // That includes code after the last function, up to the end of .text.
+  // That includes code after the last function, up to the end of its
+  // region. Bytes between regions belong to other sections (OtherCode).
   uint64_t Cursor = B.TextAddress;
   auto Gap = [&](uint64_t Until) {
     if (Until <= Cursor ||
@@ -489,11 +490,18 @@ Expected<MoveSafety> checkMoveSafety(const LinkedBinary &B) {
     S.UnownedCodeBytes += Code.Size;
     S.UnownedCode.push_back(std::move(Code));
   };
-  for (const Atom &F : Fns) {
-    Gap(F.OriginalOffset);
-    Cursor = std::max(Cursor, F.OriginalOffset + F.Size);
+  {
+    size_t Next = 0; // the first function not yet past
+    for (const CodeRegion &R : B.Regions) {
+      Cursor = R.Address;
+      while (Next < Fns.size() && Fns[Next].OriginalOffset < R.end()) {
+        const Atom &F = Fns[Next++];
+        Gap(F.OriginalOffset);
+        Cursor = std::max(Cursor, F.OriginalOffset + F.Size);
+      }
+      Gap(R.end());
+    }
   }
-  Gap(B.TextAddress + B.TextBytes.size());
 
   // Code that stays (without a symbol in .text, or in .init, .fini, .plt,
   // ...) may still reach code that moves: decode it for its fields.

@@ -173,7 +173,8 @@ runReorderPipeline(const ReorderOptions &Opts, const ReorderHooks &Hooks) {
   // own functions count for the fit check.
   Run->Units = movableUnits(Run->Binary, Run->Proof);
   Run->UserFunctions = Run->Input.Functions.size();
-  Profile WithStartup = Run->Input;
+  Profile &WithStartup = Run->WithStartup;
+  WithStartup = Run->Input;
   addRuntimeStartup(WithStartup, Run->Units, Run->Binary.Entry);
   Run->Names = matchProfileNames(WithStartup, Run->Units);
   ProfileFit Fit = checkProfileFit(

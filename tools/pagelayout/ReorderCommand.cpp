@@ -203,7 +203,7 @@ int runReorder(int Argc, char **Argv) {
     std::vector<Atom> Achieved = Run.Applied || DryRun
                                      ? plannedOutputFunctions(Run)
                                      : Binary.Functions;
-    return writeLayoutReport(Achieved, Run.Input, PageSize.Bytes, ReportPath);
+    return writeLayoutReport(Achieved, Run.WithStartup, PageSize.Bytes, ReportPath);
   };
 
   if (DryRun) {

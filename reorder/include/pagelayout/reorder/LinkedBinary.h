@@ -42,9 +42,10 @@ struct LinkedBinary {
   bool SharedObject = false; ///< ET_DYN (PIE or shared library)
   uint64_t Entry = 0;        ///< e_entry
   /// The code the rewrite lays out: its regions, in address order, and the
-  /// bytes spanning them ([TextAddress, TextAddress + TextBytes.size()),
-  /// the bytes between adjacent regions included). "Text" below means
-  /// this span.
+  /// bytes spanning them ([TextAddress, TextAddress + TextBytes.size()):
+  /// one range of the file, since the regions share one mapping). Bytes
+  /// of the span outside every region (.init, .fini, .plt between them,
+  /// padding) are not the rewrite's. "Text" below means this span.
   std::vector<CodeRegion> Regions;
   uint64_t TextAddress = 0;
   llvm::ArrayRef<uint8_t> TextBytes;

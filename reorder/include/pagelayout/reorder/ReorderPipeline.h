@@ -72,6 +72,9 @@ struct ReorderRun {
   Profile Input;
   /// Functions of the profile before `_start` and the entry were added.
   size_t UserFunctions = 0;
+  /// The profile with the C runtime's entry code added (it runs first in
+  /// every process): what the plan and the layout report measure.
+  Profile WithStartup;
   std::vector<Atom> Units;
   /// Parallel to Units: the index of the region each lies in.
   std::vector<unsigned> RegionOf;
