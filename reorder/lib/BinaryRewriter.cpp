@@ -4,7 +4,7 @@
 // RegionFit.cpp), in pipeline order:
 //
 //   move     - a new .text: every function at its planned address, the
-//              rest int3 (0xCC).
+//              rest the target's fill (int3 on x86-64).
 //   patch    - every retained relocation: a field in moved code moves with
 //              it; a PC-relative field is recomputed from where it now is
 //              and where its target now is (the target read from the
@@ -24,7 +24,6 @@
 #include "pagelayout/reorder/BinaryRewriter.h"
 #include "AddressMap.h"
 #include "AddressText.h"
-#include "X86Relocations.h"
 #include "pagelayout/schema/Diagnostic.h"
 #include "llvm/ADT/DenseSet.h"
 #include "llvm/Object/ELF.h"
@@ -69,6 +68,8 @@ private:
   Error patchRelocations();
   bool refersToText(const ELF64LE::Shdr &Rela, const ELF64LE::Rela &R);
   Error patchTextField(const ELF64LE::Rela &R, uint64_t &NewOffset);
+  Error patchCodeField(uint8_t *Field, uint32_t Type, uint64_t P,
+                       uint64_t NewP, bool MustDecode);
   Error patchDataField(const ELF64LE::Shdr &Target, const ELF64LE::Rela &R);
   Error patchDynamic();
   Error patchSymbols();
@@ -144,7 +145,7 @@ Error ElfRewriter::moveText(const std::vector<Atom> &Atoms,
   // sections, padding) stays as it is.
   for (const CodeRegion &R : B.Regions)
     std::fill(NewText + (R.Address - B.TextAddress),
-              NewText + (R.end() - B.TextAddress), 0xCC);
+              NewText + (R.end() - B.TextAddress), B.Arch->fillByte());
   for (const PlacedAtom &PA : Plan.Placement) {
     if (PA.AtomIndex >= Atoms.size())
       return fail("the plan names an atom it was not made for");
@@ -173,64 +174,74 @@ Error ElfRewriter::moveText(const std::vector<Atom> &Atoms,
   return Error::success();
 }
 
-// A relocated field inside .text. PC-relative operands are relative to the
-// end of their instruction, which MoveSafety recorded.
+// A relocated field inside the regions: it moved with its function.
 Error ElfRewriter::patchTextField(const ELF64LE::Rela &R, uint64_t &NewOffset) {
   uint32_t Type = R.getType(false);
   uint64_t P = R.r_offset;
   NewOffset = Map(P);
-  unsigned Size = relocationFieldSize(Type);
-  // The whole field, in the input and where it moved, lies in .text.
+  unsigned Size = B.Arch->fieldSize(Type);
+  // The whole field, in the input and where it moved, lies in the code.
   uint8_t *Field = spanAt(NewOffset, std::max(Size, 1u));
   if (!Field || !spanAt(P, std::max(Size, 1u)))
     return fail("the relocation at " + hex(P) + " (type " + Twine(Type) +
                 ", " + Twine(Size) +
                 " bytes) runs past .text; the input is damaged, nothing was "
                 "written");
-  // Fields the proof could not place in an operand stay as they are (what
-  // they may reach was pinned), as do position-independent ones.
-  if (Size == 0 || isPositionFree(Type) || Safety.UnpatchableFields.count(P))
+  return patchCodeField(Field, Type, P, NewOffset, /*MustDecode=*/true);
+}
+
+// Any relocated field in code, moved (from P to NewP) or staying (P ==
+// NewP): the one place a code reference is re-targeted. A PC-relative
+// operand is relative to the end of its instruction, which the proof
+// recorded; what the decoded instruction says wins over the relocation
+// type. Fields the proof could not place in an operand stay as they are
+// (what they may reach was pinned), as do position-free ones. In code that
+// stays, a field in bytes that did not decode is left alone too
+// (\p MustDecode false).
+Error ElfRewriter::patchCodeField(uint8_t *Field, uint32_t Type, uint64_t P,
+                                  uint64_t NewP, bool MustDecode) {
+  const Target &T = *B.Arch;
+  unsigned Size = T.fieldSize(Type);
+  if (Size == 0 || T.isPositionFree(Type) || Safety.UnpatchableFields.count(P))
     return Error::success();
-  // What the decoded instruction says wins over the relocation type.
-  if (isPcRelative32(Type) && !Safety.PcRelativeFields.count(P)) {
-    if (!Safety.InstructionEnd.count(P))
-      return fail("relocation at " + hex(P) +
-                  " is in no decoded instruction; nothing was written");
-    // Relaxed into an absolute immediate (or a TLS offset): an address of
-    // moved code gets its new value, anything else stays.
-    uint32_t V = support::endian::read32le(Field);
-    uint64_t Abs = Map.moves(V) ? Map(V) : V;
-    support::endian::write32le(Field, uint32_t(Abs));
-    return Error::success();
-  }
-  if (isPcRelative32(Type)) {
+  if (T.isPcRelative32(Type)) {
     auto End = Safety.InstructionEnd.find(P);
-    if (End == Safety.InstructionEnd.end())
+    if (End == Safety.InstructionEnd.end()) {
+      if (!MustDecode)
+        return Error::success();
       return fail("relocation at " + hex(P) +
                   " is in no decoded instruction; nothing was written");
-    int32_t V = support::endian::read32le(Field);
-    uint64_t Target = End->second + int64_t(V);
-    uint64_t NewEnd = NewOffset + (End->second - P);
-    int64_t NewV = int64_t(Map(Target)) - int64_t(NewEnd);
-    if (NewV < INT32_MIN || NewV > INT32_MAX)
-      return fail("a moved reference at " + hex(P) + " no longer fits 32 bits");
-    support::endian::write32le(Field, uint32_t(int32_t(NewV)));
+    }
+    if (!Safety.PcRelativeFields.count(P)) {
+      // Relaxed into an absolute immediate (or a TLS offset): an address
+      // of moved code gets its new value, anything else stays.
+      uint32_t V = support::endian::read32le(Field);
+      support::endian::write32le(Field, uint32_t(Map(V)));
+      return Error::success();
+    }
+    MutableArrayRef<uint8_t> Bytes(Field, Size);
+    uint64_t To = T.readPcRelative(Bytes, End->second);
+    uint64_t NewEnd = NewP + (End->second - P);
+    if (!T.writePcRelative(Bytes, NewEnd, Map(To)))
+      return fail("a moved reference at " + hex(P) +
+                  " no longer fits its field");
     return Error::success();
   }
-  if (Type == ELF::R_X86_64_64) {
-    support::endian::write64le(Field, Map(support::endian::read64le(Field)));
-    return Error::success();
-  }
-  if (Type == ELF::R_X86_64_32 || Type == ELF::R_X86_64_32S) {
-    uint64_t V =
-        Type == ELF::R_X86_64_32
-            ? uint64_t(support::endian::read32le(Field))
-            : uint64_t(int64_t(int32_t(support::endian::read32le(Field))));
+  unsigned AbsSize = 0;
+  bool Signed = false;
+  if (T.isAbsolute(Type, AbsSize, Signed)) {
+    if (AbsSize == 8) {
+      support::endian::write64le(Field, Map(support::endian::read64le(Field)));
+      return Error::success();
+    }
+    uint64_t V = support::endian::read32le(Field);
+    if (Signed)
+      V = uint64_t(int64_t(int32_t(V)));
     support::endian::write32le(Field, uint32_t(Map(V)));
     return Error::success();
   }
   return fail("relocation type " + Twine(Type) + " at " + hex(P) +
-              " in .text is not understood; nothing was written");
+              " in code is not understood; nothing was written");
 }
 
 // A relocated field outside .text: data pointers, .eh_frame, jump tables
@@ -238,7 +249,7 @@ Error ElfRewriter::patchTextField(const ELF64LE::Rela &R, uint64_t &NewOffset) {
 Error ElfRewriter::patchDataField(const ELF64LE::Shdr &Target,
                                const ELF64LE::Rela &R) {
   uint32_t Type = R.getType(false);
-  unsigned Size = relocationFieldSize(Type);
+  unsigned Size = B.Arch->fieldSize(Type);
   bool Alloc = Target.sh_flags & ELF::SHF_ALLOC;
   // The field's whole width lies in its section, or it is left alone.
   uint8_t *Field = nullptr;
@@ -251,32 +262,16 @@ Error ElfRewriter::patchDataField(const ELF64LE::Shdr &Target,
     if (R.r_offset <= Bytes->size() && Bytes->size() - R.r_offset >= Size)
       Field = Bytes->data() + R.r_offset;
   }
-  if (!Field || Size == 0 || isPositionFree(Type))
+  if (!Field || Size == 0 || B.Arch->isPositionFree(Type))
     return Error::success();
   if ((Target.sh_flags & ELF::SHF_EXECINSTR) &&
       Safety.UnpatchableFields.count(R.r_offset))
     return Error::success();
-  // Code outside .text (.init, .fini, ...) stays put; the proof decoded it.
-  // A PC-relative operand is relative to its instruction's end; a relaxed
-  // one holds an absolute value; one in code that did not decode is left
-  // alone (the proof pinned what it may reach).
-  if ((Target.sh_flags & ELF::SHF_EXECINSTR) && isPcRelative32(Type)) {
-    auto End = Safety.InstructionEnd.find(R.r_offset);
-    if (End == Safety.InstructionEnd.end())
-      return Error::success();
-    uint32_t V = support::endian::read32le(Field);
-    if (!Safety.PcRelativeFields.count(R.r_offset)) {
-      support::endian::write32le(Field, uint32_t(Map(V)));
-      return Error::success();
-    }
-    uint64_t Points = End->second + int64_t(int32_t(V));
-    int64_t NewV = int64_t(Map(Points)) - int64_t(End->second);
-    if (NewV < INT32_MIN || NewV > INT32_MAX)
-      return fail("a moved reference at " + hex(R.r_offset) +
-                  " no longer fits 32 bits");
-    support::endian::write32le(Field, uint32_t(int32_t(NewV)));
-    return Error::success();
-  }
+  // Code outside the regions (.init, .fini, ...) stays put; the proof
+  // decoded it.
+  if (Target.sh_flags & ELF::SHF_EXECINSTR)
+    return patchCodeField(Field, Type, R.r_offset, R.r_offset,
+                          /*MustDecode=*/false);
   switch (Type) {
   case ELF::R_X86_64_64: {
     support::endian::write64le(Field, Map(support::endian::read64le(Field)));
@@ -368,7 +363,7 @@ Error ElfRewriter::patchRelocations() {
       // that changes nothing, R_X86_64_NONE or a TLS offset, does not
       // count.)
       uint32_t Type = R.getType(false);
-      bool First = relocationFieldSize(Type) == 0 || isPositionFree(Type) ||
+      bool First = B.Arch->fieldSize(Type) == 0 || B.Arch->isPositionFree(Type) ||
                    Patched.insert({S.sh_info, R.r_offset}).second;
       if (B.isRegionSection(S.sh_info)) {
         uint64_t NewOffset = Map(R.r_offset);
@@ -380,12 +375,12 @@ Error ElfRewriter::patchRelocations() {
         int64_t Shift = int64_t(NewOffset) - int64_t(R.r_offset);
         Entries[I].r_offset = NewOffset;
         int64_t Addend;
-        if (isPcRelative32(R.getType(false)) &&
+        if (B.Arch->isPcRelative32(R.getType(false)) &&
             AddOverflow(int64_t(R.r_addend), Shift, Addend))
           return fail("the addend of the relocation at " + hex(R.r_offset) +
                       " overflows when its field moves; the input is "
                       "damaged, nothing was written");
-        if (isPcRelative32(R.getType(false)))
+        if (B.Arch->isPcRelative32(R.getType(false)))
           Entries[I].r_addend = Addend;
         continue;
       }

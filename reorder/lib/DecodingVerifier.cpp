@@ -29,7 +29,6 @@
 //===----------------------------------------------------------------------===//
 
 #include "AddressText.h"
-#include "X86Decoder.h"
 #include "pagelayout/reorder/RewriteVerifier.h"
 #include "pagelayout/schema/Diagnostic.h"
 #include "llvm/Object/ELF.h"
@@ -81,7 +80,8 @@ private:
   std::vector<uint64_t> FurthestEnd; ///< max Old + Size of Functions[0..i]
   std::vector<size_t> FurthestAt;    ///< which function reaches that far
   std::vector<std::pair<uint64_t, uint64_t>> Labels; ///< old, new
-  X86Decoder D;
+  std::unique_ptr<InstructionDecoder> Decoder;
+  const InstructionDecoder *DP = nullptr;
   VerifySummary Summary;
 };
 
@@ -244,7 +244,7 @@ Expected<bool> DecodingVerifier::accepts(uint64_t Old, uint64_t Is,
   uint64_t GapEnd = Next != Functions.end()
                         ? Next->Old
                         : In.TextAddress + In.TextBytes.size();
-  if (!isX86Padding(
+  if (!In.Arch->isPadding(
           In.TextBytes.slice(GapBegin - In.TextAddress, GapEnd - GapBegin)))
     return false;
   return (Before && Is == Before->New + (Old - Before->Old)) ||
@@ -286,8 +286,8 @@ Error DecodingVerifier::compareInstruction(const MCInst &A, uint64_t AAddr,
   if (A.getOpcode() != B.getOpcode() ||
       A.getNumOperands() != B.getNumOperands())
     return Differs("is not the input's instruction");
-  std::optional<uint64_t> TA = D.pcTarget(A, AAddr, Len);
-  std::optional<uint64_t> TB = D.pcTarget(B, BAddr, Len);
+  std::optional<uint64_t> TA = DP->pcTarget(A, AAddr, Len);
+  std::optional<uint64_t> TB = DP->pcTarget(B, BAddr, Len);
   if (TA.has_value() != TB.has_value())
     return Differs("changed its addressing");
   // The displacement of a PC-relative operand changes by exactly this.
@@ -338,7 +338,7 @@ Error DecodingVerifier::compareCode(ArrayRef<uint8_t> InBytes, uint64_t InAddr,
                                     uint64_t OutAddr, StringRef What) {
   for (uint64_t Off = 0; Off < InBytes.size();) {
     MCInst A, B;
-    uint64_t Len = D.decode(A, InBytes.slice(Off), InAddr + Off);
+    uint64_t Len = DP->decode(A, InBytes.slice(Off), InAddr + Off);
     if (Len == 0) {
       // What does not decode was moved as bytes: it must be the same,
       // except where another function's symbol lies inside (nested): that
@@ -364,7 +364,7 @@ Error DecodingVerifier::compareCode(ArrayRef<uint8_t> InBytes, uint64_t InAddr,
       }
       return Raw(End);
     }
-    if (D.decode(B, OutBytes.slice(Off), OutAddr + Off) != Len)
+    if (DP->decode(B, OutBytes.slice(Off), OutAddr + Off) != Len)
       return fail("the instruction at " + hex(OutAddr + Off) + " (input " +
                   hex(InAddr + Off) + ", in " + What +
                   ") does not decode as the input's");
@@ -401,7 +401,7 @@ Error DecodingVerifier::checkStayingCode() {
       return Error::success();
     ArrayRef<uint8_t> Was = In.TextBytes.slice(Begin - In.TextAddress,
                                                Stop - Begin);
-    if (isX86Padding(Was))
+    if (In.Arch->isPadding(Was))
       return Error::success();
     return compareCode(Was, Begin,
                        Out.TextBytes.slice(Begin - Out.TextAddress,
@@ -525,8 +525,14 @@ Expected<VerifySummary> DecodingVerifier::run() {
       Out.TextBytes.size() != In.TextBytes.size() ||
       Out.Buffer->getBufferSize() != In.Buffer->getBufferSize())
     return fail(".text or the file changed size");
-  if (Error E = D.init())
-    return std::move(E);
+  if (!In.Arch)
+    return fail("no instruction set to decode");
+  In.Arch->registerWithLLVM();
+  Expected<std::unique_ptr<InstructionDecoder>> Made = In.Arch->createDecoder();
+  if (!Made)
+    return Made.takeError();
+  Decoder = std::move(*Made);
+  DP = Decoder.get();
   if (Error E = readSymbols())
     return std::move(E);
   if (Error E = checkLabels())

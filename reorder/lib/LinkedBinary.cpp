@@ -117,7 +117,8 @@ Expected<LinkedBinary> readLinkedBinary(std::unique_ptr<MemoryBuffer> Buffer,
   }
   const ELF64LE::Ehdr &H = File->getHeader();
   B.Machine = H.e_machine;
-  if (Opts.ForRewrite && H.e_machine != ELF::EM_X86_64)
+  B.Arch = targetForElfMachine(H.e_machine);
+  if (Opts.ForRewrite && !B.Arch)
     return fail(Path, elfMachineName(H.e_machine) +
                           " binaries are not supported yet; pagelayout "
                           "reorder rewrites x86-64 only");

@@ -11,15 +11,13 @@
 // the function stays, and so does the one it reaches. Bytes that do not
 // decode also pin their function: nothing unknown is moved.
 //
-// This is the x86-64 part (BOLT calls the same idea "strict" mode); an
-// AArch64 version would replace the decoder set-up and nothing else.
+// BOLT calls the same idea "strict" mode. Everything that depends on the
+// instruction set (decoding, field types, padding) is the binary's Target.
 //
 //===----------------------------------------------------------------------===//
 
 #include "pagelayout/reorder/MoveSafety.h"
 #include "AddressText.h"
-#include "X86Decoder.h"
-#include "X86Relocations.h"
 #include "pagelayout/schema/Diagnostic.h"
 #include "llvm/ADT/StringMap.h"
 #include "llvm/Support/Parallel.h"
@@ -126,18 +124,19 @@ struct DecodeResult {
 /// TLS relocation left on a sequence the linker relaxed is not (RelaxedTls:
 /// left alone, it holds no code address); any other relocation that also
 /// covers opcode bytes is damaged input (BadFields).
-bool recordInstructionEnd(const X86Decoder &D, const CodeBytes &Code,
+bool recordInstructionEnd(const Target &T, const InstructionDecoder &D,
+                          const CodeBytes &Code,
                           ArrayRef<RetainedRelocation> Fields, uint64_t Addr,
                           uint64_t End, std::optional<uint64_t> PcTarget,
                           DecodeResult &R) {
   ArrayRef<uint8_t> Insn = Code.Bytes.slice(Addr - Code.Address, End - Addr);
   bool Operand = false;
   for (const RetainedRelocation &Rel : Fields) {
-    unsigned Size = relocationFieldSize(Rel.Type);
-    if (Size == 0 || isPositionFree(Rel.Type))
+    unsigned Size = T.fieldSize(Rel.Type);
+    if (Size == 0 || T.isPositionFree(Rel.Type))
       continue;
     bool IsOperand = D.isOperandField(Insn, Addr, Rel.Offset - Addr, Size);
-    if (!IsOperand && isTlsSequence(Rel.Type)) {
+    if (!IsOperand && T.isTlsSequence(Rel.Type)) {
       R.RelaxedTls.push_back(Rel.Offset);
       continue;
     }
@@ -176,7 +175,7 @@ bool recordInstructionEnd(const X86Decoder &D, const CodeBytes &Code,
 /// Decodes [Begin, Begin + Size); stops at bytes that do not decode and
 /// returns their address.
 template <typename Each>
-std::optional<uint64_t> decodeRange(const X86Decoder &D, const CodeBytes &Code,
+std::optional<uint64_t> decodeRange(const InstructionDecoder &D, const CodeBytes &Code,
                                     uint64_t Begin, uint64_t Size, Each Fn) {
   ArrayRef<uint8_t> Bytes = Code.Bytes.slice(Begin - Code.Address, Size);
   for (uint64_t Off = 0; Off < Size;) {
@@ -316,19 +315,21 @@ void pinRelativeTableTargets(const LinkedBinary &B, const FunctionIndex &Index,
 /// of the instructions its relocated fields are in. What it reaches without
 /// a relocation must stay too. Fields after bytes that do not decode are
 /// never validated: markUnpatchableFields leaves them alone.
-void decodeStayingCode(const X86Decoder &D, const CodeBytes &Code,
+void decodeStayingCode(const Target &T, const InstructionDecoder &D,
+                       const CodeBytes &Code,
                        uint64_t Begin, uint64_t Size,
                        ArrayRef<RetainedRelocation> Rels,
                        const FunctionIndex &Fns, StringRef Where,
                        DecodeResult &R) {
   RelocationCursor Relocs(Rels);
   decodeRange(D, Code, Begin, Size,
-              [&](uint64_t Addr, uint64_t Len, std::optional<uint64_t> T) {
+              [&](uint64_t Addr, uint64_t Len, std::optional<uint64_t> To) {
                 bool Relocated =
-                    recordInstructionEnd(D, Code, Relocs.within(Addr, Addr + Len),
-                                         Addr, Addr + Len, T, R);
-                if (T && !Relocated)
-                  R.Pins.push_back({functionAt(Fns, *T),
+                    recordInstructionEnd(T, D, Code,
+                                         Relocs.within(Addr, Addr + Len),
+                                         Addr, Addr + Len, To, R);
+                if (To && !Relocated)
+                  R.Pins.push_back({functionAt(Fns, *To),
                                     ("reached without a relocation from " +
                                      Where + " at " + hex(Addr))
                                         .str()});
@@ -341,13 +342,14 @@ void decodeStayingCode(const X86Decoder &D, const CodeBytes &Code,
 /// function stays, and so does every function its value could reach, read
 /// as a PC-relative operand ending the field or followed by an immediate,
 /// or as an absolute address.
-void markUnpatchableFields(const FunctionIndex &Fns, ArrayRef<CodeBytes> Codes,
+void markUnpatchableFields(const Target &T, const FunctionIndex &Fns,
+                           ArrayRef<CodeBytes> Codes,
                            ArrayRef<RetainedRelocation> Rels,
                            const DenseMap<uint64_t, uint64_t> &BadFields,
                            MoveSafety &S) {
   for (const RetainedRelocation &Rel : Rels) {
-    unsigned Size = relocationFieldSize(Rel.Type);
-    if (Size == 0 || isPositionFree(Rel.Type) ||
+    unsigned Size = T.fieldSize(Rel.Type);
+    if (Size == 0 || T.isPositionFree(Rel.Type) ||
         (S.InstructionEnd.count(Rel.Offset) && !BadFields.count(Rel.Offset)) ||
         (S.UnpatchableFields.count(Rel.Offset) && !BadFields.count(Rel.Offset)))
       continue;
@@ -468,7 +470,10 @@ std::vector<Atom> movableUnits(const LinkedBinary &B, const MoveSafety &S) {
 }
 
 Expected<MoveSafety> checkMoveSafety(const LinkedBinary &B) {
-  X86Decoder::registerTarget();
+  if (!B.Arch)
+    return makeLocatedError(B.Path, {}, "no instruction set to decode");
+  const Target &T = *B.Arch;
+  T.registerWithLLVM();
   const std::vector<Atom> &Fns = B.Functions;
   const FunctionIndex Index(Fns);
   MoveSafety S;
@@ -480,7 +485,7 @@ Expected<MoveSafety> checkMoveSafety(const LinkedBinary &B) {
   uint64_t Cursor = B.TextAddress;
   auto Gap = [&](uint64_t Until) {
     if (Until <= Cursor ||
-        isX86Padding(B.TextBytes.slice(Cursor - B.TextAddress, Until - Cursor)))
+        T.isPadding(B.TextBytes.slice(Cursor - B.TextAddress, Until - Cursor)))
       return;
     Atom Code;
     Code.Size = Until - Cursor;
@@ -508,15 +513,16 @@ Expected<MoveSafety> checkMoveSafety(const LinkedBinary &B) {
   const CodeBytes Text{B.TextAddress, B.TextBytes};
   DecodeResult Staying;
   {
-    X86Decoder D;
-    if (Error E = D.init())
-      return std::move(E);
+    Expected<std::unique_ptr<InstructionDecoder>> Decoder = T.createDecoder();
+    if (!Decoder)
+      return Decoder.takeError();
+    const InstructionDecoder &D = **Decoder;
     for (const Atom &Code : S.UnownedCode)
-      decodeStayingCode(D, Text, Code.OriginalOffset, Code.Size,
+      decodeStayingCode(T, D, Text, Code.OriginalOffset, Code.Size,
                         B.TextRelocations, Index,
                         "code without a function symbol", Staying);
     for (const LinkedBinary::CodeSection &Sec : B.OtherCode)
-      decodeStayingCode(D, {Sec.Address, Sec.Bytes}, Sec.Address,
+      decodeStayingCode(T, D, {Sec.Address, Sec.Bytes}, Sec.Address,
                         Sec.Bytes.size(), B.OtherCodeRelocations, Index, Sec.Name,
                         Staying);
   }
@@ -529,11 +535,12 @@ Expected<MoveSafety> checkMoveSafety(const LinkedBinary &B) {
       Fns.size(), size_t(parallel::strategy.compute_thread_count()) * 4);
   std::vector<std::string> InitErrors(Chunks);
   parallelFor(0, Chunks, [&](size_t C) {
-    X86Decoder D;
-    if (Error E = D.init()) {
-      InitErrors[C] = toString(std::move(E));
+    Expected<std::unique_ptr<InstructionDecoder>> Decoder = T.createDecoder();
+    if (!Decoder) {
+      InitErrors[C] = toString(Decoder.takeError());
       return;
     }
+    const InstructionDecoder &D = **Decoder;
     RelocationCursor Relocs(B.TextRelocations);
     for (size_t I = C * Fns.size() / Chunks; I < (C + 1) * Fns.size() / Chunks;
          ++I) {
@@ -545,7 +552,8 @@ Expected<MoveSafety> checkMoveSafety(const LinkedBinary &B) {
           [&](uint64_t Addr, uint64_t Len, std::optional<uint64_t> Ref) {
             ++R.Instructions;
             bool Relocated =
-                recordInstructionEnd(D, Text, Relocs.within(Addr, Addr + Len),
+                recordInstructionEnd(T, D, Text,
+                                     Relocs.within(Addr, Addr + Len),
                                      Addr, Addr + Len, Ref, R);
             // A data address loaded here may be a jump table's base.
             if (Ref && (*Ref < B.TextAddress || *Ref >= TextEnd))
@@ -610,8 +618,9 @@ Expected<MoveSafety> checkMoveSafety(const LinkedBinary &B) {
   for (uint64_t Off : RelaxedTls)
     if (!S.InstructionEnd.count(Off))
       S.UnpatchableFields.insert(Off);
-  markUnpatchableFields(Index, AllCode, B.TextRelocations, BadFields, S);
-  markUnpatchableFields(Index, AllCode, B.OtherCodeRelocations, BadFields, S);
+  markUnpatchableFields(T, Index, AllCode, B.TextRelocations, BadFields, S);
+  markUnpatchableFields(T, Index, AllCode, B.OtherCodeRelocations, BadFields,
+                        S);
   llvm::sort(TableBases);
   pinRelativeTableTargets(B, Index, TableBases, S);
   // Overlapping symbols: one function inside another moves with it. The

@@ -12,7 +12,7 @@
 #include "pagelayout/reorder/RewriteVerifier.h"
 #include "AddressMap.h"
 #include "AddressText.h"
-#include "X86Relocations.h"
+#include "llvm/BinaryFormat/ELF.h"
 #include "pagelayout/schema/Diagnostic.h"
 #include "llvm/ADT/DenseMap.h"
 #include "llvm/ADT/STLExtras.h"
@@ -134,27 +134,31 @@ Error Verifier::checkFunctions() {
 // A relocated field holds what the input's field meant, moved.
 Error Verifier::checkField(const Region &C, const RetainedRelocation &R,
                            const Move &M) {
-  unsigned Size = relocationFieldSize(R.Type);
+  unsigned Size = In.Arch->fieldSize(R.Type);
   uint64_t NewAt = M.New + (R.Offset - M.Old);
-  if (Size == 0 || isPositionFree(R.Type) || R.Offset + Size > M.Old + M.Size)
+  if (Size == 0 || In.Arch->isPositionFree(R.Type) || R.Offset + Size > M.Old + M.Size)
     return Error::success();
   uint64_t Was = readField(C.inBytes(R.Offset, Size), Size);
   uint64_t Is = readField(C.outBytes(NewAt, Size), Size);
   uint64_t Expected;
+  unsigned AbsSize = 0;
+  bool Signed = false;
+  bool Absolute = In.Arch->isAbsolute(R.Type, AbsSize, Signed);
   if (Safety.PcRelativeFields.count(R.Offset)) {
     // Relative to the end of the instruction, as the proof decoded it.
     uint64_t End = Safety.InstructionEnd.lookup(R.Offset);
     uint64_t Target = End + int64_t(int32_t(Was));
     uint64_t NewEnd = M.New + (End - M.Old);
     Expected = uint32_t(newAddress(Target) - NewEnd);
-  } else if (isPcRelative32(R.Type) && !Safety.InstructionEnd.count(R.Offset)) {
+  } else if (In.Arch->isPcRelative32(R.Type) && !Safety.InstructionEnd.count(R.Offset)) {
     Expected = Was; // in code that did not decode: left alone, its
                     // targets pinned
-  } else if (isPcRelative32(R.Type) || R.Type == ELF::R_X86_64_32) {
+  } else if (In.Arch->isPcRelative32(R.Type) ||
+             (Absolute && AbsSize == 4 && !Signed)) {
     Expected = uint32_t(newAddress(Was)); // relaxed to an immediate
-  } else if (R.Type == ELF::R_X86_64_32S) {
+  } else if (Absolute && AbsSize == 4) {
     Expected = uint32_t(newAddress(uint64_t(int64_t(int32_t(Was)))));
-  } else if (R.Type == ELF::R_X86_64_64) {
+  } else if (Absolute) {
     Expected = newAddress(Was);
   } else {
     Expected = Was;
@@ -198,7 +202,7 @@ Error Verifier::checkCode(const Region &C, const Move &M) {
     if (Error E = checkField(C, R, M))
       return E;
     Cursor =
-        std::max(Cursor, std::min(End, R.Offset + relocationFieldSize(R.Type)));
+        std::max(Cursor, std::min(End, R.Offset + In.Arch->fieldSize(R.Type)));
   }
   return Compare(End);
 }

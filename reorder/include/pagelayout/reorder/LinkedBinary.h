@@ -12,6 +12,7 @@
 #define PAGELAYOUT_REORDER_LINKEDBINARY_H
 
 #include "pagelayout/reorder/Atom.h"
+#include "pagelayout/reorder/Target.h"
 #include "llvm/Support/Error.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include <memory>
@@ -39,6 +40,9 @@ struct CodeRegion {
 struct LinkedBinary {
   std::string Path;
   uint16_t Machine = 0;
+  /// The instruction set (null when no target is known: such a binary is
+  /// read for its functions only).
+  const Target *Arch = nullptr;
   bool SharedObject = false; ///< ET_DYN (PIE or shared library)
   uint64_t Entry = 0;        ///< e_entry
   /// The code the rewrite lays out: its regions, in address order, and the
