@@ -22,7 +22,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "pagelayout/reorder/BinaryRewriter.h"
-#include "AddressMap.h"
+#include "CodeRewrite.h"
 #include "AddressText.h"
 #include "pagelayout/schema/Diagnostic.h"
 #include "llvm/ADT/DenseSet.h"
@@ -37,28 +37,13 @@ using namespace llvm;
 using namespace llvm::object;
 
 namespace pagelayout {
-namespace {
-
-/// Functions in an atom: one per distinct symbol offset (aliases share
-/// one), so a group that moves as a unit counts each member.
-unsigned functionsIn(const Atom &A) {
-  unsigned N = 0;
-  std::optional<uint64_t> Last;
-  for (const AtomSymbol &S : A.Symbols)
-    if (S.Offset != Last) {
-      ++N;
-      Last = S.Offset;
-    }
-  return std::max(N, 1u);
-}
-
-} // namespace
-
 class ElfRewriter {
 public:
   ElfRewriter(const LinkedBinary &B, const MoveSafety &S) : B(B), Safety(S) {}
   Error init();
-  Error moveText(const std::vector<Atom> &Atoms, const LayoutPlan &Plan);
+  Error moveText(const std::vector<Atom> &Atoms, const LayoutPlan &Plan) {
+    return Code->move(Atoms, Plan);
+  }
   Error patch();
   RewriteResult take();
 
@@ -67,9 +52,6 @@ private:
   Expected<MutableArrayRef<uint8_t>> sectionBytes(const ELF64LE::Shdr &S);
   Error patchRelocations();
   bool refersToText(const ELF64LE::Shdr &Rela, const ELF64LE::Rela &R);
-  Error patchTextField(const ELF64LE::Rela &R, uint64_t &NewOffset);
-  Error patchCodeField(uint8_t *Field, uint32_t Type, uint64_t P,
-                       uint64_t NewP, bool MustDecode);
   Error patchDataField(const ELF64LE::Shdr &Target, const ELF64LE::Rela &R);
   Error patchDynamic();
   Error patchSymbols();
@@ -86,20 +68,11 @@ private:
   std::map<unsigned, std::vector<bool>> SymbolInText;
   /// Fields already patched: (relocated section, offset).
   DenseSet<std::pair<unsigned, uint64_t>> Patched;
-  AddressMap Map;
+  /// The format-neutral half: the code moved, its fields re-targeted.
+  std::optional<CodeRewrite> Code;
+  /// Old -> new addresses (valid once the code moved).
+  const AddressMap &Map() const { return Code->map(); }
   RewriteResult Result;
-
-  /// The output's bytes of the code span at [Addr, Addr + Size), or null.
-  uint8_t *spanAt(uint64_t Addr, uint64_t Size) {
-    uint64_t Start = B.TextBytes.data() -
-                     reinterpret_cast<const uint8_t *>(B.Buffer->getBufferStart());
-    if (Addr < B.TextAddress || Size > B.TextBytes.size() ||
-        Addr - B.TextAddress > B.TextBytes.size() - Size ||
-        Start + B.TextBytes.size() > Out.size())
-      return nullptr;
-    return reinterpret_cast<uint8_t *>(Out.data()) + Start +
-           (Addr - B.TextAddress);
-  }
 };
 
 // A damaged header must not send a write outside the image: every section
@@ -136,114 +109,6 @@ uint8_t *ElfRewriter::addressAt(uint64_t Addr, uint64_t Size) {
   return nullptr;
 }
 
-Error ElfRewriter::moveText(const std::vector<Atom> &Atoms,
-                         const LayoutPlan &Plan) {
-  uint8_t *NewText = spanAt(B.TextAddress, B.TextBytes.size());
-  if (!NewText)
-    return fail("the code changed between reading and writing");
-  // Each region's bytes are the plan's; what lies between regions (other
-  // sections, padding) stays as it is.
-  for (const CodeRegion &R : B.Regions)
-    std::fill(NewText + (R.Address - B.TextAddress),
-              NewText + (R.end() - B.TextAddress), B.Arch->fillByte());
-  for (const PlacedAtom &PA : Plan.Placement) {
-    if (PA.AtomIndex >= Atoms.size())
-      return fail("the plan names an atom it was not made for");
-    const Atom &A = Atoms[PA.AtomIndex];
-    // A unit stays inside its own region (or, outside every region, in
-    // its place).
-    int R = B.regionAt(A.OriginalOffset);
-    bool Inside =
-        R < 0 ? PA.Offset == A.OriginalOffset
-              : PA.Offset >= B.Regions[R].Address &&
-                    A.Size <= B.Regions[R].Size &&
-                    PA.Offset - B.Regions[R].Address <= B.Regions[R].Size - A.Size;
-    if (!Inside || !spanAt(A.OriginalOffset, A.Size))
-      return fail("the plan puts " + A.displayName() + " at " +
-                  hex(PA.Offset) + ", outside " +
-                  (R < 0 ? StringRef("its place") : StringRef(B.Regions[R].Name)) +
-                  "; nothing was written");
-    uint64_t Old = A.OriginalOffset;
-    memcpy(NewText + (PA.Offset - B.TextAddress),
-           B.TextBytes.data() + (Old - B.TextAddress), A.Size);
-    Map.add(Old, Old + A.Size, int64_t(PA.Offset) - int64_t(Old));
-    if (PA.Offset != Old)
-      Result.Moved += functionsIn(A);
-  }
-  Map.finish();
-  return Error::success();
-}
-
-// A relocated field inside the regions: it moved with its function.
-Error ElfRewriter::patchTextField(const ELF64LE::Rela &R, uint64_t &NewOffset) {
-  uint32_t Type = R.getType(false);
-  uint64_t P = R.r_offset;
-  NewOffset = Map(P);
-  unsigned Size = B.Arch->fieldSize(Type);
-  // The whole field, in the input and where it moved, lies in the code.
-  uint8_t *Field = spanAt(NewOffset, std::max(Size, 1u));
-  if (!Field || !spanAt(P, std::max(Size, 1u)))
-    return fail("the relocation at " + hex(P) + " (type " + Twine(Type) +
-                ", " + Twine(Size) +
-                " bytes) runs past .text; the input is damaged, nothing was "
-                "written");
-  return patchCodeField(Field, Type, P, NewOffset, /*MustDecode=*/true);
-}
-
-// Any relocated field in code, moved (from P to NewP) or staying (P ==
-// NewP): the one place a code reference is re-targeted. A PC-relative
-// operand is relative to the end of its instruction, which the proof
-// recorded; what the decoded instruction says wins over the relocation
-// type. Fields the proof could not place in an operand stay as they are
-// (what they may reach was pinned), as do position-free ones. In code that
-// stays, a field in bytes that did not decode is left alone too
-// (\p MustDecode false).
-Error ElfRewriter::patchCodeField(uint8_t *Field, uint32_t Type, uint64_t P,
-                                  uint64_t NewP, bool MustDecode) {
-  const Target &T = *B.Arch;
-  unsigned Size = T.fieldSize(Type);
-  if (Size == 0 || T.isPositionFree(Type) || Safety.UnpatchableFields.count(P))
-    return Error::success();
-  if (T.isPcRelative32(Type)) {
-    auto End = Safety.InstructionEnd.find(P);
-    if (End == Safety.InstructionEnd.end()) {
-      if (!MustDecode)
-        return Error::success();
-      return fail("relocation at " + hex(P) +
-                  " is in no decoded instruction; nothing was written");
-    }
-    if (!Safety.PcRelativeFields.count(P)) {
-      // Relaxed into an absolute immediate (or a TLS offset): an address
-      // of moved code gets its new value, anything else stays.
-      uint32_t V = support::endian::read32le(Field);
-      support::endian::write32le(Field, uint32_t(Map(V)));
-      return Error::success();
-    }
-    MutableArrayRef<uint8_t> Bytes(Field, Size);
-    uint64_t To = T.readPcRelative(Bytes, End->second);
-    uint64_t NewEnd = NewP + (End->second - P);
-    if (!T.writePcRelative(Bytes, NewEnd, Map(To)))
-      return fail("a moved reference at " + hex(P) +
-                  " no longer fits its field");
-    return Error::success();
-  }
-  unsigned AbsSize = 0;
-  bool Signed = false;
-  if (T.isAbsolute(Type, AbsSize, Signed)) {
-    if (AbsSize == 8) {
-      support::endian::write64le(Field, Map(support::endian::read64le(Field)));
-      return Error::success();
-    }
-    uint64_t V = support::endian::read32le(Field);
-    if (Signed)
-      V = uint64_t(int64_t(int32_t(V)));
-    support::endian::write32le(Field, uint32_t(Map(V)));
-    return Error::success();
-  }
-  return fail("relocation type " + Twine(Type) + " at " + hex(P) +
-              " in code is not understood; nothing was written");
-}
-
 // A relocated field outside .text: data pointers, .eh_frame, jump tables
 // (whose targets MoveSafety pinned), debug info.
 Error ElfRewriter::patchDataField(const ELF64LE::Shdr &Target,
@@ -264,17 +129,12 @@ Error ElfRewriter::patchDataField(const ELF64LE::Shdr &Target,
   }
   if (!Field || Size == 0 || B.Arch->isPositionFree(Type))
     return Error::success();
-  if ((Target.sh_flags & ELF::SHF_EXECINSTR) &&
-      Safety.UnpatchableFields.count(R.r_offset))
-    return Error::success();
-  // Code outside the regions (.init, .fini, ...) stays put; the proof
-  // decoded it.
+  // Code outside the regions (.init, .fini, ...) is CodeRewrite's.
   if (Target.sh_flags & ELF::SHF_EXECINSTR)
-    return patchCodeField(Field, Type, R.r_offset, R.r_offset,
-                          /*MustDecode=*/false);
+    return Error::success();
   switch (Type) {
   case ELF::R_X86_64_64: {
-    support::endian::write64le(Field, Map(support::endian::read64le(Field)));
+    support::endian::write64le(Field, Map()(support::endian::read64le(Field)));
     return Error::success();
   }
   case ELF::R_X86_64_32:
@@ -282,7 +142,7 @@ Error ElfRewriter::patchDataField(const ELF64LE::Shdr &Target,
     uint64_t V = support::endian::read32le(Field);
     if (Type == ELF::R_X86_64_32S)
       V = uint64_t(int64_t(int32_t(V)));
-    support::endian::write32le(Field, uint32_t(Map(V)));
+    support::endian::write32le(Field, uint32_t(Map()(V)));
     return Error::success();
   }
   case ELF::R_X86_64_PC32: {
@@ -296,7 +156,7 @@ Error ElfRewriter::patchDataField(const ELF64LE::Shdr &Target,
       uint64_t Target = Base + int64_t(V);
       // An entry at its function's end moves with that function.
       uint64_t NewTarget =
-          Table->second.AtOwnerEnd ? Map(Target - 1) + 1 : Map(Target);
+          Table->second.AtOwnerEnd ? Map()(Target - 1) + 1 : Map()(Target);
       int64_t NewV = int64_t(NewTarget) - int64_t(Base);
       if (NewV < INT32_MIN || NewV > INT32_MAX)
         return fail("a jump table entry at " + hex(R.r_offset) +
@@ -307,8 +167,8 @@ Error ElfRewriter::patchDataField(const ELF64LE::Shdr &Target,
     uint64_t Points = R.r_offset + int64_t(V);
     // .eh_frame holds plain PC-relative pointers; jump-table entries reach
     // functions MoveSafety pinned, so Map leaves them alone either way.
-    int64_t NewV = int64_t(Map(Points)) - int64_t(R.r_offset);
-    if (Map.moves(Points) && NewV >= INT32_MIN && NewV <= INT32_MAX)
+    int64_t NewV = int64_t(Map()(Points)) - int64_t(R.r_offset);
+    if (Map().moves(Points) && NewV >= INT32_MIN && NewV <= INT32_MAX)
       support::endian::write32le(Field, uint32_t(int32_t(NewV)));
     return Error::success();
   }
@@ -358,18 +218,10 @@ Error ElfRewriter::patchRelocations() {
     auto *Entries = reinterpret_cast<ELF64LE::Rela *>(Out.data() + S.sh_offset);
     for (size_t I = 0; I < Relas->size(); ++I) {
       const ELF64LE::Rela &R = (*Relas)[I];
-      // A field is patched once, however many relocations name it: a
-      // second application would translate the new value again. (One
-      // that changes nothing, R_X86_64_NONE or a TLS offset, does not
-      // count.)
-      uint32_t Type = R.getType(false);
-      bool First = B.Arch->fieldSize(Type) == 0 || B.Arch->isPositionFree(Type) ||
-                   Patched.insert({S.sh_info, R.r_offset}).second;
+      // Fields in code were patched by CodeRewrite; the entries of the
+      // regions' relocation sections follow their fields.
       if (B.isRegionSection(S.sh_info)) {
-        uint64_t NewOffset = Map(R.r_offset);
-        if (First)
-          if (Error E = patchTextField(R, NewOffset))
-            return E;
+        uint64_t NewOffset = Map()(R.r_offset);
         // Keep the retained relocation true for the next rewrite: its
         // field moved, and a PC-relative expression S + A moves with it.
         int64_t Shift = int64_t(NewOffset) - int64_t(R.r_offset);
@@ -390,6 +242,14 @@ Error ElfRewriter::patchRelocations() {
       // field is an address of code only when its symbol is defined in
       // .text: debug sections also hold offsets (into .debug_str, ...)
       // that can equal a code address by chance.
+      // A data field is patched once, however many relocations name it: a
+      // second application would translate the new value again. (One
+      // that changes nothing, R_X86_64_NONE or a TLS offset, does not
+      // count.)
+      uint32_t Type = R.getType(false);
+      bool First = B.Arch->fieldSize(Type) == 0 ||
+                   B.Arch->isPositionFree(Type) ||
+                   Patched.insert({S.sh_info, R.r_offset}).second;
       if (!First ||
           (!(Target.sh_flags & ELF::SHF_ALLOC) && !refersToText(S, R)))
         continue;
@@ -415,7 +275,7 @@ Error ElfRewriter::patchDynamic() {
       for (size_t I = 0; I < Bytes->size() / sizeof(ELF64LE::Rela); ++I) {
         uint32_t Type = Entries[I].getType(false);
         if (Type == ELF::R_X86_64_RELATIVE || Type == ELF::R_X86_64_IRELATIVE)
-          Entries[I].r_addend = int64_t(Map(uint64_t(Entries[I].r_addend)));
+          Entries[I].r_addend = int64_t(Map()(uint64_t(Entries[I].r_addend)));
       }
     }
     // DT_INIT and DT_FINI name functions the loader calls.
@@ -426,7 +286,7 @@ Error ElfRewriter::patchDynamic() {
       auto *Dyn = reinterpret_cast<ELF64LE::Dyn *>(Bytes->data());
       for (size_t I = 0; I < Bytes->size() / sizeof(ELF64LE::Dyn); ++I)
         if (Dyn[I].d_tag == ELF::DT_INIT || Dyn[I].d_tag == ELF::DT_FINI)
-          Dyn[I].d_un.d_ptr = Map(Dyn[I].d_un.d_ptr);
+          Dyn[I].d_un.d_ptr = Map()(Dyn[I].d_un.d_ptr);
     }
     // Statically filled GOT slots hold addresses; only code moved.
     if (*Name == ".got" && S.sh_type == ELF::SHT_PROGBITS) {
@@ -436,11 +296,11 @@ Error ElfRewriter::patchDynamic() {
       uint8_t *Words = Bytes->data();
       for (uint64_t Off = 0; Off + 8 <= Bytes->size(); Off += 8)
         support::endian::write64le(Words + Off,
-                                   Map(support::endian::read64le(Words + Off)));
+                                   Map()(support::endian::read64le(Words + Off)));
     }
   }
   auto *Header = reinterpret_cast<ELF64LE::Ehdr *>(Out.data());
-  Header->e_entry = Map(Header->e_entry);
+  Header->e_entry = Map()(Header->e_entry);
   return Error::success();
 }
 
@@ -455,7 +315,7 @@ Error ElfRewriter::patchSymbols() {
     for (size_t I = 0; I < Bytes->size() / sizeof(ELF64LE::Sym); ++I)
       if (Syms[I].getType() != ELF::STT_SECTION &&
           B.isRegionSection(Syms[I].st_shndx))
-        Syms[I].st_value = Map(Syms[I].st_value);
+        Syms[I].st_value = Map()(Syms[I].st_value);
   }
   return Error::success();
 }
@@ -486,7 +346,7 @@ Error ElfRewriter::rebuildEhFrameHdr() {
       int32_t Loc = support::endian::read32le(H + 12 + 8 * I);
       int32_t Fde = support::endian::read32le(H + 16 + 8 * I);
       uint64_t Addr = S.sh_addr + int64_t(Loc);
-      Table[I] = {int32_t(int64_t(Map(Addr)) - int64_t(S.sh_addr)), Fde};
+      Table[I] = {int32_t(int64_t(Map()(Addr)) - int64_t(S.sh_addr)), Fde};
     }
     llvm::stable_sort(Table);
     for (uint32_t I = 0; I < Count; ++I) {
@@ -507,10 +367,13 @@ Error ElfRewriter::init() {
     return Secs.takeError();
   Sections = *Secs;
   Out = B.Buffer->getBuffer().str();
+  Code.emplace(B, Safety, Out);
   return Error::success();
 }
 
 Error ElfRewriter::patch() {
+  if (Error E = Code->patchCode())
+    return E;
   if (Error E = patchRelocations())
     return E;
   if (Error E = patchDynamic())
@@ -521,6 +384,7 @@ Error ElfRewriter::patch() {
 }
 
 RewriteResult ElfRewriter::take() {
+  Result.Moved = Code->moved();
   Result.Image = std::move(Out);
   return std::move(Result);
 }
