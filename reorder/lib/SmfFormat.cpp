@@ -34,19 +34,19 @@ namespace smf {
 
 // Field offsets inside each repr(C) structure.
 namespace hdr {
-constexpr uint64_t Magic = 0, VersionMajor = 4, VersionMinor = 5,
-                   Platform = 6, Arch = 7, Flags = 8, Compression = 12,
-                   CompressionLevel = 13, ReservedCompression = 14,
-                   SectionCount = 16, SectionTableOffset = 24,
-                   SymbolTableOffset = 32, SymbolCount = 40,
-                   ExportedCount = 44, EntryPoint = 48, StubSize = 56,
-                   SmfDataOffset = 60, ModuleHash = 64, SourceHash = 72,
-                   AppType = 80, WindowWidth = 82, WindowHeight = 84,
-                   PrefetchHint = 86, PrefetchFileCount = 87, Reserved = 88;
+constexpr uint64_t Magic = 0, VersionMajor = 4, VersionMinor = 5, Platform = 6,
+                   Arch = 7, Flags = 8, Compression = 12, CompressionLevel = 13,
+                   ReservedCompression = 14, SectionCount = 16,
+                   SectionTableOffset = 24, SymbolTableOffset = 32,
+                   SymbolCount = 40, ExportedCount = 44, EntryPoint = 48,
+                   StubSize = 56, SmfDataOffset = 60, ModuleHash = 64,
+                   SourceHash = 72, AppType = 80, WindowWidth = 82,
+                   WindowHeight = 84, PrefetchHint = 86, PrefetchFileCount = 87,
+                   Reserved = 88;
 } // namespace hdr
 namespace sec {
-constexpr uint64_t Type = 0, Flags = 4, Offset = 8, Size = 16,
-                   VirtualSize = 24, Alignment = 32, Name = 40;
+constexpr uint64_t Type = 0, Flags = 4, Offset = 8, Size = 16, VirtualSize = 24,
+                   Alignment = 32, Name = 40;
 } // namespace sec
 namespace sym {
 constexpr uint64_t NameOffset = 0, NameHash = 4, Type = 8, Binding = 9,
@@ -133,17 +133,16 @@ namespace {
 std::string hex(uint64_t V) { return "0x" + utohexstr(V, /*LowerCase=*/true); }
 
 StringRef archName(uint8_t A) {
-  static const char *const Names[] = {"x86_64",  "aarch64", "x86",
-                                      "arm",     "riscv64", "riscv32",
-                                      "wasm32", "wasm64"};
+  static const char *const Names[] = {"x86_64",  "aarch64", "x86",    "arm",
+                                      "riscv64", "riscv32", "wasm32", "wasm64"};
   return A < std::size(Names) ? Names[A] : "unknown";
 }
 
 StringRef sectionTypeName(uint8_t T) {
   static const char *const Names[] = {
-      "",        "Code",    "Data",     "RoData",       "Bss",
-      "Reloc",   "SymTab",  "StrTab",   "Debug",        "TypeInfo",
-      "Version", "SrcMap",  "TemplateCode", "TemplateMeta"};
+      "",        "Code",   "Data",         "RoData",      "Bss",
+      "Reloc",   "SymTab", "StrTab",       "Debug",       "TypeInfo",
+      "Version", "SrcMap", "TemplateCode", "TemplateMeta"};
   return T < std::size(Names) ? Names[T] : "";
 }
 
@@ -241,8 +240,7 @@ Error Reader::findHeader() {
     M.Place = C.Off == 0 ? Module::Front : C.Place;
     return Error::success();
   }
-  return fail(0, "magic",
-              "\"SMF\\0\" is not at EOF-96, EOF-128 or offset 0",
+  return fail(0, "magic", "\"SMF\\0\" is not at EOF-96, EOF-128 or offset 0",
               "this is not an SMF module");
 }
 
@@ -310,8 +308,7 @@ Error Reader::readHeader() {
                   "the stub must end where the SMF data begins");
     M.DataOffset = H.SmfDataOffset;
   }
-  Regions.push_back(
-      {"the header", B, "header", M.HeaderOffset, HeaderSize});
+  Regions.push_back({"the header", B, "header", M.HeaderOffset, HeaderSize});
   return Error::success();
 }
 
@@ -320,10 +317,9 @@ Error Reader::readSections() {
   uint64_t B = M.HeaderOffset;
   // At most 2^32 entries of 56 bytes: the product fits in 64 bits.
   uint64_t TableSize = uint64_t(H.SectionCount) * SectionEntrySize;
-  Expected<uint64_t> Table =
-      place(B + hdr::SectionTableOffset, "section_table_offset",
-            H.SectionTableOffset, TableSize,
-            "the section table of " + Twine(H.SectionCount) + " entries");
+  Expected<uint64_t> Table = place(
+      B + hdr::SectionTableOffset, "section_table_offset", H.SectionTableOffset,
+      TableSize, "the section table of " + Twine(H.SectionCount) + " entries");
   if (!Table)
     return Table.takeError();
   SecTable = *Table;
@@ -396,11 +392,10 @@ Error Reader::readSections() {
     M.Code.assign(at(M.DataOffset + C.Offset),
                   at(M.DataOffset + C.Offset) + C.Size);
     if (C.Size)
-      Regions.push_back({"the Code section",
-                         E + sec::Offset,
-                         "section[" + std::to_string(M.CodeSection) +
-                             "].offset",
-                         M.DataOffset + C.Offset, C.Size});
+      Regions.push_back(
+          {"the Code section", E + sec::Offset,
+           "section[" + std::to_string(M.CodeSection) + "].offset",
+           M.DataOffset + C.Offset, C.Size});
   }
   return Error::success();
 }
@@ -431,15 +426,16 @@ Error Reader::readSymbols() {
     std::string F = "section[" + std::to_string(M.SymTabSection) + "].";
     if (S.Offset != H.SymbolTableOffset)
       return fail(E + sec::Offset, F + "offset",
-                  hex(S.Offset) + " of the SymTab section differs from "
-                                  "symbol_table_offset " +
+                  hex(S.Offset) +
+                      " of the SymTab section differs from "
+                      "symbol_table_offset " +
                       hex(H.SymbolTableOffset),
                   "the loader reads the header's table; make them agree");
     if (S.Size != TableSize)
       return fail(E + sec::Size, F + "size",
                   hex(S.Size) + " of the SymTab section is not symbol_count " +
-                      Twine(H.SymbolCount) + " * " + Twine(EntrySize) +
-                      " = " + hex(TableSize) + " for SMF 1." +
+                      Twine(H.SymbolCount) + " * " + Twine(EntrySize) + " = " +
+                      hex(TableSize) + " for SMF 1." +
                       Twine(unsigned(H.VersionMinor)),
                   "make the section describe the header's symbol table");
   }
@@ -486,8 +482,8 @@ Error Reader::readSymbols() {
     uint32_t Want = fnv1a32(S.Name);
     if (S.NameHash != Want)
       return fail(E + sym::NameHash, F + "name_hash",
-                  hex(S.NameHash) + " is not FNV-1a 32 of '" + S.Name +
-                      "' (" + hex(Want) + ")",
+                  hex(S.NameHash) + " is not FNV-1a 32 of '" + S.Name + "' (" +
+                      hex(Want) + ")",
                   "recompute it; the loader looks symbols up by this hash");
     if (S.Type > SymbolConstant)
       return fail(E + sym::Type, F + "sym_type",
@@ -506,10 +502,9 @@ Error Reader::readSymbols() {
                     "add the Code section the function lives in");
       if (S.Value > CodeSize || S.Size > CodeSize - S.Value)
         return fail(E + sym::Value, F + "value",
-                    hex(S.Value) + " + size " + hex(S.Size) +
-                        " of function '" + S.Name +
-                        "' is outside the Code section (" + hex(CodeSize) +
-                        " bytes)",
+                    hex(S.Value) + " + size " + hex(S.Size) + " of function '" +
+                        S.Name + "' is outside the Code section (" +
+                        hex(CodeSize) + " bytes)",
                     "a function's value is its offset in the Code section");
     }
     M.Symbols.push_back(std::move(S));
@@ -536,8 +531,8 @@ Error Reader::readRelocations() {
                 "relocations patch the Code section; add it");
   uint64_t Start = M.DataOffset + RS.Offset; // checked by readSections
   if (Count)
-    Regions.push_back({"the Reloc section", E + sec::Offset, F + "offset",
-                       Start, RS.Size});
+    Regions.push_back(
+        {"the Reloc section", E + sec::Offset, F + "offset", Start, RS.Size});
   uint64_t CodeSize = M.codeSize();
   M.Relocations.reserve(Count); // bounded by the file size
   for (uint64_t I = 0; I < Count; ++I) {
@@ -569,16 +564,15 @@ Error Reader::readRelocations() {
     // point into the code it was mapped with.
     const Symbol &Target = M.Symbols[Rel.SymbolIndex];
     if (Rel.Type != RelocNone && Target.isLocal() && Target.Value > CodeSize)
-      return fail(M.SymbolTableFileOffset +
-                      uint64_t(Rel.SymbolIndex) * M.symbolEntrySize() +
-                      sym::Value,
-                  "symbol[" + Twine(Rel.SymbolIndex) + "].value",
-                  hex(Target.Value) + " of local symbol '" + Target.Name +
-                      "' (target of relocation[" + Twine(I) +
-                      "]) is outside the Code section (" + hex(CodeSize) +
-                      " bytes)",
-                  "the loader resolves a local symbol to code base + value; "
-                  "keep relocation targets in the Code section");
+      return fail(
+          M.SymbolTableFileOffset +
+              uint64_t(Rel.SymbolIndex) * M.symbolEntrySize() + sym::Value,
+          "symbol[" + Twine(Rel.SymbolIndex) + "].value",
+          hex(Target.Value) + " of local symbol '" + Target.Name +
+              "' (target of relocation[" + Twine(I) +
+              "]) is outside the Code section (" + hex(CodeSize) + " bytes)",
+          "the loader resolves a local symbol to code base + value; "
+          "keep relocation targets in the Code section");
     M.Relocations.push_back(Rel);
   }
   return Error::success();
@@ -647,8 +641,8 @@ void put64(std::string &Out, uint64_t Off, uint64_t V) {
 
 Error writableError(const Module &M, const Twine &Msg) {
   return createStringError(inconvertibleErrorCode(),
-                           M.Path + ": cannot write the module in place: " +
-                               Msg);
+                           M.Path +
+                               ": cannot write the module in place: " + Msg);
 }
 
 bool fits(const Module &M, uint64_t Start, uint64_t Len) {
@@ -704,10 +698,9 @@ Error checkWritable(const Module &M) {
       return writableError(M, "the Code section lies outside the image");
   }
   if (M.Code.size() != M.codeSize())
-    return writableError(M, Twine(M.Code.size()) +
-                                " code bytes but the Code section holds " +
-                                Twine(M.codeSize()) +
-                                " (a layout never resizes the code)");
+    return writableError(
+        M, Twine(M.Code.size()) + " code bytes but the Code section holds " +
+               Twine(M.codeSize()) + " (a layout never resizes the code)");
   return Error::success();
 }
 

@@ -1,4 +1,5 @@
-//===- SmfFormat.h - The SMF module format: reader, model, writer -*- C++ -*-===//
+//===- SmfFormat.h - The SMF module format: reader, model, writer -*- C++
+//-*-===//
 //
 // SMF is the module format of the Simple language. Its reference loader
 // (ormastes/simple, src/rust/loader) reads each structure with the size of
@@ -226,8 +227,8 @@ struct Module {
   std::vector<Section> Sections;
   std::vector<Symbol> Symbols;
   std::vector<Relocation> Relocations;
-  int CodeSection = -1;  ///< index of the one Code section
-  int RelocSection = -1; ///< index of the one Reloc section
+  int CodeSection = -1;   ///< index of the one Code section
+  int RelocSection = -1;  ///< index of the one Reloc section
   int SymTabSection = -1; ///< a SymTab section, if any (must match header)
   /// The bytes of the Code section, editable: writeModule writes these back
   /// (same size). sectionBytes() keeps returning the bytes as read.
