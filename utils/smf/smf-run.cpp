@@ -210,12 +210,65 @@ Expected<int> run(const smf::Module &M, int Argc, char **Argv) {
   return Entry(Argc, Argv);
 }
 
+const char *phaseName(smf::Phase P) {
+  static const char *const Names[] = {"startup", "first_frame", "steady",
+                                      "cold"};
+  return Names[P & 3];
+}
+
+const char *bindingName(uint8_t B) {
+  return B == smf::BindingLocal    ? "local"
+         : B == smf::BindingGlobal ? "global"
+                                   : "weak";
+}
+
+/// `smf-run --dump`: what the reader found, for tests to check.
+void dump(const smf::Module &M, raw_ostream &OS) {
+  const smf::Header &H = M.H;
+  OS << "version " << unsigned(H.VersionMajor) << "."
+     << unsigned(H.VersionMinor) << ", header " << smf::headerPlaceName(M.Place)
+     << " at " << hex(M.HeaderOffset) << ", data offset " << hex(M.DataOffset)
+     << ", stub " << H.StubSize << " bytes\n";
+  OS << "flags " << hex(H.Flags) << ", entry_point " << hex(H.EntryPoint)
+     << ", exported " << H.ExportedCount << "\n";
+  for (unsigned I = 0; I < M.Sections.size(); ++I) {
+    const smf::Section &S = M.Sections[I];
+    OS << "section[" << I << "] type " << unsigned(S.Type) << " '" << S.name()
+       << "' offset " << hex(S.Offset) << " size " << hex(S.Size) << " align "
+       << S.Alignment << "\n";
+  }
+  for (unsigned I = 0; I < M.Symbols.size(); ++I) {
+    const smf::Symbol &S = M.Symbols[I];
+    OS << "symbol[" << I << "] " << S.Name << " type " << unsigned(S.Type)
+       << " " << bindingName(S.Binding) << " value " << hex(S.Value) << " size "
+       << hex(S.Size) << " phase " << phaseName(S.phase())
+       << (S.pinned() ? " pinned" : "") << "\n";
+  }
+  for (unsigned I = 0; I < M.Relocations.size(); ++I) {
+    const smf::Relocation &R = M.Relocations[I];
+    static const char *const Types[] = {"None", "Abs64", "Pc32", "Plt32",
+                                        "GotPcRel"};
+    OS << "relocation[" << I << "] " << Types[R.Type] << " at " << hex(R.Offset)
+       << " -> " << M.Symbols[R.SymbolIndex].Name
+       << (R.Addend < 0 ? " - " : " + ")
+       << (R.Addend < 0 ? -uint64_t(R.Addend) : uint64_t(R.Addend)) << "\n";
+  }
+}
+
 } // namespace
 
 int main(int Argc, char **Argv) {
+  bool Dump = Argc > 1 && StringRef(Argv[1]) == "--dump";
+  if (Dump) {
+    --Argc;
+    ++Argv;
+  }
   if (Argc < 2 || StringRef(Argv[1]) == "--help" ||
       StringRef(Argv[1]) == "-h") {
-    (Argc < 2 ? errs() : outs()) << "usage: smf-run module.smf [args...]\n";
+    (Argc < 2 ? errs() : outs())
+        << "usage: smf-run module.smf [args...]\n"
+        << "       smf-run --dump module.smf   (print what the reader "
+           "found)\n";
     return Argc < 2 ? 2 : 0;
   }
   ErrorOr<std::unique_ptr<MemoryBuffer>> In =
@@ -229,6 +282,10 @@ int main(int Argc, char **Argv) {
   if (!M) {
     WithColor::error(errs(), "smf-run") << toString(M.takeError()) << "\n";
     return 127;
+  }
+  if (Dump) {
+    dump(*M, outs());
+    return 0;
   }
   // The module sees its own path as argv[0], as a script does.
   Expected<int> Status = run(*M, Argc - 1, Argv + 1);
