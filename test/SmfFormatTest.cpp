@@ -524,7 +524,9 @@ TEST(SmfFormatErrors, SymbolFields) {
   B.build();
   B.le<uint64_t>(B.symbol(1) + 16, ~uint64_t(0)); // value + size wraps
   EXPECT_THAT(errorOf(B.Bytes),
-              HasSubstr(at(B.symbol(1) + 16) + "symbol[1].value"));
+              HasSubstr(at(B.symbol(1) + 16) +
+                        "symbol[1].value 0xffffffffffffffff + size 0x8 of "
+                        "function 'g' is outside"));
 }
 
 TEST(SmfFormatErrors, Relocations) {
