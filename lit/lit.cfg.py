@@ -22,6 +22,11 @@ config.environment["PATH"] = path
 config.substitutions.append(("%clang", os.path.join(config.llvm_tools_dir, "clang")))
 config.substitutions.append(("%ld.lld", os.path.join(config.llvm_tools_dir, "ld.lld")))
 config.substitutions.append(("%src", config.pagelayout_src_root))
+# The SMF test tools (docs/smf.md).
+config.substitutions.append(
+    ("%elf2smf", os.path.join(config.pagelayout_smf_tools_dir, "elf2smf")))
+config.substitutions.append(
+    ("%smf-run", os.path.join(config.pagelayout_smf_tools_dir, "smf-run")))
 config.substitutions.append(
     ("%ldpl", os.path.join(config.pagelayout_plugin_dir, "ld.pagelayout")))
 # Build flags of an instrumented program: the recorder's runtime and header.
