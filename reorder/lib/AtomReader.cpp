@@ -74,6 +74,23 @@ Error AtomReader::readPath(StringRef Path) {
 }
 
 Error AtomReader::readBuffer(MemoryBufferRef Buf, StringRef Origin) {
+  // An SMF module: its functions as `reorder` reads them.
+  if (!Buf.getBuffer().starts_with("\x7f"
+                                   "ELF") &&
+      isSmfModule(Buf.getBuffer())) {
+    noteKind(AtomSourceKind::Linked);
+    Expected<LinkedBinary> B =
+        readSmfBinary(MemoryBuffer::getMemBuffer(Buf, false));
+    if (!B)
+      return B.takeError();
+    uint64_t Start = Cursor;
+    for (Atom &A : B->Functions) {
+      A.OriginalOffset += Start;
+      A.Origin = (Origin + ":" + A.Symbols.front().Name).str();
+      append(std::move(A));
+    }
+    return Error::success();
+  }
   if (identify_magic(Buf.getBuffer()) == file_magic::bitcode)
     return makeLocatedError(Origin, {},
                             "LLVM bitcode (LTO) input has no machine code to "

@@ -37,15 +37,19 @@ using namespace llvm;
 using namespace llvm::object;
 
 namespace pagelayout {
-class ElfRewriter {
+FormatRewriter::~FormatRewriter() = default;
+
+namespace {
+
+class ElfRewriter final : public FormatRewriter {
 public:
   ElfRewriter(const LinkedBinary &B, const MoveSafety &S) : B(B), Safety(S) {}
   Error init();
-  Error moveText(const std::vector<Atom> &Atoms, const LayoutPlan &Plan) {
+  Error move(const std::vector<Atom> &Atoms, const LayoutPlan &Plan) override {
     return Code->move(Atoms, Plan);
   }
-  Error patch();
-  RewriteResult take();
+  Error patch() override;
+  RewriteResult take() override;
 
 private:
   Error fail(const Twine &Msg) { return makeLocatedError(B.Path, {}, Msg); }
@@ -390,19 +394,34 @@ RewriteResult ElfRewriter::take() {
 }
 
 
-Expected<BinaryRewrite> BinaryRewrite::create(const LinkedBinary &B,
-                                              const MoveSafety &Safety) {
+} // namespace
+
+Expected<std::unique_ptr<FormatRewriter>>
+createElfRewriter(const LinkedBinary &B, const MoveSafety &Safety) {
   auto R = std::make_unique<ElfRewriter>(B, Safety);
   if (Error E = R->init())
     return std::move(E);
-  return BinaryRewrite(std::move(R));
+  return std::unique_ptr<FormatRewriter>(std::move(R));
 }
-BinaryRewrite::BinaryRewrite(std::unique_ptr<ElfRewriter> R) : Impl(std::move(R)) {}
+
+Expected<BinaryRewrite> BinaryRewrite::create(const LinkedBinary &B,
+                                              const MoveSafety &Safety) {
+  if (!B.Arch)
+    return makeLocatedError(B.Path, {}, "no instruction set to rewrite");
+  Expected<std::unique_ptr<FormatRewriter>> R =
+      B.Format == BinaryFormat::SMF ? createSmfRewriter(B, Safety)
+                                    : createElfRewriter(B, Safety);
+  if (!R)
+    return R.takeError();
+  return BinaryRewrite(std::move(*R));
+}
+BinaryRewrite::BinaryRewrite(std::unique_ptr<FormatRewriter> R)
+    : Impl(std::move(R)) {}
 BinaryRewrite::BinaryRewrite(BinaryRewrite &&) = default;
 BinaryRewrite::~BinaryRewrite() = default;
 Error BinaryRewrite::move(const std::vector<Atom> &Atoms,
                           const LayoutPlan &Plan) {
-  return Impl->moveText(Atoms, Plan);
+  return Impl->move(Atoms, Plan);
 }
 Error BinaryRewrite::patch() { return Impl->patch(); }
 RewriteResult BinaryRewrite::take() { return Impl->take(); }

@@ -30,6 +30,7 @@
 
 #include "AddressText.h"
 #include "pagelayout/reorder/RewriteVerifier.h"
+#include "pagelayout/reorder/SmfFormat.h"
 #include "pagelayout/schema/Diagnostic.h"
 #include "llvm/Object/ELF.h"
 #include "llvm/Support/Endian.h"
@@ -60,6 +61,9 @@ private:
                                 "this with the input binary)");
   }
   Error readSymbols();
+  Error readSmfSymbols();
+  Error finishFunctions();
+  Error checkSmfData();
   Expected<uint64_t> translate(uint64_t Old) const;
   Expected<bool> accepts(uint64_t Old, uint64_t Is, uint64_t &Want) const;
   Error checkLabels();
@@ -80,6 +84,9 @@ private:
   std::vector<uint64_t> FurthestEnd; ///< max Old + Size of Functions[0..i]
   std::vector<size_t> FurthestAt;    ///< which function reaches that far
   std::vector<std::pair<uint64_t, uint64_t>> Labels; ///< old, new
+  /// Instructions of the input as decoded here: (begin, end).
+  std::vector<std::pair<uint64_t, uint64_t>> InInstructions;
+  std::optional<smf::Module> InModule, OutModule;
   std::unique_ptr<InstructionDecoder> Decoder;
   const InstructionDecoder *DP = nullptr;
   VerifySummary Summary;
@@ -166,6 +173,114 @@ Error DecodingVerifier::readSymbols() {
       }
     }
   }
+  return finishFunctions();
+}
+
+// SMF: symbol i of the input is symbol i of the output; only values and
+// phase bits may change. Function symbols give the ranges; every other
+// local symbol in the code is a label (the loader resolves it to code
+// base + value); the rest must not move.
+Error DecodingVerifier::readSmfSymbols() {
+  Expected<smf::Module> I = smf::readModule(In.Buffer->getMemBufferRef());
+  if (!I)
+    return I.takeError();
+  Expected<smf::Module> O = smf::readModule(Out.Buffer->getMemBufferRef());
+  if (!O)
+    return O.takeError();
+  InModule.emplace(std::move(*I));
+  OutModule.emplace(std::move(*O));
+  const smf::Module &A = *InModule, &B = *OutModule;
+  if (A.Symbols.size() != B.Symbols.size() ||
+      A.Relocations.size() != B.Relocations.size() ||
+      A.Sections.size() != B.Sections.size() || A.Place != B.Place ||
+      A.DataOffset != B.DataOffset)
+    return fail("the module's tables changed size or place");
+  uint64_t End = In.TextAddress + In.TextBytes.size();
+  for (size_t K = 0; K < A.Symbols.size(); ++K) {
+    const smf::Symbol &X = A.Symbols[K], &Y = B.Symbols[K];
+    if (X.Name != Y.Name || X.NameHash != Y.NameHash || X.Type != Y.Type ||
+        X.Binding != Y.Binding || X.Visibility != Y.Visibility ||
+        (X.Flags & ~smf::SymbolFlagPhaseMask) !=
+            (Y.Flags & ~smf::SymbolFlagPhaseMask) ||
+        X.Size != Y.Size || X.TypeId != Y.TypeId || X.Version != Y.Version)
+      return fail("symbol " + Twine(K) + " changed more than its value and "
+                  "phase");
+    bool InCode = X.Value < End && (X.Type == smf::SymbolFunction ||
+                                    X.Binding == smf::BindingLocal);
+    if (X.Type == smf::SymbolFunction && X.Size && InCode) {
+      if (X.Size > End || Y.Value > End - X.Size)
+        return fail("function " + X.Name + " moved to " + hex(Y.Value) +
+                    ", outside the code");
+      Functions.push_back({X.Value, X.Size, Y.Value, X.Name});
+    } else if (InCode) {
+      Labels.push_back({X.Value, Y.Value});
+    } else if (X.Value != Y.Value) {
+      return fail("symbol " + X.Name + " outside the code moved");
+    }
+  }
+  return finishFunctions();
+}
+
+// Each relocation names the same symbol with the same type; its offset
+// follows its field, and symbol + addend still reaches what it reached,
+// seen from the end of the instruction holding the field (as decoded
+// here) for PC-relative ones. The entry point follows its function; the
+// read-only data after the code is unchanged.
+Error DecodingVerifier::checkSmfData() {
+  const smf::Module &A = *InModule, &B = *OutModule;
+  uint64_t End = In.TextAddress + In.TextBytes.size();
+  llvm::sort(InInstructions);
+  auto FollowsCode = [&](const smf::Symbol &S) {
+    return S.Value < End &&
+           (S.Type == smf::SymbolFunction || S.Binding == smf::BindingLocal);
+  };
+  for (size_t K = 0; K < A.Relocations.size(); ++K) {
+    const smf::Relocation &X = A.Relocations[K], &Y = B.Relocations[K];
+    if (X.SymbolIndex != Y.SymbolIndex || X.Type != Y.Type)
+      return fail("relocation " + Twine(K) + " changed its symbol or type");
+    std::string What = "relocation " + std::to_string(K);
+    if (X.Offset < End) {
+      if (Error E = checkWord(X.Offset, Y.Offset, What + "'s offset"))
+        return E;
+    } else if (X.Offset != Y.Offset) {
+      return fail(What + " outside the code moved");
+    }
+    const smf::Symbol &SX = A.Symbols[X.SymbolIndex],
+                      &SY = B.Symbols[X.SymbolIndex];
+    if (!FollowsCode(SX)) {
+      if (X.Addend != Y.Addend)
+        return fail(What + " against an import changed its addend");
+      continue;
+    }
+    uint64_t Ends = 0;
+    bool PcRelative = X.Type == smf::RelocPc32 || X.Type == smf::RelocPlt32 ||
+                      X.Type == smf::RelocGotPcRel;
+    if (PcRelative && X.Offset < End) {
+      auto Insn = llvm::upper_bound(
+          InInstructions, X.Offset,
+          [](uint64_t O, const std::pair<uint64_t, uint64_t> &I) {
+            return O < I.first;
+          });
+      Ends = 4;
+      if (Insn != InInstructions.begin() &&
+          X.Offset < std::prev(Insn)->second)
+        Ends = std::prev(Insn)->second - X.Offset;
+    }
+    if (Error E = checkWord(SX.Value + uint64_t(X.Addend) + Ends,
+                            SY.Value + uint64_t(Y.Addend) + Ends,
+                            What + "'s symbol + addend"))
+      return E;
+  }
+  if ((A.H.Flags & smf::FlagExecutable) &&
+      !(A.H.EntryPoint == 0 && B.H.EntryPoint == 0))
+    if (Error E = checkWord(A.H.EntryPoint, B.H.EntryPoint, "the entry point"))
+      return E;
+  if (!std::equal(A.Code.begin() + End, A.Code.end(), B.Code.begin() + End))
+    return fail("the data after the code changed");
+  return Error::success();
+}
+
+Error DecodingVerifier::finishFunctions() {
   llvm::sort(Functions, [](const Range &A, const Range &B) {
     return std::tie(A.Old, A.Size, A.New) < std::tie(B.Old, B.Size, B.New);
   });
@@ -339,6 +454,8 @@ Error DecodingVerifier::compareCode(ArrayRef<uint8_t> InBytes, uint64_t InAddr,
   for (uint64_t Off = 0; Off < InBytes.size();) {
     MCInst A, B;
     uint64_t Len = DP->decode(A, InBytes.slice(Off), InAddr + Off);
+    if (Len)
+      InInstructions.push_back({InAddr + Off, InAddr + Off + Len});
     if (Len == 0) {
       // What does not decode was moved as bytes: it must be the same,
       // except where another function's symbol lies inside (nested): that
@@ -533,7 +650,8 @@ Expected<VerifySummary> DecodingVerifier::run() {
     return Made.takeError();
   Decoder = std::move(*Made);
   DP = Decoder.get();
-  if (Error E = readSymbols())
+  bool Smf = In.Format == BinaryFormat::SMF;
+  if (Error E = Smf ? readSmfSymbols() : readSymbols())
     return std::move(E);
   if (Error E = checkLabels())
     return std::move(E);
@@ -541,7 +659,7 @@ Expected<VerifySummary> DecodingVerifier::run() {
     return std::move(E);
   if (Error E = checkStayingCode())
     return std::move(E);
-  if (Error E = checkData())
+  if (Error E = Smf ? checkSmfData() : checkData())
     return std::move(E);
   return Summary;
 }

@@ -71,6 +71,25 @@ Error collectDataPcRelatives(const ELF64LEFile &File,
 
 } // namespace
 
+Expected<LinkedBinary> readBinary(StringRef Path,
+                                  const LinkedReadOptions &Opts) {
+  ErrorOr<std::unique_ptr<MemoryBuffer>> Buf =
+      MemoryBuffer::getFile(Path, /*IsText=*/false,
+                            /*RequiresNullTerminator=*/false);
+  if (!Buf)
+    return fail(Path, "cannot open: " + Buf.getError().message());
+  return readBinary(std::move(*Buf), Opts);
+}
+
+Expected<LinkedBinary> readBinary(std::unique_ptr<MemoryBuffer> Buffer,
+                                  const LinkedReadOptions &Opts) {
+  if (!Buffer->getBuffer().starts_with("\x7f"
+                                       "ELF") &&
+      isSmfModule(Buffer->getBuffer()))
+    return readSmfBinary(std::move(Buffer), Opts);
+  return readLinkedBinary(std::move(Buffer), Opts);
+}
+
 int LinkedBinary::regionAt(uint64_t Addr) const {
   for (size_t I = 0; I < Regions.size(); ++I)
     if (Addr >= Regions[I].Address && Addr - Regions[I].Address < Regions[I].Size)

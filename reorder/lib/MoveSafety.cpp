@@ -478,6 +478,9 @@ Expected<MoveSafety> checkMoveSafety(const LinkedBinary &B) {
   const FunctionIndex Index(Fns);
   MoveSafety S;
   S.PinReason.assign(Fns.size(), "");
+  for (const auto &[Fn, Why] : B.InputPins)
+    if (Fn < Fns.size())
+      S.PinReason[Fn] = Why;
 
   // Code outside any function symbol stays; so does what it is next to.
   // That includes code after the last function, up to the end of its

@@ -71,9 +71,16 @@ private:
 /// input, before anything is written.
 Expected<VerifySummary> verifyImage(const ReorderRun &Run,
                                     const ReorderOptions &Opts) {
-  Expected<LinkedBinary> Out = readLinkedBinary(MemoryBuffer::getMemBuffer(
-      Run.Rewrite.Image, Opts.OutputPath.empty() ? "<output>" : Opts.OutputPath,
-      /*RequiresNullTerminator=*/false));
+  // The output is read with the input's regions (an SMF module's region
+  // ends where its last function did in the input).
+  LinkedReadOptions Read;
+  Read.SmfCodeEnd = Run.Binary.TextAddress + Run.Binary.TextBytes.size();
+  Expected<LinkedBinary> Out = readBinary(
+      MemoryBuffer::getMemBuffer(Run.Rewrite.Image,
+                                 Opts.OutputPath.empty() ? "<output>"
+                                                         : Opts.OutputPath,
+                                 /*RequiresNullTerminator=*/false),
+      Read);
   if (!Out)
     return Out.takeError();
   Expected<VerifySummary> Fast = verifyRewrite(
@@ -141,13 +148,37 @@ runReorderPipeline(const ReorderOptions &Opts, const ReorderHooks &Hooks) {
   // neither needs the other before names are matched. Its errors still
   // come first.
   ProfileInBackground Background(Opts.ProfilePaths);
-  Expected<LinkedBinary> Binary = readLinkedBinary(Opts.InputPath);
+  Expected<LinkedBinary> Binary = readBinary(Opts.InputPath);
   std::optional<Expected<MoveSafety>> Proof;
   if (Binary) {
     Clock.done("read", Twine(Binary->Functions.size()) + " functions");
     Proof.emplace(checkMoveSafety(*Binary));
   }
   Expected<Profile> P = Background.take(Hooks.Warn);
+  // Without a profile, the phases the input records are the profile
+  // (SMF's phase bits).
+  if (P && Opts.ProfilePaths.empty() && Binary) {
+    if (Binary->InputPhases.empty()) {
+      consumeError(Proof->takeError());
+      if (Binary->Format == BinaryFormat::ELF)
+        return makeLocatedError(
+            Opts.InputPath, {},
+            "missing --profile: an ELF binary records no layout phases "
+            "(record a profile with 'pagelayout record')");
+      return makeLocatedError(
+          Opts.InputPath, {},
+          "no --profile, and the module records no layout phases (" +
+              Binary->NoInputPhases +
+              "): laying it all out as startup would help nothing; give "
+              "--profile");
+    }
+    for (const auto &[Name, Ph] : Binary->InputPhases) {
+      FunctionProfile F;
+      F.Name = Name;
+      F.ExplicitPhase = Ph;
+      P->Functions.push_back(std::move(F));
+    }
+  }
   if (!P) {
     if (!Binary)
       consumeError(Binary.takeError());

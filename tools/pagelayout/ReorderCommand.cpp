@@ -69,17 +69,18 @@ void printMovability(const LinkedBinary &B, const MoveSafety &Proof,
 int runReorder(int Argc, char **Argv) {
   static CommandScope Scope(
       "reorder", "Rewrite a linked x86-64 ELF binary (linked with "
-                 "-Wl,--emit-relocs) with its functions in the profile's "
-                 "phase/page layout: every function proved safe to move "
-                 "moves, every reference to it is fixed, the output is "
-                 "verified. The input is never modified.\n");
+                 "-Wl,--emit-relocs) or an SMF module with its functions in "
+                 "the profile's phase/page layout: every function proved "
+                 "safe to move moves, every reference to it is fixed, the "
+                 "output is verified. The input is never modified.\n");
   static cl::opt<std::string> InputPath(cl::Positional, cl::Required,
-                                        cl::desc("<binary>"),
+                                        cl::desc("<binary or module.smf>"),
                                         cl::cat(Scope.Cat), cl::sub(Scope.Sub));
   static cl::list<std::string> ProfilePaths(
-      "profile", cl::OneOrMore,
+      "profile", cl::ZeroOrMore,
       cl::desc("Layout profile; given several times, the profiles are "
-               "merged as 'pagelayout profile merge' does"),
+               "merged as 'pagelayout profile merge' does. Without one, an "
+               "SMF module's own phase bits are the profile"),
       cl::value_desc("file"), cl::cat(Scope.Cat), cl::sub(Scope.Sub));
   static cl::opt<std::string> Output("o", cl::desc("The rewritten binary"),
                                      cl::value_desc("file"), cl::cat(Scope.Cat),

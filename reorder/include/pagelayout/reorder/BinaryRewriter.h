@@ -16,7 +16,21 @@ struct RewriteResult {
   std::string Image;
 };
 
-class ElfRewriter;
+/// One file format's writer: the ELF rewriter (BinaryRewriter.cpp) and
+/// the SMF one (SmfBinary.cpp) move the code and re-target code fields
+/// the same way (CodeRewrite), then update what only their format has.
+class FormatRewriter {
+public:
+  virtual ~FormatRewriter();
+  virtual llvm::Error move(const std::vector<Atom> &Atoms,
+                           const LayoutPlan &Plan) = 0;
+  virtual llvm::Error patch() = 0;
+  virtual RewriteResult take() = 0;
+};
+llvm::Expected<std::unique_ptr<FormatRewriter>>
+createElfRewriter(const LinkedBinary &B, const MoveSafety &Safety);
+llvm::Expected<std::unique_ptr<FormatRewriter>>
+createSmfRewriter(const LinkedBinary &B, const MoveSafety &Safety);
 
 /// The rewrite in its two steps: move, then patch.
 class BinaryRewrite {
@@ -33,8 +47,8 @@ public:
   RewriteResult take();
 
 private:
-  explicit BinaryRewrite(std::unique_ptr<ElfRewriter> R);
-  std::unique_ptr<ElfRewriter> Impl;
+  explicit BinaryRewrite(std::unique_ptr<FormatRewriter> R);
+  std::unique_ptr<FormatRewriter> Impl;
 };
 
 /// Rewrites \p B in memory: its movable units (\p Atoms, from

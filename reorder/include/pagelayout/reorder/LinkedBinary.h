@@ -13,6 +13,7 @@
 
 #include "pagelayout/reorder/Atom.h"
 #include "pagelayout/reorder/Target.h"
+#include "pagelayout/schema/Profile.h"
 #include "llvm/Support/Error.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include <memory>
@@ -37,8 +38,13 @@ struct CodeRegion {
   uint64_t end() const { return Address + Size; }
 };
 
+/// The file format a model was read from; only its reader and writer
+/// differ.
+enum class BinaryFormat { ELF, SMF };
+
 struct LinkedBinary {
   std::string Path;
+  BinaryFormat Format = BinaryFormat::ELF;
   uint16_t Machine = 0;
   /// The instruction set (null when no target is known: such a binary is
   /// read for its functions only).
@@ -95,6 +101,15 @@ struct LinkedBinary {
   };
   std::vector<DynamicCodeAddress> DynamicCode;
 
+  /// Functions the input itself marks as never to move (SMF's
+  /// LAYOUT_PINNED), by index into Functions, with why.
+  std::vector<std::pair<unsigned, std::string>> InputPins;
+  /// Phases the input itself records for its functions (SMF's phase bits):
+  /// (function name, phase); empty when it records none.
+  std::vector<std::pair<std::string, Phase>> InputPhases;
+  /// Why InputPhases is empty, when the format could have had them.
+  std::string NoInputPhases;
+
   std::unique_ptr<llvm::MemoryBuffer> Buffer;
 };
 
@@ -104,6 +119,9 @@ struct LinkedReadOptions {
   /// Without, only the regions and their functions are read (what `plan`
   /// and layout reports need), from any machine.
   bool ForRewrite = true;
+  /// SMF: where the region ends, when known. The reader takes the end of
+  /// the last function; a rewritten module is read with its input's.
+  uint64_t SmfCodeEnd = 0;
 };
 
 /// Reads \p Path. Errors name the file and the fix: not x86-64, not linked,
@@ -115,6 +133,24 @@ readLinkedBinary(llvm::StringRef Path, const LinkedReadOptions &Opts = {});
 llvm::Expected<LinkedBinary>
 readLinkedBinary(std::unique_ptr<llvm::MemoryBuffer> Buffer,
                  const LinkedReadOptions &Opts = {});
+
+/// Whether \p Data is an SMF module (its magic at offset 0, EOF-96 or
+/// EOF-128).
+bool isSmfModule(llvm::StringRef Data);
+
+/// Reads an SMF module into the model (SmfBinary.cpp): the Code section's
+/// functions as the one region (up to the end of the last function; the
+/// read-only data after them stays), its relocations as code fields.
+llvm::Expected<LinkedBinary>
+readSmfBinary(std::unique_ptr<llvm::MemoryBuffer> Buffer,
+              const LinkedReadOptions &Opts = {});
+
+/// Reads an ELF binary or an SMF module, by its contents.
+llvm::Expected<LinkedBinary> readBinary(llvm::StringRef Path,
+                                        const LinkedReadOptions &Opts = {});
+llvm::Expected<LinkedBinary>
+readBinary(std::unique_ptr<llvm::MemoryBuffer> Buffer,
+           const LinkedReadOptions &Opts = {});
 
 } // namespace pagelayout
 
