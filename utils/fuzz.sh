@@ -10,7 +10,7 @@
 #
 #   --time        seconds per target (default 60)
 #   --only        one target: profile, orderfile, perf-script, raw,
-#                 linked-binary or rewrite
+#                 linked-binary, rewrite or smf
 #   --build       the sanitized build tree (default build-fuzz/)
 #   --keep-going  fork mode: go on past crashes and hangs to collect more
 #   --keep-corpus start from the inputs earlier runs found, not the seeds
@@ -36,7 +36,7 @@ while [ $# -gt 0 ]; do
 done
 case $build in /*) ;; *) build=$PWD/$build ;; esac
 
-targets=(profile orderfile perf-script raw linked-binary rewrite)
+targets=(profile orderfile perf-script raw linked-binary rewrite smf)
 if [ -n "$only" ]; then
   only=${only#pagelayout-fuzz-}
   [[ " ${targets[*]} " == *" $only "* ]] ||
@@ -56,7 +56,7 @@ cmake --build "$build" --target pagelayout-fuzzers -- -j"$(nproc)" >"$build/fuzz
 # 2. Seeds, rebuilt from the lit inputs every time.
 corpus=$build/fuzz-corpus
 python3 "$root/test/fuzz/make-corpus.py" --src "$root" --out "$corpus/seeds" \
-  --runtime-dir "$build/utils/recorder" 2>"$build/fuzz-corpus.log" ||
+  --runtime-dir "$build/utils/recorder" --elf2smf "$build/utils/smf/elf2smf" 2>"$build/fuzz-corpus.log" ||
   { cat "$build/fuzz-corpus.log" >&2; exit 1; }
 largest=$(cat "$corpus/seeds/largest-binary")
 
@@ -74,6 +74,7 @@ max_len() {
   profile | orderfile | perf-script) echo 16384 ;;
   raw) echo 65536 ;;
   linked-binary | rewrite) echo $((largest > 61440 ? largest + 4096 : 65536)) ;;
+  smf) echo 16384 ;;
   esac
 }
 dict() {

@@ -24,6 +24,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "ElfMutator.h"
+#include "FuzzProfile.h"
 #include "pagelayout/reorder/BinaryRewriter.h"
 #include "pagelayout/reorder/ReorderPipeline.h"
 #include "pagelayout/reorder/LinkedBinary.h"
@@ -35,53 +36,6 @@
 
 using namespace llvm;
 using namespace pagelayout;
-
-/// A profile of \p Units' named functions, as the mode byte says.
-static Profile makeProfile(const std::vector<Atom> &Units, uint8_t Mode) {
-  std::vector<const std::string *> Names;
-  for (const Atom &A : Units)
-    if (!A.Symbols.empty())
-      Names.push_back(&A.Symbols.front().Name);
-  Profile P;
-  size_t N = Names.size();
-  uint64_t Salt = Mode >> 3;
-  for (size_t I = 0; I < N; ++I) {
-    FunctionProfile F;
-    F.Name = *Names[I];
-    switch (Mode & 3) {
-    case 0:
-      F.ExplicitPhase = I % 2 ? Phase::Cold : Phase::Startup;
-      break;
-    case 1:
-      F.FirstCallNs = (N - I) * 10;
-      F.Calls = 1;
-      break;
-    case 2:
-      // After the first frame, so the call rate decides: steady above
-      // 100 calls/s, cold below 1, edges for cdsort between neighbours.
-      F.FirstCallNs = 600'000'000 + (N - I) * 1000;
-      F.Calls = (I * 7919 + Salt * 31) % 400;
-      if (I + 1 < N && I % 3)
-        P.Edges.push_back({*Names[I], *Names[I + 1], F.Calls + 1});
-      break;
-    default:
-      F.ExplicitPhase = static_cast<Phase>(
-          ((I + 1) * 2654435761u + Salt * 40503u) >> 7 & (NumPhases - 1));
-      break;
-    }
-    P.Functions.push_back(std::move(F));
-  }
-  if ((Mode & 3) == 1) {
-    P.Markers.push_back({std::string(StartupEndMarker), (N + 1) * 10});
-    Trace T;
-    for (size_t I = N; I > 0; --I)
-      T.Functions.push_back(*Names[I - 1]);
-    P.Traces.push_back(std::move(T));
-  }
-  if ((Mode & 3) == 2)
-    P.Metadata.DurationNs = 1'200'000'000;
-  return P;
-}
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t *Data, size_t Size) {
   if (Size < 1)

@@ -178,6 +178,44 @@ def binaries(src, out, clang, llvm_bin, work):
     return largest
 
 
+def smf_seeds(src, out, clang, elf2smf, work):
+    """SMF modules of the SMF tests' C programs: v1.0, v1.1, v1.1 with a
+    stub, and with phase bits and a pin."""
+    if not elf2smf or not os.path.exists(elf2smf):
+        note("no elf2smf: no SMF seeds")
+        return
+    smf = os.path.join(src, "lit/smf")
+    for f in sorted(os.listdir(smf)):
+        if not f.endswith(".test"):
+            continue
+        with open(os.path.join(smf, f)) as fh:
+            blocks = split_blocks(fh.read())
+        for bname, body in blocks:
+            if not bname.endswith(".c"):
+                continue
+            stem = f"{f[:-5]}_{bname[:-2]}"
+            c, o = (os.path.join(work, "smf-" + stem + ext) for ext in (".c", ".o"))
+            write(work, "smf-" + stem + ".c", body)
+            if not run([clang, "-O2", "-c", "-ffunction-sections",
+                        "-fdata-sections", "-fno-jump-tables", "-fPIE", c,
+                        "-o", o]):
+                continue
+            stub = os.path.join(work, "stub")
+            write(work, "stub", "#!/usr/bin/smf-run\n")
+            variants = {"v10": [], "v11": ["--version=1.1"],
+                        "stub": ["--version=1.1", "--stub=" + stub],
+                        "phases": ["--phase=main=startup", "--pin=main"]}
+            for v, args in variants.items():
+                mod = os.path.join(work, f"{stem}-{v}.smf")
+                if not run([elf2smf, o, "-o", mod, *args]):
+                    continue
+                with open(mod, "rb") as fh:
+                    data = fh.read()
+                for mode in range(4):
+                    write(f"{out}/smf", f"{stem}-{v}.mode{mode}",
+                          bytes([mode]) + data)
+
+
 def raw_seeds(src, out, clang, llvm_bin, runtime_dir, work):
     shape = os.path.join(src, "lit/record/Inputs/shape.c")
     include = os.path.join(src, "utils/recorder/include")
@@ -234,16 +272,18 @@ def main():
     ap.add_argument("--llvm-bin", default="/usr/lib/llvm-22/bin")
     ap.add_argument("--runtime-dir", required=True,
                     help="where libpagelayout_rt.a is")
+    ap.add_argument("--elf2smf", help="the elf2smf tool, for SMF seeds")
     a = ap.parse_args()
     if os.path.isdir(a.out):
         shutil.rmtree(a.out)
     for t in ("profile", "orderfile", "perf-script", "raw", "linked-binary",
-              "rewrite"):
+              "rewrite", "smf"):
         os.makedirs(os.path.join(a.out, t))
     text_seeds(a.src, a.out)
     with tempfile.TemporaryDirectory(prefix="pagelayout-corpus-") as work:
         largest = binaries(a.src, a.out, a.clang, a.llvm_bin, work)
         raw_seeds(a.src, a.out, a.clang, a.llvm_bin, a.runtime_dir, work)
+        smf_seeds(a.src, a.out, a.clang, a.elf2smf, work)
     # utils/fuzz.sh sizes -max_len of the ELF targets by this.
     write(a.out, "largest-binary", f"{largest}\n")
     for t in sorted(os.listdir(a.out)):
