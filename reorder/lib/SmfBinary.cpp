@@ -32,6 +32,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "AddressText.h"
 #include "CodeRewrite.h"
 #include "FunctionsByAddress.h"
 #include "pagelayout/reorder/BinaryRewriter.h"
@@ -224,7 +225,25 @@ Error SmfRewriter::patch() {
     if (P < End && (R.Type == smf::RelocPc32 || R.Type == smf::RelocPlt32 ||
                     R.Type == smf::RelocGotPcRel)) {
       auto Insn = Safety.InstructionEnd.find(P);
-      K = Insn != Safety.InstructionEnd.end() ? Insn->second - P : 4;
+      if (Insn != Safety.InstructionEnd.end()) {
+        K = Insn->second - P;
+      } else {
+        // The field is on no decoded operand (damaged code): where its
+        // instruction ends is unknown, so every plausible end must lead
+        // to the same place, or the relocation cannot be kept right.
+        K = 4;
+        uint64_t Base = S.Value + uint64_t(R.Addend);
+        int64_t Shift = int64_t(Map(Base + K)) - int64_t(Base + K);
+        for (uint64_t Tail = 0; Tail <= 8; ++Tail)
+          if (int64_t(Map(Base + Tail)) - int64_t(Base + Tail) != Shift)
+            return makeLocatedError(
+                B.Path, {},
+                "the relocation at code offset " + hex(P) +
+                    " lies on no decoded instruction operand, and what it "
+                    "reaches depends on where that instruction ends, "
+                    "which moves apart; the module is damaged, nothing "
+                    "was written");
+      }
     }
     uint64_t Reaches = S.Value + uint64_t(R.Addend) + K;
     R.Addend = int64_t(Map(Reaches) - K - Map(S.Value));

@@ -3,7 +3,8 @@
 tests of the reader's errors:  smfpatch.py IN OUT FIELD=VALUE...
 
 FIELD is header.NAME, section[I].NAME, symbol[I].NAME or reloc[I].NAME, with
-the field names of docs/smf.md; VALUE is an integer (0x.. allowed).
+the field names of docs/smf.md, or code[OFFSET] (one byte of the Code
+section); VALUE is an integer (0x.. allowed).
 `truncate=N` keeps the first N bytes."""
 import struct
 import sys
@@ -38,6 +39,13 @@ def main():
         value = int(value, 0)
         if field == "truncate":
             del data[value:]
+            continue
+        if field.startswith("code["):
+            code = None
+            for i in range(count):
+                if data[sections + 56 * i] == 1:
+                    code = struct.unpack_from("<Q", data, sections + 56 * i + 8)[0]
+            data[code + int(field[5:-1], 0)] = value
             continue
         table, name = field.split(".")
         if table == "header":
