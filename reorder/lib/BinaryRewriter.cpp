@@ -136,20 +136,22 @@ Error ElfRewriter::patchDataField(const ELF64LE::Shdr &Target,
   // Code outside the regions (.init, .fini, ...) is CodeRewrite's.
   if (Target.sh_flags & ELF::SHF_EXECINSTR)
     return Error::success();
-  switch (Type) {
-  case ELF::R_X86_64_64: {
-    support::endian::write64le(Field, Map()(support::endian::read64le(Field)));
-    return Error::success();
-  }
-  case ELF::R_X86_64_32:
-  case ELF::R_X86_64_32S: {
+  const class Target &T = *B.Arch;
+  unsigned AbsSize = 0;
+  bool Signed = false;
+  if (T.isAbsolute(Type, AbsSize, Signed)) {
+    if (AbsSize == 8) {
+      support::endian::write64le(Field,
+                                 Map()(support::endian::read64le(Field)));
+      return Error::success();
+    }
     uint64_t V = support::endian::read32le(Field);
-    if (Type == ELF::R_X86_64_32S)
+    if (Signed)
       V = uint64_t(int64_t(int32_t(V)));
     support::endian::write32le(Field, uint32_t(Map()(V)));
     return Error::success();
   }
-  case ELF::R_X86_64_PC32: {
+  if (T.isDataPcRelative32(Type)) {
     if (!Alloc)
       return Error::success(); // not an address in the running program
     int32_t V = support::endian::read32le(Field);
@@ -176,12 +178,10 @@ Error ElfRewriter::patchDataField(const ELF64LE::Shdr &Target,
       support::endian::write32le(Field, uint32_t(int32_t(NewV)));
     return Error::success();
   }
-  default:
-    if (Alloc)
-      return fail("relocation type " + Twine(Type) + " at " + hex(R.r_offset) +
-                  " is not understood; nothing was written");
-    return Error::success();
-  }
+  if (Alloc)
+    return fail("relocation type " + Twine(Type) + " at " + hex(R.r_offset) +
+                " is not understood; nothing was written");
+  return Error::success();
 }
 
 bool ElfRewriter::refersToText(const ELF64LE::Shdr &Rela, const ELF64LE::Rela &R) {
@@ -278,7 +278,7 @@ Error ElfRewriter::patchDynamic() {
       auto *Entries = reinterpret_cast<ELF64LE::Rela *>(Bytes->data());
       for (size_t I = 0; I < Bytes->size() / sizeof(ELF64LE::Rela); ++I) {
         uint32_t Type = Entries[I].getType(false);
-        if (Type == ELF::R_X86_64_RELATIVE || Type == ELF::R_X86_64_IRELATIVE)
+        if (B.Arch->isRelativeDynamic(Type))
           Entries[I].r_addend = int64_t(Map()(uint64_t(Entries[I].r_addend)));
       }
     }

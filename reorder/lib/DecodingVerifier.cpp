@@ -588,7 +588,7 @@ Error DecodingVerifier::checkData() {
            Off += sizeof(ELF64LE::Rela)) {
         uint64_t At = Sec.sh_offset + Off;
         uint32_t Type = uint32_t(Word(InImage, At + 8));
-        if (Type != ELF::R_X86_64_RELATIVE && Type != ELF::R_X86_64_IRELATIVE)
+        if (!In.Arch->isRelativeDynamic(Type))
           continue;
         uint64_t Was = Word(InImage, At + 16), Is = Word(OutImage, At + 16);
         if (inText(In, Was))
@@ -605,7 +605,8 @@ Error DecodingVerifier::checkData() {
                                   ".got at " + hex(Sec.sh_addr + Off)))
             return E;
       }
-    // Retained R_X86_64_64 into allocated data (.init_array, .data, ...).
+    // Retained 64-bit absolute pointers into allocated data (.init_array,
+    // .data, ...).
     if (Sec.sh_type != ELF::SHT_RELA || (Sec.sh_flags & ELF::SHF_ALLOC) ||
         Sec.sh_info == 0 || Sec.sh_info >= InSections.size())
       continue;
@@ -620,7 +621,10 @@ Error DecodingVerifier::checkData() {
       continue;
     }
     for (const ELF64LE::Rela &R : *Relas) {
-      if (R.getType(false) != ELF::R_X86_64_64 || R.r_offset < Target.sh_addr ||
+      unsigned Size = 0;
+      bool Signed = false;
+      if (!In.Arch->isAbsolute(R.getType(false), Size, Signed) || Size != 8 ||
+          R.r_offset < Target.sh_addr ||
           R.r_offset - Target.sh_addr > Target.sh_size ||
           Target.sh_size - (R.r_offset - Target.sh_addr) < 8 ||
           Target.sh_offset > InImage.size() ||

@@ -55,7 +55,7 @@ Error collectDataPcRelatives(const ELF64LEFile &File,
   }
   for (const ELF64LE::Rela &R : Relas) {
     uint32_t Type = R.getType(false);
-    if (Type != ELF::R_X86_64_PC32)
+    if (!B.Arch || !B.Arch->isDataPcRelative32(Type))
       continue;
     uint64_t Off = R.r_offset - Target.sh_addr;
     if (R.r_offset < Target.sh_addr || Off > Data->size() ||

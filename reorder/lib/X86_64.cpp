@@ -94,6 +94,12 @@ public:
       return false;
     }
   }
+  bool isDataPcRelative32(uint32_t Type) const override {
+    return Type == ELF::R_X86_64_PC32;
+  }
+  bool isRelativeDynamic(uint32_t Type) const override {
+    return Type == ELF::R_X86_64_RELATIVE || Type == ELF::R_X86_64_IRELATIVE;
+  }
   uint64_t readPcRelative(ArrayRef<uint8_t> Field,
                           uint64_t End) const override {
     return End + int64_t(int32_t(support::endian::read32le(Field.data())));

@@ -76,6 +76,12 @@ public:
   virtual bool isAbsolute(uint32_t Type, unsigned &Size,
                           bool &Signed) const = 0;
 
+  /// A plain 32-bit PC-relative word in data (jump-table entries,
+  /// .eh_frame pointers): S + A - P, relative to the field itself.
+  virtual bool isDataPcRelative32(uint32_t Type) const = 0;
+  /// A dynamic relocation whose addend is an address (RELATIVE, IRELATIVE).
+  virtual bool isRelativeDynamic(uint32_t Type) const = 0;
+
   /// PC-relative operands: where the field at \p Field, in an instruction
   /// ending at \p End, points; and the field that makes it point at \p To
   /// (false when it does not fit).
