@@ -159,15 +159,14 @@ Error ElfRewriter::patchDataField(const ELF64LE::Shdr &Target,
     auto Table = Safety.JumpTables.find(R.r_offset);
     if (Table != Safety.JumpTables.end()) {
       uint64_t Base = Table->second.Base;
-      uint64_t Target = Base + int64_t(V);
+      uint64_t Target = T.jumpTableTarget(Base, V);
       // An entry at its function's end moves with that function.
       uint64_t NewTarget =
           Table->second.AtOwnerEnd ? Map()(Target - 1) + 1 : Map()(Target);
-      int64_t NewV = int64_t(NewTarget) - int64_t(Base);
-      if (NewV < INT32_MIN || NewV > INT32_MAX)
+      if (!T.writeJumpTableEntry(MutableArrayRef<uint8_t>(Field, Size), Base,
+                                 NewTarget))
         return fail("a jump table entry at " + hex(R.r_offset) +
-                    " no longer fits 32 bits");
-      support::endian::write32le(Field, uint32_t(int32_t(NewV)));
+                    " no longer fits its field");
       return Error::success();
     }
     uint64_t Points = R.r_offset + int64_t(V);

@@ -274,7 +274,7 @@ void pinRelativeTableTargets(const LinkedBinary &B, const FunctionIndex &Index,
                           });
     if (Base != TableBases.begin()) {
       uint64_t BaseAddr = std::prev(Base)->first;
-      uint64_t Target = BaseAddr + uint64_t(E.Value);
+      uint64_t Target = B.Arch->jumpTableTarget(BaseAddr, E.Value);
       auto LoadsBase = [&](int Fn) {
         for (auto It = std::prev(Base);; --It) {
           if (It->first != BaseAddr)

@@ -97,6 +97,17 @@ public:
   bool isDataPcRelative32(uint32_t Type) const override {
     return Type == ELF::R_X86_64_PC32;
   }
+  uint64_t jumpTableTarget(uint64_t Base, int64_t Entry) const override {
+    return Base + uint64_t(Entry);
+  }
+  bool writeJumpTableEntry(MutableArrayRef<uint8_t> Entry, uint64_t Base,
+                           uint64_t To) const override {
+    int64_t V = int64_t(To) - int64_t(Base);
+    if (V < INT32_MIN || V > INT32_MAX)
+      return false;
+    support::endian::write32le(Entry.data(), uint32_t(int32_t(V)));
+    return true;
+  }
   bool isRelativeDynamic(uint32_t Type) const override {
     return Type == ELF::R_X86_64_RELATIVE || Type == ELF::R_X86_64_IRELATIVE;
   }

@@ -79,6 +79,14 @@ public:
   /// A plain 32-bit PC-relative word in data (jump-table entries,
   /// .eh_frame pointers): S + A - P, relative to the field itself.
   virtual bool isDataPcRelative32(uint32_t Type) const = 0;
+  /// The compilers' relative jump tables: an entry (a data word of an
+  /// isDataPcRelative32 type) holds target - base, where base is the
+  /// table's own address, which the function using it loads PC-relatively
+  /// (x86-64: `lea table(%rip)`). Where an entry with value \p Entry
+  /// points, and the entry that points at \p To (false: it does not fit).
+  virtual uint64_t jumpTableTarget(uint64_t Base, int64_t Entry) const = 0;
+  virtual bool writeJumpTableEntry(llvm::MutableArrayRef<uint8_t> Entry,
+                                   uint64_t Base, uint64_t To) const = 0;
   /// A dynamic relocation whose addend is an address (RELATIVE, IRELATIVE).
   virtual bool isRelativeDynamic(uint32_t Type) const = 0;
 
