@@ -73,6 +73,7 @@ private:
   Error compareInstruction(const MCInst &A, uint64_t AAddr, const MCInst &B,
                            uint64_t BAddr, uint64_t Len, StringRef What);
   Error checkFunctions();
+  Error checkUndecoded();
   Error checkStayingCode();
   Error checkData();
   Error checkWord(uint64_t Was, uint64_t Is, const Twine &What);
@@ -86,6 +87,14 @@ private:
   std::vector<std::pair<uint64_t, uint64_t>> Labels; ///< old, new
   /// Instructions of the input as decoded here: (begin, end).
   std::vector<std::pair<uint64_t, uint64_t>> InInstructions;
+  /// Bytes that did not decode, from the first such byte to the end of
+  /// their function or code range, to compare raw.
+  struct UndecodedRange {
+    ArrayRef<uint8_t> InBytes, OutBytes;
+    uint64_t InAddr, OutAddr;
+    std::string What;
+  };
+  std::vector<UndecodedRange> Undecoded;
   std::optional<smf::Module> InModule, OutModule;
   std::unique_ptr<InstructionDecoder> Decoder;
   const InstructionDecoder *DP = nullptr;
@@ -458,28 +467,13 @@ Error DecodingVerifier::compareCode(ArrayRef<uint8_t> InBytes, uint64_t InAddr,
       InInstructions.push_back({InAddr + Off, InAddr + Off + Len});
     if (Len == 0) {
       // What does not decode was moved as bytes: it must be the same,
-      // except where another function's symbol lies inside (nested): that
-      // one is decoded and checked on its own, its fields patched.
-      uint64_t Cursor = InAddr + Off, End = InAddr + InBytes.size();
-      auto Raw = [&](uint64_t Until) -> Error {
-        if (Until > Cursor &&
-            InBytes.slice(Cursor - InAddr, Until - Cursor) !=
-                OutBytes.slice(Cursor - InAddr, Until - Cursor))
-          return fail("bytes at " + hex(OutAddr + (Cursor - InAddr)) +
-                      " (input " + hex(Cursor) + ", in " + What +
-                      ") do not decode and differ from the input");
-        Summary.CodeBytes += Until > Cursor ? Until - Cursor : 0;
-        return Error::success();
-      };
-      auto Nested = llvm::upper_bound(
-          Functions, Cursor,
-          [](uint64_t A, const Range &R) { return A < R.Old; });
-      for (; Nested != Functions.end() && Nested->Old < End; ++Nested) {
-        if (Error E = Raw(Nested->Old))
-          return E;
-        Cursor = std::max(Cursor, std::min(End, Nested->Old + Nested->Size));
-      }
-      return Raw(End);
+      // except where other code decodes and is checked on its own (a
+      // nested function, or one overlapping this one). That is known once
+      // every function has been decoded: checkUndecoded().
+      uint64_t Cursor = InAddr + Off;
+      Undecoded.push_back({InBytes.drop_front(Off), OutBytes.drop_front(Off),
+                           Cursor, OutAddr + Off, What.str()});
+      return Error::success();
     }
     if (DP->decode(B, OutBytes.slice(Off), OutAddr + Off) != Len)
       return fail("the instruction at " + hex(OutAddr + Off) + " (input " +
@@ -490,6 +484,52 @@ Error DecodingVerifier::compareCode(ArrayRef<uint8_t> InBytes, uint64_t InAddr,
       return E;
     Summary.CodeBytes += Len;
     Off += Len;
+  }
+  return Error::success();
+}
+
+// Undecoded bytes must be the input's, except those of instructions that
+// decoded (and were compared) in another function or code range: nested or
+// overlapping symbols decode the same bytes from other starts, and their
+// fields are patched.
+Error DecodingVerifier::checkUndecoded() {
+  llvm::sort(InInstructions);
+  std::vector<std::pair<uint64_t, uint64_t>> Covered; // merged
+  for (auto [B, E] : InInstructions)
+    if (!Covered.empty() && B <= Covered.back().second)
+      Covered.back().second = std::max(Covered.back().second, E);
+    else
+      Covered.push_back({B, E});
+  for (const UndecodedRange &U : Undecoded) {
+    uint64_t End = U.InAddr + U.InBytes.size();
+    auto It = llvm::upper_bound(
+        Covered, U.InAddr,
+        [](uint64_t A, const std::pair<uint64_t, uint64_t> &R) {
+          return A < R.first;
+        });
+    if (It != Covered.begin())
+      --It;
+    uint64_t Cursor = U.InAddr;
+    auto Raw = [&](uint64_t Until) -> Error {
+      if (Until <= Cursor)
+        return Error::success();
+      if (U.InBytes.slice(Cursor - U.InAddr, Until - Cursor) !=
+          U.OutBytes.slice(Cursor - U.InAddr, Until - Cursor))
+        return fail("bytes at " + hex(U.OutAddr + (Cursor - U.InAddr)) +
+                    " (input " + hex(Cursor) + ", in " + U.What +
+                    ") do not decode and differ from the input");
+      Summary.CodeBytes += Until - Cursor;
+      return Error::success();
+    };
+    for (; It != Covered.end() && It->first < End && Cursor < End; ++It) {
+      if (It->second <= Cursor)
+        continue;
+      if (Error E = Raw(std::max(Cursor, It->first)))
+        return E;
+      Cursor = std::max(Cursor, std::min(End, It->second));
+    }
+    if (Error E = Raw(End))
+      return E;
   }
   return Error::success();
 }
@@ -662,6 +702,8 @@ Expected<VerifySummary> DecodingVerifier::run() {
   if (Error E = checkFunctions())
     return std::move(E);
   if (Error E = checkStayingCode())
+    return std::move(E);
+  if (Error E = checkUndecoded())
     return std::move(E);
   if (Error E = Smf ? checkSmfData() : checkData())
     return std::move(E);
