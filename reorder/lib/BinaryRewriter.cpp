@@ -71,7 +71,8 @@ private:
   /// Per symbol table (section index): which symbols are defined in .text.
   std::map<unsigned, std::vector<bool>> SymbolInText;
   /// Fields already patched: (relocated section, offset).
-  DenseSet<std::pair<unsigned, uint64_t>> Patched;
+  /// Data fields already patched, (relocated section, offset) -> type.
+  DenseMap<std::pair<unsigned, uint64_t>, uint32_t> Patched;
   /// The format-neutral half: the code moved, its fields re-targeted.
   std::optional<CodeRewrite> Code;
   /// Old -> new addresses (valid once the code moved).
@@ -249,10 +250,19 @@ Error ElfRewriter::patchRelocations() {
       // second application would translate the new value again. (One
       // that changes nothing, R_X86_64_NONE or a TLS offset, does not
       // count.)
+      // Two relocations of different types naming one field say two
+      // different things about it: the input is damaged.
       uint32_t Type = R.getType(false);
-      bool First = B.Arch->fieldSize(Type) == 0 ||
-                   B.Arch->isPositionFree(Type) ||
-                   Patched.insert({S.sh_info, R.r_offset}).second;
+      bool First = true;
+      if (B.Arch->fieldSize(Type) && !B.Arch->isPositionFree(Type)) {
+        auto [It, New] = Patched.try_emplace({S.sh_info, R.r_offset}, Type);
+        if (!New && It->second != Type)
+          return fail("relocations of types " + Twine(It->second) + " and " +
+                      Twine(Type) + " name the same field at " +
+                      hex(R.r_offset) +
+                      "; the input is damaged, nothing was written");
+        First = New;
+      }
       if (!First ||
           (!(Target.sh_flags & ELF::SHF_ALLOC) && !refersToText(S, R)))
         continue;

@@ -13,7 +13,7 @@
 #include "CodeRewrite.h"
 #include "AddressText.h"
 #include "pagelayout/schema/Diagnostic.h"
-#include "llvm/ADT/DenseSet.h"
+#include "llvm/ADT/DenseMap.h"
 #include "llvm/Support/Endian.h"
 #include <optional>
 
@@ -117,9 +117,24 @@ Error CodeRewrite::patchCode() {
   auto PatchesNothing = [&](uint32_t Type) {
     return T.fieldSize(Type) == 0 || T.isPositionFree(Type);
   };
-  DenseSet<uint64_t> Patched;
+  // Two relocations of different types naming one field say two different
+  // things about it: the input is damaged.
+  DenseMap<uint64_t, uint32_t> Patched;
+  auto First = [&](const RetainedRelocation &R) -> Expected<bool> {
+    auto [It, New] = Patched.try_emplace(R.Offset, R.Type);
+    if (!New && It->second != R.Type)
+      return fail("relocations of types " + Twine(It->second) + " and " +
+                  Twine(R.Type) + " name the same field at " + hex(R.Offset) +
+                  "; the input is damaged, nothing was written");
+    return New;
+  };
   for (const RetainedRelocation &R : B.TextRelocations) {
-    if (PatchesNothing(R.Type) || !Patched.insert(R.Offset).second)
+    if (PatchesNothing(R.Type))
+      continue;
+    Expected<bool> IsFirst = First(R);
+    if (!IsFirst)
+      return IsFirst.takeError();
+    if (!*IsFirst)
       continue;
     uint64_t P = R.Offset, NewP = Map(P);
     unsigned Size = std::max(T.fieldSize(R.Type), 1u);
@@ -135,7 +150,12 @@ Error CodeRewrite::patchCode() {
   }
   Patched.clear();
   for (const RetainedRelocation &R : B.OtherCodeRelocations) {
-    if (PatchesNothing(R.Type) || !Patched.insert(R.Offset).second)
+    if (PatchesNothing(R.Type))
+      continue;
+    Expected<bool> IsFirst = First(R);
+    if (!IsFirst)
+      return IsFirst.takeError();
+    if (!*IsFirst)
       continue;
     // The field's whole width lies in its section, or it is left alone.
     uint8_t *Field = otherCodeAt(R.Offset, std::max(T.fieldSize(R.Type), 1u));
