@@ -358,8 +358,14 @@ Error ElfRewriter::rebuildEhFrameHdr() {
     for (uint32_t I = 0; I < Count; ++I) {
       int32_t Loc = support::endian::read32le(H + 12 + 8 * I);
       int32_t Fde = support::endian::read32le(H + 16 + 8 * I);
-      uint64_t Addr = S.sh_addr + int64_t(Loc);
-      Table[I] = {int32_t(int64_t(Map()(Addr)) - int64_t(S.sh_addr)), Fde};
+      // Unsigned arithmetic: a damaged sh_addr must not overflow.
+      uint64_t Addr = S.sh_addr + uint64_t(int64_t(Loc));
+      int64_t NewLoc = int64_t(Map()(Addr) - S.sh_addr);
+      if (NewLoc < INT32_MIN || NewLoc > INT32_MAX)
+        return fail(".eh_frame_hdr entry " + Twine(I) + " (for " + hex(Addr) +
+                    ") no longer fits its 32-bit field; the section "
+                    "header is damaged, nothing was written");
+      Table[I] = {int32_t(NewLoc), Fde};
     }
     llvm::stable_sort(Table);
     for (uint32_t I = 0; I < Count; ++I) {

@@ -94,6 +94,12 @@ bool X86Decoder::isOperandField(ArrayRef<uint8_t> Insn, uint64_t Addr,
   if (FieldSize == 0 || FieldSize > 8 || FieldOffset > Insn.size() ||
       Insn.size() - FieldOffset < FieldSize)
     return false;
+  std::string Key(Insn.begin(), Insn.end());
+  std::fill_n(Key.begin() + FieldOffset, FieldSize, '\0');
+  Key.push_back(char(FieldOffset));
+  Key.push_back(char(FieldSize));
+  if (OperandFields.contains(Key))
+    return true;
   MCInst Orig;
   if (decode(Orig, Insn, Addr) != Insn.size())
     return false;
@@ -132,6 +138,7 @@ bool X86Decoder::isOperandField(ArrayRef<uint8_t> Insn, uint64_t Addr,
     if (Differing != 1)
       return false;
   }
+  OperandFields.insert(Key);
   return true;
 }
 

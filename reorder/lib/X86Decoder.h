@@ -18,6 +18,7 @@
 #define PAGELAYOUT_REORDER_X86DECODER_H
 
 #include "llvm/ADT/ArrayRef.h"
+#include "llvm/ADT/StringSet.h"
 #include "llvm/MC/MCAsmInfo.h"
 #include "llvm/MC/MCContext.h"
 #include "llvm/MC/MCDisassembler/MCDisassembler.h"
@@ -52,6 +53,13 @@ struct X86Decoder {
   std::unique_ptr<llvm::MCContext> Ctx;
   std::unique_ptr<llvm::MCDisassembler> DisAsm;
   std::unique_ptr<llvm::MCInstrAnalysis> MIA;
+  /// Instructions whose field was found to be operand bytes, keyed by
+  /// their bytes outside the field, the field's offset and size: the bytes
+  /// that decide where an instruction's operands lie are all outside such
+  /// a field, so another instruction equal outside it has the same
+  /// operands there (most calls share one entry). Only positive answers
+  /// are kept.
+  mutable llvm::StringSet<> OperandFields;
 
   /// Registers the x86-64 target with LLVM, once per process (not
   /// thread-safe: call before decoding in parallel).
