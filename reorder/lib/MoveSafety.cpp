@@ -139,6 +139,27 @@ bool recordInstructionEnd(const Target &T, const InstructionDecoder &D,
     if (Size == 0 || T.isPositionFree(Rel.Type))
       continue;
     bool IsOperand = D.isOperandField(Insn, Addr, Rel.Offset - Addr, Size);
+    uint64_t FieldAt = Rel.Offset - Code.Address;
+    uint64_t V = 0;
+    if (FieldAt + Size <= Code.Bytes.size())
+      memcpy(&V, Code.Bytes.data() + FieldAt, Size);
+    bool PcOperand = PcTarget && Size == 4 && Rel.Offset + 4 <= End &&
+                     End + int64_t(int32_t(uint32_t(V))) == *PcTarget;
+    // A field patched as an address (absolute, or a PC-relative one the
+    // linker relaxed into an immediate) must be the whole operand, not
+    // part of a wider one (4 bytes inside a movabs's 8): the operand's
+    // value is the field's, zero- or sign-extended.
+    if (IsOperand && !PcOperand) {
+      MCInst Inst;
+      D.decode(Inst, Insn, Addr);
+      uint64_t Mask = Size >= 8 ? ~uint64_t(0) : (uint64_t(1) << (8 * Size)) - 1;
+      uint64_t Sign = uint64_t(1) << (8 * std::min(Size, 8u) - 1);
+      uint64_t SExt = (V & Sign) ? (V | ~Mask) : V;
+      IsOperand = any_of(Inst, [&](const MCOperand &Op) {
+        return Op.isImm() &&
+               (uint64_t(Op.getImm()) == V || uint64_t(Op.getImm()) == SExt);
+      });
+    }
     if (!IsOperand && T.isTlsSequence(Rel.Type)) {
       R.RelaxedTls.push_back(Rel.Offset);
       continue;
@@ -163,13 +184,7 @@ bool recordInstructionEnd(const Target &T, const InstructionDecoder &D,
     }
     R.Ends.push_back({Rel.Offset, End});
     Operand = true;
-    uint64_t FieldAt = Rel.Offset - Code.Address;
-    if (!PcTarget || Size != 4 || Rel.Offset + 4 > End ||
-        FieldAt + 4 > Code.Bytes.size())
-      continue;
-    int32_t V;
-    memcpy(&V, Code.Bytes.data() + FieldAt, 4);
-    if (End + int64_t(V) == *PcTarget)
+    if (PcOperand)
       R.PcRelative.push_back(Rel.Offset);
   }
   return Operand;
