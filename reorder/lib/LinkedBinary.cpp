@@ -153,20 +153,29 @@ Expected<LinkedBinary> readLinkedBinary(std::unique_ptr<MemoryBuffer> Buffer,
   if (!Sections)
     return fail(Path,
                 "malformed section table: " + toString(Sections.takeError()));
-  // The rewrite writes many sections of the one image: were two of them to
-  // share file bytes, writing one would change the other behind its back.
+  // The rewrite writes many sections of the one image, and the headers:
+  // were two of them to share file bytes, writing one would change the
+  // other behind its back.
   {
-    std::vector<std::pair<uint64_t, unsigned>> Starts;
+    std::vector<std::tuple<uint64_t, uint64_t, std::string>> Ranges;
+    Ranges.push_back({0, sizeof(ELF64LE::Ehdr), "the ELF header"});
+    if (H.e_phnum)
+      Ranges.push_back({H.e_phoff, uint64_t(H.e_phnum) * H.e_phentsize,
+                        "the program headers"});
+    if (H.e_shnum)
+      Ranges.push_back({H.e_shoff, uint64_t(H.e_shnum) * H.e_shentsize,
+                        "the section headers"});
     for (const ELF64LE::Shdr &S : *Sections)
       if (S.sh_type != ELF::SHT_NOBITS && S.sh_type != ELF::SHT_NULL &&
           S.sh_size)
-        Starts.push_back({S.sh_offset, unsigned(&S - Sections->begin())});
-    llvm::sort(Starts);
-    for (size_t I = 1; I < Starts.size(); ++I) {
-      const ELF64LE::Shdr &Prev = (*Sections)[Starts[I - 1].second];
-      if (Starts[I].first - Prev.sh_offset < Prev.sh_size)
-        return fail(Path, "sections " + Twine(Starts[I - 1].second) + " and " +
-                              Twine(Starts[I].second) +
+        Ranges.push_back({S.sh_offset, S.sh_size,
+                          "section " +
+                              std::to_string(&S - Sections->begin())});
+    llvm::sort(Ranges);
+    for (size_t I = 1; I < Ranges.size(); ++I) {
+      const auto &[PrevAt, PrevSize, PrevName] = Ranges[I - 1];
+      if (std::get<0>(Ranges[I]) - PrevAt < PrevSize)
+        return fail(Path, PrevName + " and " + std::get<2>(Ranges[I]) +
                               " overlap in the file; the section table is "
                               "damaged (relink the binary)");
     }
