@@ -318,8 +318,7 @@ Expected<LinkedBinary> readLinkedBinary(std::unique_ptr<MemoryBuffer> Buffer,
   uint64_t TextEnd = B.TextAddress + B.TextBytes.size();
   for (const ELF64LE::Sym &S : *Symbols) {
     if (S.getType() != ELF::STT_FUNC || S.st_size == 0 ||
-        S.st_value < B.TextAddress || S.st_value >= TextEnd ||
-        S.st_size > TextEnd - S.st_value)
+        S.st_value < B.TextAddress || S.st_value >= TextEnd)
       continue;
     Expected<StringRef> Name = S.getName(*StrTab);
     if (!Name)

@@ -6,6 +6,7 @@
 #              [--index K] [--offset ADDR] [--delta N] [--type T] [--addend A]
 #   elfedit.py reloc ... [--copy-of J] [--symbol N]  (J: entry to copy)
 #   elfedit.py symbol IN OUT --name N [--shndx-of SECTION] [--value V]
+#              [--size S]
 #   elfedit.py section IN OUT --name S [--addr ADDR] [--file-offset OFF]
 #              [--flags F]
 #   elfedit.py show IN --section S        (prints: index addr offset size)
@@ -150,6 +151,8 @@ def main():
             struct.pack_into('<H', d, sym[1] + 6, e.section(a.shndx_of)['index'])
         if a.value is not None:
             struct.pack_into('<Q', d, sym[1] + 8, a.value)
+        if a.size is not None:
+            struct.pack_into('<Q', d, sym[1] + 16, a.size)
     elif a.op == 'section':
         s = e.section(a.name)
         if a.addr is not None:
