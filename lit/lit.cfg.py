@@ -58,3 +58,11 @@ _probe = subprocess.run(
     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 if _probe.returncode == 0:
     config.available_features.add("perf")
+
+# valgrind's lackey is the exact oracle of the --mode=trace tests.
+if shutil.which("valgrind"):
+    config.available_features.add("valgrind")
+
+# Some refusals (a set-user-ID program under ptrace) do not apply to root.
+if os.geteuid() == 0:
+    config.available_features.add("root")

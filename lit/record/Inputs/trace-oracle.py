@@ -2,11 +2,11 @@
 """Compares a `pagelayout record --mode=trace` profile with valgrind lackey's
 instruction trace of the same program (an independent, exact oracle).
 
-Usage: trace-oracle.py BINARY PROFILE LACKEY_LOG [LACKEY_LOG...]
-                       [--startup-end SYMBOL]
+Usage: trace-oracle.py BINARY PROFILE LOGDIR [--startup-end SYMBOL]
 
-The first log is the program's process (valgrind --log-file=lk.%p, sorted by
-pid), the others its forked children. Checks, for the functions of BINARY's
+LOGDIR holds one lackey log per process, named by pid (valgrind
+--log-file=LOGDIR/%p); the lowest pid is the program's process, the others
+its forked children. Checks, for the functions of BINARY's
 symbol table (STT_FUNC with a size; aliases keep the first name in symbol
 table order, as the recorder does):
   - order: the profile's first trace equals the program process's
@@ -14,8 +14,10 @@ table order, as the recorder does):
   - bytes: the profile's executed ranges (all phases, all processes) equal
     the bytes of every instruction lackey saw executed;
   - with --startup-end: startup_ranges equal the bytes executed before the
-    first instruction of SYMBOL.
+    first instruction of SYMBOL, in each process (choose a SYMBOL the
+    program reaches after its forks: a child starts in startup).
 Prints one line per check and exits 1 on a difference."""
+import os
 import subprocess
 import sys
 
@@ -68,7 +70,9 @@ def main():
         i = args.index("--startup-end")
         stop = args[i + 1]
         del args[i:i + 2]
-    binary, profile, logs = args[0], args[1], args[2:]
+    binary, profile, logdir = args
+    logs = [os.path.join(logdir, n)
+            for n in sorted(os.listdir(logdir), key=int)]
     pie, entry = header(binary)
     bias = VALGRIND_PIE_BASE if pie else 0
     funcs = functions(binary)
@@ -83,25 +87,25 @@ def main():
         return None
 
     order, executed, startup = [], set(), set()
-    in_startup = True
     stop_addr = by_name[stop][0] if stop else None
     saw_entry = False
     for n, log in enumerate(logs):
         seen = set()
+        in_startup = True
         for addr, size in lackey(log, bias):
             if addr == entry:
                 saw_entry = True
             f = owner(addr)
             if not f:
                 continue
-            if n == 0 and addr == stop_addr:
+            if addr == stop_addr:
                 in_startup = False
             if n == 0 and f[2] not in seen:
                 seen.add(f[2])
                 order.append(f[2])
             for b in range(addr, addr + size):
                 executed.add((f[2], b - f[0]))
-                if n == 0 and in_startup:
+                if in_startup:
                     startup.add((f[2], b - f[0]))
     if not saw_entry:
         sys.exit(f"{logs[0]}: the entry point never ran at bias {bias:#x}")
