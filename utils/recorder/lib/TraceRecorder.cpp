@@ -520,17 +520,15 @@ Expected<TraceRecording> recordWithTrace(ArrayRef<std::string> Command,
                                *Symbol +
                                "' (the phase end given with --startup-end or "
                                "--first-frame); check the name with llvm-nm");
-  uint64_t Undecoded = 0, Traps = 0, Partial = 0;
+  uint64_t Undecoded = 0, Partial = 0;
   for (const TracedFunction &F : Image->Functions) {
     Undecoded += F.Blocks.UndecodedBytes;
-    Traps += F.Blocks.TrapBytes;
     Partial += F.Blocks.UndecodedBytes != 0;
   }
   if (Undecoded && Warn)
-    Warn("note: " + Twine(Undecoded) + " byte(s) in " + Twine(Partial) +
+    Warn("warning: " + Twine(Undecoded) + " byte(s) in " + Twine(Partial) +
          " function(s) of '" + *Program +
          "' do not decode and are not observed (no breakpoint there)");
-  (void)Traps;
 
   Tracer T(*Image, Opts);
   RunOptions Run;
