@@ -162,7 +162,8 @@ private:
     return pwrite(P.MemFd, &B, 1, Addr) == 1;
   }
   Error load(Process &P);
-  void onNewTask(pid_t Parent, unsigned Event);
+  pid_t onNewTask(pid_t Parent, unsigned Event);
+  Error onStop(pid_t Tid, int Raw);
   bool onTrap(pid_t Tid, Thread &T);
   void onMark(pid_t Tid, Thread &T, user_regs_struct &Regs);
   void recordHit(Process &P, uint32_t Id, uint64_t Time);
@@ -186,6 +187,7 @@ private:
   std::map<pid_t, Thread> Threads;
   std::map<pid_t, int> Parked; ///< stopped before their parent's event
   uint64_t Traps = 0, DetachedExecs = 0;
+  pid_t MainPid = 0;
 };
 
 /// Reads the program's auxiliary vector for AT_ENTRY: the load bias is
@@ -338,7 +340,7 @@ pid_t tgidOf(pid_t Tid) {
   return 0;
 }
 
-void Tracer::onNewTask(pid_t ParentTid, unsigned Event) {
+pid_t Tracer::onNewTask(pid_t ParentTid, unsigned Event) {
   unsigned long NewTid = 0;
   ptrace(PTRACE_GETEVENTMSG, ParentTid, nullptr, &NewTid);
   Process &Parent = *Threads[ParentTid].Proc;
@@ -355,14 +357,94 @@ void Tracer::onNewTask(pid_t ParentTid, unsigned Event) {
     Child.MarkArmed = Parent.MarkArmed;
     Child.Record.Markers = Parent.Record.Markers;
   }
-  auto It = Parked.find(New);
-  if (It != Parked.end()) {
-    Parked.erase(It);
-    resume(New, 0);
+  return New;
+}
+
+/// One ptrace stop of task \p Tid (status \p Raw): ours or the program's.
+Error Tracer::onStop(pid_t Tid, int Raw) {
+  auto It = Threads.find(Tid);
+  if (It == Threads.end()) {
+    // A new task can report before its parent's clone/fork event: a thread
+    // of a known process is adopted now, a new process waits for the event
+    // (its stop is handled then).
+    pid_t Tgid = tgidOf(Tid);
+    Process *Owner = nullptr;
+    for (auto &P : Processes)
+      if (P->Pid == Tgid && Tgid != Tid && !P->Detached)
+        Owner = P.get();
+    if (!Owner) {
+      Parked[Tid] = Raw;
+      return Error::success();
+    }
+    It = Threads.try_emplace(Tid).first;
+    It->second.Proc = Owner;
   }
+  Thread &T = It->second;
+  Process &P = *T.Proc;
+  int Sig = WSTOPSIG(Raw);
+  unsigned Event = unsigned(Raw) >> 16;
+  if (T.SteppingMark) {
+    T.SteppingMark = false;
+    if (P.MarkArmed)
+      writeByte(P, *Image.MarkFunction + P.Bias, Int3);
+    siginfo_t Info;
+    if (Sig == SIGTRAP && Event == 0 &&
+        ptrace(PTRACE_GETSIGINFO, Tid, nullptr, &Info) == 0 &&
+        Info.si_code == TRAP_TRACE) {
+      resume(Tid, 0);
+      return Error::success();
+    }
+  }
+  if (Event == PTRACE_EVENT_STOP) {
+    // The first stop of a new task, or a group stop (kept stopped, as
+    // without us, until a SIGCONT).
+    if (Sig == SIGTRAP)
+      resume(Tid, 0);
+    else
+      ptrace(PTRACE_LISTEN, Tid, nullptr, nullptr);
+    return Error::success();
+  }
+  if (Event == PTRACE_EVENT_EXEC) {
+    if (!P.Loaded && P.Pid == MainPid) {
+      if (Error E = load(P))
+        return E;
+      Start = std::chrono::steady_clock::now();
+      resume(Tid, 0);
+      return Error::success();
+    }
+    // Another program: it runs untraced and unrecorded.
+    P.Detached = true;
+    ++DetachedExecs;
+    for (auto TI = Threads.begin(); TI != Threads.end();)
+      TI = TI->second.Proc == &P && TI->first != Tid ? Threads.erase(TI)
+                                                     : std::next(TI);
+    detach(Tid);
+    return Error::success();
+  }
+  if (Event == PTRACE_EVENT_CLONE || Event == PTRACE_EVENT_FORK ||
+      Event == PTRACE_EVENT_VFORK) {
+    pid_t New = onNewTask(Tid, Event);
+    resume(Tid, 0);
+    auto Held = Parked.find(New);
+    if (Held != Parked.end()) {
+      int HeldRaw = Held->second;
+      Parked.erase(Held);
+      return onStop(New, HeldRaw);
+    }
+    return Error::success();
+  }
+  if (Event) {
+    resume(Tid, 0);
+    return Error::success();
+  }
+  if (Sig == SIGTRAP && onTrap(Tid, T))
+    return Error::success();
+  resume(Tid, Sig); // the program's own signal, delivered as sent
+  return Error::success();
 }
 
 Expected<ProgramStatus> Tracer::run(pid_t Pid) {
+  MainPid = Pid;
   Start = std::chrono::steady_clock::now();
   newProcess(Pid);
   std::optional<ProgramStatus> Status;
@@ -399,77 +481,10 @@ Expected<ProgramStatus> Tracer::run(pid_t Pid) {
     }
     if (!WIFSTOPPED(Raw))
       continue;
-    auto It = Threads.find(Tid);
-    if (It == Threads.end()) {
-      // A new task can report before its parent's clone/fork event.
-      pid_t Tgid = tgidOf(Tid);
-      Process *Owner = nullptr;
-      for (auto &P : Processes)
-        if (P->Pid == Tgid && Tgid != Tid && !P->Detached)
-          Owner = P.get();
-      if (!Owner) {
-        Parked[Tid] = Raw;
-        continue;
-      }
-      It = Threads.try_emplace(Tid).first;
-      It->second.Proc = Owner;
+    if (Error E = onStop(Tid, Raw)) {
+      kill(Pid, SIGKILL);
+      return std::move(E);
     }
-    Thread &T = It->second;
-    Process &P = *T.Proc;
-    int Sig = WSTOPSIG(Raw);
-    unsigned Event = unsigned(Raw) >> 16;
-    if (T.SteppingMark) {
-      T.SteppingMark = false;
-      if (P.MarkArmed)
-        writeByte(P, *Image.MarkFunction + P.Bias, Int3);
-      siginfo_t Info;
-      if (Sig == SIGTRAP && Event == 0 &&
-          ptrace(PTRACE_GETSIGINFO, Tid, nullptr, &Info) == 0 &&
-          Info.si_code == TRAP_TRACE) {
-        resume(Tid, 0);
-        continue;
-      }
-    }
-    if (Event == PTRACE_EVENT_STOP) {
-      // The first stop of a new task, or a group stop (keep it stopped).
-      if (Sig == SIGTRAP)
-        resume(Tid, 0);
-      else
-        ptrace(PTRACE_LISTEN, Tid, nullptr, nullptr);
-      continue;
-    }
-    if (Event == PTRACE_EVENT_EXEC) {
-      if (!P.Loaded && Tid == Pid) {
-        if (Error E = load(P)) {
-          kill(Pid, SIGKILL);
-          return std::move(E);
-        }
-        Start = std::chrono::steady_clock::now();
-        resume(Tid, 0);
-      } else {
-        // Another program: it runs untraced and unrecorded.
-        P.Detached = true;
-        ++DetachedExecs;
-        for (auto TI = Threads.begin(); TI != Threads.end();)
-          TI = TI->second.Proc == &P && TI->first != Tid ? Threads.erase(TI)
-                                                         : std::next(TI);
-        detach(Tid);
-      }
-      continue;
-    }
-    if (Event == PTRACE_EVENT_CLONE || Event == PTRACE_EVENT_FORK ||
-        Event == PTRACE_EVENT_VFORK) {
-      onNewTask(Tid, Event);
-      resume(Tid, 0);
-      continue;
-    }
-    if (Event) {
-      resume(Tid, 0);
-      continue;
-    }
-    if (Sig == SIGTRAP && onTrap(Tid, T))
-      continue;
-    resume(Tid, Sig); // the program's own signal, delivered as sent
   }
   if (!Status)
     return createStringError("lost track of the traced program");
