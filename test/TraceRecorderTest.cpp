@@ -1,7 +1,7 @@
 //===- TraceRecorderTest.cpp - Block finding and trace profiles -----------===//
 
-#include "pagelayout/record/BlockFinder.h"
 #include "pagelayout/record/TraceRecorder.h"
+#include "pagelayout/record/BlockFinder.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 
@@ -32,10 +32,10 @@ TEST(BlockFinder, LeadersTrapsAndUndecodedBytes) {
       0xff, 0xff,                   // 13: not an instruction
   };
   FunctionBlocks B = finder().find(Code, 0x401000);
-  EXPECT_THAT(B.Blocks, ElementsAre(TraceBlock{0x0, 0x6}, TraceBlock{0x6, 0xb},
-                                    TraceBlock{0xb, 0x10},
-                                    TraceBlock{0x10, 0x11},
-                                    TraceBlock{0x12, 0x13}));
+  EXPECT_THAT(B.Blocks,
+              ElementsAre(TraceBlock{0x0, 0x6}, TraceBlock{0x6, 0xb},
+                          TraceBlock{0xb, 0x10}, TraceBlock{0x10, 0x11},
+                          TraceBlock{0x12, 0x13}));
   EXPECT_EQ(B.TrapBytes, 1u);
   EXPECT_EQ(B.UndecodedBytes, 2u);
   EXPECT_EQ(B.OffBoundaryTargets, 0u);
@@ -99,8 +99,7 @@ TEST(TraceProfile, PhasesFromMarkersOrderFromFirstHits) {
   EXPECT_EQ(P.Functions[0].Name, "g");
   EXPECT_EQ(P.Functions[0].FirstCallNs, 10u);
   EXPECT_THAT(P.Functions[0].StartupRanges, ElementsAre(ByteRange{0, 4}));
-  EXPECT_THAT(P.Functions[0].FirstFrameRanges,
-              ElementsAre(ByteRange{4, 0x10}));
+  EXPECT_THAT(P.Functions[0].FirstFrameRanges, ElementsAre(ByteRange{4, 0x10}));
   EXPECT_TRUE(P.Functions[0].SteadyRanges.empty());
   EXPECT_EQ(P.Functions[1].Name, "f");
   EXPECT_THAT(P.Functions[1].StartupRanges, ElementsAre(ByteRange{0, 0x10}));
@@ -124,8 +123,7 @@ TEST(TraceProfile, TimeWindowsWithoutMarkers) {
   Profile P = buildTraceProfile(Image, Proc, Windows);
   ASSERT_EQ(P.Functions.size(), 1u);
   EXPECT_THAT(P.Functions[0].StartupRanges, ElementsAre(ByteRange{0, 8}));
-  EXPECT_THAT(P.Functions[0].FirstFrameRanges,
-              ElementsAre(ByteRange{8, 0x10}));
+  EXPECT_THAT(P.Functions[0].FirstFrameRanges, ElementsAre(ByteRange{8, 0x10}));
   EXPECT_THAT(P.Functions[0].SteadyRanges, ElementsAre(ByteRange{0x10, 0x20}));
 }
 

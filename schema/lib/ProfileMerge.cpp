@@ -120,10 +120,9 @@ void Merger::addFunction(const FunctionProfile &F, StringRef File) {
     }
   }
   // Union of the executed ranges, per phase, kept sorted and disjoint.
-  for (auto [Into, From] :
-       {std::pair(&O.StartupRanges, &F.StartupRanges),
-        std::pair(&O.FirstFrameRanges, &F.FirstFrameRanges),
-        std::pair(&O.SteadyRanges, &F.SteadyRanges)}) {
+  for (auto [Into, From] : {std::pair(&O.StartupRanges, &F.StartupRanges),
+                            std::pair(&O.FirstFrameRanges, &F.FirstFrameRanges),
+                            std::pair(&O.SteadyRanges, &F.SteadyRanges)}) {
     append_range(*Into, *From);
     normalizeRanges(*Into);
   }

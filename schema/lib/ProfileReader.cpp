@@ -350,8 +350,9 @@ Error ProfileParser::parseRanges(const YamlNode &N, StringRef Key,
   for (const YamlNode *RangePtr : N.Items) {
     const YamlNode &R = *RangePtr;
     if (!R.isSequence() || R.Items.size() != 2)
-      return error(R, "each " + What + " range must be [begin, end] (byte "
-                                       "offsets from the function start)");
+      return error(R, "each " + What +
+                          " range must be [begin, end] (byte "
+                          "offsets from the function start)");
     Expected<uint64_t> B = parseUnsigned(*R.Items[0], "begin");
     if (!B)
       return B.takeError();

@@ -161,7 +161,8 @@ int runRecord(int Argc, char **Argv) {
       "record",
       "Run an instrumented program and write its layout profile:\n"
       "  pagelayout record -o app.yaml -- ./app args...\n"
-      "Build the program first with the flags of --print-flags=MODE.\n"
+      "Build the program first with the flags of --print-flags=MODE, or\n"
+      "record an unmodified x86-64 executable exactly with --mode=trace.\n"
       "Signals that stop record (SIGINT, SIGTERM, SIGHUP, ...) are passed\n"
       "on to the program; record then writes the profile of what ran and\n"
       "exits with the program's status.\n");
@@ -369,8 +370,8 @@ int runRecord(int Argc, char **Argv) {
     for (size_t I = 0; I < Profiles.size(); ++I)
       Named.push_back({Sources[I], &Profiles[I]});
     mergeProfiles(Named, Result, Ctx.warningHandler());
-    Result.Metadata.Tool =
-        Mode == "trace" ? "pagelayout record --mode=trace" : "pagelayout record";
+    Result.Metadata.Tool = Mode == "trace" ? "pagelayout record --mode=trace"
+                                           : "pagelayout record";
   }
   if (Error E = writeOutput(OutputPath, [&](raw_ostream &OS) {
         writeProfileYAML(Result, OS);

@@ -97,8 +97,8 @@ Expected<BlockFinder> BlockFinder::create() {
   I->MII.reset(T->createMCInstrInfo());
   if (!I->MRI || !I->MAI || !I->STI || !I->MII)
     return createStringError("cannot set up the x86-64 decoder");
-  I->Ctx = std::make_unique<MCContext>(TT, I->MAI.get(), I->MRI.get(),
-                                       I->STI.get());
+  I->Ctx =
+      std::make_unique<MCContext>(TT, I->MAI.get(), I->MRI.get(), I->STI.get());
   I->DisAsm.reset(T->createMCDisassembler(*I->STI, *I->Ctx));
   I->MIA.reset(T->createMCInstrAnalysis(I->MII.get()));
   if (!I->DisAsm || !I->MIA)
@@ -231,8 +231,7 @@ Expected<TraceImage> readTraceImage(StringRef Path, const BlockFinder &Finder) {
     consumeError(Addr.takeError());
     consumeError(Name.takeError());
     consumeError(Sec.takeError());
-    if (Name && *Name == "__pagelayout_mark" && Addr && *Addr &&
-        S.getSize())
+    if (Name && *Name == "__pagelayout_mark" && Addr && *Addr && S.getSize())
       Image.MarkFunction = *Addr;
   }
   if (Symbols.empty())
@@ -258,10 +257,9 @@ Expected<TraceImage> readTraceImage(StringRef Path, const BlockFinder &Finder) {
     if (S.Address < SecAddr || S.Address - SecAddr > Contents->size() ||
         S.Size > Contents->size() - (S.Address - SecAddr))
       continue; // a symbol outside its section: not observed
-    ArrayRef<uint8_t> Code(
-        reinterpret_cast<const uint8_t *>(Contents->data()) +
-            (S.Address - SecAddr),
-        S.Size);
+    ArrayRef<uint8_t> Code(reinterpret_cast<const uint8_t *>(Contents->data()) +
+                               (S.Address - SecAddr),
+                           S.Size);
     TracedFunction F;
     F.Name = std::move(S.Name);
     F.Address = S.Address;

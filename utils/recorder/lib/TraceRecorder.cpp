@@ -87,8 +87,8 @@ constexpr long TraceOptionsMask = PTRACE_O_TRACEEXEC | PTRACE_O_TRACECLONE |
                                   PTRACE_O_EXITKILL;
 
 int yamaScope() {
-  ErrorOr<std::unique_ptr<MemoryBuffer>> B = MemoryBuffer::getFileAsStream(
-      "/proc/sys/kernel/yama/ptrace_scope");
+  ErrorOr<std::unique_ptr<MemoryBuffer>> B =
+      MemoryBuffer::getFileAsStream("/proc/sys/kernel/yama/ptrace_scope");
   int Scope = -1;
   if (B && !(*B)->getBuffer().trim().getAsInteger(10, Scope))
     return Scope;
@@ -193,8 +193,8 @@ private:
 /// Reads the program's auxiliary vector for AT_ENTRY: the load bias is
 /// where the kernel put the entry point minus e_entry (0 when not PIE).
 std::optional<uint64_t> entryOf(pid_t Pid) {
-  ErrorOr<std::unique_ptr<MemoryBuffer>> B = MemoryBuffer::getFileAsStream(
-      "/proc/" + Twine(Pid) + "/auxv");
+  ErrorOr<std::unique_ptr<MemoryBuffer>> B =
+      MemoryBuffer::getFileAsStream("/proc/" + Twine(Pid) + "/auxv");
   if (!B)
     return std::nullopt;
   StringRef Data = (*B)->getBuffer();
@@ -253,7 +253,8 @@ void Tracer::recordHit(Process &P, uint32_t Id, uint64_t Time) {
     return;
   auto Reached = [&](std::optional<uint64_t> Symbol, StringLiteral Name) {
     if (Symbol && *Symbol == Entry &&
-        none_of(P.Record.Markers, [&](const Marker &M) { return M.Name == Name; }))
+        none_of(P.Record.Markers,
+                [&](const Marker &M) { return M.Name == Name; }))
       P.Record.Markers.push_back({Name.str(), Time});
   };
   Reached(StartupEntry, StartupEndMarker);
@@ -271,10 +272,11 @@ void Tracer::onMark(pid_t Tid, Thread &T, user_regs_struct &Regs) {
         none_of(P.Record.Markers, [&](const Marker &M) { return M.Name == S; }))
       P.Record.Markers.push_back({S.str(), now()});
   }
-  bool Both = any_of(P.Record.Markers,
-                     [](const Marker &M) { return M.Name == StartupEndMarker; }) &&
-              any_of(P.Record.Markers,
-                     [](const Marker &M) { return M.Name == FirstFrameMarker; });
+  bool Both =
+      any_of(P.Record.Markers,
+             [](const Marker &M) { return M.Name == StartupEndMarker; }) &&
+      any_of(P.Record.Markers,
+             [](const Marker &M) { return M.Name == FirstFrameMarker; });
   if (Both) {
     P.MarkArmed = false; // the byte is back: no more stops here
     resume(Tid, 0);

@@ -23,7 +23,7 @@ struct TraceOptions {
 
 /// The first execution of one block, in the order the traps came.
 struct TraceHit {
-  uint32_t Block = 0; ///< an index into TraceImage::allBlocks()
+  uint32_t Block = 0;  ///< an index into TraceImage::allBlocks()
   uint64_t TimeNs = 0; ///< since the program's exec
 };
 
