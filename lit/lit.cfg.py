@@ -49,6 +49,8 @@ if config.pagelayout_sanitize not in ("", "OFF"):
 
 if shutil.which("gcc"):
     config.available_features.add("gcc")
+if shutil.which("g++"):
+    config.available_features.add("gxx")
 
 # perf_event_open sampling works here (not in every container or VM).
 import subprocess

@@ -68,6 +68,21 @@ TEST(BlockFinder, IndirectJumpMeansPerInstruction) {
                                     TraceBlock{3, 5}));
 }
 
+// Alignment nops after a return are padding: the code after them (a
+// landing pad, entered only by the unwinder) starts a block of its own.
+TEST(BlockFinder, CodeAfterPaddingIsALeader) {
+  const uint8_t Code[] = {
+      0xc3,                   // 0: ret
+      0x90,                   // 1: nop
+      0x0f, 0x1f, 0x40, 0x00, // 2: nopl 0(%rax)
+      0x31, 0xc0,             // 6: xor %eax, %eax (a landing pad)
+      0xc3,                   // 8: ret
+  };
+  FunctionBlocks B = finder().find(Code, 0x1000);
+  EXPECT_THAT(B.Blocks, ElementsAre(TraceBlock{0, 1}, TraceBlock{1, 2},
+                                    TraceBlock{2, 6}, TraceBlock{6, 9}));
+}
+
 TraceImage twoFunctions() {
   TraceImage Image;
   Image.Path = "app";

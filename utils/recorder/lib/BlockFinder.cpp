@@ -21,8 +21,11 @@
 // call or return) is traced per instruction: every instruction is a block.
 // That costs more traps in switch-heavy functions, never a wrong byte.
 // (Landing pads and setjmp returns are entered indirectly too, but a
-// landing pad follows a jump or return in compiler output, and a setjmp
-// return follows its call: both are leaders.)
+// landing pad is never reached by falling through, so it follows a jump,
+// a return or a call, and a setjmp return follows its call: both are
+// leaders. Alignment nops after a block's end are padding, not code that
+// falls into what follows: the first instruction after them is a leader
+// too.)
 //
 // int3 instructions (padding after a noreturn call) are not observed: a
 // breakpoint on them could not be told from the program's own trap.
@@ -144,7 +147,10 @@ FunctionBlocks BlockFinder::find(ArrayRef<uint8_t> Code,
       Targets.push_back(Target - Address);
     if (D.isIndirectBranch() && !D.isCall() && !D.isReturn())
       R.PerInstruction = true;
-    if (Ends)
+    // Padding after a block end: what follows it starts a block too.
+    bool Padding = Leader.test(Off) && Off != 0 &&
+                   I->MII->getName(Inst.getOpcode()).starts_with("NOOP");
+    if (Ends || Padding)
       Leader.set(Off + Len);
     Off += Len;
   }
