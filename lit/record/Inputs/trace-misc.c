@@ -5,6 +5,7 @@
 //            SIGCONT; its SIGCHLD handler counts the child's exit
 //   vfork    a vfork child execs echo
 //   exec     the program itself execs echo
+//   goto     an interpreter loop with computed gotos (labels as values)
 #include <fcntl.h>
 #include <pthread.h>
 #include <signal.h>
@@ -27,6 +28,22 @@ NOINLINE void *runner(void *Arg) {
   return (void *)hot((long)Arg);
 }
 NOINLINE void on_child(int Sig) { Children = Children + 1; }
+NOINLINE int interpret(const unsigned char *Code) {
+  static void *Ops[] = {&&halt, &&inc, &&dbl, &&dec};
+  int Acc = 0;
+  goto *Ops[*Code++];
+inc:
+  Acc += 1;
+  goto *Ops[*Code++];
+dbl:
+  Acc *= 2;
+  goto *Ops[*Code++];
+dec:
+  Acc -= 1;
+  goto *Ops[*Code++];
+halt:
+  return Acc;
+}
 
 int main(int Argc, char **Argv) {
   if (Argc < 2)
@@ -82,6 +99,11 @@ int main(int Argc, char **Argv) {
     int St;
     waitpid(C, &St, 0);
     printf("vfork child %d\n", WEXITSTATUS(St));
+    return 0;
+  }
+  if (!strcmp(Argv[1], "goto")) {
+    static const unsigned char Program[] = {1, 1, 2, 1, 2, 0, 3};
+    printf("acc %d\n", interpret(Program));
     return 0;
   }
   if (!strcmp(Argv[1], "exec")) {
