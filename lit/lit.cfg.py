@@ -49,6 +49,8 @@ if config.pagelayout_sanitize not in ("", "OFF"):
 
 if shutil.which("gcc"):
     config.available_features.add("gcc")
+if shutil.which("g++"):
+    config.available_features.add("gxx")
 
 # perf_event_open sampling works here (not in every container or VM).
 import subprocess
@@ -58,3 +60,11 @@ _probe = subprocess.run(
     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 if _probe.returncode == 0:
     config.available_features.add("perf")
+
+# valgrind's lackey is the exact oracle of the --mode=trace tests.
+if shutil.which("valgrind"):
+    config.available_features.add("valgrind")
+
+# Some refusals (a set-user-ID program under ptrace) do not apply to root.
+if os.geteuid() == 0:
+    config.available_features.add("root")

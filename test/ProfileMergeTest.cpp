@@ -77,4 +77,27 @@ TEST(ProfileMerge, SaturatesInsteadOfOverflowing) {
   EXPECT_EQ(M.Functions[0].Calls, UINT64_MAX);
 }
 
+// Per-phase ranges merge as unions, each phase on its own.
+TEST(ProfileMerge, PhaseRangesAreUnitedPerPhase) {
+  Profile A = parseValid(R"(version: 2
+functions:
+  - {name: f, startup_ranges: [[0, 4]], first_frame_ranges: [[10, 12]]}
+)");
+  Profile B = parseValid(R"(version: 2
+functions:
+  - {name: f, startup_ranges: [[4, 6]], first_frame_ranges: [[20, 22]],
+     steady_ranges: [[30, 40]]}
+  - {name: g, steady_ranges: [[0, 2]]}
+)");
+  Profile M;
+  EXPECT_EQ(mergeProfiles({{"a", &A}, {"b", &B}}, M), 0u);
+  ASSERT_EQ(M.Functions.size(), 2u);
+  EXPECT_THAT(M.Functions[0].StartupRanges, ElementsAre(ByteRange{0, 6}));
+  EXPECT_THAT(M.Functions[0].FirstFrameRanges,
+              ElementsAre(ByteRange{10, 12}, ByteRange{20, 22}));
+  EXPECT_THAT(M.Functions[0].SteadyRanges, ElementsAre(ByteRange{30, 40}));
+  EXPECT_THAT(M.Functions[1].SteadyRanges, ElementsAre(ByteRange{0, 2}));
+  EXPECT_EQ(M.neededVersion(), 2u);
+}
+
 } // namespace

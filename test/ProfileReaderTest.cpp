@@ -438,4 +438,79 @@ TEST(ProfileReader, AliasExpansionIsBounded) {
   EXPECT_EQ(Fine->Traces[100].Functions.size(), 1000u);
 }
 
+// Version 2: per-phase executed ranges, read, normalised, validated with
+// their location, and written back; the version written is the lowest that
+// holds the content.
+TEST(ProfileReader, Version2PhaseRanges) {
+  const char *V2 = R"(version: 2
+functions:
+  - name: f
+    startup_ranges: [[0, 4]]
+    first_frame_ranges: [[8, 12], [4, 6], [10, 20]]
+    steady_ranges: [[30, 31]]
+)";
+  Expected<Profile> P = parseProfile(V2, "v2.yaml");
+  ASSERT_TRUE(bool(P)) << errorText(P.takeError());
+  EXPECT_EQ(P->Version, 2u);
+  const FunctionProfile &F = P->Functions[0];
+  EXPECT_THAT(F.StartupRanges, ElementsAre(ByteRange{0, 4}));
+  EXPECT_THAT(F.FirstFrameRanges,
+              ElementsAre(ByteRange{4, 6}, ByteRange{8, 20}));
+  EXPECT_THAT(F.SteadyRanges, ElementsAre(ByteRange{30, 31}));
+  EXPECT_TRUE(F.wasExecuted());
+  std::string Out;
+  raw_string_ostream OS(Out);
+  writeProfileYAML(*P, OS);
+  EXPECT_EQ(Out, "version: 2\n"
+                 "functions:\n"
+                 "  - name: f\n"
+                 "    startup_ranges: [[0, 4]]\n"
+                 "    first_frame_ranges: [[4, 6], [8, 20]]\n"
+                 "    steady_ranges: [[30, 31]]\n");
+
+  // A steady range alone makes a function executed.
+  Expected<Profile> S = parseProfile(
+      "version: 2\nfunctions:\n  - {name: g, steady_ranges: [[0, 1]]}\n",
+      "s.yaml");
+  ASSERT_TRUE(bool(S)) << errorText(S.takeError());
+  EXPECT_TRUE(S->Functions[0].wasExecuted());
+
+  // Without a version-2 field, a version-2 profile is written as version 1
+  // (byte-identical to what version-1 tools write).
+  Expected<Profile> Plain = parseProfile(
+      "version: 2\nfunctions:\n  - {name: g, startup_ranges: [[0, 2]]}\n",
+      "plain.yaml");
+  ASSERT_TRUE(bool(Plain));
+  std::string PlainOut;
+  raw_string_ostream POS(PlainOut);
+  writeProfileYAML(*Plain, POS);
+  EXPECT_EQ(PlainOut, "version: 1\nfunctions:\n  - name: g\n"
+                      "    startup_ranges: [[0, 2]]\n");
+
+  // Each new field is validated like startup_ranges, with its location.
+  Expected<Profile> Bad = parseProfile(
+      "version: 2\nfunctions:\n  - {name: g, steady_ranges: [[8, 4]]}\n",
+      "bad.yaml");
+  ASSERT_FALSE(bool(Bad));
+  EXPECT_EQ(errorText(Bad.takeError()),
+            "bad.yaml:3:31: error: steady range [8, 4] is empty or reversed; "
+            "end must exceed begin");
+  Expected<Profile> Shape = parseProfile(
+      "version: 2\nfunctions:\n  - {name: g, first_frame_ranges: [[1]]}\n",
+      "shape.yaml");
+  ASSERT_FALSE(bool(Shape));
+  EXPECT_THAT(errorText(Shape.takeError()),
+              HasSubstr("shape.yaml:3:36: error: each first_frame range must "
+                        "be [begin, end]"));
+  Expected<Profile> NotList = parseProfile(
+      "version: 2\nfunctions:\n  - {name: g, steady_ranges: 3}\n", "nl.yaml");
+  ASSERT_FALSE(bool(NotList));
+  EXPECT_THAT(errorText(NotList.takeError()), HasSubstr("nl.yaml:3:30: error: 'steady_ranges' must be a sequence"));
+
+  // Version 3 is still in the future.
+  Expected<Profile> Future = parseProfile("version: 3\n", "f.yaml");
+  ASSERT_FALSE(bool(Future));
+  EXPECT_THAT(errorText(Future.takeError()), HasSubstr("(up to 2)"));
+}
+
 } // namespace

@@ -37,6 +37,28 @@ const Marker *Profile::findMarker(StringRef Name) const {
   return nullptr;
 }
 
+uint64_t Profile::neededVersion() const {
+  for (const FunctionProfile &F : Functions)
+    if (F.needsVersion2())
+      return 2;
+  return 1;
+}
+
+void normalizeRanges(std::vector<ByteRange> &Ranges) {
+  std::sort(Ranges.begin(), Ranges.end(),
+            [](const ByteRange &A, const ByteRange &B) {
+              return A.Begin < B.Begin || (A.Begin == B.Begin && A.End < B.End);
+            });
+  std::vector<ByteRange> Merged;
+  for (const ByteRange &R : Ranges) {
+    if (!Merged.empty() && R.Begin <= Merged.back().End)
+      Merged.back().End = std::max(Merged.back().End, R.End);
+    else
+      Merged.push_back(R);
+  }
+  Ranges = std::move(Merged);
+}
+
 uint64_t Profile::latestTimeNs() const {
   uint64_t Latest = Metadata.DurationNs.value_or(0);
   for (const Marker &M : Markers)

@@ -119,18 +119,12 @@ void Merger::addFunction(const FunctionProfile &F, StringRef File) {
                phaseName(*O.ExplicitPhase));
     }
   }
-  // Union of the executed ranges, kept sorted and disjoint.
-  std::vector<ByteRange> All = O.StartupRanges;
-  append_range(All, F.StartupRanges);
-  llvm::sort(All, [](const ByteRange &A, const ByteRange &B) {
-    return A.Begin < B.Begin || (A.Begin == B.Begin && A.End < B.End);
-  });
-  O.StartupRanges.clear();
-  for (const ByteRange &R : All) {
-    if (!O.StartupRanges.empty() && R.Begin <= O.StartupRanges.back().End)
-      O.StartupRanges.back().End = std::max(O.StartupRanges.back().End, R.End);
-    else
-      O.StartupRanges.push_back(R);
+  // Union of the executed ranges, per phase, kept sorted and disjoint.
+  for (auto [Into, From] : {std::pair(&O.StartupRanges, &F.StartupRanges),
+                            std::pair(&O.FirstFrameRanges, &F.FirstFrameRanges),
+                            std::pair(&O.SteadyRanges, &F.SteadyRanges)}) {
+    append_range(*Into, *From);
+    normalizeRanges(*Into);
   }
 }
 

@@ -72,7 +72,8 @@ private:
   Error parseMarkers(const YamlNode &N, Profile &P) const;
   Error parseFunctions(const YamlNode &N, Profile &P) const;
   Expected<FunctionProfile> parseFunction(const YamlNode &N) const;
-  Error parseRanges(const YamlNode &N, FunctionProfile &F) const;
+  Error parseRanges(const YamlNode &N, StringRef Key,
+                    std::vector<ByteRange> &Out) const;
   Error parseEdges(const YamlNode &N, Profile &P) const;
   Error parseRules(const YamlNode &N, Profile &P) const;
   Error parseTraces(const YamlNode &N, Profile &P) const;
@@ -341,14 +342,17 @@ Error ProfileParser::parseMarkers(const YamlNode &N, Profile &P) const {
   return Error::success();
 }
 
-Error ProfileParser::parseRanges(const YamlNode &N, FunctionProfile &F) const {
-  if (Error E = expectSequence(N, "startup_ranges"))
+Error ProfileParser::parseRanges(const YamlNode &N, StringRef Key,
+                                 std::vector<ByteRange> &Out) const {
+  if (Error E = expectSequence(N, Key))
     return E;
+  StringRef What = Key.drop_back(strlen("_ranges"));
   for (const YamlNode *RangePtr : N.Items) {
     const YamlNode &R = *RangePtr;
     if (!R.isSequence() || R.Items.size() != 2)
-      return error(R, "each startup range must be [begin, end] (byte "
-                      "offsets from the function start)");
+      return error(R, "each " + What +
+                          " range must be [begin, end] (byte "
+                          "offsets from the function start)");
     Expected<uint64_t> B = parseUnsigned(*R.Items[0], "begin");
     if (!B)
       return B.takeError();
@@ -356,22 +360,12 @@ Error ProfileParser::parseRanges(const YamlNode &N, FunctionProfile &F) const {
     if (!E)
       return E.takeError();
     if (*B >= *E)
-      return error(R, "startup range [" + Twine(*B) + ", " + Twine(*E) +
+      return error(R, What + " range [" + Twine(*B) + ", " + Twine(*E) +
                           "] is empty or reversed; end must exceed begin");
-    F.StartupRanges.push_back({*B, *E});
+    Out.push_back({*B, *E});
   }
   // Normalise to sorted, disjoint ranges: recorders may emit overlaps.
-  llvm::sort(F.StartupRanges, [](const ByteRange &A, const ByteRange &B) {
-    return A.Begin < B.Begin || (A.Begin == B.Begin && A.End < B.End);
-  });
-  std::vector<ByteRange> Merged;
-  for (const ByteRange &R : F.StartupRanges) {
-    if (!Merged.empty() && R.Begin <= Merged.back().End)
-      Merged.back().End = std::max(Merged.back().End, R.End);
-    else
-      Merged.push_back(R);
-  }
-  F.StartupRanges = std::move(Merged);
+  normalizeRanges(Out);
   return Error::success();
 }
 
@@ -382,7 +376,8 @@ ProfileParser::parseFunction(const YamlNode &N) const {
   if (Error E =
           checkKeys(N,
                     {"name", "phase", "calls", "first_call_ns", "last_call_ns",
-                     "samples", "self_ns", "pinned", "startup_ranges"},
+                     "samples", "self_ns", "pinned", "startup_ranges",
+                     "first_frame_ranges", "steady_ranges"},
                     "a function entry"))
     return std::move(E);
   FunctionProfile F;
@@ -420,9 +415,14 @@ ProfileParser::parseFunction(const YamlNode &N) const {
       return B.takeError();
     F.Pinned = *B;
   }
-  if (const YamlNode *R = N.get("startup_ranges"))
-    if (Error E = parseRanges(*R, F))
-      return std::move(E);
+  // Version-2 fields in a profile that says version 1 are read all the
+  // same: the data is unambiguous, and dropping it would lose coverage.
+  for (auto [Key, Out] : {std::pair("startup_ranges", &F.StartupRanges),
+                          std::pair("first_frame_ranges", &F.FirstFrameRanges),
+                          std::pair("steady_ranges", &F.SteadyRanges)})
+    if (const YamlNode *R = N.get(Key))
+      if (Error E = parseRanges(*R, Key, *Out))
+        return std::move(E);
   return F;
 }
 

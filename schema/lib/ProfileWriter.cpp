@@ -2,7 +2,8 @@
 //
 // yaml-cpp's emitter does the quoting (C++ names carry ':', '<', spaces);
 // this file fixes the key order and leaves out what is unset, so output is
-// canonical and diffs between recordings stay readable.
+// canonical and diffs between recordings stay readable. The version written
+// is the lowest that holds the content (Profile::neededVersion).
 //
 //===----------------------------------------------------------------------===//
 
@@ -56,6 +57,16 @@ void emitMetadata(YAML::Emitter &Out, const ProfileMetadata &M) {
   Out << YAML::EndMap;
 }
 
+void emitRanges(YAML::Emitter &Out, const char *Key,
+                const std::vector<ByteRange> &Ranges) {
+  if (Ranges.empty())
+    return;
+  Out << YAML::Key << Key << YAML::Value << YAML::Flow << YAML::BeginSeq;
+  for (const ByteRange &R : Ranges)
+    Out << YAML::Flow << YAML::BeginSeq << R.Begin << R.End << YAML::EndSeq;
+  Out << YAML::EndSeq;
+}
+
 void emitFunction(YAML::Emitter &Out, const FunctionProfile &F) {
   Out << YAML::BeginMap << YAML::Key << "name" << YAML::Value << Text{F.Name};
   if (F.ExplicitPhase)
@@ -69,13 +80,9 @@ void emitFunction(YAML::Emitter &Out, const FunctionProfile &F) {
   emitOptional(Out, "self_ns", F.SelfNs);
   if (F.Pinned)
     Out << YAML::Key << "pinned" << YAML::Value << true;
-  if (!F.StartupRanges.empty()) {
-    Out << YAML::Key << "startup_ranges" << YAML::Value << YAML::Flow
-        << YAML::BeginSeq;
-    for (const ByteRange &R : F.StartupRanges)
-      Out << YAML::Flow << YAML::BeginSeq << R.Begin << R.End << YAML::EndSeq;
-    Out << YAML::EndSeq;
-  }
+  emitRanges(Out, "startup_ranges", F.StartupRanges);
+  emitRanges(Out, "first_frame_ranges", F.FirstFrameRanges);
+  emitRanges(Out, "steady_ranges", F.SteadyRanges);
   Out << YAML::EndMap;
 }
 
@@ -105,7 +112,10 @@ void emitTraces(YAML::Emitter &Out, const std::vector<Trace> &Traces) {
 void writeProfileYAML(const Profile &P, llvm::raw_ostream &OS) {
   YAML::Emitter Out;
   Out.SetBoolFormat(YAML::TrueFalseBool);
-  Out << YAML::BeginMap << YAML::Key << "version" << YAML::Value << P.Version;
+  // The lowest version that holds the content, whatever was read: a
+  // profile without version-2 fields stays readable by older tools.
+  Out << YAML::BeginMap << YAML::Key << "version" << YAML::Value
+      << P.neededVersion();
   emitMetadata(Out, P.Metadata);
   if (!P.Markers.empty()) {
     Out << YAML::Key << "markers" << YAML::Value << YAML::BeginSeq;

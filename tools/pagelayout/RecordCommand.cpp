@@ -14,6 +14,7 @@
 #include "pagelayout/record/ProfileBuilder.h"
 #include "pagelayout/record/ProgramRunner.h"
 #include "pagelayout/record/RawProfile.h"
+#include "pagelayout/record/TraceRecorder.h"
 #include "pagelayout/schema/OrderFile.h"
 #include "pagelayout/schema/ProfileMerge.h"
 #include "pagelayout/schema/ProfileWriter.h"
@@ -160,7 +161,8 @@ int runRecord(int Argc, char **Argv) {
       "record",
       "Run an instrumented program and write its layout profile:\n"
       "  pagelayout record -o app.yaml -- ./app args...\n"
-      "Build the program first with the flags of --print-flags=MODE.\n"
+      "Build the program first with the flags of --print-flags=MODE, or\n"
+      "record an unmodified x86-64 executable exactly with --mode=trace.\n"
       "Signals that stop record (SIGINT, SIGTERM, SIGHUP, ...) are passed\n"
       "on to the program; record then writes the profile of what ran and\n"
       "exits with the program's status.\n");
@@ -191,12 +193,23 @@ int runRecord(int Argc, char **Argv) {
   static cl::opt<std::string> Mode(
       "mode",
       cl::desc("instrumented (default: the program was built with the "
-               "recorder) or perf (sample an uninstrumented program with "
-               "perf_event_open)"),
+               "recorder), perf (sample an uninstrumented program with "
+               "perf_event_open) or trace (exact first executions of an "
+               "unmodified x86-64 executable under ptrace)"),
       cl::init("instrumented"), cl::cat(Scope.Cat), cl::sub(Scope.Sub));
   static cl::opt<uint64_t> Frequency(
       "frequency", cl::desc("--mode=perf: samples per second (default 4000)"),
       cl::init(4000), cl::cat(Scope.Cat), cl::sub(Scope.Sub));
+  static cl::opt<std::string> StartupEnd(
+      "startup-end",
+      cl::desc("--mode=trace: startup ends at the first execution of this "
+               "function (when the program marks no startup_end)"),
+      cl::value_desc("symbol"), cl::cat(Scope.Cat), cl::sub(Scope.Sub));
+  static cl::opt<std::string> FirstFrame(
+      "first-frame",
+      cl::desc("--mode=trace: the first frame ends at the first execution "
+               "of this function (when the program marks no first_frame)"),
+      cl::value_desc("symbol"), cl::cat(Scope.Cat), cl::sub(Scope.Sub));
   static cl::list<std::string> MergeWith(
       "merge-with",
       cl::desc("Merge the recording with these profiles (e.g. a perf run "
@@ -208,9 +221,13 @@ int runRecord(int Argc, char **Argv) {
   parseCommandLine(Argc, Argv, Scope);
   ToolContext Ctx;
   Warnings.apply(Ctx);
-  if (Mode != "instrumented" && Mode != "perf")
-    return reportError(createStringError("unknown --mode=" + Mode +
-                                         "; expected instrumented or perf"));
+  if (Mode != "instrumented" && Mode != "perf" && Mode != "trace")
+    return reportError(createStringError(
+        "unknown --mode=" + Mode + "; expected instrumented, perf or trace"));
+  if (Mode != "trace" && (!StartupEnd.empty() || !FirstFrame.empty()))
+    return reportError(createStringError(
+        "--startup-end and --first-frame need --mode=trace (instrumented "
+        "programs mark phase ends with pagelayout_mark)"));
 
   if (!PrintFlags.empty()) {
     if (PrintFlags != "first-call" && PrintFlags != "flags" &&
@@ -262,13 +279,34 @@ int runRecord(int Argc, char **Argv) {
     Sources.push_back("perf samples");
   }
 
+  if (Mode == "trace") {
+    if (Cmd.empty())
+      return reportError(createStringError("nothing to record: give a "
+                                           "program after '--'"));
+    TraceOptions Opts;
+    Opts.StartupEndSymbol = StartupEnd;
+    Opts.FirstFrameSymbol = FirstFrame;
+    Opts.Inference = Inference.config();
+    Expected<TraceRecording> Rec =
+        recordWithTrace(Cmd, Opts, Ctx.warningHandler());
+    if (!Rec)
+      return reportError(Rec.takeError());
+    reportStatus(Cmd.front(), Rec->Status, Ctx);
+    Ran = Rec->Status;
+    for (size_t I = 0; I < Rec->Profiles.size(); ++I) {
+      Profiles.push_back(std::move(Rec->Profiles[I]));
+      Sources.push_back(I ? "traced child " + std::to_string(I)
+                          : "traced program");
+    }
+  }
+
   std::vector<std::string> RawFiles(FromRaw.begin(), FromRaw.end());
   std::optional<std::string> Scratch;
   auto RemoveScratch = make_scope_exit([&] {
     if (Scratch)
       sys::fs::remove_directories(*Scratch);
   });
-  if (RawFiles.empty() && Mode != "perf") {
+  if (RawFiles.empty() && Mode == "instrumented") {
     if (Cmd.empty())
       return reportError(createStringError(
           "nothing to record: give a program after '--', or --from-raw"));
@@ -332,7 +370,8 @@ int runRecord(int Argc, char **Argv) {
     for (size_t I = 0; I < Profiles.size(); ++I)
       Named.push_back({Sources[I], &Profiles[I]});
     mergeProfiles(Named, Result, Ctx.warningHandler());
-    Result.Metadata.Tool = "pagelayout record";
+    Result.Metadata.Tool = Mode == "trace" ? "pagelayout record --mode=trace"
+                                           : "pagelayout record";
   }
   if (Error E = writeOutput(OutputPath, [&](raw_ostream &OS) {
         writeProfileYAML(Result, OS);

@@ -130,21 +130,6 @@ void Builder::addEdges() {
   }
 }
 
-/// Sorted, merged ranges (blocks are recorded one by one).
-void normalizeRanges(std::vector<ByteRange> &Ranges) {
-  llvm::sort(Ranges, [](const ByteRange &A, const ByteRange &B) {
-    return A.Begin < B.Begin;
-  });
-  std::vector<ByteRange> Merged;
-  for (const ByteRange &R : Ranges) {
-    if (!Merged.empty() && R.Begin <= Merged.back().End)
-      Merged.back().End = std::max(Merged.back().End, R.End);
-    else
-      Merged.push_back(R);
-  }
-  Ranges = std::move(Merged);
-}
-
 Profile Builder::build() {
   Profile P;
   addMarkers(P);

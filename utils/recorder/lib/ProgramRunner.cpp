@@ -264,7 +264,8 @@ Expected<ProgramStatus> runProgram(ArrayRef<std::string> Command,
         std::error_code(ExecErrno, std::generic_category()),
         "cannot run '%s': %s", Program->c_str(), strerror(ExecErrno));
   }
-  Expected<ProgramStatus> Status = waitFor(Pid, Opts);
+  Expected<ProgramStatus> Status =
+      Opts.Wait ? Opts.Wait(Pid) : waitFor(Pid, Opts);
   if (Status)
     Status->StopSignal = LastStopSignal.load();
   return Status;

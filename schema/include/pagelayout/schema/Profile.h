@@ -22,8 +22,10 @@
 
 namespace pagelayout {
 
-/// The newest profile format version this build reads and writes.
-constexpr uint64_t ProfileFormatVersion = 1;
+/// The newest profile format version this build reads and writes. Version 2
+/// adds first_frame_ranges and steady_ranges; a profile without them is
+/// written as version 1, so older readers keep reading it.
+constexpr uint64_t ProfileFormatVersion = 2;
 
 /// Phases in layout order: the engine places them in this order.
 enum class Phase : uint8_t {
@@ -78,14 +80,27 @@ struct FunctionProfile {
   /// Byte ranges of the function that ran during startup (block coverage);
   /// empty when the recorder captured none. Sorted and disjoint.
   std::vector<ByteRange> StartupRanges;
+  /// The same for the bytes first executed during the first frame and
+  /// after it (version 2; an exact trace records them).
+  std::vector<ByteRange> FirstFrameRanges;
+  std::vector<ByteRange> SteadyRanges;
   SourceLoc Loc;
 
   /// True when the profile says this function ran at all.
   bool wasExecuted() const {
     return Calls > 0 || FirstCallNs.has_value() || Samples.value_or(0) > 0 ||
-           !StartupRanges.empty();
+           !StartupRanges.empty() || !FirstFrameRanges.empty() ||
+           !SteadyRanges.empty();
+  }
+  /// True when the entry carries a field of format version 2.
+  bool needsVersion2() const {
+    return !FirstFrameRanges.empty() || !SteadyRanges.empty();
   }
 };
+
+/// Sorts \p Ranges and merges overlapping or touching ones: the canonical
+/// form of every *_ranges field.
+void normalizeRanges(std::vector<ByteRange> &Ranges);
 
 struct CallEdge {
   std::string Caller;
@@ -127,6 +142,9 @@ struct Profile {
   std::vector<Trace> Traces;
 
   const Marker *findMarker(llvm::StringRef Name) const;
+  /// The format version the profile's content needs: 2 when a function
+  /// has a version-2 field, else 1. The writer writes this.
+  uint64_t neededVersion() const;
   /// The latest time anything in the profile happened (0 if untimed).
   uint64_t latestTimeNs() const;
 };

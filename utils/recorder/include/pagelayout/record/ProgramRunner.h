@@ -33,6 +33,9 @@ struct RunOptions {
   /// execs once this returns success, and is killed on an error (perf
   /// attaches its counters here, so they start with the program).
   std::function<llvm::Error(pid_t)> BeforeExec;
+  /// Waits for the started program instead of a plain waitpid (the
+  /// tracer's loop); unset: the plain wait.
+  std::function<llvm::Expected<ProgramStatus>(pid_t)> Wait;
   /// Called every PollInterval while the program runs.
   std::function<void()> Poll;
   std::chrono::milliseconds PollInterval{50};

@@ -1,0 +1,155 @@
+//===- TraceRecorderTest.cpp - Block finding and trace profiles -----------===//
+
+#include "pagelayout/record/TraceRecorder.h"
+#include "pagelayout/record/BlockFinder.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+
+using namespace pagelayout;
+using namespace llvm;
+using ::testing::ElementsAre;
+
+namespace {
+
+BlockFinder finder() {
+  Expected<BlockFinder> F = BlockFinder::create();
+  EXPECT_TRUE(bool(F)) << (F ? "" : toString(F.takeError()));
+  return std::move(*F);
+}
+
+// Leaders: the entry, a branch target, the instructions after a branch, a
+// call and a return; an int3 is left out; decoding stops at junk.
+TEST(BlockFinder, LeadersTrapsAndUndecodedBytes) {
+  const uint8_t Code[] = {
+      0x31, 0xc0,                   // 0: xor %eax, %eax
+      0x85, 0xff,                   // 2: test %edi, %edi
+      0x74, 0x05,                   // 4: je 0xb
+      0xb8, 0x01, 0x00, 0x00, 0x00, // 6: mov $1, %eax
+      0xe8, 0x00, 0x00, 0x00, 0x00, // b: call 0x10
+      0xc3,                         // 10: ret
+      0xcc,                         // 11: int3
+      0x90,                         // 12: nop
+      0xff, 0xff,                   // 13: not an instruction
+  };
+  FunctionBlocks B = finder().find(Code, 0x401000);
+  EXPECT_THAT(B.Blocks,
+              ElementsAre(TraceBlock{0x0, 0x6}, TraceBlock{0x6, 0xb},
+                          TraceBlock{0xb, 0x10}, TraceBlock{0x10, 0x11},
+                          TraceBlock{0x12, 0x13}));
+  EXPECT_EQ(B.TrapBytes, 1u);
+  EXPECT_EQ(B.UndecodedBytes, 2u);
+  EXPECT_EQ(B.OffBoundaryTargets, 0u);
+  EXPECT_FALSE(B.PerInstruction);
+}
+
+// A jump into the middle of an instruction gets no breakpoint.
+TEST(BlockFinder, TargetOffAnInstructionStartIsIgnored) {
+  const uint8_t Code[] = {
+      0xeb, 0x01, // 0: jmp 3 (inside the next instruction)
+      0xb0, 0x90, // 2: mov $0x90, %al
+      0xc3,       // 4: ret
+  };
+  FunctionBlocks B = finder().find(Code, 0x1000);
+  EXPECT_THAT(B.Blocks, ElementsAre(TraceBlock{0, 2}, TraceBlock{2, 5}));
+  EXPECT_EQ(B.OffBoundaryTargets, 1u);
+}
+
+// An indirect jump (a jump table) may enter any instruction: every
+// instruction is a block.
+TEST(BlockFinder, IndirectJumpMeansPerInstruction) {
+  const uint8_t Code[] = {
+      0x31, 0xc0, // 0: xor %eax, %eax
+      0x90,       // 2: nop
+      0xff, 0xe0, // 3: jmp *%rax
+  };
+  FunctionBlocks B = finder().find(Code, 0x1000);
+  EXPECT_TRUE(B.PerInstruction);
+  EXPECT_THAT(B.Blocks, ElementsAre(TraceBlock{0, 2}, TraceBlock{2, 3},
+                                    TraceBlock{3, 5}));
+}
+
+// Alignment nops after a return are padding: the code after them (a
+// landing pad, entered only by the unwinder) starts a block of its own.
+TEST(BlockFinder, CodeAfterPaddingIsALeader) {
+  const uint8_t Code[] = {
+      0xc3,                   // 0: ret
+      0x90,                   // 1: nop
+      0x0f, 0x1f, 0x40, 0x00, // 2: nopl 0(%rax)
+      0x31, 0xc0,             // 6: xor %eax, %eax (a landing pad)
+      0xc3,                   // 8: ret
+  };
+  FunctionBlocks B = finder().find(Code, 0x1000);
+  EXPECT_THAT(B.Blocks, ElementsAre(TraceBlock{0, 1}, TraceBlock{1, 2},
+                                    TraceBlock{2, 6}, TraceBlock{6, 9}));
+}
+
+TraceImage twoFunctions() {
+  TraceImage Image;
+  Image.Path = "app";
+  Image.BuildId = "ab12";
+  TracedFunction F;
+  F.Name = "f";
+  F.Address = 0x1000;
+  F.Size = 0x20;
+  F.Blocks.Blocks = {{0, 8}, {8, 0x10}, {0x10, 0x20}};
+  Image.Functions.push_back(F);
+  F.Name = "g";
+  F.Address = 0x1020;
+  F.Size = 0x10;
+  F.Blocks.Blocks = {{0, 4}, {4, 0x10}};
+  Image.Functions.push_back(F);
+  return Image;
+}
+
+// Functions in first-execution order, each block's bytes in the phase in
+// which it first ran (markers end the phases), touching ranges merged.
+TEST(TraceProfile, PhasesFromMarkersOrderFromFirstHits) {
+  TraceImage Image = twoFunctions(); // blocks: f 0-2, g 3-4
+  TracedProcess Proc;
+  Proc.Hits = {{3, 10}, {0, 20}, {1, 30}, {4, 150}, {2, 250}};
+  Proc.Markers = {{"startup_end", 100}, {"first_frame", 200}};
+  Proc.DurationNs = 300;
+  Profile P = buildTraceProfile(Image, Proc, InferenceConfig());
+  ASSERT_EQ(P.Functions.size(), 2u);
+  EXPECT_EQ(P.Functions[0].Name, "g");
+  EXPECT_EQ(P.Functions[0].FirstCallNs, 10u);
+  EXPECT_THAT(P.Functions[0].StartupRanges, ElementsAre(ByteRange{0, 4}));
+  EXPECT_THAT(P.Functions[0].FirstFrameRanges, ElementsAre(ByteRange{4, 0x10}));
+  EXPECT_TRUE(P.Functions[0].SteadyRanges.empty());
+  EXPECT_EQ(P.Functions[1].Name, "f");
+  EXPECT_THAT(P.Functions[1].StartupRanges, ElementsAre(ByteRange{0, 0x10}));
+  EXPECT_THAT(P.Functions[1].SteadyRanges, ElementsAre(ByteRange{0x10, 0x20}));
+  EXPECT_EQ(P.Functions[1].Calls, 0u); // unknown to a one-shot trace
+  ASSERT_EQ(P.Traces.size(), 1u);
+  EXPECT_THAT(P.Traces[0].Functions, ElementsAre("g", "f"));
+  EXPECT_EQ(P.Metadata.BuildId, "ab12");
+  EXPECT_EQ(P.Metadata.DurationNs, 300u);
+  EXPECT_EQ(P.neededVersion(), 2u);
+}
+
+// Without markers the inference's time windows end the phases.
+TEST(TraceProfile, TimeWindowsWithoutMarkers) {
+  TraceImage Image = twoFunctions();
+  TracedProcess Proc;
+  Proc.Hits = {{0, 10}, {1, 60}, {2, 90}};
+  InferenceConfig Windows;
+  Windows.StartupWindowNs = 50;
+  Windows.FirstFrameWindowNs = 80;
+  Profile P = buildTraceProfile(Image, Proc, Windows);
+  ASSERT_EQ(P.Functions.size(), 1u);
+  EXPECT_THAT(P.Functions[0].StartupRanges, ElementsAre(ByteRange{0, 8}));
+  EXPECT_THAT(P.Functions[0].FirstFrameRanges, ElementsAre(ByteRange{8, 0x10}));
+  EXPECT_THAT(P.Functions[0].SteadyRanges, ElementsAre(ByteRange{0x10, 0x20}));
+}
+
+TEST(TraceRecorder, RefusalNamesTheReasonAndTheOtherModes) {
+  EXPECT_EQ(toString(ptraceRefused("./app", EPERM, 3)),
+            "cannot trace './app': Operation not permitted; Yama's "
+            "kernel.yama.ptrace_scope is 3 (no process may trace). Record "
+            "with --mode=perf (sampling) or build the program for an "
+            "instrumented mode (--print-flags=first-call)");
+  EXPECT_THAT(toString(ptraceRefused("./app", EPERM, -1)),
+              ::testing::HasSubstr("a seccomp filter or a container"));
+}
+
+} // namespace
