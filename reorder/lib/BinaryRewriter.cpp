@@ -473,9 +473,13 @@ Error writeRewrittenBinary(const RewriteResult &R, StringRef InputPath,
   return writeBinary(R.Image, InputPath, Output);
 }
 
-Error writeBinary(StringRef Image, StringRef InputPath, StringRef Output) {
+/// Writes Image into a temporary file next to Output, with the input's
+/// mode bits; returns it unnamed (the caller keeps or discards it).
+static Expected<sys::fs::TempFile> writeTemporary(StringRef Image,
+                                                  StringRef InputPath,
+                                                  StringRef Output) {
   if (Error E = checkOutputIsNotInput(InputPath, Output))
-    return E;
+    return std::move(E);
   // The output runs like the input: the same permission bits (set-id and
   // sticky bits too), set on the temporary file before it is renamed, so
   // the output never exists without them.
@@ -494,19 +498,50 @@ Error writeBinary(StringRef Image, StringRef InputPath, StringRef Output) {
     return createStringError(EC, "cannot set the mode of '" + Output +
                                      "': " + EC.message());
   }
-  {
-    raw_fd_ostream OS(Temp->FD, /*shouldClose=*/false);
-    OS << Image;
-    OS.flush();
-    if (OS.has_error()) {
-      std::error_code EC = OS.error();
-      OS.clear_error();
-      consumeError(Temp->discard());
-      return createStringError(EC, "cannot write '" + Output +
-                                       "': " + EC.message());
-    }
+  raw_fd_ostream OS(Temp->FD, /*shouldClose=*/false);
+  OS << Image;
+  OS.flush();
+  if (OS.has_error()) {
+    std::error_code EC = OS.error();
+    OS.clear_error();
+    consumeError(Temp->discard());
+    return createStringError(EC, "cannot write '" + Output +
+                                     "': " + EC.message());
   }
-  if (Error E = Temp->keep(Output))
+  return Temp;
+}
+
+Error writeBinary(StringRef Image, StringRef InputPath, StringRef Output) {
+  StagedOutput Staged(Image, InputPath, Output);
+  return Staged.keep();
+}
+
+StagedOutput::StagedOutput(StringRef Image, StringRef InputPath,
+                           StringRef Output)
+    : Output(Output.str()),
+      Worker([this, Image, Input = InputPath.str()] {
+        Expected<sys::fs::TempFile> T = writeTemporary(Image, Input, this->Output);
+        if (T)
+          Temp.emplace(std::move(*T));
+        else
+          Failure = toString(T.takeError());
+      }) {}
+
+StagedOutput::~StagedOutput() {
+  if (Worker.joinable())
+    Worker.join();
+  if (Temp)
+    consumeError(Temp->discard());
+}
+
+Error StagedOutput::keep() {
+  if (Worker.joinable())
+    Worker.join();
+  if (!Temp)
+    return createStringError(Failure);
+  Error E = Temp->keep(Output);
+  Temp.reset();
+  if (E)
     return createStringError("cannot write '" + Output +
                              "': " + toString(std::move(E)));
   return Error::success();

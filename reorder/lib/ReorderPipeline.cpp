@@ -252,6 +252,10 @@ runReorderPipeline(const ReorderOptions &Opts, const ReorderHooks &Hooks) {
   Run->Applied = true;
   Clock.done("patch", Twine(Run->Rewrite.Moved) + " functions moved, "
                                                   "references patched");
+  // Written while it is verified; only renamed into place once verified.
+  if (!Opts.OutputPath.empty())
+    Run->Staged = std::make_unique<StagedOutput>(
+        Run->Rewrite.Image, Opts.InputPath, Opts.OutputPath);
   if (Opts.Verify != VerifyLevel::None) {
     Expected<VerifySummary> Checked = verifyImage(*Run, Opts);
     if (!Checked)
@@ -273,7 +277,9 @@ runReorderPipeline(const ReorderOptions &Opts, const ReorderHooks &Hooks) {
 
 Error writeReorderOutput(ReorderRun &Run, const ReorderOptions &Opts,
                          const ReorderHooks &Hooks) {
-  if (Error E = writeBinary(Run.Rewrite.Image, Opts.InputPath, Opts.OutputPath))
+  if (Error E = Run.Staged ? Run.Staged->keep()
+                           : writeBinary(Run.Rewrite.Image, Opts.InputPath,
+                                         Opts.OutputPath))
     return E;
   StepClock(Run, Hooks).done("write", "wrote " + Twine(Opts.OutputPath));
   return Error::success();

@@ -6,6 +6,9 @@
 #include "pagelayout/reorder/LayoutEngine.h"
 #include "pagelayout/reorder/LinkedBinary.h"
 #include "pagelayout/reorder/MoveSafety.h"
+#include "llvm/Support/FileSystem.h"
+#include <optional>
+#include <thread>
 
 namespace pagelayout {
 
@@ -72,6 +75,25 @@ llvm::Error writeRewrittenBinary(const RewriteResult &R,
 /// better than the input's own layout).
 llvm::Error writeBinary(llvm::StringRef Image, llvm::StringRef InputPath,
                         llvm::StringRef Output);
+/// Writes an image to a temporary file next to \p Output on a thread of
+/// its own, from construction, while the caller goes on (verifying it);
+/// keep() renames it into place, and destruction without keep() removes
+/// it: the output never exists unverified.
+class StagedOutput {
+public:
+  /// \p Image must outlive this object.
+  StagedOutput(llvm::StringRef Image, llvm::StringRef InputPath,
+               llvm::StringRef Output);
+  ~StagedOutput();
+  llvm::Error keep();
+
+private:
+  std::string Output;
+  std::optional<llvm::sys::fs::TempFile> Temp;
+  std::string Failure;
+  std::thread Worker; // last: starts once the members above exist
+};
+
 /// An error when \p Output names the input file.
 llvm::Error checkOutputIsNotInput(llvm::StringRef InputPath,
                                   llvm::StringRef Output);

@@ -90,6 +90,10 @@ struct ReorderRun {
   /// pipeline stopped after matching.
   bool StoppedByWarnings = false;
   RewriteResult Rewrite;
+  /// The rewritten image being written to a temporary file while it is
+  /// verified; renamed into place by writeReorderOutput(). After Rewrite:
+  /// it reads Rewrite.Image, so it goes first.
+  std::unique_ptr<StagedOutput> Staged;
   VerifySummary Verified;
   std::vector<ReorderStep> Steps;
   std::chrono::steady_clock::time_point Started =
