@@ -181,10 +181,17 @@ ResolvedProfile resolvePhases(const Profile &P, const InferenceConfig &C) {
     RP.IndexByName.try_emplace(P.Functions[I].Name, I);
   // Name lookups dominate for large call graphs; each edge writes only its
   // own slot, so the parallel loop is deterministic.
+  // Below ~100,000 edges, starting the thread pool costs more than the
+  // lookups (lua's 666 edges: 0.2 ms against a few microseconds).
   RP.EdgeEnds.resize(P.Edges.size());
-  parallelFor(0, P.Edges.size(), [&](size_t I) {
+  auto Resolve = [&](size_t I) {
     RP.EdgeEnds[I] = {RP.find(P.Edges[I].Caller), RP.find(P.Edges[I].Callee)};
-  });
+  };
+  if (P.Edges.size() < 100000)
+    for (size_t I = 0; I < P.Edges.size(); ++I)
+      Resolve(I);
+  else
+    parallelFor(0, P.Edges.size(), Resolve);
   std::vector<uint64_t> CallsMade(P.Functions.size(), 0);
   std::vector<bool> OnCallGraph(P.Functions.size(), false);
   for (size_t I = 0; I < P.Edges.size(); ++I) {
