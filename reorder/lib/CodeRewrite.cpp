@@ -87,18 +87,17 @@ Error CodeRewrite::move(const std::vector<Atom> &Units,
     // A unit stays inside its own region (or, outside every region, in
     // its place).
     int R = B.regionAt(A.OriginalOffset);
-    bool Inside =
-        R < 0 ? PA.Offset == A.OriginalOffset
-              : PA.Offset >= B.Regions[R].Address &&
-                    A.Size <= B.Regions[R].Size &&
-                    PA.Offset - B.Regions[R].Address <=
-                        B.Regions[R].Size - A.Size;
+    bool Inside = R < 0 ? PA.Offset == A.OriginalOffset
+                        : PA.Offset >= B.Regions[R].Address &&
+                              A.Size <= B.Regions[R].Size &&
+                              PA.Offset - B.Regions[R].Address <=
+                                  B.Regions[R].Size - A.Size;
     if (!Inside || !spanAt(A.OriginalOffset, A.Size))
-      return fail("the plan puts " + A.displayName() + " at " +
-                  hex(PA.Offset) + ", outside " +
-                  (R < 0 ? StringRef("its place")
-                         : StringRef(B.Regions[R].Name)) +
-                  "; nothing was written");
+      return fail(
+          "the plan puts " + A.displayName() + " at " + hex(PA.Offset) +
+          ", outside " +
+          (R < 0 ? StringRef("its place") : StringRef(B.Regions[R].Name)) +
+          "; nothing was written");
     uint64_t Old = A.OriginalOffset;
     memcpy(NewText + (PA.Offset - B.TextAddress),
            B.TextBytes.data() + (Old - B.TextAddress), A.Size);

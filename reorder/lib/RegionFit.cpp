@@ -91,7 +91,8 @@ FittedLayout fitRegion(const std::vector<Atom> &Atoms,
        "to fit "}};
   for (const Attempt &A : Attempts) {
     const std::vector<Atom> &Input = A.AlignCold ? Atoms : Packed;
-    LayoutPlan P = packLayout(Input, Profile, Order, Config(A.Align, A.AlignCold));
+    LayoutPlan P =
+        packLayout(Input, Profile, Order, Config(A.Align, A.AlignCold));
     if (endOf(P, Atoms) <= Region.End) {
       Result.Plan = std::move(P);
       if (A.Note)
@@ -142,8 +143,7 @@ FittedLayout fitRegion(const std::vector<Atom> &Atoms,
   Result.Plan = std::move(P);
   Result.Notes.push_back(
       Twine(Kept).str() + " functions keep their place and the rest fill " +
-      Region.Name +
-      " around them, 2-byte aligned: " + Region.Name +
+      Region.Name + " around them, 2-byte aligned: " + Region.Name +
       " has no padding to spare (a build that aligns functions, e.g. -O2, "
       "leaves room)");
   return Result;
@@ -191,7 +191,8 @@ FittedLayout fitLayout(const std::vector<Atom> &Atoms,
   for (unsigned A = 0; A < Atoms.size(); ++A)
     OldOffset[A] = Atoms[A].OriginalOffset;
   Plan.Startup = measureStartup(NewOffset, Classes, Profile, O.PageSize);
-  Plan.OriginalStartup = measureStartup(OldOffset, Classes, Profile, O.PageSize);
+  Plan.OriginalStartup =
+      measureStartup(OldOffset, Classes, Profile, O.PageSize);
   Plan.UnmatchedProfileNames = std::move(Classes.Unmatched);
   Plan.MatchedProfileFunctions = Classes.Matched;
   return Result;

@@ -75,16 +75,16 @@ Expected<VerifySummary> verifyImage(const ReorderRun &Run,
   // ends where its last function did in the input).
   LinkedReadOptions Read;
   Read.SmfCodeEnd = Run.Binary.TextAddress + Run.Binary.TextBytes.size();
-  Expected<LinkedBinary> Out = readBinary(
-      MemoryBuffer::getMemBuffer(Run.Rewrite.Image,
-                                 Opts.OutputPath.empty() ? "<output>"
-                                                         : Opts.OutputPath,
-                                 /*RequiresNullTerminator=*/false),
-      Read);
+  Expected<LinkedBinary> Out =
+      readBinary(MemoryBuffer::getMemBuffer(
+                     Run.Rewrite.Image,
+                     Opts.OutputPath.empty() ? "<output>" : Opts.OutputPath,
+                     /*RequiresNullTerminator=*/false),
+                 Read);
   if (!Out)
     return Out.takeError();
-  Expected<VerifySummary> Fast = verifyRewrite(
-      Run.Binary, Run.Proof, Run.Units, Run.Layout.Plan, *Out);
+  Expected<VerifySummary> Fast =
+      verifyRewrite(Run.Binary, Run.Proof, Run.Units, Run.Layout.Plan, *Out);
   if (!Fast || Opts.Verify != VerifyLevel::Full)
     return Fast;
   Expected<VerifySummary> Full = verifyRewriteByDecoding(Run.Binary, *Out);
@@ -212,8 +212,8 @@ runReorderPipeline(const ReorderOptions &Opts, const ReorderHooks &Hooks) {
       WithStartup, ArrayRef(Run->Names.Kinds).take_front(Run->UserFunctions),
       Run->Units,
       {Opts.InputPath, readBuildId(Run->Binary.Buffer->getMemBufferRef())});
-  if (Error E = reportProfileFit(Fit, Opts.InputPath, Opts.StrictFit,
-                                 Hooks.Warn))
+  if (Error E =
+          reportProfileFit(Fit, Opts.InputPath, Opts.StrictFit, Hooks.Warn))
     return std::move(E);
   if (Hooks.StopAfterWarnings && Hooks.StopAfterWarnings()) {
     Run->StoppedByWarnings = true;
@@ -240,7 +240,8 @@ runReorderPipeline(const ReorderOptions &Opts, const ReorderHooks &Hooks) {
     Run->Rewrite.Image = Run->Binary.Buffer->getBuffer().str();
     return std::move(Run);
   }
-  Expected<BinaryRewrite> Rewrite = BinaryRewrite::create(Run->Binary, Run->Proof);
+  Expected<BinaryRewrite> Rewrite =
+      BinaryRewrite::create(Run->Binary, Run->Proof);
   if (!Rewrite)
     return Rewrite.takeError();
   if (Error E = Rewrite->move(Run->Units, Run->Layout.Plan))

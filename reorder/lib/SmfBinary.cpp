@@ -90,7 +90,8 @@ Phase phaseOf(smf::Phase P) { return Phase(uint8_t(P)); }
 
 bool isSmfModule(StringRef Data) {
   auto At = [&](uint64_t Off) {
-    return Data.size() >= Off + 4 && Data.substr(Off, 4) == StringRef("SMF\0", 4);
+    return Data.size() >= Off + 4 &&
+           Data.substr(Off, 4) == StringRef("SMF\0", 4);
   };
   return At(0) || (Data.size() >= 96 && At(Data.size() - 96)) ||
          (Data.size() >= 128 && At(Data.size() - 128));
@@ -133,7 +134,8 @@ Expected<LinkedBinary> readSmfBinary(std::unique_ptr<MemoryBuffer> Buffer,
   // Pins and phases, by function.
   bool AnyPhase = false;
   for (const smf::Symbol &S : M->Symbols)
-    if (S.Type == smf::SymbolFunction && S.Size && S.phase() != smf::PhaseStartup)
+    if (S.Type == smf::SymbolFunction && S.Size &&
+        S.phase() != smf::PhaseStartup)
       AnyPhase = true;
   for (unsigned I = 0; I < B.Functions.size(); ++I) {
     const Atom &F = B.Functions[I];
@@ -141,8 +143,7 @@ Expected<LinkedBinary> readSmfBinary(std::unique_ptr<MemoryBuffer> Buffer,
       if (S.Type != smf::SymbolFunction || S.Value != F.OriginalOffset ||
           !S.Size)
         continue;
-      if (S.pinned() &&
-          (B.InputPins.empty() || B.InputPins.back().first != I))
+      if (S.pinned() && (B.InputPins.empty() || B.InputPins.back().first != I))
         B.InputPins.push_back(
             {I, "the module marks " + S.Name + " LAYOUT_PINNED"});
       if (AnyPhase)
@@ -156,10 +157,10 @@ Expected<LinkedBinary> readSmfBinary(std::unique_ptr<MemoryBuffer> Buffer,
   for (const smf::Relocation &R : M->Relocations)
     if (R.Offset < End)
       B.TextRelocations.push_back({R.Offset, elfTypeOf(R.Type)});
-  llvm::stable_sort(B.TextRelocations,
-                    [](const RetainedRelocation &A, const RetainedRelocation &C) {
-                      return A.Offset < C.Offset;
-                    });
+  llvm::stable_sort(B.TextRelocations, [](const RetainedRelocation &A,
+                                          const RetainedRelocation &C) {
+    return A.Offset < C.Offset;
+  });
   B.RelocationSections.push_back("Reloc");
   B.Buffer = std::move(Buffer);
   return B;
@@ -259,16 +260,15 @@ Error SmfRewriter::patch() {
   for (const PlacedAtom &PA : Plan->Placement)
     if (!PA.Pinned && !(*Units)[PA.AtomIndex].Symbols.empty())
       ByNewStart.push_back({PA.Offset, &PA});
-  llvm::sort(ByNewStart, [](const auto &A, const auto &C) {
-    return A.first < C.first;
-  });
+  llvm::sort(ByNewStart,
+             [](const auto &A, const auto &C) { return A.first < C.first; });
   for (smf::Symbol &S : M.Symbols) {
     if (S.Type != smf::SymbolFunction || !S.Size || S.Value >= End)
       continue;
-    auto It = llvm::upper_bound(ByNewStart, S.Value,
-                                [](uint64_t V, const auto &E) {
-                                  return V < E.first;
-                                });
+    auto It =
+        llvm::upper_bound(ByNewStart, S.Value, [](uint64_t V, const auto &E) {
+          return V < E.first;
+        });
     if (It == ByNewStart.begin())
       continue;
     const PlacedAtom &PA = *std::prev(It)->second;

@@ -1,4 +1,5 @@
-//===- FuzzProfile.h - A profile made from a binary's own functions -*- C++ -*-===//
+//===- FuzzProfile.h - A profile made from a binary's own functions -*- C++
+//-*-===//
 //
 // The rewrite fuzzers (ELF and SMF) lay code out by a profile of the
 // input's own functions, so every input has a plan that moves code; the

@@ -65,10 +65,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *Data, size_t Size) {
   }
   LinkedReadOptions Read;
   Read.SmfCodeEnd = In->TextAddress + In->TextBytes.size();
-  Expected<LinkedBinary> Out = readBinary(
-      MemoryBuffer::getMemBuffer(R->Image, "fuzz.out",
-                                 /*RequiresNullTerminator=*/false),
-      Read);
+  Expected<LinkedBinary> Out =
+      readBinary(MemoryBuffer::getMemBuffer(R->Image, "fuzz.out",
+                                            /*RequiresNullTerminator=*/false),
+                 Read);
   if (!Out) {
     fprintf(stderr, "the rewritten module does not read back: %s\n",
             toString(Out.takeError()).c_str());

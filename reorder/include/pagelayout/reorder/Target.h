@@ -1,4 +1,5 @@
-//===- Target.h - What the rewriter knows of one instruction set -*- C++ -*-===//
+//===- Target.h - What the rewriter knows of one instruction set -*- C++
+//-*-===//
 //
 // lld keeps each ISA behind one TargetInfo; the rewriter does the same.
 // Everything that depends on the instruction set goes through here:
@@ -35,9 +36,8 @@ public:
   virtual uint64_t decode(llvm::MCInst &Inst, llvm::ArrayRef<uint8_t> Bytes,
                           uint64_t Addr) const = 0;
   /// The PC-relative target of an instruction, if it has one.
-  virtual std::optional<uint64_t> pcTarget(const llvm::MCInst &Inst,
-                                           uint64_t Addr,
-                                           uint64_t Size) const = 0;
+  virtual std::optional<uint64_t>
+  pcTarget(const llvm::MCInst &Inst, uint64_t Addr, uint64_t Size) const = 0;
   /// Whether the \p FieldSize bytes at \p FieldOffset of the instruction
   /// \p Insn (decoded at \p Addr) lie wholly inside one immediate or
   /// displacement operand.
