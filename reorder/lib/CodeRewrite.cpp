@@ -22,19 +22,6 @@ using namespace llvm;
 namespace pagelayout {
 namespace {
 
-/// Functions in an atom: one per distinct symbol offset (aliases share
-/// one), so a group that moves as a unit counts each member.
-unsigned functionsIn(const Atom &A) {
-  unsigned N = 0;
-  std::optional<uint64_t> Last;
-  for (const AtomSymbol &S : A.Symbols)
-    if (S.Offset != Last) {
-      ++N;
-      Last = S.Offset;
-    }
-  return std::max(N, 1u);
-}
-
 uint64_t fileOffsetOf(const LinkedBinary &B, ArrayRef<uint8_t> Bytes) {
   return Bytes.data() -
          reinterpret_cast<const uint8_t *>(B.Buffer->getBufferStart());
@@ -103,7 +90,7 @@ Error CodeRewrite::move(const std::vector<Atom> &Units,
            B.TextBytes.data() + (Old - B.TextAddress), A.Size);
     Map.add(Old, Old + A.Size, int64_t(PA.Offset) - int64_t(Old));
     if (PA.Offset != Old)
-      Moved += functionsIn(A);
+      Moved += A.functionCount();
   }
   Map.finish();
   return Error::success();
@@ -127,44 +114,50 @@ Error CodeRewrite::patchCode() {
                   "; the input is damaged, nothing was written");
     return New;
   };
-  for (const RetainedRelocation &R : B.TextRelocations) {
-    if (PatchesNothing(R.Type))
-      continue;
-    Expected<bool> IsFirst = First(R);
-    if (!IsFirst)
-      return IsFirst.takeError();
-    if (!*IsFirst)
-      continue;
-    uint64_t P = R.Offset, NewP = Map(P);
-    unsigned Size = std::max(T.fieldSize(R.Type), 1u);
-    // The whole field, in the input and where it moved, lies in the code.
-    uint8_t *Field = spanAt(NewP, Size);
-    if (!Field || !spanAt(P, Size))
-      return fail("the relocation at " + hex(P) + " (type " + Twine(R.Type) +
-                  ", " + Twine(Size) +
-                  " bytes) runs past .text; the input is damaged, nothing "
-                  "was written");
-    if (Error E = patchCodeField(Field, R.Type, P, NewP, /*MustDecode=*/true))
-      return E;
-  }
-  Patched.clear();
-  for (const RetainedRelocation &R : B.OtherCodeRelocations) {
-    if (PatchesNothing(R.Type))
-      continue;
-    Expected<bool> IsFirst = First(R);
-    if (!IsFirst)
-      return IsFirst.takeError();
-    if (!*IsFirst)
-      continue;
-    // The field's whole width lies in its section, or it is left alone.
-    uint8_t *Field = otherCodeAt(R.Offset, std::max(T.fieldSize(R.Type), 1u));
-    if (!Field)
-      continue;
-    if (Error E = patchCodeField(Field, R.Type, R.Offset, R.Offset,
-                                 /*MustDecode=*/false))
-      return E;
-  }
-  return Error::success();
+  // Each field once, in the order its relocations come; Each patches it.
+  auto ForEachField = [&](ArrayRef<RetainedRelocation> Rels,
+                          function_ref<Error(const RetainedRelocation &)>
+                              Each) -> Error {
+    Patched.clear();
+    for (const RetainedRelocation &R : Rels) {
+      if (PatchesNothing(R.Type))
+        continue;
+      Expected<bool> IsFirst = First(R);
+      if (!IsFirst)
+        return IsFirst.takeError();
+      if (*IsFirst)
+        if (Error E = Each(R))
+          return E;
+    }
+    return Error::success();
+  };
+  // Fields in the regions moved with their units.
+  if (Error E = ForEachField(B.TextRelocations, [&](const RetainedRelocation &R)
+                                                    -> Error {
+        uint64_t P = R.Offset, NewP = Map(P);
+        unsigned Size = std::max(T.fieldSize(R.Type), 1u);
+        // The whole field, in the input and where it moved, lies in the
+        // code.
+        uint8_t *Field = spanAt(NewP, Size);
+        if (!Field || !spanAt(P, Size))
+          return fail("the relocation at " + hex(P) + " (type " +
+                      Twine(R.Type) + ", " + Twine(Size) +
+                      " bytes) runs past .text; the input is damaged, "
+                      "nothing was written");
+        return patchCodeField(Field, R.Type, P, NewP, /*MustDecode=*/true);
+      }))
+    return E;
+  // Fields in code that stays: the field's whole width lies in its
+  // section, or it is left alone.
+  return ForEachField(B.OtherCodeRelocations,
+                      [&](const RetainedRelocation &R) -> Error {
+                        uint8_t *Field = otherCodeAt(
+                            R.Offset, std::max(T.fieldSize(R.Type), 1u));
+                        if (!Field)
+                          return Error::success();
+                        return patchCodeField(Field, R.Type, R.Offset,
+                                              R.Offset, /*MustDecode=*/false);
+                      });
 }
 
 Error CodeRewrite::patchCodeField(uint8_t *Field, uint32_t Type, uint64_t P,

@@ -32,19 +32,6 @@ using namespace llvm;
 namespace pagelayout {
 namespace {
 
-/// Functions in an atom: one per distinct symbol offset (aliases share
-/// one), so a group that moves as a unit counts each member.
-unsigned functionsIn(const Atom &A) {
-  unsigned N = 0;
-  std::optional<uint64_t> Last;
-  for (const AtomSymbol &S : A.Symbols)
-    if (S.Offset != Last) {
-      ++N;
-      Last = S.Offset;
-    }
-  return std::max(N, 1u);
-}
-
 uint64_t endOf(const LayoutPlan &P, const std::vector<Atom> &Atoms) {
   uint64_t End = 0;
   for (const PlacedAtom &PA : P.Placement)
@@ -131,7 +118,7 @@ FittedLayout fitRegion(const std::vector<Atom> &Atoms,
   for (;;) {
     for (unsigned I : P.UnplacedAtoms) {
       Tight[I].Pinned = true;
-      Kept += functionsIn(Tight[I]);
+      Kept += Tight[I].functionCount();
     }
     // Pins change the classification's view, not the order: order again
     // only what the packer needs (pinned atoms are skipped by it).

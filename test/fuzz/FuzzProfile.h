@@ -15,7 +15,15 @@
 #define PAGELAYOUT_TEST_FUZZ_FUZZPROFILE_H
 
 #include "pagelayout/reorder/Atom.h"
+#include "pagelayout/reorder/BinaryRewriter.h"
+#include "pagelayout/reorder/LinkedBinary.h"
+#include "pagelayout/reorder/MoveSafety.h"
+#include "pagelayout/reorder/NameMatcher.h"
+#include "pagelayout/reorder/ReorderPipeline.h"
+#include "pagelayout/reorder/RewriteVerifier.h"
 #include "pagelayout/schema/Profile.h"
+#include <cstdio>
+#include <cstdlib>
 
 namespace pagelayout {
 
@@ -64,6 +72,59 @@ inline Profile makeProfile(const std::vector<Atom> &Units, uint8_t Mode) {
   if ((Mode & 3) == 2)
     P.Metadata.DurationNs = 1'200'000'000;
   return P;
+}
+
+/// The rest of `pagelayout reorder`'s path on \p In, as both rewrite
+/// targets run it: prove, a profile by \p Mode, plan, rewrite, read the
+/// image back (with the input's regions), verify fast and then fully. An
+/// output the fast check passes and the full one fails is a finding (a
+/// wrong binary the default --verify would have written, or a wrong full
+/// check): abort. So is an output that does not read back, when
+/// \p OutputMustRead.
+inline void rewriteAndVerify(const LinkedBinary &In, uint8_t Mode,
+                             uint64_t PageSize, bool OutputMustRead) {
+  using namespace llvm;
+  Expected<MoveSafety> Proof = checkMoveSafety(In);
+  if (!Proof) {
+    consumeError(Proof.takeError());
+    return;
+  }
+  std::vector<Atom> Units = movableUnits(In, *Proof);
+  Profile P = makeProfile(Units, Mode);
+  NameMatchResult Names = matchProfileNames(P, Units);
+  ResolvedProfile RP = resolvePhases(Names.Renamed);
+  FittedLayout Layout = planRewrite(In, Units, RP, PageSize);
+  Expected<RewriteResult> R = rewriteBinary(In, *Proof, Units, Layout.Plan);
+  if (!R) {
+    consumeError(R.takeError());
+    return;
+  }
+  LinkedReadOptions Read;
+  Read.SmfCodeEnd = In.TextAddress + In.TextBytes.size();
+  Expected<LinkedBinary> Out = readBinary(
+      MemoryBuffer::getMemBuffer(R->Image, "fuzz.out",
+                                 /*RequiresNullTerminator=*/false),
+      Read);
+  if (!Out) {
+    std::string Why = toString(Out.takeError());
+    if (!OutputMustRead)
+      return;
+    fprintf(stderr, "the rewritten image does not read back: %s\n",
+            Why.c_str());
+    abort();
+  }
+  Expected<VerifySummary> Checked =
+      verifyRewrite(In, *Proof, Units, Layout.Plan, *Out);
+  if (!Checked) {
+    consumeError(Checked.takeError());
+    return;
+  }
+  Expected<VerifySummary> Full = verifyRewriteByDecoding(In, *Out);
+  if (!Full) {
+    fprintf(stderr, "the fast verification passed, the full one failed: %s\n",
+            toString(Full.takeError()).c_str());
+    abort();
+  }
 }
 
 } // namespace pagelayout

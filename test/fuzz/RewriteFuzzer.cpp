@@ -48,43 +48,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *Data, size_t Size) {
     consumeError(In.takeError());
     return 0;
   }
-  Expected<MoveSafety> Proof = checkMoveSafety(*In);
-  if (!Proof) {
-    consumeError(Proof.takeError());
-    return 0;
-  }
-  std::vector<Atom> Units = movableUnits(*In, *Proof);
-  Profile P = makeProfile(Units, Mode);
-  NameMatchResult Names = matchProfileNames(P, Units);
-  ResolvedProfile RP = resolvePhases(Names.Renamed);
-  FittedLayout Layout = planRewrite(*In, Units, RP, Mode & 4 ? 16384 : 4096);
-  Expected<RewriteResult> R = rewriteBinary(*In, *Proof, Units, Layout.Plan);
-  if (!R) {
-    consumeError(R.takeError());
-    return 0;
-  }
-  Expected<LinkedBinary> Out = readLinkedBinary(MemoryBuffer::getMemBuffer(
-      R->Image, "fuzz.out", /*RequiresNullTerminator=*/false));
-  if (!Out) {
-    consumeError(Out.takeError());
-    return 0;
-  }
-  // The fast check shares the rewriter's bookkeeping; the full one
-  // (--verify=full) shares nothing. An output the fast check passes and
-  // the full one fails is a finding: a wrong binary that would have been
-  // written with the default --verify, or a full check that is wrong.
-  Expected<VerifySummary> Checked =
-      verifyRewrite(*In, *Proof, Units, Layout.Plan, *Out);
-  if (!Checked) {
-    consumeError(Checked.takeError());
-    return 0;
-  }
-  Expected<VerifySummary> Full = verifyRewriteByDecoding(*In, *Out);
-  if (!Full) {
-    fprintf(stderr, "the fast verification passed, the full one failed: %s\n",
-            toString(Full.takeError()).c_str());
-    abort();
-  }
+  rewriteAndVerify(*In, Mode, Mode & 4 ? 16384 : 4096,
+                   /*OutputMustRead=*/false);
   return 0;
 }
 

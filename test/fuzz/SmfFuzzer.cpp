@@ -48,43 +48,6 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *Data, size_t Size) {
     consumeError(In.takeError());
     return 0;
   }
-  Expected<MoveSafety> Proof = checkMoveSafety(*In);
-  if (!Proof) {
-    consumeError(Proof.takeError());
-    return 0;
-  }
-  std::vector<Atom> Units = movableUnits(*In, *Proof);
-  Profile P = makeProfile(Units, Mode);
-  NameMatchResult Names = matchProfileNames(P, Units);
-  ResolvedProfile RP = resolvePhases(Names.Renamed);
-  FittedLayout Layout = planRewrite(*In, Units, RP, Mode & 4 ? 256 : 4096);
-  Expected<RewriteResult> R = rewriteBinary(*In, *Proof, Units, Layout.Plan);
-  if (!R) {
-    consumeError(R.takeError());
-    return 0;
-  }
-  LinkedReadOptions Read;
-  Read.SmfCodeEnd = In->TextAddress + In->TextBytes.size();
-  Expected<LinkedBinary> Out =
-      readBinary(MemoryBuffer::getMemBuffer(R->Image, "fuzz.out",
-                                            /*RequiresNullTerminator=*/false),
-                 Read);
-  if (!Out) {
-    fprintf(stderr, "the rewritten module does not read back: %s\n",
-            toString(Out.takeError()).c_str());
-    abort();
-  }
-  Expected<VerifySummary> Checked =
-      verifyRewrite(*In, *Proof, Units, Layout.Plan, *Out);
-  if (!Checked) {
-    consumeError(Checked.takeError());
-    return 0;
-  }
-  Expected<VerifySummary> Full = verifyRewriteByDecoding(*In, *Out);
-  if (!Full) {
-    fprintf(stderr, "the fast verification passed, the full one failed: %s\n",
-            toString(Full.takeError()).c_str());
-    abort();
-  }
+  rewriteAndVerify(*In, Mode, Mode & 4 ? 256 : 4096, /*OutputMustRead=*/true);
   return 0;
 }

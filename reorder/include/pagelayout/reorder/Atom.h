@@ -37,6 +37,16 @@ struct Atom {
   /// "file.o:.text.foo" or "lib.a(m.o):.text.foo"; for reports only.
   std::string Origin;
 
+  /// Functions in the atom: one per distinct symbol offset (aliases share
+  /// one), so a group that moves as one unit counts each member; at least
+  /// one.
+  unsigned functionCount() const {
+    unsigned N = 0;
+    for (size_t I = 0; I < Symbols.size(); ++I)
+      N += I == 0 || Symbols[I].Offset != Symbols[I - 1].Offset;
+    return N ? N : 1;
+  }
+
   /// The first symbol's name, or the origin when the atom is anonymous.
   const std::string &displayName() const {
     return Symbols.empty() ? Origin : Symbols.front().Name;
