@@ -51,18 +51,7 @@ LayoutPlan packLayout(const std::vector<Atom> &Atoms,
   Plan.PageSize = Config.PageSize;
   Plan.Placement =
       packPhases(Atoms, Classes, Order.P->Orders, Config, &Plan.UnplacedAtoms);
-  measurePhases(Plan, Atoms);
-
-  std::vector<uint64_t> NewOffset(Atoms.size()), OldOffset(Atoms.size());
-  for (const PlacedAtom &PA : Plan.Placement)
-    NewOffset[PA.AtomIndex] = PA.Offset;
-  for (unsigned A = 0; A < Atoms.size(); ++A)
-    OldOffset[A] = Atoms[A].OriginalOffset;
-  Plan.Startup = measureStartup(NewOffset, Classes, Profile, Config.PageSize);
-  Plan.OriginalStartup =
-      measureStartup(OldOffset, Classes, Profile, Config.PageSize);
-  Plan.UnmatchedProfileNames = Classes.Unmatched;
-  Plan.MatchedProfileFunctions = Classes.Matched;
+  measurePlan(Plan, Atoms, Classes, Profile);
   return Plan;
 }
 

@@ -172,4 +172,20 @@ void measurePhases(LayoutPlan &Plan, const std::vector<Atom> &Atoms) {
   Plan.PaddingBytes = End - Start > Occupied ? End - Start - Occupied : 0;
 }
 
+void measurePlan(LayoutPlan &Plan, const std::vector<Atom> &Atoms,
+                 const AtomClassification &Classes,
+                 const ResolvedProfile &Profile) {
+  measurePhases(Plan, Atoms);
+  std::vector<uint64_t> NewOffset(Atoms.size()), OldOffset(Atoms.size());
+  for (const PlacedAtom &PA : Plan.Placement)
+    NewOffset[PA.AtomIndex] = PA.Offset;
+  for (unsigned A = 0; A < Atoms.size(); ++A)
+    OldOffset[A] = Atoms[A].OriginalOffset;
+  Plan.Startup = measureStartup(NewOffset, Classes, Profile, Plan.PageSize);
+  Plan.OriginalStartup =
+      measureStartup(OldOffset, Classes, Profile, Plan.PageSize);
+  Plan.UnmatchedProfileNames = Classes.Unmatched;
+  Plan.MatchedProfileFunctions = Classes.Matched;
+}
+
 } // namespace pagelayout

@@ -17,6 +17,13 @@ StartupMetrics measureStartup(const std::vector<uint64_t> &AtomOffset,
                               const ResolvedProfile &Profile,
                               uint64_t PageSize);
 
+/// Everything a plan measures from its placement: the phases and totals,
+/// the startup pages before (original offsets) and after, and how the
+/// profile matched.
+void measurePlan(LayoutPlan &Plan, const std::vector<Atom> &Atoms,
+                 const AtomClassification &Classes,
+                 const ResolvedProfile &Profile);
+
 } // namespace pagelayout
 
 #endif

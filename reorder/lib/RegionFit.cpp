@@ -170,18 +170,7 @@ FittedLayout fitLayout(const std::vector<Atom> &Atoms,
                     });
   // The plan is measured as one: pages are the program's, whichever
   // section they hold.
-  measurePhases(Plan, Atoms);
-  AtomClassification Classes = classifyAtoms(Atoms, Profile);
-  std::vector<uint64_t> NewOffset(Atoms.size()), OldOffset(Atoms.size());
-  for (const PlacedAtom &PA : Plan.Placement)
-    NewOffset[PA.AtomIndex] = PA.Offset;
-  for (unsigned A = 0; A < Atoms.size(); ++A)
-    OldOffset[A] = Atoms[A].OriginalOffset;
-  Plan.Startup = measureStartup(NewOffset, Classes, Profile, O.PageSize);
-  Plan.OriginalStartup =
-      measureStartup(OldOffset, Classes, Profile, O.PageSize);
-  Plan.UnmatchedProfileNames = std::move(Classes.Unmatched);
-  Plan.MatchedProfileFunctions = Classes.Matched;
+  measurePlan(Plan, Atoms, classifyAtoms(Atoms, Profile), Profile);
   return Result;
 }
 
