@@ -57,7 +57,7 @@ int main(void) {
     uint64_t addr = strtoull(line + 3, &end, 16);
     if (*end != ',')
       continue;
-    uint64_t size = strtoull(end + 1, NULL, 16);
+    uint64_t size = strtoull(end + 1, NULL, 10); /* lackey: "%lu" */
     if (insert(addr << 8 | (size & 0xff)))
       fputs(line, stdout);
   }
