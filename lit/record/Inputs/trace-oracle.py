@@ -56,11 +56,13 @@ def header(binary):
 
 
 def lackey(path, bias):
+    # "I  ADDRESS,SIZE": the address in hex, the size in decimal (lackey
+    # prints "%08lx,%lu"; an instruction of 10 bytes or more shows it).
     with open(path, errors="replace") as f:
         for line in f:
             if line.startswith("I  "):
                 addr, size = line[3:].split(",")
-                yield int(addr, 16) - bias, int(size, 16)
+                yield int(addr, 16) - bias, int(size)
 
 
 def main():
