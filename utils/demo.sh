@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Set up, build, and run pagelayout end to end on the bundled example
-# (utils/demo/demo.c): record a profile from a run with the recorder, show
-# its phases and the plan, link with ld.pagelayout and read the achieved
-# layout back.
+# (utils/demo/demo.c): record a profile from a run of the release binary
+# itself (record --mode=trace), show its phases and the plan, link with
+# ld.pagelayout and read the achieved layout back.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 build=${PAGELAYOUT_BUILD_DIR:-$root/build}
@@ -13,14 +13,11 @@ work=$build/demo
 mkdir -p "$work"
 inc=-I$root/utils/recorder/include
 
-echo "== 1. build an instrumented copy and record a profile from a run"
-flags=$("$pagelayout" record --print-flags=full)
-cflags=$(sed -n 's/^CFLAGS: *//p' <<<"$flags")
-ldflags=$(sed -n 's/^LDFLAGS: *//p' <<<"$flags")
-echo "   clang-22 -O2 $cflags ... $ldflags"
-# shellcheck disable=SC2086
-clang-22 -O2 $cflags $inc "$root/utils/demo/demo.c" $ldflags -o "$work/demo.rec"
-"$pagelayout" record -o "$work/demo.yaml" -- "$work/demo.rec"
+echo "== 1. build the release binary and record a profile from a run of it"
+echo "   (pagelayout record --mode=trace: the unmodified binary under ptrace)"
+clang-22 -O2 -ffunction-sections $inc "$root/utils/demo/demo.c" -o "$work/demo.rel"
+"$pagelayout" record --mode=trace --startup-end=build_first_frame \
+  --first-frame=run_loop -o "$work/demo.yaml" -- "$work/demo.rel"
 
 echo
 echo "== 2. the recorded profile's phases (pagelayout profile show)"
