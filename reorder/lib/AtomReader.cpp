@@ -45,6 +45,18 @@ private:
                       ? K
                       : AtomSourceKind::Mixed;
   }
+  /// The functions of a binary read into the code model. The first binary
+  /// keeps its real addresses, so page numbers in plans and reports are
+  /// the pages the program really uses; later ones follow it.
+  void appendFunctions(LinkedBinary &B, StringRef Origin) {
+    uint64_t Start = Cursor;
+    uint64_t Base = Start == 0 ? 0 : B.Functions.front().OriginalOffset;
+    for (Atom &A : B.Functions) {
+      A.OriginalOffset = Start + (A.OriginalOffset - Base);
+      A.Origin = (Origin + ":" + A.Symbols.front().Name).str();
+      append(std::move(A));
+    }
+  }
   void append(Atom A) {
     Cursor = alignTo(Cursor, A.Alignment);
     if (Result.Kind != AtomSourceKind::Linked)
@@ -75,20 +87,13 @@ Error AtomReader::readPath(StringRef Path) {
 
 Error AtomReader::readBuffer(MemoryBufferRef Buf, StringRef Origin) {
   // An SMF module: its functions as `reorder` reads them.
-  if (!Buf.getBuffer().starts_with("\x7f"
-                                   "ELF") &&
-      isSmfModule(Buf.getBuffer())) {
+  if (isSmfModule(Buf.getBuffer())) {
     noteKind(AtomSourceKind::Linked);
     Expected<LinkedBinary> B =
         readSmfBinary(MemoryBuffer::getMemBuffer(Buf, false));
     if (!B)
       return B.takeError();
-    uint64_t Start = Cursor;
-    for (Atom &A : B->Functions) {
-      A.OriginalOffset += Start;
-      A.Origin = (Origin + ":" + A.Symbols.front().Name).str();
-      append(std::move(A));
-    }
+    appendFunctions(*B, Origin);
     return Error::success();
   }
   if (identify_magic(Buf.getBuffer()) == file_magic::bitcode)
@@ -233,13 +238,7 @@ Error AtomReader::readLinked(const ELFObjectFileBase &Obj, StringRef Origin) {
     Expected<LinkedBinary> B = readLinkedBinary(
         MemoryBuffer::getMemBuffer(Obj.getMemoryBufferRef(), false), Opts);
     if (B) {
-      uint64_t Start = Cursor;
-      uint64_t Base = Start == 0 ? 0 : B->Functions.front().OriginalOffset;
-      for (Atom &A : B->Functions) {
-        A.OriginalOffset = Start + (A.OriginalOffset - Base);
-        A.Origin = (Origin + ":" + A.Symbols.front().Name).str();
-        append(std::move(A));
-      }
+      appendFunctions(*B, Origin);
       return Error::success();
     }
     // Without .symtab the .dynsym fallback below still plans something.

@@ -83,9 +83,7 @@ Expected<LinkedBinary> readBinary(StringRef Path,
 
 Expected<LinkedBinary> readBinary(std::unique_ptr<MemoryBuffer> Buffer,
                                   const LinkedReadOptions &Opts) {
-  if (!Buffer->getBuffer().starts_with("\x7f"
-                                       "ELF") &&
-      isSmfModule(Buffer->getBuffer()))
+  if (isSmfModule(Buffer->getBuffer()))
     return readSmfBinary(std::move(Buffer), Opts);
   return readLinkedBinary(std::move(Buffer), Opts);
 }

@@ -90,27 +90,24 @@ FittedLayout fitRegion(const std::vector<Atom> &Atoms,
   LayoutConfig First = Config(false, false);
   First.FirstFit = true;
   First.FillWithCold = false;
-  LayoutPlan P = packLayout(Packed, Profile, Order, First);
-  if (P.UnplacedAtoms.empty()) {
-    Result.Plan = std::move(P);
-    Result.Notes.push_back("phases are not page-aligned and functions fill "
-                           "the gaps around pinned code first-fit, to fit " +
-                           Region.Name);
-    return Result;
-  }
   // Alignment beyond the minimum only helps speed: give it up before
   // giving up the layout.
   std::vector<Atom> Tight = Packed;
   for (Atom &A : Tight)
     if (!A.Pinned)
       A.Alignment = std::min(A.Alignment, O.MinimumAlignment);
-  P = packLayout(Tight, Profile, Order, First);
-  if (P.UnplacedAtoms.empty()) {
-    Result.Plan = std::move(P);
-    Result.Notes.push_back("phases are not page-aligned and every moved "
-                           "function is 2-byte aligned, to fit " +
-                           Region.Name);
-    return Result;
+  LayoutPlan P;
+  for (auto [Input, Note] :
+       {std::pair(&Packed, "functions fill the gaps around pinned code "
+                           "first-fit"),
+        std::pair(&Tight, "every moved function is 2-byte aligned")}) {
+    P = packLayout(*Input, Profile, Order, First);
+    if (P.UnplacedAtoms.empty()) {
+      Result.Plan = std::move(P);
+      Result.Notes.push_back(std::string("phases are not page-aligned and ") +
+                             Note + ", to fit " + Region.Name);
+      return Result;
+    }
   }
   // Last: what still finds no place keeps the one it has, and the rest
   // fills the region around it; each round keeps at least one more atom.

@@ -89,12 +89,9 @@ Phase phaseOf(smf::Phase P) { return Phase(uint8_t(P)); }
 } // namespace
 
 bool isSmfModule(StringRef Data) {
-  auto At = [&](uint64_t Off) {
-    return Data.size() >= Off + 4 &&
-           Data.substr(Off, 4) == StringRef("SMF\0", 4);
-  };
-  return At(0) || (Data.size() >= 96 && At(Data.size() - 96)) ||
-         (Data.size() >= 128 && At(Data.size() - 128));
+  return !Data.starts_with("\x7f"
+                           "ELF") &&
+         smf::findHeaderPlace(Data).has_value();
 }
 
 Expected<LinkedBinary> readSmfBinary(std::unique_ptr<MemoryBuffer> Buffer,

@@ -128,6 +128,24 @@ StringRef headerPlaceName(Module::HeaderPlace P) {
   llvm_unreachable("bad header place");
 }
 
+std::optional<HeaderSearch> findHeaderPlace(StringRef Data) {
+  auto HasMagic = [&](uint64_t Off) {
+    return Data.size() >= Off + 4 && Data.substr(Off, 4) == StringRef("SMF\0", 4);
+  };
+  uint64_t Size = Data.size();
+  if (Size >= HeaderSize && HasMagic(Size - 96))
+    // A header at offset 0 is the front header, even when the file is
+    // exactly one header long.
+    return HeaderSearch{Size - 96,
+                        Size == 96 ? Module::Front : Module::TrailerAt96};
+  if (Size >= 128 && HasMagic(Size - 128))
+    return HeaderSearch{Size - 128,
+                        Size == 128 ? Module::Front : Module::TrailerAt128};
+  if (HasMagic(0))
+    return HeaderSearch{0, Module::Front};
+  return std::nullopt;
+}
+
 namespace {
 
 std::string hex(uint64_t V) { return "0x" + utohexstr(V, /*LowerCase=*/true); }
@@ -214,30 +232,15 @@ private:
   Error checkOverlaps();
 };
 
+
 Error Reader::findHeader() {
   uint64_t Size = Buf.size();
   if (Size < HeaderSize)
     return fail(0, "header", "needs 96 bytes but the file has " + hex(Size),
                 "this is not an SMF module");
-  auto HasMagic = [&](uint64_t Off) {
-    return std::memcmp(at(Off), "SMF\0", 4) == 0;
-  };
-  struct Candidate {
-    uint64_t Off;
-    Module::HeaderPlace Place;
-  };
-  SmallVector<Candidate, 3> Candidates;
-  Candidates.push_back({Size - 96, Module::TrailerAt96});
-  if (Size >= 128)
-    Candidates.push_back({Size - 128, Module::TrailerAt128});
-  Candidates.push_back({0, Module::Front});
-  for (const Candidate &C : Candidates) {
-    if (!HasMagic(C.Off))
-      continue;
-    M.HeaderOffset = C.Off;
-    // A header at offset 0 is the front header, even when the file is
-    // exactly one header long.
-    M.Place = C.Off == 0 ? Module::Front : C.Place;
+  if (std::optional<HeaderSearch> Found = findHeaderPlace(Buf)) {
+    M.HeaderOffset = Found->Offset;
+    M.Place = Found->Place;
     return Error::success();
   }
   return fail(0, "magic", "\"SMF\\0\" is not at EOF-96, EOF-128 or offset 0",

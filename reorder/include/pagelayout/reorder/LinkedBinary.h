@@ -134,8 +134,8 @@ llvm::Expected<LinkedBinary>
 readLinkedBinary(std::unique_ptr<llvm::MemoryBuffer> Buffer,
                  const LinkedReadOptions &Opts = {});
 
-/// Whether \p Data is an SMF module (its magic at offset 0, EOF-96 or
-/// EOF-128).
+/// Whether \p Data is an SMF module: not ELF, and the SMF magic where a
+/// header can be (smf::findHeaderPlace).
 bool isSmfModule(llvm::StringRef Data);
 
 /// Reads an SMF module into the model (SmfBinary.cpp): the Code section's

@@ -25,6 +25,7 @@
 #include "llvm/Support/MemoryBufferRef.h"
 #include <array>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -250,6 +251,14 @@ struct Module {
   /// Index of the first symbol named \p Name, or -1.
   int findSymbol(llvm::StringRef Name) const;
 };
+
+/// Where a module's header is: the magic at EOF-96, then EOF-128, then
+/// offset 0 (a trailer that starts at offset 0 is the front header).
+struct HeaderSearch {
+  uint64_t Offset = 0;
+  Module::HeaderPlace Place = Module::Front;
+};
+std::optional<HeaderSearch> findHeaderPlace(llvm::StringRef Data);
 
 /// Reads and validates a module. Errors read
 /// "<file>: offset 0x..: <field> <what is wrong>; <fix>".
