@@ -539,11 +539,30 @@ Error StagedOutput::keep() {
     Worker.join();
   if (!Temp)
     return createStringError(Failure);
+  // An existing output is first renamed aside and removed once the new
+  // one is in place, as lld does with its outputs: ext4 (auto_da_alloc)
+  // writes a file renamed over another one out to disk on the spot, which
+  // took longer than any step of the rewrite on a small binary (lua: 1.4
+  // ms). Should the rename fail, the old output is put back.
+  SmallString<128> Aside;
+  sys::fs::file_status Old;
+  if (!sys::fs::status(Output, Old, /*Follow=*/false) &&
+      Old.type() == sys::fs::file_type::regular_file) {
+    sys::fs::createUniquePath(Output + ".old-%%%%%%", Aside,
+                              /*MakeAbsolute=*/false);
+    if (sys::fs::rename(Output, Aside))
+      Aside.clear();
+  }
   Error E = Temp->keep(Output);
   Temp.reset();
-  if (E)
+  if (E) {
+    if (!Aside.empty())
+      (void)sys::fs::rename(Aside, Output);
     return createStringError("cannot write '" + Output +
                              "': " + toString(std::move(E)));
+  }
+  if (!Aside.empty())
+    (void)sys::fs::remove(Aside);
   return Error::success();
 }
 

@@ -18,6 +18,7 @@
 
 #include "pagelayout/reorder/MoveSafety.h"
 #include "AddressText.h"
+#include "pagelayout/reorder/SharedWork.h"
 #include "pagelayout/schema/Diagnostic.h"
 #include "llvm/ADT/StringMap.h"
 #include "llvm/Support/Parallel.h"
@@ -487,7 +488,7 @@ std::vector<Atom> movableUnits(const LinkedBinary &B, const MoveSafety &S) {
   return Units;
 }
 
-Expected<MoveSafety> checkMoveSafety(const LinkedBinary &B) {
+Expected<MoveSafety> checkMoveSafety(const LinkedBinary &B, SharedWork *Help) {
   if (!B.Arch)
     return makeLocatedError(B.Path, {}, "no instruction set to decode");
   const Target &T = *B.Arch;
@@ -552,16 +553,14 @@ Expected<MoveSafety> checkMoveSafety(const LinkedBinary &B) {
   // each, results merged in function order (the same for any thread count).
   uint64_t TextEnd = B.TextAddress + B.TextBytes.size();
   std::vector<DecodeResult> Results(Fns.size());
+  bool Serial = B.TextBytes.size() < SerialDecodeBytes;
+  // Shared with a helper, finer chunks let a late helper take its half of
+  // what is left.
   size_t Chunks = std::min<size_t>(
-      Fns.size(), size_t(parallel::strategy.compute_thread_count()) * 4);
+      Fns.size(),
+      Serial ? 32 : size_t(parallel::strategy.compute_thread_count()) * 4);
   std::vector<std::string> InitErrors(Chunks);
-  auto DecodeChunk = [&](size_t C) {
-    Expected<std::unique_ptr<InstructionDecoder>> Decoder = T.createDecoder();
-    if (!Decoder) {
-      InitErrors[C] = toString(Decoder.takeError());
-      return;
-    }
-    const InstructionDecoder &D = **Decoder;
+  auto DecodeChunkWith = [&](size_t C, const InstructionDecoder &D) {
     RelocationCursor Relocs(B.TextRelocations);
     for (size_t I = C * Fns.size() / Chunks; I < (C + 1) * Fns.size() / Chunks;
          ++I) {
@@ -600,14 +599,35 @@ Expected<MoveSafety> checkMoveSafety(const LinkedBinary &B) {
                       {int(I), "bytes at " + hex(*Bad) + " do not decode"});
     }
   };
+  // A decoder per worker: made when the worker takes its first chunk.
+  std::unique_ptr<InstructionDecoder> WorkerDecoders[SharedWork::MaxWorkers];
+  auto DecodeChunk = [&](size_t C, std::unique_ptr<InstructionDecoder> &D) {
+    if (!D) {
+      Expected<std::unique_ptr<InstructionDecoder>> New = T.createDecoder();
+      if (!New) {
+        InitErrors[C] = toString(New.takeError());
+        return;
+      }
+      D = std::move(*New);
+    }
+    DecodeChunkWith(C, *D);
+  };
   // A small binary decodes in well under the time it takes to start and
   // wake worker threads (lua: 50,000 instructions in 3 ms), and the
-  // profile is being read on another thread meanwhile: decode it here.
-  if (B.TextBytes.size() < SerialDecodeBytes)
+  // profile is being read on another thread meanwhile: decode it here,
+  // and let that thread take a share once it is done.
+  if (Serial && Help)
+    Help->run(Chunks, [&](size_t C, unsigned Worker) {
+      DecodeChunk(C, WorkerDecoders[Worker]);
+    });
+  else if (Serial)
     for (size_t C = 0; C < Chunks; ++C)
-      DecodeChunk(C);
+      DecodeChunk(C, WorkerDecoders[0]);
   else
-    parallelFor(0, Chunks, DecodeChunk);
+    parallelFor(0, Chunks, [&](size_t C) {
+      std::unique_ptr<InstructionDecoder> D;
+      DecodeChunk(C, D);
+    });
   for (const std::string &E : InitErrors)
     if (!E.empty())
       return createStringError(E);

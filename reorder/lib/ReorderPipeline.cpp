@@ -11,6 +11,7 @@
 #include "AddressMap.h"
 #include "pagelayout/reorder/ProfileFit.h"
 #include "pagelayout/reorder/RuntimeStartup.h"
+#include "pagelayout/reorder/SharedWork.h"
 #include "pagelayout/schema/ProfileMerge.h"
 #include <chrono>
 #include <optional>
@@ -39,21 +40,24 @@ private:
   const ReorderHooks &Hooks;
 };
 
-/// Reads the profile (several are merged) on its own thread; warnings
-/// wait for take().
+/// Reads the profile (several are merged) on its own thread, which then
+/// helps with \p Help's work until take(); warnings wait for take().
 class ProfileInBackground {
 public:
-  explicit ProfileInBackground(std::vector<std::string> Paths)
-      : Worker([this, Paths = std::move(Paths)] {
+  ProfileInBackground(std::vector<std::string> Paths, SharedWork &Help)
+      : Help(Help), Worker([this, Paths = std::move(Paths)] {
           Result.emplace(readMergedProfiles(
               Paths, [this](const Twine &W) { Warnings.push_back(W.str()); }));
+          this->Help.helpUntilClosed();
         }) {}
   ~ProfileInBackground() {
+    Help.close();
     if (Worker.joinable())
       Worker.join();
   }
 
   Expected<Profile> take(const WarningHandler &Warn) {
+    Help.close();
     Worker.join();
     for (const std::string &W : Warnings)
       if (Warn)
@@ -62,6 +66,7 @@ public:
   }
 
 private:
+  SharedWork &Help;
   std::vector<std::string> Warnings;
   std::optional<Expected<Profile>> Result;
   std::thread Worker; // last: starts once the members above exist
@@ -147,12 +152,13 @@ runReorderPipeline(const ReorderOptions &Opts, const ReorderHooks &Hooks) {
   // read: the profile is parsed while the binary is read and proved;
   // neither needs the other before names are matched. Its errors still
   // come first.
-  ProfileInBackground Background(Opts.ProfilePaths);
+  SharedWork Help; // the profile's thread decodes too once it is done
+  ProfileInBackground Background(Opts.ProfilePaths, Help);
   Expected<LinkedBinary> Binary = readBinary(Opts.InputPath);
   std::optional<Expected<MoveSafety>> Proof;
   if (Binary) {
     Clock.done("read", Twine(Binary->Functions.size()) + " functions");
-    Proof.emplace(checkMoveSafety(*Binary));
+    Proof.emplace(checkMoveSafety(*Binary, &Help));
   }
   Expected<Profile> P = Background.take(Hooks.Warn);
   // Without a profile, the phases the input records are the profile

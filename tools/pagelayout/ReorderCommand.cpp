@@ -172,7 +172,7 @@ int runReorder(int Argc, char **Argv) {
     // The report goes to buffered stdout: flush it first, or a progress
     // line lands in the middle of one of its lines on a terminal.
     outs().flush();
-    errs() << format("[%7.3fs] ", S.Seconds) << S.Name << ": " << S.What
+    errs() << format("[%8.4fs] ", S.Seconds) << S.Name << ": " << S.What
            << "\n";
   };
   Expected<std::unique_ptr<ReorderRun>> Result =

@@ -9,6 +9,8 @@
 
 namespace pagelayout {
 
+class SharedWork;
+
 struct MoveSafety {
   /// Parallel to LinkedBinary::Functions: empty when the function can move,
   /// else why it must stay.
@@ -62,7 +64,10 @@ struct MoveSafety {
 /// relocation, so it can be fixed after a move. A function whose
 /// unrelocated operand reaches another function is kept together with it
 /// (MoveSafety::Groups); one whose operand reaches anything else is pinned.
-llvm::Expected<MoveSafety> checkMoveSafety(const LinkedBinary &B);
+/// A binary below 1 MB of code decodes on the calling thread and on
+/// whatever thread helps through \p Help; a larger one on all cores.
+llvm::Expected<MoveSafety> checkMoveSafety(const LinkedBinary &B,
+                                           SharedWork *Help = nullptr);
 
 /// The units a plan of \p B moves: each function alone, or its group as
 /// one atom (symbols at their offsets inside it), pinned as \p S says; then
