@@ -6,6 +6,25 @@ using namespace llvm;
 
 namespace pagelayout {
 
+// What of function F (at Offset in its atom, Size bytes) ran: its ranges
+// of every phase, clipped to its size (a stale profile may overrun), or
+// all of it when it ran and the profile has no ranges for it.
+static void addHotRanges(AtomProfile &AP, const FunctionProfile &F,
+                         uint64_t Offset, uint64_t Size, bool &HaveRanges) {
+  bool Any = false;
+  for (const std::vector<ByteRange> *Rs :
+       {&F.StartupRanges, &F.FirstFrameRanges, &F.SteadyRanges})
+    for (const ByteRange &R : *Rs) {
+      Any = true;
+      if (R.Begin < Size && R.Begin < R.End)
+        AP.HotRanges.push_back(
+            {Offset + R.Begin, Offset + std::min(R.End, Size)});
+    }
+  HaveRanges |= Any;
+  if (!Any && F.wasExecuted() && Size)
+    AP.HotRanges.push_back({Offset, Offset + Size});
+}
+
 AtomClassification classifyAtoms(const std::vector<Atom> &Atoms,
                                  const ResolvedProfile &RP) {
   const Profile &P = *RP.Source;
@@ -42,7 +61,9 @@ AtomClassification classifyAtoms(const std::vector<Atom> &Atoms,
           std::min(AP.FirstCallNs, F.FirstCallNs.value_or(UINT64_MAX));
       uint64_t Count = F.Calls ? F.Calls : F.Samples.value_or(0);
       AP.Count = AP.Count + Count < AP.Count ? UINT64_MAX : AP.Count + Count;
+      addHotRanges(AP, F, S.Offset, C.FunctionSize[FI], C.HaveRanges);
     }
+    normalizeRanges(AP.HotRanges);
   }
   // Atoms the profile does not list take their phase from the rules.
   if (!RP.Rules.empty())

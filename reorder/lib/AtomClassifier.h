@@ -20,6 +20,11 @@ struct AtomProfile {
   uint64_t FirstCallNs = UINT64_MAX;
   /// Call count (or samples when the profile has no counts).
   uint64_t Count = 0;
+  /// The bytes of the atom that ran, in any phase, as offsets in the atom:
+  /// sorted, disjoint. A function the profile lists without ranges counts
+  /// whole; functions it does not list count as never run. Empty for an
+  /// atom that did not run (or whose phase comes from a rule only).
+  std::vector<ByteRange> HotRanges;
 };
 
 struct AtomClassification {
@@ -32,6 +37,9 @@ struct AtomClassification {
   std::vector<uint64_t> FunctionSize;
   std::vector<std::string> Unmatched;
   unsigned Matched = 0;
+  /// Some function of the profile has executed byte ranges: the packer
+  /// places atoms by the bytes that ran, not as if every byte ran.
+  bool HaveRanges = false;
 };
 
 /// Matches every atom symbol against the profile by exact name. An atom

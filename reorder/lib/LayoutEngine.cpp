@@ -17,6 +17,8 @@
 #include "PlanMetrics.h"
 #include "llvm/ADT/STLExtras.h"
 
+using namespace llvm;
+
 namespace pagelayout {
 
 bool isValidPageSize(uint64_t N) { return N >= 16 && (N & (N - 1)) == 0; }
@@ -51,7 +53,7 @@ LayoutPlan packLayout(const std::vector<Atom> &Atoms,
   Plan.PageSize = Config.PageSize;
   Plan.Placement =
       packPhases(Atoms, Classes, Order.P->Orders, Config, &Plan.UnplacedAtoms);
-  measurePlan(Plan, Atoms, Classes, Profile);
+  measurePlan(Plan, Atoms, Classes, Profile, Config.TouchedOutside);
   return Plan;
 }
 
@@ -62,8 +64,10 @@ LayoutPlan computeLayout(const std::vector<Atom> &Atoms,
                     Config);
 }
 
-LayoutPlan measureLayout(const std::vector<Atom> &Atoms,
-                         const ResolvedProfile &Profile, uint64_t PageSize) {
+LayoutPlan
+measureLayout(const std::vector<Atom> &Atoms, const ResolvedProfile &Profile,
+              uint64_t PageSize,
+              ArrayRef<std::pair<uint64_t, uint64_t>> TouchedOutside) {
   LayoutPlan Plan;
   Plan.PageSize = PageSize;
   AtomClassification Classes = classifyAtoms(Atoms, Profile);
@@ -86,6 +90,8 @@ LayoutPlan measureLayout(const std::vector<Atom> &Atoms,
   measurePhases(Plan, Atoms);
   Plan.Startup = measureStartup(Offsets, Classes, Profile, PageSize);
   Plan.OriginalStartup = Plan.Startup;
+  Plan.Run = measureRun(Offsets, Classes, Profile, TouchedOutside, PageSize);
+  Plan.OriginalRun = Plan.Run;
   Plan.IsMeasured = true;
   Plan.UnmatchedProfileNames = std::move(Classes.Unmatched);
   Plan.MatchedProfileFunctions = Classes.Matched;

@@ -17,6 +17,24 @@
 //
 //  3. Pinned atoms keep their original offsets; the cursor skips over them.
 //
+// Where the profile says which bytes ran (executed ranges, as the trace
+// recorder writes), rules 1 and 2 give way to packing by executed bytes
+// (packPhaseByExecutedBytes): a page costs only if it holds a byte that
+// runs, so what matters is where the never-run bytes of each function (a
+// cold tail of error paths, a hole in the middle) fall. Each step places,
+// of the next few atoms of the phase in order, the one that wastes least:
+// the bytes it leaves unexecuted on pages that are touched, counting the
+// tail it leaves behind (which the next atom either shares a page with,
+// or skips by starting on the next page, the gap filled with cold code).
+// Candidate offsets are the cursor, the next page boundary, the offset
+// that starts the atom's first executed byte on that boundary, and, for an
+// atom with a never-run hole of a page or more, every offset in a page
+// (so the hole covers whole pages nobody touches). Pages outside the atoms
+// that run anyway (LayoutConfig::TouchedOutside: .init, .plt) and pages of
+// earlier phases count as touched already, so a phase starts on a fresh
+// page only where that wastes less than sharing the previous phase's last
+// page; cold code just follows.
+//
 // A layout that must fit a fixed region (a rewrite of a finished binary)
 // may ask for first-fit packing instead (LayoutConfig::FirstFit): phases
 // in order, each atom in the first gap before the region's end that holds
@@ -25,6 +43,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "PagePacker.h"
+#include "llvm/ADT/DenseSet.h"
 #include "llvm/Support/MathExtras.h"
 
 using namespace llvm;
@@ -38,6 +57,9 @@ constexpr unsigned StraddleLookahead = 32;
 // How many same-or-smaller candidates a cold fill tries when alignment
 // makes the largest fitting one overflow the gap.
 constexpr unsigned FillerCandidateTries = 16;
+// How many of the next atoms of a phase packing by executed bytes weighs
+// at each step.
+constexpr unsigned ExecutedLookahead = 32;
 
 class PagePacker {
 public:
@@ -70,6 +92,18 @@ private:
   }
   void place(unsigned A, uint64_t Off, Phase P, bool Filler);
   void packPhase(Phase P, ArrayRef<unsigned> Order);
+  void packPhaseByExecutedBytes(Phase P, ArrayRef<unsigned> Order);
+  ArrayRef<ByteRange> executedOf(unsigned A) const;
+  void fillEndPocket(const PhaseOrders &Orders);
+  struct Score {
+    uint64_t Waste = UINT64_MAX;
+    uint64_t Offset = 0;
+    /// Pages the atom's executed bytes touch that nothing touched before.
+    uint64_t NewPages = 0;
+  };
+  Score scoreAt(unsigned A, uint64_t Off) const;
+  void markExecuted(unsigned A, uint64_t Off);
+  bool isTouched(uint64_t PageNo) const { return Touched.contains(PageNo); }
   bool pullForward(std::vector<unsigned> &Queue, size_t Head, Phase P,
                    uint64_t Boundary);
   void fillWithCold(uint64_t Boundary);
@@ -92,6 +126,16 @@ private:
   /// position <= I not yet used (0 = none). Skips used entries in O(α).
   std::vector<uint32_t> UnusedBefore;
   uint32_t findUnused(uint32_t I);
+
+  /// Packing by executed bytes: pages holding a byte that runs (placed so
+  /// far, pinned, or outside the atoms), and the end of the last executed
+  /// byte placed.
+  llvm::DenseSet<uint64_t> Touched;
+  uint64_t LastExecutedEnd = 0;
+  /// Atom A's whole extent, for atoms that ran without ranges.
+  mutable ByteRange WholeAtom;
+  /// Bytes of the filler pool not placed yet.
+  uint64_t FillerBytesLeft = 0;
 };
 
 void PagePacker::placePinned() {
@@ -193,10 +237,174 @@ void PagePacker::packPhase(Phase P, ArrayRef<unsigned> Order) {
   }
 }
 
+ArrayRef<ByteRange> PagePacker::executedOf(unsigned A) const {
+  const std::vector<ByteRange> &R = Classes.Atoms[A].HotRanges;
+  if (!R.empty())
+    return R;
+  WholeAtom = {0, Atoms[A].Size};
+  return ArrayRef(&WholeAtom, Atoms[A].Size ? 1 : 0);
+}
+
+void PagePacker::markExecuted(unsigned A, uint64_t Off) {
+  ArrayRef<ByteRange> R = executedOf(A);
+  for (const ByteRange &X : R)
+    for (uint64_t P = (Off + X.Begin) / Page; P <= (Off + X.End - 1) / Page;
+         ++P)
+      Touched.insert(P);
+  if (!R.empty())
+    LastExecutedEnd = std::max(LastExecutedEnd, Off + R.back().End);
+}
+
+// The bytes atom A placed at Off leaves unexecuted on touched pages: from
+// the last executed byte placed so far to A's last executed byte, every
+// byte on a page that is touched (already, or by A) and is not one of A's
+// executed bytes; plus what A's tail will cost whoever comes next (the
+// tail itself if it ends on the page of A's last executed byte, else the
+// rest of that page, since the next atom can start on a fresh page).
+PagePacker::Score PagePacker::scoreAt(unsigned A, uint64_t Off) const {
+  ArrayRef<ByteRange> R = executedOf(A);
+  Score S;
+  S.Offset = Off;
+  if (R.empty()) {
+    S.Waste = 0;
+    return S;
+  }
+  uint64_t From = std::min(LastExecutedEnd, Off);
+  uint64_t ExecEnd = Off + R.back().End;
+  uint64_t Executed = 0;
+  for (const ByteRange &X : R)
+    Executed += X.End - X.Begin;
+  // Walk the pages of [From, ExecEnd), knowing which A touches.
+  uint64_t OnTouched = 0;
+  size_t Next = 0; // the first range not wholly before the page
+  for (uint64_t P = From / Page; P <= (ExecEnd - 1) / Page; ++P) {
+    uint64_t PB = P * Page, PE = PB + Page;
+    while (Next < R.size() && Off + R[Next].End <= PB)
+      ++Next;
+    bool ByA = Next < R.size() && Off + R[Next].Begin < PE;
+    bool Before = isTouched(P);
+    if (!ByA && !Before)
+      continue;
+    S.NewPages += ByA && !Before;
+    OnTouched += std::min(PE, ExecEnd) - std::max(PB, From);
+  }
+  uint64_t Waste = OnTouched - std::min(OnTouched, Executed);
+  uint64_t End = Off + Atoms[A].Size;
+  uint64_t LastPageEnd = alignTo(ExecEnd, Page);
+  Waste += End <= LastPageEnd ? End - ExecEnd : LastPageEnd - ExecEnd;
+  // A gap before the atom that cold code cannot fill is padding: bytes
+  // the file grows by.
+  uint64_t Gap = Off > Cursor ? Off - Cursor : 0;
+  if (Gap > FillerBytesLeft)
+    Waste += Gap;
+  S.Waste = Waste;
+  return S;
+}
+
+// The region's last page, when code after the region that runs anyway
+// (.init, .plt) shares it, costs nothing: give its room to the largest
+// executed atoms that fit (each would cost its bytes anywhere else). They
+// are then in place like pinned atoms, and the packing flows around them.
+void PagePacker::fillEndPocket(const PhaseOrders &Orders) {
+  uint64_t End = Config.EndAddress;
+  if (End == UINT64_MAX || End % Page == 0 || !isTouched(End / Page))
+    return;
+  uint64_t Begin = std::max(alignDown(End, Page), Cursor);
+  if (End - Begin < 16)
+    return;
+  std::vector<unsigned> Hot;
+  for (unsigned PI = 0; PI < NumPhases; ++PI)
+    if (Phase(PI) != Phase::Cold)
+      for (unsigned A : Orders[PI])
+        if (!Placed[A] && Atoms[A].Size && Atoms[A].Size <= End - Begin)
+          Hot.push_back(A);
+  // Largest first; ties in phase order.
+  llvm::stable_sort(Hot, [&](unsigned X, unsigned Y) {
+    return Atoms[X].Size > Atoms[Y].Size;
+  });
+  uint64_t At = Begin;
+  std::vector<std::pair<uint64_t, uint64_t>> Taken;
+  for (unsigned A : Hot) {
+    uint64_t Off = fitOffset(At, Atoms[A]);
+    if (Off + Atoms[A].Size > End)
+      continue;
+    Placement.push_back(
+        {A, Off, Classes.Atoms[A].AtomPhase, false, Classes.Atoms[A].Pinned});
+    Placed[A] = true;
+    markExecuted(A, Off);
+    Taken.push_back({Off, Off + Atoms[A].Size});
+    At = Off + Atoms[A].Size;
+  }
+  if (Taken.empty())
+    return;
+  // The rest of the layout must stay clear of them, as of pinned atoms.
+  PinnedRanges.push_back({Taken.front().first, Taken.back().second});
+  llvm::sort(PinnedRanges);
+  LastExecutedEnd = Cursor;
+}
+
+// See the file comment. Order is the phase's order (temporal, call
+// graph); the window keeps the result close to it.
+void PagePacker::packPhaseByExecutedBytes(Phase P, ArrayRef<unsigned> Order) {
+  size_t Head = 0;
+  std::vector<unsigned> Window;
+  while (true) {
+    while (Head < Order.size() && Placed[Order[Head]])
+      ++Head;
+    if (Head == Order.size())
+      return;
+    Window.clear();
+    for (size_t I = Head; I < Order.size() && Window.size() < ExecutedLookahead;
+         ++I)
+      if (!Placed[Order[I]])
+        Window.push_back(Order[I]);
+    unsigned Best = Window.front();
+    Score BestScore;
+    for (unsigned A : Window) {
+      const Atom &X = Atoms[A];
+      ArrayRef<ByteRange> R = executedOf(A);
+      Score Base;
+      auto Try = [&](uint64_t At, bool OnlyIfFewerPages) {
+        uint64_t Off = fitOffset(At, X);
+        Score S = scoreAt(A, Off);
+        if (OnlyIfFewerPages && S.NewPages >= Base.NewPages)
+          return;
+        if (S.Waste < BestScore.Waste) {
+          BestScore = S;
+          Best = A;
+        }
+      };
+      Base = scoreAt(A, fitOffset(Cursor, X));
+      Try(Cursor, false);
+      uint64_t Boundary = alignTo(Cursor, Page);
+      if (Boundary != Cursor) {
+        Try(Boundary, false);
+        // The first executed byte on the boundary, the head before it.
+        if (!R.empty() && R.front().Begin && Boundary >= Cursor + R.front().Begin)
+          Try(alignDown(Boundary - R.front().Begin, X.Alignment), false);
+      }
+      // A hole of a page or more: try every start in a page.
+      bool Hole = !R.empty() && R.front().Begin >= Page;
+      for (size_t I = 1; I < R.size() && !Hole; ++I)
+        Hole = R[I].Begin - R[I - 1].End >= Page;
+      if (Hole)
+        for (uint64_t Shift = X.Alignment; Shift < Page; Shift += X.Alignment)
+          Try(Cursor + Shift, /*OnlyIfFewerPages=*/true);
+    }
+    if (BestScore.Offset > Cursor && Config.FillWithCold)
+      fillWithCold(BestScore.Offset);
+    uint64_t Off = fitOffset(std::max(BestScore.Offset, Cursor), Atoms[Best]);
+    place(Best, Off, P, false);
+    markExecuted(Best, Off);
+  }
+}
+
 void PagePacker::buildFillerPool(ArrayRef<unsigned> ColdOrder) {
   for (unsigned A : ColdOrder)
-    if (Atoms[A].Size && Atoms[A].Size < Page)
+    if (Atoms[A].Size && Atoms[A].Size < Page) {
       FillerPool.push_back({Atoms[A].Size, A});
+      FillerBytesLeft += Atoms[A].Size;
+    }
   llvm::sort(FillerPool);
   UnusedBefore.resize(FillerPool.size() + 1);
   for (uint32_t I = 0; I < UnusedBefore.size(); ++I)
@@ -229,6 +437,7 @@ void PagePacker::fillWithCold(uint64_t Boundary) {
       uint64_t Off = fitOffset(Cursor, Atoms[A]);
       if (!Placed[A] && Off + Atoms[A].Size <= Boundary) {
         UnusedBefore[Pos] = Pos - 1;
+        FillerBytesLeft -= Atoms[A].Size;
         place(A, Off, Phase::Cold, /*Filler=*/true);
         Found = true;
         break;
@@ -298,11 +507,31 @@ std::vector<PlacedAtom> PagePacker::run(const PhaseOrders &Orders,
   if (Config.FillWithCold)
     buildFillerPool(Cold);
 
+  bool ByExecuted = Config.ByExecutedBytes && Classes.HaveRanges;
+  if (ByExecuted) {
+    LastExecutedEnd = Cursor;
+    for (auto [B, E] : Config.TouchedOutside)
+      for (uint64_t P = B / Page; E > B && P <= (E - 1) / Page; ++P)
+        Touched.insert(P);
+    for (const PlacedAtom &PA : Placement)
+      if (Classes.Atoms[PA.AtomIndex].AtomPhase != Phase::Cold)
+        markExecuted(PA.AtomIndex, PA.Offset);
+    LastExecutedEnd = Cursor;
+    fillEndPocket(Orders);
+  }
   bool AnyPlaced = false;
   for (unsigned PI = 0; PI < NumPhases; ++PI) {
     Phase P = Phase(PI);
     if (Orders[PI].empty())
       continue;
+    if (ByExecuted) {
+      if (P == Phase::Cold)
+        packPhase(P, Orders[PI]);
+      else
+        packPhaseByExecutedBytes(P, Orders[PI]);
+      AnyPlaced = true;
+      continue;
+    }
     // Fill the previous phase's last page, then start this one on a page.
     if (Config.AlignPhases && AnyPlaced &&
         (P != Phase::Cold || Config.AlignColdPhase)) {

@@ -108,6 +108,49 @@ StartupMetrics measureStartup(const std::vector<uint64_t> &AtomOffset,
   return M;
 }
 
+RunMetrics measureRun(const std::vector<uint64_t> &AtomOffset,
+                      const AtomClassification &C, const ResolvedProfile &RP,
+                      ArrayRef<std::pair<uint64_t, uint64_t>> TouchedOutside,
+                      uint64_t Page) {
+  RunMetrics M;
+  PageSet Executed(Page), Outside(Page);
+  for (auto [B, E] : TouchedOutside) {
+    Outside.add(B, E - B);
+    Executed.add(B, E - B);
+  }
+  M.OutsidePages = Outside.count();
+  uint64_t SpanBytes = 0, ExecutedBytes = 0;
+  const Profile &P = *RP.Source;
+  for (unsigned FI = 0; FI < P.Functions.size(); ++FI) {
+    const FunctionProfile &F = P.Functions[FI];
+    if (C.AtomOfFunction[FI] < 0)
+      continue;
+    uint64_t Size = C.FunctionSize[FI];
+    uint64_t Start = AtomOffset[C.AtomOfFunction[FI]] + C.OffsetInAtom[FI];
+    std::vector<ByteRange> All;
+    for (const std::vector<ByteRange> *Rs :
+         {&F.StartupRanges, &F.FirstFrameRanges, &F.SteadyRanges})
+      append_range(All, clipRanges(*Rs, Size));
+    normalizeRanges(All);
+    if (All.empty()) {
+      if (!F.wasExecuted() || !Size)
+        continue;
+      All.push_back({0, Size});
+    } else {
+      M.HaveExecutedRanges = true;
+    }
+    SpanBytes += executedSpan(All, Page);
+    for (const ByteRange &R : All) {
+      ExecutedBytes += R.End - R.Begin;
+      Executed.add(Start + R.Begin, R.End - R.Begin);
+    }
+  }
+  M.PagesTouched = Executed.count();
+  M.SpanBound = divideCeil(SpanBytes, Page);
+  M.InstructionBound = divideCeil(ExecutedBytes, Page);
+  return M;
+}
+
 void measurePhases(LayoutPlan &Plan, const std::vector<Atom> &Atoms) {
   const uint64_t Page = Plan.PageSize;
   std::array<PageSet, NumPhases> Pages = {PageSet(Page), PageSet(Page),
@@ -174,7 +217,8 @@ void measurePhases(LayoutPlan &Plan, const std::vector<Atom> &Atoms) {
 
 void measurePlan(LayoutPlan &Plan, const std::vector<Atom> &Atoms,
                  const AtomClassification &Classes,
-                 const ResolvedProfile &Profile) {
+                 const ResolvedProfile &Profile,
+                 ArrayRef<std::pair<uint64_t, uint64_t>> TouchedOutside) {
   measurePhases(Plan, Atoms);
   std::vector<uint64_t> NewOffset(Atoms.size()), OldOffset(Atoms.size());
   for (const PlacedAtom &PA : Plan.Placement)
@@ -184,6 +228,10 @@ void measurePlan(LayoutPlan &Plan, const std::vector<Atom> &Atoms,
   Plan.Startup = measureStartup(NewOffset, Classes, Profile, Plan.PageSize);
   Plan.OriginalStartup =
       measureStartup(OldOffset, Classes, Profile, Plan.PageSize);
+  Plan.Run =
+      measureRun(NewOffset, Classes, Profile, TouchedOutside, Plan.PageSize);
+  Plan.OriginalRun =
+      measureRun(OldOffset, Classes, Profile, TouchedOutside, Plan.PageSize);
   Plan.UnmatchedProfileNames = Classes.Unmatched;
   Plan.MatchedProfileFunctions = Classes.Matched;
 }

@@ -5,6 +5,7 @@
 
 #include "AtomClassifier.h"
 #include "pagelayout/reorder/LayoutPlan.h"
+#include "llvm/ADT/ArrayRef.h"
 
 namespace pagelayout {
 
@@ -17,12 +18,22 @@ StartupMetrics measureStartup(const std::vector<uint64_t> &AtomOffset,
                               const ResolvedProfile &Profile,
                               uint64_t PageSize);
 
+/// Pages a whole run touches when atom A sits at AtomOffset[A], with
+/// \p TouchedOutside's pages (see LayoutConfig).
+RunMetrics
+measureRun(const std::vector<uint64_t> &AtomOffset,
+           const AtomClassification &Classes, const ResolvedProfile &Profile,
+           llvm::ArrayRef<std::pair<uint64_t, uint64_t>> TouchedOutside,
+           uint64_t PageSize);
+
 /// Everything a plan measures from its placement: the phases and totals,
-/// the startup pages before (original offsets) and after, and how the
-/// profile matched.
+/// the startup and run pages before (original offsets) and after, and how
+/// the profile matched.
 void measurePlan(LayoutPlan &Plan, const std::vector<Atom> &Atoms,
                  const AtomClassification &Classes,
-                 const ResolvedProfile &Profile);
+                 const ResolvedProfile &Profile,
+                 llvm::ArrayRef<std::pair<uint64_t, uint64_t>> TouchedOutside =
+                     {});
 
 } // namespace pagelayout
 

@@ -73,6 +73,19 @@ void printStartup(const LayoutPlan &Plan, raw_ostream &OS) {
     Input(O.ExecutedPagesTouched);
   }
   OS << "\n";
+  // The whole run, where the profile says which bytes ran: what an
+  // instruction trace of the same run counts.
+  const RunMetrics &R = Plan.Run;
+  if (!R.HaveExecutedRanges)
+    return;
+  OS << "run: pages holding executed bytes " << R.PagesTouched;
+  Input(Plan.OriginalRun.PagesTouched);
+  OS << "; lower bounds: span " << R.SpanBound << ", instruction "
+     << R.InstructionBound;
+  if (R.OutsidePages)
+    OS << "; " << R.OutsidePages
+       << " of the pages hold code outside the layout that runs anyway";
+  OS << "\n";
 }
 
 void printUnmatched(const LayoutPlan &Plan, const PlanPrintOptions &Opts,
@@ -104,6 +117,14 @@ json::Object startupJSON(const StartupMetrics &S) {
                       {"have_executed_ranges", S.HaveExecutedRanges}};
 }
 
+json::Object runJSON(const RunMetrics &R) {
+  return json::Object{{"pages_touched", R.PagesTouched},
+                      {"span_bound", R.SpanBound},
+                      {"instruction_bound", R.InstructionBound},
+                      {"outside_pages", R.OutsidePages},
+                      {"have_executed_ranges", R.HaveExecutedRanges}};
+}
+
 json::Value planJSON(const LayoutPlan &Plan, const std::vector<Atom> &Atoms,
                      const PlanPrintOptions &Opts) {
   json::Array Phases;
@@ -129,10 +150,13 @@ json::Value planJSON(const LayoutPlan &Plan, const std::vector<Atom> &Atoms,
       {"straddling_atoms", Plan.StraddlingAtoms},
       {"phases", std::move(Phases)},
       {"startup", startupJSON(Plan.Startup)},
+      {"run", runJSON(Plan.Run)},
       {"matched_profile_functions", Plan.MatchedProfileFunctions},
       {"unmatched_profile_functions", json::Array(Plan.UnmatchedProfileNames)}};
-  if (!Plan.IsMeasured)
+  if (!Plan.IsMeasured) {
     Root["input_startup"] = startupJSON(Plan.OriginalStartup);
+    Root["input_run"] = runJSON(Plan.OriginalRun);
+  }
   if (!Plan.NameMatches.empty()) {
     json::Object Matches;
     for (const auto &[Kind, Count] : Plan.NameMatches)

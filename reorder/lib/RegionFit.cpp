@@ -57,6 +57,7 @@ FittedLayout fitRegion(const std::vector<Atom> &Atoms,
     C.PageSize = O.PageSize;
     C.StartAddress = Region.Begin;
     C.EndAddress = Region.End;
+    C.TouchedOutside = O.TouchedOutside;
     C.AlignPhases = Align;
     C.AlignColdPhase = AlignCold;
     C.FillWithCold = true;

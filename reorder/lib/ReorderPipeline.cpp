@@ -115,12 +115,33 @@ std::vector<LayoutRegion> layoutRegions(const LinkedBinary &B,
   return Regions;
 }
 
+std::vector<std::pair<uint64_t, uint64_t>>
+codeThatRunsAnyway(const LinkedBinary &B, const std::vector<Atom> &Units) {
+  std::vector<std::pair<uint64_t, uint64_t>> Out;
+  // Code without a function symbol stays, and no profile can name it: in
+  // practice the C runtime's (crtbegin's frame_dummy, register_tm_clones,
+  // __do_global_dtors_aux), which every run executes.
+  for (const Atom &U : Units)
+    if (U.Symbols.empty() && U.Size)
+      Out.push_back({U.OriginalOffset, U.OriginalOffset + U.Size});
+  for (const LinkedBinary::CodeSection &S : B.OtherCode) {
+    StringRef N = S.Name;
+    if (!S.Bytes.empty() &&
+        (N == ".init" || N == ".fini" || N == ".plt" || N.starts_with(".plt.") ||
+         N == ".iplt"))
+      Out.push_back({S.Address, S.Address + S.Bytes.size()});
+  }
+  llvm::sort(Out);
+  return Out;
+}
+
 FittedLayout planRewrite(const LinkedBinary &B, const std::vector<Atom> &Units,
                          const ResolvedProfile &Profile, uint64_t PageSize) {
   std::vector<unsigned> RegionOf;
   std::vector<LayoutRegion> Regions = layoutRegions(B, Units, RegionOf);
   FitOptions O;
   O.PageSize = PageSize;
+  O.TouchedOutside = codeThatRunsAnyway(B, Units);
   // x86-64 needs no alignment; the C++ ABI marks virtual member-function
   // pointers with bit 0 of a function address.
   O.MinimumAlignment = 2;
@@ -233,7 +254,8 @@ runReorderPipeline(const ReorderOptions &Opts, const ReorderHooks &Hooks) {
   Run->Layout =
       planRewrite(Run->Binary, Run->Units, Run->Resolved, Opts.PageSize);
   Run->Layout.Plan.NameMatches = summarizeMatches(Run->Names);
-  Run->InputLayout = measureLayout(Run->Units, Run->Resolved, Opts.PageSize);
+  Run->InputLayout = measureLayout(Run->Units, Run->Resolved, Opts.PageSize,
+                                   codeThatRunsAnyway(Run->Binary, Run->Units));
   Run->Better = compareWithInput(Run->Layout.Plan, Run->InputLayout);
   Clock.done("plan", "planned " + Twine(Run->Units.size()) + " units in " +
                          Twine(Run->Binary.Regions.size()) + " regions");

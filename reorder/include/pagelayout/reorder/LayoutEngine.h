@@ -28,6 +28,14 @@ struct LayoutConfig {
   /// Where the room for the layout ends (a rewrite's region); only
   /// first-fit packing and fitLayout() look at it.
   uint64_t EndAddress = UINT64_MAX;
+  /// Code outside the laid-out atoms that every run executes ([begin, end)
+  /// addresses: .init, .plt, ...): its pages are touched anyway, so
+  /// executed code placed on them costs no page, and they count in the
+  /// pages a run touches. Meaningful only with real addresses.
+  std::vector<std::pair<uint64_t, uint64_t>> TouchedOutside;
+  /// Where the profile has executed byte ranges, place atoms by the bytes
+  /// that ran (PagePacker.cpp); without ranges every byte counts as run.
+  bool ByExecutedBytes = true;
   /// Instead of phases behind a cursor: each atom, phases in order, in the
   /// first gap between pinned atoms that holds it before EndAddress (the
   /// last resort of a region without room to spare). Atoms that find none
@@ -98,8 +106,10 @@ LayoutPlan computeLayout(const std::vector<Atom> &Atoms,
 /// Measures the layout the atoms already have (each at its OriginalOffset):
 /// what a finished link or rewrite achieved. Cold atoms that sit before the
 /// last non-cold atom count as fillers of the phase they sit in.
-LayoutPlan measureLayout(const std::vector<Atom> &Atoms,
-                         const ResolvedProfile &Profile, uint64_t PageSize);
+LayoutPlan measureLayout(
+    const std::vector<Atom> &Atoms, const ResolvedProfile &Profile,
+    uint64_t PageSize,
+    llvm::ArrayRef<std::pair<uint64_t, uint64_t>> TouchedOutside = {});
 
 /// How a plan compares with the layout it would replace, phase by phase in
 /// the engine's priority order: startup pages touched (pages holding
@@ -134,6 +144,8 @@ struct FittedLayout {
 struct FitOptions {
   uint64_t PageSize = 4096;
   uint64_t MinimumAlignment = 2;
+  /// See LayoutConfig::TouchedOutside.
+  std::vector<std::pair<uint64_t, uint64_t>> TouchedOutside;
 };
 
 /// Lays \p Atoms out inside \p Regions (RegionOf[A] is atom A's region;

@@ -57,6 +57,20 @@ struct StartupMetrics {
   bool HaveExecutedRanges = false;
 };
 
+/// Pages a whole run touches: every page holding a byte the profile says
+/// ran, in any phase, and the pages of code outside the layout that runs
+/// anyway (LayoutConfig::TouchedOutside). With an exact profile (the trace
+/// recorder's) this is what an instruction trace of the same run counts.
+struct RunMetrics {
+  uint64_t PagesTouched = 0;
+  /// The same bounds as StartupMetrics', over every phase.
+  uint64_t SpanBound = 0;
+  uint64_t InstructionBound = 0;
+  /// Pages outside the layout counted in PagesTouched.
+  uint64_t OutsidePages = 0;
+  bool HaveExecutedRanges = false;
+};
+
 struct LayoutPlan {
   uint64_t PageSize = 4096;
   /// Every atom once, in address order.
@@ -69,6 +83,8 @@ struct LayoutPlan {
   StartupMetrics Startup;
   /// The same measure for the input's own layout, for comparison.
   StartupMetrics OriginalStartup;
+  RunMetrics Run;
+  RunMetrics OriginalRun;
   /// A finished layout read back (no "input layout" to compare with).
   bool IsMeasured = false;
   /// First-fit packing (LayoutConfig::FirstFit): atoms that found no place
