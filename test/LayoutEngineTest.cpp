@@ -8,6 +8,7 @@
 #include "pagelayout/reorder/LayoutEngine.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "llvm/Support/MathExtras.h"
 
 using namespace pagelayout;
 using ::testing::ElementsAre;
@@ -225,6 +226,90 @@ TEST(LayoutEngine, StartupBoundsUseExecutedRanges) {
   // Span 1000 minus the 890-byte hole's whole pages (768): 232 -> 1 page.
   EXPECT_EQ(S.SpanBound, 1u);
   EXPECT_EQ(S.InstructionBound, 1u); // 110 executed bytes
+}
+
+// Packing by executed bytes (PagePacker.cpp).
+
+uint64_t offsetOf(const LayoutPlan &Plan, unsigned Atom) {
+  for (const PlacedAtom &PA : Plan.Placement)
+    if (PA.AtomIndex == Atom)
+      return PA.Offset;
+  ADD_FAILURE() << "atom " << Atom << " not placed";
+  return 0;
+}
+
+TEST(LayoutEngine, AHoleOfAPageIsPlacedToCoverAWholePage) {
+  // 1000 executed bytes, then a 9 KB function whose middle 5 KB never
+  // run, then cold code. Right behind the first function the hole would
+  // cover no whole page (pages 0, 1 and 2 touched); started at 1024-2048
+  // it covers page 1, and cold code fills the gap before it.
+  std::vector<Atom> Atoms = makeAtoms(
+      {{"first", 1000}, {"big", 9216, 16}, {"cold1", 24}, {"cold2", 5000}});
+  Profile P;
+  FunctionProfile First = fn("first", Phase::Startup, 1);
+  First.StartupRanges = {{0, 1000}};
+  FunctionProfile Big = fn("big", Phase::Startup, 2);
+  Big.StartupRanges = {{0, 2048}, {7168, 9216}};
+  P.Functions = {First, Big};
+  ResolvedProfile RP = resolvePhases(P);
+  LayoutPlan Plan = computeLayout(Atoms, RP, pages(4096));
+  EXPECT_EQ(offsetOf(Plan, 0), 0u);
+  uint64_t BigAt = offsetOf(Plan, 1);
+  EXPECT_GE(BigAt, 1024u);
+  EXPECT_LE(BigAt, 2048u);
+  EXPECT_EQ(offsetOf(Plan, 2), 1000u); // the gap, filled with cold code
+  EXPECT_TRUE(Plan.Run.HaveExecutedRanges);
+  EXPECT_EQ(Plan.Run.PagesTouched, 2u); // pages 0 and 2; page 1 untouched
+  EXPECT_EQ(Plan.Startup.ExecutedPagesTouched, 2u);
+  // Each byte run (3048 + 2048 = 5096) on a page: the span bound is 2.
+  EXPECT_EQ(Plan.Run.SpanBound, 2u);
+}
+
+TEST(LayoutEngine, StartupContinuesOnThePartialPageAfterThePlt) {
+  // .text starts mid-page, behind a .plt that every run executes: 2000
+  // bytes of startup code fit on that page's rest and cost no page of
+  // their own; started on the next boundary they would cost one.
+  std::vector<Atom> Atoms =
+      makeAtoms({{"a", 1000, 16}, {"b", 1000, 16}, {"cold", 3000, 16}});
+  for (Atom &A : Atoms)
+    A.OriginalOffset += 0x1800;
+  Profile P;
+  for (const char *N : {"a", "b"}) {
+    FunctionProfile F = fn(N, Phase::Startup, N[0] == 'a' ? 1 : 2);
+    F.StartupRanges = {{0, 1000}};
+    P.Functions.push_back(F);
+  }
+  ResolvedProfile RP = resolvePhases(P);
+  LayoutConfig C = pages(4096);
+  C.StartAddress = 0x1800;
+  C.TouchedOutside = {{0x1000, 0x1800}};
+  LayoutPlan Plan = computeLayout(Atoms, RP, C);
+  EXPECT_EQ(offsetOf(Plan, 0), 0x1800u);
+  EXPECT_EQ(offsetOf(Plan, 1), 0x1800u + 1008);
+  EXPECT_EQ(Plan.Run.PagesTouched, 1u); // the .plt's page, shared
+  EXPECT_EQ(Plan.Run.OutsidePages, 1u);
+}
+
+TEST(LayoutEngine, TheLastPageSharedWithCodeAfterTheRegionTakesHotCode) {
+  // The region ends 0x400 bytes into a page whose rest holds .init: the
+  // largest executed function that fits goes there, at no page's cost.
+  std::vector<Atom> Atoms = makeAtoms(
+      {{"s1", 3000, 16}, {"s2", 900, 16}, {"c1", 4000, 16}, {"c2", 1000, 16}});
+  Profile P;
+  for (const char *N : {"s1", "s2"}) {
+    FunctionProfile F = fn(N, Phase::Startup, N[1] == '1' ? 1 : 2);
+    F.StartupRanges = {{0, N[1] == '1' ? 3000u : 900u}};
+    P.Functions.push_back(F);
+  }
+  ResolvedProfile RP = resolvePhases(P);
+  LayoutConfig C = pages(4096);
+  C.EndAddress = 0x2400;
+  C.TouchedOutside = {{0x2400, 0x2417}};
+  LayoutPlan Plan = computeLayout(Atoms, RP, C);
+  // s2 on the shared page, packed against the region's end.
+  EXPECT_EQ(offsetOf(Plan, 1), llvm::alignDown(0x2400 - 900, 16));
+  EXPECT_EQ(offsetOf(Plan, 0), 0u);
+  EXPECT_EQ(Plan.Run.PagesTouched, 2u); // page 0 and the shared page 2
 }
 
 TEST(LayoutEngine, ReportsUnmatchedProfileNames) {

@@ -35,6 +35,7 @@ LayoutOrder::~LayoutOrder() = default;
 Phase LayoutOrder::phaseOf(unsigned A) const {
   return P->Classes.Atoms[A].AtomPhase;
 }
+bool LayoutOrder::byExecutedBytes() const { return P->Classes.HaveRanges; }
 
 LayoutOrder orderLayout(const std::vector<Atom> &Atoms,
                         const ResolvedProfile &Profile,

@@ -95,6 +95,7 @@ private:
   void packPhaseByExecutedBytes(Phase P, ArrayRef<unsigned> Order);
   ArrayRef<ByteRange> executedOf(unsigned A) const;
   void fillEndPocket(const PhaseOrders &Orders);
+  void packColdIntoGaps(ArrayRef<unsigned> Order);
   struct Score {
     uint64_t Waste = UINT64_MAX;
     uint64_t Offset = 0;
@@ -306,8 +307,10 @@ PagePacker::Score PagePacker::scoreAt(unsigned A, uint64_t Off) const {
 // executed atoms that fit (each would cost its bytes anywhere else). They
 // are then in place like pinned atoms, and the packing flows around them.
 void PagePacker::fillEndPocket(const PhaseOrders &Orders) {
+  // Packed densely (no page skips), the layout keeps every byte of room.
   uint64_t End = Config.EndAddress;
-  if (End == UINT64_MAX || End % Page == 0 || !isTouched(End / Page))
+  if (!Config.AlignPhases || End == UINT64_MAX || End % Page == 0 ||
+      !isTouched(End / Page))
     return;
   uint64_t Begin = std::max(alignDown(End, Page), Cursor);
   if (End - Begin < 16)
@@ -322,25 +325,71 @@ void PagePacker::fillEndPocket(const PhaseOrders &Orders) {
   llvm::stable_sort(Hot, [&](unsigned X, unsigned Y) {
     return Atoms[X].Size > Atoms[Y].Size;
   });
-  uint64_t At = Begin;
-  std::vector<std::pair<uint64_t, uint64_t>> Taken;
+  // Packed down from the region's end, so whatever room they leave is
+  // next to the rest of the layout, which can use it.
+  uint64_t At = End;
   for (unsigned A : Hot) {
-    uint64_t Off = fitOffset(At, Atoms[A]);
-    if (Off + Atoms[A].Size > End)
+    const Atom &X = Atoms[A];
+    if (At < Begin + X.Size)
+      continue;
+    uint64_t Off = alignDown(At - X.Size, X.Alignment);
+    if (Off < Begin || fitOffset(Off, X) != Off)
       continue;
     Placement.push_back(
         {A, Off, Classes.Atoms[A].AtomPhase, false, Classes.Atoms[A].Pinned});
     Placed[A] = true;
     markExecuted(A, Off);
-    Taken.push_back({Off, Off + Atoms[A].Size});
-    At = Off + Atoms[A].Size;
+    At = Off;
   }
-  if (Taken.empty())
+  if (At == End)
     return;
   // The rest of the layout must stay clear of them, as of pinned atoms.
-  PinnedRanges.push_back({Taken.front().first, Taken.back().second});
+  PinnedRanges.push_back({At, End});
   llvm::sort(PinnedRanges);
   LastExecutedEnd = Cursor;
+}
+
+// Cold code in a region of fixed size, after executed code was placed
+// with gaps (page skips, the end pocket): largest first, each in the first
+// gap that holds it, so small atoms end up in the small gaps and the
+// layout needs no more room than the input's. Cold order is immaterial.
+void PagePacker::packColdIntoGaps(ArrayRef<unsigned> Order) {
+  std::vector<std::pair<uint64_t, uint64_t>> Used;
+  for (const PlacedAtom &PA : Placement)
+    if (Atoms[PA.AtomIndex].Size)
+      Used.push_back({PA.Offset, PA.Offset + Atoms[PA.AtomIndex].Size});
+  llvm::sort(Used);
+  std::vector<std::pair<uint64_t, uint64_t>> Free;
+  uint64_t At = Config.StartAddress;
+  for (auto [B, E] : Used) {
+    if (B > At)
+      Free.push_back({At, B});
+    At = std::max(At, E);
+  }
+  if (Config.EndAddress > At)
+    Free.push_back({At, Config.EndAddress});
+  std::vector<unsigned> BySize;
+  for (unsigned A : Order)
+    if (!Placed[A])
+      BySize.push_back(A);
+  llvm::stable_sort(BySize, [&](unsigned X, unsigned Y) {
+    return Atoms[X].Size > Atoms[Y].Size;
+  });
+  for (unsigned A : BySize) {
+    const Atom &X = Atoms[A];
+    bool Done = false;
+    for (auto &[FB, FE] : Free) {
+      uint64_t Off = alignTo(FB, X.Alignment);
+      if (Off > FE || X.Size > FE - Off)
+        continue;
+      place(A, Off, Phase::Cold, false);
+      FB = Off + X.Size;
+      Done = true;
+      break;
+    }
+    if (!Done) // past the region: the caller tries another packing
+      place(A, alignTo(std::max(Cursor, At), X.Alignment), Phase::Cold, false);
+  }
 }
 
 // See the file comment. Order is the phase's order (temporal, call
@@ -377,6 +426,8 @@ void PagePacker::packPhaseByExecutedBytes(Phase P, ArrayRef<unsigned> Order) {
       Base = scoreAt(A, fitOffset(Cursor, X));
       Try(Cursor, false);
       uint64_t Boundary = alignTo(Cursor, Page);
+      if (!Config.AlignPhases)
+        continue; // densely: no skips
       if (Boundary != Cursor) {
         Try(Boundary, false);
         // The first executed byte on the boundary, the head before it.
@@ -525,7 +576,9 @@ std::vector<PlacedAtom> PagePacker::run(const PhaseOrders &Orders,
     if (Orders[PI].empty())
       continue;
     if (ByExecuted) {
-      if (P == Phase::Cold)
+      if (P == Phase::Cold && Config.EndAddress != UINT64_MAX)
+        packColdIntoGaps(Orders[PI]);
+      else if (P == Phase::Cold)
         packPhase(P, Orders[PI]);
       else
         packPhaseByExecutedBytes(P, Orders[PI]);

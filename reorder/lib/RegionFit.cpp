@@ -26,6 +26,7 @@
 #include "PlanMetrics.h"
 #include "pagelayout/reorder/LayoutEngine.h"
 #include "llvm/ADT/Twine.h"
+#include <optional>
 
 using namespace llvm;
 
@@ -69,7 +70,8 @@ FittedLayout fitRegion(const std::vector<Atom> &Atoms,
   struct Attempt {
     bool Align, AlignCold;
     const char *Note;
-  } Attempts[] = {
+  };
+  std::vector<Attempt> Attempts = {
       {true, true, nullptr},
       {true, false,
        "the cold phase is not page-aligned and cold functions are 2-byte "
@@ -77,15 +79,35 @@ FittedLayout fitRegion(const std::vector<Atom> &Atoms,
       {false, false,
        "phases are not page-aligned and cold functions are 2-byte aligned, "
        "to fit "}};
+  // Packing by executed bytes skips to page boundaries where that wastes
+  // less (Align); packed densely instead, it needs no more room than the
+  // input's own order, and the compiler's alignments can stay.
+  if (Order.byExecutedBytes())
+    Attempts.insert(Attempts.begin() + 1,
+                    {false, true,
+                     "executed code is packed without skipping to page "
+                     "boundaries, to fit "});
+  // By executed bytes, a packing further down the ladder may touch fewer
+  // pages than the first that fits (page skips cost room): the fitting one
+  // touching fewest pages in a run wins, ties to the earlier.
+  bool Best = Order.byExecutedBytes();
+  std::optional<FittedLayout> Chosen;
+  auto Consider = [&](LayoutPlan P, std::string Note) {
+    if (Chosen && P.Run.PagesTouched >= Chosen->Plan.Run.PagesTouched)
+      return;
+    Chosen.emplace();
+    Chosen->Plan = std::move(P);
+    if (!Note.empty())
+      Chosen->Notes.push_back(std::move(Note));
+  };
   for (const Attempt &A : Attempts) {
     const std::vector<Atom> &Input = A.AlignCold ? Atoms : Packed;
     LayoutPlan P =
         packLayout(Input, Profile, Order, Config(A.Align, A.AlignCold));
     if (endOf(P, Atoms) <= Region.End) {
-      Result.Plan = std::move(P);
-      if (A.Note)
-        Result.Notes.push_back(A.Note + Region.Name);
-      return Result;
+      Consider(std::move(P), A.Note ? A.Note + Region.Name : "");
+      if (!Best)
+        return std::move(*Chosen);
     }
   }
   LayoutConfig First = Config(false, false);
@@ -104,12 +126,13 @@ FittedLayout fitRegion(const std::vector<Atom> &Atoms,
         std::pair(&Tight, "every moved function is 2-byte aligned")}) {
     P = packLayout(*Input, Profile, Order, First);
     if (P.UnplacedAtoms.empty()) {
-      Result.Plan = std::move(P);
-      Result.Notes.push_back(std::string("phases are not page-aligned and ") +
-                             Note + ", to fit " + Region.Name);
-      return Result;
+      Consider(std::move(P), std::string("phases are not page-aligned and ") +
+                                 Note + ", to fit " + Region.Name);
+      return std::move(*Chosen);
     }
   }
+  if (Chosen)
+    return std::move(*Chosen);
   // Last: what still finds no place keeps the one it has, and the rest
   // fills the region around it; each round keeps at least one more atom.
   unsigned Kept = 0;

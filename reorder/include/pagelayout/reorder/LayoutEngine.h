@@ -35,6 +35,8 @@ struct LayoutConfig {
   std::vector<std::pair<uint64_t, uint64_t>> TouchedOutside;
   /// Where the profile has executed byte ranges, place atoms by the bytes
   /// that ran (PagePacker.cpp); without ranges every byte counts as run.
+  /// AlignPhases then means: start an atom on the next page boundary where
+  /// that wastes less than packing it densely.
   bool ByExecutedBytes = true;
   /// Instead of phases behind a cursor: each atom, phases in order, in the
   /// first gap between pinned atoms that holds it before EndAddress (the
@@ -75,6 +77,8 @@ public:
   ~LayoutOrder();
   /// The phase the profile (its rules included) gives atom \p A.
   Phase phaseOf(unsigned A) const;
+  /// The profile has executed byte ranges: atoms are packed by them.
+  bool byExecutedBytes() const;
 
 private:
   struct Parts;
