@@ -5,6 +5,7 @@
 #include "pagelayout/reorder/LayoutEngine.h"
 #include "pagelayout/reorder/NameMatcher.h"
 #include "pagelayout/reorder/PlanPrinter.h"
+#include "pagelayout/reorder/ReorderPipeline.h"
 #include "llvm/Support/ToolOutputFile.h"
 
 using namespace llvm;
@@ -16,14 +17,23 @@ Error writeLayoutReport(StringRef Binary, const Profile &P, uint64_t PageSize,
   Expected<AtomSet> Linked = readAtoms({Binary.str()});
   if (!Linked)
     return Linked.takeError();
-  return writeLayoutReport(Linked->Atoms, P, PageSize, ReportPath);
+  // The pages a run touches include code no profile names (.init, .plt,
+  // the C runtime's); binaries the rewriter's reader refuses go without.
+  std::vector<std::pair<uint64_t, uint64_t>> RunsAnyway;
+  if (Expected<LinkedBinary> B = readBinary(Binary))
+    RunsAnyway = codeThatRunsAnyway(*B);
+  else
+    consumeError(B.takeError());
+  return writeLayoutReport(Linked->Atoms, P, PageSize, ReportPath, RunsAnyway);
 }
 
-Error writeLayoutReport(const std::vector<Atom> &Functions, const Profile &P,
-                        uint64_t PageSize, StringRef ReportPath) {
+Error writeLayoutReport(
+    const std::vector<Atom> &Functions, const Profile &P, uint64_t PageSize,
+    StringRef ReportPath,
+    ArrayRef<std::pair<uint64_t, uint64_t>> TouchedOutside) {
   NameMatchResult Achieved = matchProfileNames(P, Functions);
   ResolvedProfile RP = resolvePhases(Achieved.Renamed);
-  LayoutPlan Measured = measureLayout(Functions, RP, PageSize);
+  LayoutPlan Measured = measureLayout(Functions, RP, PageSize, TouchedOutside);
   Measured.NameMatches = summarizeMatches(Achieved);
   PlanPrintOptions Print;
   Print.ListAtoms = false;

@@ -488,6 +488,39 @@ std::vector<Atom> movableUnits(const LinkedBinary &B, const MoveSafety &S) {
   return Units;
 }
 
+std::vector<Atom> findCodeWithoutSymbol(const LinkedBinary &B) {
+  std::vector<Atom> Out;
+  if (!B.Arch)
+    return Out;
+  const Target &T = *B.Arch;
+  const std::vector<Atom> &Fns = B.Functions;
+  // That includes code after the last function, up to the end of its
+  // region. Bytes between regions belong to other sections (OtherCode).
+  uint64_t Cursor = B.TextAddress;
+  auto Gap = [&](uint64_t Until) {
+    if (Until <= Cursor ||
+        T.isPadding(B.TextBytes.slice(Cursor - B.TextAddress, Until - Cursor)))
+      return;
+    Atom Code;
+    Code.Size = Until - Cursor;
+    Code.OriginalOffset = Cursor;
+    Code.Pinned = true;
+    Code.Origin = "<code without a function symbol at " + hex(Cursor) + ">";
+    Out.push_back(std::move(Code));
+  };
+  size_t Next = 0; // the first function not yet past
+  for (const CodeRegion &R : B.Regions) {
+    Cursor = R.Address;
+    while (Next < Fns.size() && Fns[Next].OriginalOffset < R.end()) {
+      const Atom &F = Fns[Next++];
+      Gap(F.OriginalOffset);
+      Cursor = std::max(Cursor, F.OriginalOffset + F.Size);
+    }
+    Gap(R.end());
+  }
+  return Out;
+}
+
 Expected<MoveSafety> checkMoveSafety(const LinkedBinary &B, SharedWork *Help) {
   if (!B.Arch)
     return makeLocatedError(B.Path, {}, "no instruction set to decode");
@@ -502,33 +535,9 @@ Expected<MoveSafety> checkMoveSafety(const LinkedBinary &B, SharedWork *Help) {
       S.PinReason[Fn] = Why;
 
   // Code outside any function symbol stays; so does what it is next to.
-  // That includes code after the last function, up to the end of its
-  // region. Bytes between regions belong to other sections (OtherCode).
-  uint64_t Cursor = B.TextAddress;
-  auto Gap = [&](uint64_t Until) {
-    if (Until <= Cursor ||
-        T.isPadding(B.TextBytes.slice(Cursor - B.TextAddress, Until - Cursor)))
-      return;
-    Atom Code;
-    Code.Size = Until - Cursor;
-    Code.OriginalOffset = Cursor;
-    Code.Pinned = true;
-    Code.Origin = "<code without a function symbol at " + hex(Cursor) + ">";
+  S.UnownedCode = findCodeWithoutSymbol(B);
+  for (const Atom &Code : S.UnownedCode)
     S.UnownedCodeBytes += Code.Size;
-    S.UnownedCode.push_back(std::move(Code));
-  };
-  {
-    size_t Next = 0; // the first function not yet past
-    for (const CodeRegion &R : B.Regions) {
-      Cursor = R.Address;
-      while (Next < Fns.size() && Fns[Next].OriginalOffset < R.end()) {
-        const Atom &F = Fns[Next++];
-        Gap(F.OriginalOffset);
-        Cursor = std::max(Cursor, F.OriginalOffset + F.Size);
-      }
-      Gap(R.end());
-    }
-  }
 
   // Code that stays (without a symbol in .text, or in .init, .fini, .plt,
   // ...) may still reach code that moves: decode it for its fields.

@@ -116,14 +116,13 @@ std::vector<LayoutRegion> layoutRegions(const LinkedBinary &B,
 }
 
 std::vector<std::pair<uint64_t, uint64_t>>
-codeThatRunsAnyway(const LinkedBinary &B, const std::vector<Atom> &Units) {
+codeThatRunsAnyway(const LinkedBinary &B) {
   std::vector<std::pair<uint64_t, uint64_t>> Out;
   // Code without a function symbol stays, and no profile can name it: in
   // practice the C runtime's (crtbegin's frame_dummy, register_tm_clones,
   // __do_global_dtors_aux), which every run executes.
-  for (const Atom &U : Units)
-    if (U.Symbols.empty() && U.Size)
-      Out.push_back({U.OriginalOffset, U.OriginalOffset + U.Size});
+  for (const Atom &U : findCodeWithoutSymbol(B))
+    Out.push_back({U.OriginalOffset, U.OriginalOffset + U.Size});
   for (const LinkedBinary::CodeSection &S : B.OtherCode) {
     StringRef N = S.Name;
     if (!S.Bytes.empty() &&
@@ -141,7 +140,7 @@ FittedLayout planRewrite(const LinkedBinary &B, const std::vector<Atom> &Units,
   std::vector<LayoutRegion> Regions = layoutRegions(B, Units, RegionOf);
   FitOptions O;
   O.PageSize = PageSize;
-  O.TouchedOutside = codeThatRunsAnyway(B, Units);
+  O.TouchedOutside = codeThatRunsAnyway(B);
   // x86-64 needs no alignment; the C++ ABI marks virtual member-function
   // pointers with bit 0 of a function address.
   O.MinimumAlignment = 2;
@@ -255,7 +254,7 @@ runReorderPipeline(const ReorderOptions &Opts, const ReorderHooks &Hooks) {
       planRewrite(Run->Binary, Run->Units, Run->Resolved, Opts.PageSize);
   Run->Layout.Plan.NameMatches = summarizeMatches(Run->Names);
   Run->InputLayout = measureLayout(Run->Units, Run->Resolved, Opts.PageSize,
-                                   codeThatRunsAnyway(Run->Binary, Run->Units));
+                                   codeThatRunsAnyway(Run->Binary));
   Run->Better = compareWithInput(Run->Layout.Plan, Run->InputLayout);
   Clock.done("plan", "planned " + Twine(Run->Units.size()) + " units in " +
                          Twine(Run->Binary.Regions.size()) + " regions");

@@ -204,7 +204,8 @@ int runReorder(int Argc, char **Argv) {
     std::vector<Atom> Achieved = Run.Applied || DryRun
                                      ? plannedOutputFunctions(Run)
                                      : Binary.Functions;
-    return writeLayoutReport(Achieved, Run.WithStartup, PageSize.Bytes, ReportPath);
+    return writeLayoutReport(Achieved, Run.WithStartup, PageSize.Bytes,
+                             ReportPath, codeThatRunsAnyway(Binary));
   };
 
   if (DryRun) {

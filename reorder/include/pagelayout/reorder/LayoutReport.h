@@ -5,6 +5,7 @@
 #define PAGELAYOUT_REORDER_LAYOUTREPORT_H
 
 #include "pagelayout/schema/Profile.h"
+#include "llvm/ADT/ArrayRef.h"
 #include "llvm/Support/Error.h"
 
 #include "pagelayout/reorder/Atom.h"
@@ -20,10 +21,12 @@ llvm::Error writeLayoutReport(llvm::StringRef Binary, const Profile &P,
                               uint64_t PageSize, llvm::StringRef ReportPath);
 
 /// The same from the functions of the output (as readAtoms would read
-/// them), for a report of a plan before it is written.
-llvm::Error writeLayoutReport(const std::vector<Atom> &Functions,
-                              const Profile &P, uint64_t PageSize,
-                              llvm::StringRef ReportPath);
+/// them), for a report of a plan before it is written; \p TouchedOutside
+/// is the code that runs anyway (codeThatRunsAnyway()).
+llvm::Error writeLayoutReport(
+    const std::vector<Atom> &Functions, const Profile &P, uint64_t PageSize,
+    llvm::StringRef ReportPath,
+    llvm::ArrayRef<std::pair<uint64_t, uint64_t>> TouchedOutside = {});
 
 } // namespace pagelayout
 

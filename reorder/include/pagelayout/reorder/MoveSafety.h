@@ -69,6 +69,11 @@ struct MoveSafety {
 llvm::Expected<MoveSafety> checkMoveSafety(const LinkedBinary &B,
                                            SharedWork *Help = nullptr);
 
+/// The code in \p B's regions outside every function symbol that is not
+/// padding (the C runtime's crtbegin code, hand-written assembly), as
+/// pinned anonymous atoms in address order.
+std::vector<Atom> findCodeWithoutSymbol(const LinkedBinary &B);
+
 /// The units a plan of \p B moves: each function alone, or its group as
 /// one atom (symbols at their offsets inside it), pinned as \p S says; then
 /// \p S's code without symbols, pinned.

@@ -132,9 +132,9 @@ std::vector<LayoutRegion> layoutRegions(const LinkedBinary &B,
 
 /// The code that every run executes and no profile names, as [begin, end)
 /// addresses: .init, .fini and the PLT sections outside the regions, and
-/// the code without a function symbol among \p Units (the C runtime's).
+/// the code without a function symbol inside them (the C runtime's).
 std::vector<std::pair<uint64_t, uint64_t>>
-codeThatRunsAnyway(const LinkedBinary &B, const std::vector<Atom> &Units);
+codeThatRunsAnyway(const LinkedBinary &B);
 
 /// The plan for a rewrite of \p B: \p Units inside B's regions.
 FittedLayout planRewrite(const LinkedBinary &B, const std::vector<Atom> &Units,
