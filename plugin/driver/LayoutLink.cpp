@@ -227,6 +227,42 @@ OrderingInputs buildOrdering(const LayoutPlan &Plan,
   return R;
 }
 
+/// The ordering that makes lld reproduce a plan by executed bytes exactly:
+/// every atom in address order, and before each one the plan places past
+/// where lld would (its predecessor's end, aligned), a gap section of the
+/// missing bytes; one more gap, where needed, keeps .text ending where it
+/// ended in the first link, so the code after it (.init, .plt) keeps its
+/// addresses and pages. Each gap costs its own bytes (int3) and a local
+/// symbol in the output's symbol table. lld places input sections in order, each at its alignment, as
+/// the packer does. None when an atom cannot be named uniquely.
+std::optional<OrderingInputs> buildExactOrdering(const LayoutPlan &Plan,
+                                                 const std::vector<Atom> &Atoms,
+                                                 uint64_t Begin,
+                                                 uint64_t End) {
+  OrderingInputs R;
+  StringSet<> Listed;
+  uint64_t At = Begin;
+  auto Gap = [&](uint64_t Bytes) {
+    PhaseMarker M{"gap." + std::to_string(R.Markers.size()), Bytes};
+    R.OrderFile += M.symbol() + "\n";
+    R.Markers.push_back(M);
+  };
+  for (const PlacedAtom &PA : Plan.Placement) {
+    const Atom &A = Atoms[PA.AtomIndex];
+    if (A.Symbols.empty() || PA.Pinned ||
+        !Listed.insert(A.Symbols.front().Name).second ||
+        PA.Offset < alignTo(At, A.Alignment))
+      return std::nullopt;
+    if (PA.Offset > alignTo(At, A.Alignment))
+      Gap(PA.Offset - At);
+    R.OrderFile += A.Symbols.front().Name + "\n";
+    At = PA.Offset + A.Size;
+  }
+  if (At < End)
+    Gap(End - At);
+  return R;
+}
+
 /// ld.pagelayout's own warnings: printed, counted, and with lld's
 /// --fatal-warnings an error before anything is written.
 class Warnings {
@@ -394,9 +430,38 @@ int LayoutLink::firstPass() {
 
 Error LayoutLink::plan() {
   UserFunctions = Input.Functions.size();
-  addRuntimeStartup(Input, Map.Atoms);
+  bool ByExecuted = any_of(Input.Functions, [](const FunctionProfile &F) {
+    return !F.StartupRanges.empty() || !F.FirstFrameRanges.empty() ||
+           !F.SteadyRanges.empty();
+  });
+  addRuntimeStartup(Input, Map.Atoms, std::nullopt,
+                    /*WithCrtHelpers=*/ByExecuted);
   Names = matchProfileNames(Input, Map.Atoms);
   ResolvedProfile RP = resolvePhases(Names.Renamed);
+  // With executed ranges: the rewriter's packer, on the output's own
+  // address grid (.text where the first link put it, the pages .init and
+  // .plt touch after it), reproduced exactly by gap sections.
+  // A new order of sections of different alignments may need a few bytes
+  // more than the first link's: .text may grow by a little, never by a
+  // page (the code after it then moves by as much).
+  if (ByExecuted && Opts.PhaseAlign && Map.TextSize) {
+    uint64_t End = Map.TextAddress + Map.TextSize;
+    for (uint64_t Slack : {0, 64, 256}) {
+      LayoutRegion Text{".text", Map.TextAddress, End + Slack};
+      std::vector<unsigned> RegionOf(Map.Atoms.size(), 0);
+      FitOptions O;
+      O.PageSize = Opts.PageSize;
+      O.MinimumAlignment = UINT64_MAX; // lld keeps each section's alignment
+      O.TouchedOutside = Map.RunsAnyway;
+      FittedLayout Fitted = fitLayout(Map.Atoms, RegionOf, {Text}, RP, O);
+      if (std::optional<OrderingInputs> Exact = buildExactOrdering(
+              Fitted.Plan, Map.Atoms, Text.Begin, End)) {
+        Plan = std::move(Fitted.Plan);
+        Ordering = std::move(*Exact);
+        return Error::success();
+      }
+    }
+  }
   LayoutConfig Config;
   Config.PageSize = Opts.PageSize;
   Config.AlignPhases = Opts.PhaseAlign;
@@ -465,6 +530,17 @@ int LayoutLink::secondPass() {
   std::string OrderArg = "--symbol-ordering-file=" + OrderPath;
   Args.push_back(OrderArg.c_str());
   Args.push_back("--no-warn-symbol-ordering");
+  // Gaps are ordered by temporary (.L) symbols, which lld drops with
+  // --discard-locals, so they cost no symbol table bytes. Assemblers drop
+  // every other .L symbol already; a discard option of the user's stands.
+  bool UserDiscards = any_of(Opts.LldArgs, [](StringRef A) {
+    return A == "-x" || A == "-X" || A.starts_with("--discard-") ||
+           A.starts_with("-discard-");
+  });
+  if (!UserDiscards && any_of(Ordering.Markers, [](const PhaseMarker &M) {
+        return M.Size != 0;
+      }))
+    Args.push_back("--discard-locals");
   if (!Ordering.Markers.empty())
     Args.push_back(MarkerPath.c_str());
   return runLld(Args, Out, Err);

@@ -79,8 +79,13 @@ Expected<LinkMap> parseLinkMap(StringRef Text, StringRef FileName) {
     if (Depth == 0) {
       InText = isTextOutputSection(L.Name);
       Current = nullptr;
+      if ((L.Name == ".init" || L.Name == ".fini" || L.Name == ".plt" ||
+           L.Name.starts_with(".plt.") || L.Name == ".iplt") &&
+          L.Size)
+        Map.RunsAnyway.push_back({L.Address, L.Address + L.Size});
       if (InText && !SawText) {
         Map.TextAddress = L.Address;
+        Map.TextSize = L.Size;
         SawText = true;
       } else if (!InText && looksExecutable(L.Name) && L.Size) {
         if (L.Name.starts_with(".text."))

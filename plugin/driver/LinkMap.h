@@ -13,8 +13,12 @@ struct LinkMap {
   /// Input sections of the .text output section(s), in address order; each
   /// atom's OriginalOffset is its address.
   std::vector<Atom> Atoms;
-  /// Where the .text output section starts.
+  /// Where the .text output section starts, and its size.
   uint64_t TextAddress = 0;
+  uint64_t TextSize = 0;
+  /// Output sections of code every run executes that no profile names
+  /// (.init, .fini, the PLT sections), [begin, end) addresses.
+  std::vector<std::pair<uint64_t, uint64_t>> RunsAnyway;
   /// Indices of input sections that define more than one function (no
   /// -ffunction-sections).
   std::vector<unsigned> MultiFunctionSections;

@@ -66,22 +66,32 @@ std::string buildMarkerObject(const std::vector<PhaseMarker> &Markers,
     H.Name = ShStr.add(".text.pagelayout." + M.Name);
     H.Type = ELF::SHT_PROGBITS;
     H.Flags = ELF::SHF_ALLOC | ELF::SHF_EXECINSTR | ELF::SHF_GNU_RETAIN;
-    H.Align = PageSize;
+    H.Align = M.Size ? 1 : PageSize;
+    H.Size = M.Size;
     Sections.push_back(H);
   }
-  // Symbols: null, then one global hidden symbol per marker section.
+  // Symbols: null, the gaps' (local, named .L...: lld orders by them and
+  // leaves them out of the output's symbol table, so gaps cost no file
+  // bytes beyond their own), then one global hidden symbol per phase
+  // marker.
   std::string SymTab;
   ByteWriter Sym(SymTab);
   Sym.put<uint32_t>(0), Sym.put<uint8_t>(0), Sym.put<uint8_t>(0);
   Sym.put<uint16_t>(0), Sym.put<uint64_t>(0), Sym.put<uint64_t>(0);
-  for (size_t I = 0; I < Markers.size(); ++I) {
-    Sym.put<uint32_t>(Str.add(Markers[I].symbol()));
-    Sym.put<uint8_t>((ELF::STB_GLOBAL << 4) | ELF::STT_FUNC);
-    Sym.put<uint8_t>(ELF::STV_HIDDEN);
-    Sym.put<uint16_t>(uint16_t(I + 1));
-    Sym.put<uint64_t>(0);
-    Sym.put<uint64_t>(0);
-  }
+  uint32_t Locals = 1;
+  for (bool Global : {false, true})
+    for (size_t I = 0; I < Markers.size(); ++I) {
+      if ((Markers[I].Size == 0) != Global)
+        continue;
+      Locals += !Global;
+      Sym.put<uint32_t>(Str.add(Markers[I].symbol()));
+      Sym.put<uint8_t>(((Global ? ELF::STB_GLOBAL : ELF::STB_LOCAL) << 4) |
+                       ELF::STT_FUNC);
+      Sym.put<uint8_t>(Global ? ELF::STV_HIDDEN : ELF::STV_DEFAULT);
+      Sym.put<uint16_t>(uint16_t(I + 1));
+      Sym.put<uint64_t>(0);
+      Sym.put<uint64_t>(0);
+    }
   uint32_t SymTabIndex = Sections.size();
   uint32_t StrTabIndex = SymTabIndex + 1;
   SectionHeader SymH;
@@ -89,7 +99,7 @@ std::string buildMarkerObject(const std::vector<PhaseMarker> &Markers,
   SymH.Type = ELF::SHT_SYMTAB;
   SymH.Size = SymTab.size();
   SymH.Link = StrTabIndex;
-  SymH.Info = 1; // index of the first global symbol
+  SymH.Info = Locals; // index of the first global symbol
   SymH.Align = 8;
   SymH.EntSize = sizeof(ELF::Elf64_Sym);
   SectionHeader StrH;
@@ -112,8 +122,13 @@ std::string buildMarkerObject(const std::vector<PhaseMarker> &Markers,
   Out += Str.Data;
   ShStrH.Offset = Out.size();
   Out += ShStr.Data;
-  for (size_t I = 1; I < Sections.size(); ++I)
-    Sections[I].Offset = ShStrH.Offset; // empty: any in-file offset works
+  // Gaps hold fill bytes that trap if ever executed; empty markers need no
+  // bytes (any in-file offset works).
+  char Fill = Machine == ELF::EM_X86_64 || Machine == ELF::EM_386 ? '\xcc' : 0;
+  for (size_t I = 1; I < Sections.size(); ++I) {
+    Sections[I].Offset = Out.size();
+    Out.append(Sections[I].Size, Fill);
+  }
   Sections.push_back(SymH);
   Sections.push_back(StrH);
   Sections.push_back(ShStrH);

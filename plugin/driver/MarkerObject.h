@@ -10,11 +10,19 @@
 
 namespace pagelayout {
 
-/// One empty executable section ".text.pagelayout.<Name>" aligned to the
-/// page size and defining the hidden symbol "__pagelayout_<Name>".
+/// One executable section ".text.pagelayout.<Name>" defining the hidden
+/// symbol "__pagelayout_<Name>": empty and aligned to the page size (a
+/// phase boundary), or, with a Size, Size bytes of the target's fill
+/// (int3 on x86-64) aligned to 1 (a gap of exactly that many bytes, where
+/// a plan by executed bytes leaves one).
 struct PhaseMarker {
   std::string Name;
-  std::string symbol() const { return "__pagelayout_" + Name; }
+  uint64_t Size = 0;
+  /// A gap's symbol is local and temporary (.L): lld drops it from the
+  /// output's symbol table.
+  std::string symbol() const {
+    return (Size ? ".L__pagelayout_" : "__pagelayout_") + Name;
+  }
 };
 
 /// An ELF64 relocatable object holding \p Markers, for \p Machine (EM_*),

@@ -20,7 +20,9 @@ Error writeLayoutReport(StringRef Binary, const Profile &P, uint64_t PageSize,
   // The pages a run touches include code no profile names (.init, .plt,
   // the C runtime's); binaries the rewriter's reader refuses go without.
   std::vector<std::pair<uint64_t, uint64_t>> RunsAnyway;
-  if (Expected<LinkedBinary> B = readBinary(Binary))
+  LinkedReadOptions Read;
+  Read.ForRewrite = false;
+  if (Expected<LinkedBinary> B = readBinary(Binary, Read))
     RunsAnyway = codeThatRunsAnyway(*B);
   else
     consumeError(B.takeError());

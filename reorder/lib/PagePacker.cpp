@@ -307,10 +307,8 @@ PagePacker::Score PagePacker::scoreAt(unsigned A, uint64_t Off) const {
 // executed atoms that fit (each would cost its bytes anywhere else). They
 // are then in place like pinned atoms, and the packing flows around them.
 void PagePacker::fillEndPocket(const PhaseOrders &Orders) {
-  // Packed densely (no page skips), the layout keeps every byte of room.
   uint64_t End = Config.EndAddress;
-  if (!Config.AlignPhases || End == UINT64_MAX || End % Page == 0 ||
-      !isTouched(End / Page))
+  if (End == UINT64_MAX || End % Page == 0 || !isTouched(End / Page))
     return;
   uint64_t Begin = std::max(alignDown(End, Page), Cursor);
   if (End - Begin < 16)
@@ -375,6 +373,17 @@ void PagePacker::packColdIntoGaps(ArrayRef<unsigned> Order) {
   llvm::stable_sort(BySize, [&](unsigned X, unsigned Y) {
     return Atoms[X].Size > Atoms[Y].Size;
   });
+  // Only the last atom's alignment padding is not paid: last goes the one
+  // that would need the most after it (a 16-aligned atom of 16k+1 bytes).
+  auto TailPad = [&](unsigned A) {
+    return alignTo(Atoms[A].Size, Atoms[A].Alignment) - Atoms[A].Size;
+  };
+  if (!BySize.empty()) {
+    auto Last = std::max_element(
+        BySize.begin(), BySize.end(),
+        [&](unsigned X, unsigned Y) { return TailPad(X) < TailPad(Y); });
+    std::rotate(Last, Last + 1, BySize.end());
+  }
   for (unsigned A : BySize) {
     const Atom &X = Atoms[A];
     bool Done = false;

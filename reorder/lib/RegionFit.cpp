@@ -18,6 +18,13 @@
 //   6. first-fit where what still finds no place keeps its own offset,
 //      repeated until everything fits (at worst nothing moves).
 //
+// With a profile of executed bytes the first rung is two packings by
+// executed bytes with every alignment kept — with page skips and the end
+// pocket, and densely — of which the one touching fewer pages wins; the
+// ladder above follows only when neither fits (pinned code in a region
+// without room to spare). ld.pagelayout uses the same rung for .text as
+// the first link laid it out (a region too: the code after it stays put).
+//
 // Each region is laid out on its own; the plan covers them all.
 //
 //===----------------------------------------------------------------------===//
@@ -79,35 +86,41 @@ FittedLayout fitRegion(const std::vector<Atom> &Atoms,
       {false, false,
        "phases are not page-aligned and cold functions are 2-byte aligned, "
        "to fit "}};
-  // Packing by executed bytes skips to page boundaries where that wastes
-  // less (Align); packed densely instead, it needs no more room than the
-  // input's own order, and the compiler's alignments can stay.
-  if (Order.byExecutedBytes())
-    Attempts.insert(Attempts.begin() + 1,
-                    {false, true,
-                     "executed code is packed without skipping to page "
-                     "boundaries, to fit "});
-  // By executed bytes, a packing further down the ladder may touch fewer
-  // pages than the first that fits (page skips cost room): the fitting one
-  // touching fewest pages in a run wins, ties to the earlier.
-  bool Best = Order.byExecutedBytes();
-  std::optional<FittedLayout> Chosen;
-  auto Consider = [&](LayoutPlan P, std::string Note) {
-    if (Chosen && P.Run.PagesTouched >= Chosen->Plan.Run.PagesTouched)
-      return;
-    Chosen.emplace();
-    Chosen->Plan = std::move(P);
-    if (!Note.empty())
-      Chosen->Notes.push_back(std::move(Note));
-  };
+  // By executed bytes, room is found by packing, not by lowering the
+  // compiler's alignments (a loop in a function one run calls cold would
+  // start anywhere): page skips where they fit (Align), else densely,
+  // which needs no more room than the input's own order; of those that
+  // fit, the one touching fewest pages in a run wins, ties to skips. Only
+  // when neither fits (pinned code in a full region) does the ladder go on.
+  if (Order.byExecutedBytes()) {
+    std::optional<LayoutPlan> Chosen;
+    const char *Note = nullptr;
+    for (bool Skips : {true, false}) {
+      LayoutPlan P = packLayout(Atoms, Profile, Order, Config(Skips, true));
+      if (endOf(P, Atoms) > Region.End ||
+          (Chosen && P.Run.PagesTouched >= Chosen->Run.PagesTouched))
+        continue;
+      Chosen = std::move(P);
+      Note = Skips ? nullptr
+                   : "executed code is packed without skipping to page "
+                     "boundaries, to fit ";
+    }
+    if (Chosen) {
+      Result.Plan = std::move(*Chosen);
+      if (Note)
+        Result.Notes.push_back(Note + Region.Name);
+      return Result;
+    }
+  }
   for (const Attempt &A : Attempts) {
     const std::vector<Atom> &Input = A.AlignCold ? Atoms : Packed;
     LayoutPlan P =
         packLayout(Input, Profile, Order, Config(A.Align, A.AlignCold));
     if (endOf(P, Atoms) <= Region.End) {
-      Consider(std::move(P), A.Note ? A.Note + Region.Name : "");
-      if (!Best)
-        return std::move(*Chosen);
+      Result.Plan = std::move(P);
+      if (A.Note)
+        Result.Notes.push_back(A.Note + Region.Name);
+      return Result;
     }
   }
   LayoutConfig First = Config(false, false);
@@ -126,13 +139,12 @@ FittedLayout fitRegion(const std::vector<Atom> &Atoms,
         std::pair(&Tight, "every moved function is 2-byte aligned")}) {
     P = packLayout(*Input, Profile, Order, First);
     if (P.UnplacedAtoms.empty()) {
-      Consider(std::move(P), std::string("phases are not page-aligned and ") +
-                                 Note + ", to fit " + Region.Name);
-      return std::move(*Chosen);
+      Result.Plan = std::move(P);
+      Result.Notes.push_back(std::string("phases are not page-aligned and ") +
+                             Note + ", to fit " + Region.Name);
+      return Result;
     }
   }
-  if (Chosen)
-    return std::move(*Chosen);
   // Last: what still finds no place keeps the one it has, and the rest
   // fills the region around it; each round keeps at least one more atom.
   unsigned Kept = 0;

@@ -8,10 +8,16 @@ using namespace llvm;
 namespace pagelayout {
 
 unsigned addRuntimeStartup(Profile &P, const std::vector<Atom> &Atoms,
-                           std::optional<uint64_t> Entry) {
-  // _start is alone in its section; crtbegin's helpers share one with
-  // exit-time code, so they are left to the profile.
+                           std::optional<uint64_t> Entry,
+                           bool WithCrtHelpers) {
+  // _start is alone in its section. crtbegin's helpers share one with
+  // exit-time code; packed by executed bytes they are small enough to be
+  // worth their page at startup.
   std::vector<std::string> Names = {"_start"};
+  if (WithCrtHelpers)
+    for (const char *N : {"deregister_tm_clones", "register_tm_clones",
+                          "__do_global_dtors_aux", "frame_dummy"})
+      Names.push_back(N);
   StringSet<> Linked;
   for (const Atom &A : Atoms) {
     bool HoldsEntry = Entry && *Entry >= A.OriginalOffset &&

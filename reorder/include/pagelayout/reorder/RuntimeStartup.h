@@ -18,9 +18,13 @@ namespace pagelayout {
 
 /// Adds `_start`, and each function symbol of the atom holding \p Entry
 /// (the ELF entry point, when known), to \p P as startup functions unless
-/// \p P already lists them. Returns how many were added.
+/// \p P already lists them. With \p WithCrtHelpers also crtbegin's
+/// helpers (frame_dummy, register_tm_clones, ...: every start and exit
+/// runs them; a trace sees no size for them) where atoms name them, as a
+/// link's input sections do. Returns how many were added.
 unsigned addRuntimeStartup(Profile &P, const std::vector<Atom> &Atoms,
-                           std::optional<uint64_t> Entry = std::nullopt);
+                           std::optional<uint64_t> Entry = std::nullopt,
+                           bool WithCrtHelpers = false);
 
 } // namespace pagelayout
 
