@@ -113,6 +113,10 @@ RunMetrics measureRun(const std::vector<uint64_t> &AtomOffset,
                       ArrayRef<std::pair<uint64_t, uint64_t>> TouchedOutside,
                       uint64_t Page) {
   RunMetrics M;
+  // Without executed ranges every byte counts as run: the phases' page
+  // counts say it all.
+  if (!C.HaveRanges)
+    return M;
   PageSet Executed(Page), Outside(Page);
   for (auto [B, E] : TouchedOutside) {
     Outside.add(B, E - B);
