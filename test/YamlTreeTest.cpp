@@ -62,15 +62,15 @@ traces:
 
 TEST(YamlFastPath, BlockCollections) {
   sameBothWays("a: 1\nb: two words\n");
-  sameBothWays("  a: 1\n  b: 2\n");                 // indented root
-  sameBothWays("a:\n  b:\n    c: d\ne: f\n");        // nested by indentation
-  sameBothWays("a:\n- x\n- y\nb: 1\n");              // a mapping's sequence
-  sameBothWays("- a: 1\n  b: 2\n- c: 3\n");          // compact mappings
-  sameBothWays("- - x\n  - y\n- z\n");               // compact sequences
+  sameBothWays("  a: 1\n  b: 2\n");           // indented root
+  sameBothWays("a:\n  b:\n    c: d\ne: f\n"); // nested by indentation
+  sameBothWays("a:\n- x\n- y\nb: 1\n");       // a mapping's sequence
+  sameBothWays("- a: 1\n  b: 2\n- c: 3\n");   // compact mappings
+  sameBothWays("- - x\n  - y\n- z\n");        // compact sequences
   sameBothWays("a:\n  - x\n  -  y\n");
   sameBothWays("a:\n  scalar on its own line\nb: 1\n");
   sameBothWays("a:\n    [1, 2]\nb: 1\n");
-  sameBothWays("a: 1\nb: 2");                        // no final newline
+  sameBothWays("a: 1\nb: 2"); // no final newline
   // The builder moves a collection to a '{' or '[' just before it, even
   // one that ends a comment.
   sameBothWays("a: # {\n  b: 1\n");
@@ -123,20 +123,20 @@ TEST(YamlFastPath, DocumentMarkers) {
 
 TEST(YamlFastPath, GivesUpOutsideTheSubset) {
   const char *Outside[] = {
-      "a:\tb\n",                // a tab
-      "a: b\r\nc: d\r\n",       // CRLF
-      "a: caf\xc3\xa9\n",       // UTF-8
-      "a: &x 1\nb: *x\n",       // anchors and aliases
-      "a: !tag 1\n",            // a tag
-      "a: |\n  text\n",         // block scalars
+      "a:\tb\n",          // a tab
+      "a: b\r\nc: d\r\n", // CRLF
+      "a: caf\xc3\xa9\n", // UTF-8
+      "a: &x 1\nb: *x\n", // anchors and aliases
+      "a: !tag 1\n",      // a tag
+      "a: |\n  text\n",   // block scalars
       "a: >\n  text\n",
-      "? a\n: b\n",             // an explicit key
-      "a: b\n  c\n",            // a multi-line plain scalar
-      "a: 'b\n  c'\n",          // a multi-line quoted scalar
+      "? a\n: b\n",                   // an explicit key
+      "a: b\n  c\n",                  // a multi-line plain scalar
+      "a: 'b\n  c'\n",                // a multi-line quoted scalar
       "a: b\n  # indented comment\n", // llvm::yaml keeps the line break
-      "a: [1,\n  2]\n",         // a flow collection over two lines
-      "a: [1, 2,]\n",           // a trailing comma
-      "a: {b}\n",               // a flow key without a value
+      "a: [1,\n  2]\n",               // a flow collection over two lines
+      "a: [1, 2,]\n",                 // a trailing comma
+      "a: {b}\n",                     // a flow key without a value
       "a: {b: }\n",
       "a: \"\\x41\"\n",         // escapes beyond one byte
       "a: 1\n---\nb: 2\n",      // a second document
@@ -144,15 +144,15 @@ TEST(YamlFastPath, GivesUpOutsideTheSubset) {
       "scalar\n",               // a scalar root
       "-\n  a: 1\n",            // an item on the next line
       "- \n- a\n",
-      "a: - b\n",               // a block sequence on the key's line
+      "a: - b\n", // a block sequence on the key's line
       "a: b: c\n",
-      "a: 1\n b: 2\n",          // inconsistent indentation
-      "a:",                     // ':' as the last byte
+      "a: 1\n b: 2\n", // inconsistent indentation
+      "a:",            // ':' as the last byte
       "a: [x]y\n",
       "a: 'x'#c\n",
       "a: @x\n",
       "a: {b:c}\n",
-      "a: [-, x]\n",           // llvm::yaml calls this "-" an error
+      "a: [-, x]\n", // llvm::yaml calls this "-" an error
   };
   for (const char *Text : Outside)
     EXPECT_FALSE(YamlDocument::parseFast(Text)) << Text;
@@ -162,6 +162,19 @@ TEST(YamlFastPath, GivesUpOutsideTheSubset) {
   for (int I = 0; I < 300; ++I)
     Deep += "[";
   EXPECT_FALSE(YamlDocument::parseFast("a: " + Deep + "\n"));
+}
+
+// The builder's limits are the fast path's: nesting to depth 200 reads
+// both ways, one more level is left to the builder's error; a key just
+// inside llvm::yaml's simple-key limit reads both ways.
+TEST(YamlFastPath, Limits) {
+  auto Nested = [](int Levels) {
+    return "a: " + std::string(Levels, '[') + std::string(Levels, ']') + "\n";
+  };
+  sameBothWays(Nested(200));
+  EXPECT_FALSE(YamlDocument::parseFast(Nested(201)));
+  EXPECT_FALSE(bool(YamlDocument::parseGeneral(Nested(201), "t.yaml")));
+  sameBothWays(std::string(1000, 'k') + ": 1\n");
 }
 
 // parse() is the fast path when it takes the text: same tree, same errors.

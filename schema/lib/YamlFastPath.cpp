@@ -76,8 +76,8 @@ bool has(char C, CharFlags F) { return Chars.Flags[uint8_t(C)] & F; }
 class YamlDocument::FastParser {
 public:
   FastParser(YamlDocument &Doc, StringRef Text)
-      : Doc(Doc), Begin(Text.data()), End(Text.data() + Text.size()),
-        P(Begin), LineStart(Begin), DocEnd(End) {}
+      : Doc(Doc), Begin(Text.data()), End(Text.data() + Text.size()), P(Begin),
+        LineStart(Begin), DocEnd(End) {}
 
   /// The document's root (null for an empty one) in \p Root; false when
   /// the text is outside the subset.
@@ -101,8 +101,7 @@ private:
   bool at(char C) const { return P != End && *P == C; }
   /// At C followed by a space or a line break (not the end of the text).
   bool atIndicator(char C) const {
-    return P != End && *P == C && P + 1 != End &&
-           (P[1] == ' ' || P[1] == '\n');
+    return P != End && *P == C && P + 1 != End && (P[1] == ' ' || P[1] == '\n');
   }
   void skipSpaces() {
     while (P != End && *P == ' ')
@@ -135,9 +134,9 @@ private:
   YamlDocument &Doc;
   const char *const Begin;
   const char *const End;
-  const char *P;         ///< The cursor.
-  const char *LineStart; ///< Start of the cursor's line.
-  const char *DocEnd;    ///< End of the text, or a closing `...`.
+  const char *P;                  ///< The cursor.
+  const char *LineStart;          ///< Start of the cursor's line.
+  const char *DocEnd;             ///< End of the text, or a closing `...`.
   bool AllowDocumentStart = true; ///< No content and no `---` yet.
   /// Children of the collections being read, innermost last.
   SmallVector<const YamlNode *, 64> Items;
@@ -227,9 +226,8 @@ bool YamlDocument::FastParser::scanPlain(Scalar &S, bool Flow) {
   S.Plain = true;
   // "-x" is a plain scalar, "- x" an item; llvm::yaml calls "-," in flow
   // context an error.
-  if (!(has(*P, PlainStart) ||
-        (*P == '-' && P + 1 != End && has(P[1], Printable) &&
-         !has(P[1], FlowStop))))
+  if (!(has(*P, PlainStart) || (*P == '-' && P + 1 != End &&
+                                has(P[1], Printable) && !has(P[1], FlowStop))))
     return false;
   CharFlags Stop = Flow ? FlowStop : BlockStop;
   const char *Last = P; // one past the last non-space character
@@ -304,22 +302,11 @@ bool YamlDocument::FastParser::scanSingleQuoted(Scalar &S) {
 // The escapes of llvm::yaml's unescapeDoubleQuoted that stand for one
 // ASCII byte; the others (\x, \u, \N, a line break...) are left to it.
 static int unescapeOne(char C) {
-  switch (C) {
-  case '0': return 0x00;
-  case 'a': return 0x07;
-  case 'b': return 0x08;
-  case 't': return 0x09;
-  case 'n': return 0x0a;
-  case 'v': return 0x0b;
-  case 'f': return 0x0c;
-  case 'r': return 0x0d;
-  case 'e': return 0x1b;
-  case ' ': return 0x20;
-  case '"': return 0x22;
-  case '/': return 0x2f;
-  case '\\': return 0x5c;
-  default: return -1;
-  }
+  static constexpr char Escapes[] = "0abtnvfre \"/\\";
+  static constexpr char Bytes[] = {0x00, 0x07, 0x08, 0x09, 0x0a, 0x0b, 0x0c,
+                                   0x0d, 0x1b, 0x20, 0x22, 0x2f, 0x5c};
+  size_t I = StringRef(Escapes).find(C);
+  return I == StringRef::npos ? -1 : Bytes[I];
 }
 
 // "text", with one-byte escapes, on one line.
@@ -438,9 +425,8 @@ const YamlNode *YamlDocument::FastParser::parseFlow(unsigned Depth) {
     return nullptr;
   bool IsSequence = *P == '[';
   char Close = IsSequence ? ']' : '}';
-  YamlNode *N = make(IsSequence ? YamlNode::Kind::Sequence
-                                : YamlNode::Kind::Mapping,
-                     P);
+  YamlNode *N =
+      make(IsSequence ? YamlNode::Kind::Sequence : YamlNode::Kind::Mapping, P);
   size_t Base = IsSequence ? Items.size() : Entries.size();
   ++P;
   skipSpaces();
@@ -511,7 +497,8 @@ const YamlNode *YamlDocument::FastParser::parseInlineValue(int Indent,
     N = parseFlow(Depth);
   } else {
     Scalar S;
-    if (!scanScalar(S, /*Flow=*/false) || (S.Plain && !plainEndsCleanly(Indent)))
+    if (!scanScalar(S, /*Flow=*/false) ||
+        (S.Plain && !plainEndsCleanly(Indent)))
       return nullptr;
     N = scalarNode(S);
   }
@@ -598,8 +585,8 @@ YamlDocument::FastParser::parseBlockMapping(const Scalar &FirstKey,
       // The value is on the next content lines, or null.
       if (!skipComment() || !nextContentLine())
         return nullptr;
-      if (!atDocEnd() && (column() > Column ||
-                          (column() == Column && atIndicator('-'))))
+      if (!atDocEnd() &&
+          (column() > Column || (column() == Column && atIndicator('-'))))
         Value = parseBlockNode(int(Column), Depth + 1);
       else // llvm::yaml places a null where the next token starts
         Value = make(YamlNode::Kind::Null, P);

@@ -31,8 +31,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *Data, size_t Size) {
   std::string Difference =
       yamlTreeDifference(Fast->root(), (*General)->root(), Text.data());
   if (!Difference.empty()) {
-    errs() << "the fast path's tree differs from llvm::yaml's at "
-           << Difference << "\n";
+    errs() << "the fast path's tree differs from llvm::yaml's at " << Difference
+           << "\n";
     abort();
   }
   if (const YamlNode *Root = Fast->root()) {
