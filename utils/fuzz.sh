@@ -9,8 +9,8 @@
 #                 [--keep-going] [--keep-corpus] [-- LIBFUZZER-ARGS...]
 #
 #   --time        seconds per target (default 60)
-#   --only        one target: profile, orderfile, perf-script, raw,
-#                 linked-binary, rewrite or smf
+#   --only        one target: profile, yaml-tree, orderfile, perf-script,
+#                 raw, linked-binary, rewrite or smf
 #   --build       the sanitized build tree (default build-fuzz/)
 #   --keep-going  fork mode: go on past crashes and hangs to collect more
 #   --keep-corpus start from the inputs earlier runs found, not the seeds
@@ -36,7 +36,7 @@ while [ $# -gt 0 ]; do
 done
 case $build in /*) ;; *) build=$PWD/$build ;; esac
 
-targets=(profile orderfile perf-script raw linked-binary rewrite smf)
+targets=(profile yaml-tree orderfile perf-script raw linked-binary rewrite smf)
 if [ -n "$only" ]; then
   only=${only#pagelayout-fuzz-}
   [[ " ${targets[*]} " == *" $only "* ]] ||
@@ -71,7 +71,7 @@ export PAGELAYOUT_FUZZ_MODULE=$corpus/seeds/raw-module
 
 max_len() {
   case $1 in
-  profile | orderfile | perf-script) echo 16384 ;;
+  profile | yaml-tree | orderfile | perf-script) echo 16384 ;;
   raw) echo 65536 ;;
   linked-binary | rewrite) echo $((largest > 61440 ? largest + 4096 : 65536)) ;;
   smf) echo 16384 ;;

@@ -80,9 +80,12 @@ private:
 };
 
 // llvm::yaml starts a flow collection at its first element; errors read
-// better pointing at the '[' or '{' that opens it.
-static const char *openingBracket(const char *Start, const char *TextBegin,
-                                  YamlNode::Kind Kind) {
+// better pointing at the '[' or '{' that opens it. (A block collection
+// after a comment that ends in its bracket moves there too: the fast path
+// does the same.)
+const char *YamlDocument::openingBracket(const char *Start,
+                                         const char *TextBegin,
+                                         YamlNode::Kind Kind) {
   char Opener = Kind == YamlNode::Kind::Sequence ? '[' : '{';
   const char *P = Start;
   while (P > TextBegin &&
@@ -259,6 +262,13 @@ struct FirstDiagnostic {
 
 Expected<std::unique_ptr<YamlDocument>>
 YamlDocument::parse(StringRef Text, StringRef FileName) {
+  if (std::unique_ptr<YamlDocument> Doc = parseFast(Text))
+    return std::move(Doc);
+  return parseGeneral(Text, FileName);
+}
+
+Expected<std::unique_ptr<YamlDocument>>
+YamlDocument::parseGeneral(StringRef Text, StringRef FileName) {
   auto Doc = std::make_unique<YamlDocument>();
   FirstDiagnostic Diag;
   Doc->Sources.setDiagHandler(&FirstDiagnostic::record, &Diag);

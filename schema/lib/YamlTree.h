@@ -12,6 +12,11 @@
 // document stands for with every alias expanded and refuses a document
 // that would grow past a fixed multiple of its size.
 //
+// Profiles are mostly the one shape ProfileWriter writes; YamlFastPath.cpp
+// reads that shape (a strict subset of YAML) in one pass and gives up on
+// anything else, which llvm::yaml then reads as before. Both give the same
+// tree, positions included.
+//
 //===----------------------------------------------------------------------===//
 
 #ifndef PAGELAYOUT_SCHEMA_YAMLTREE_H
@@ -68,6 +73,13 @@ public:
   static llvm::Expected<std::unique_ptr<YamlDocument>>
   parse(llvm::StringRef Text, llvm::StringRef FileName);
 
+  /// The two ways parse() reads, apart, for tests: parseGeneral() is
+  /// llvm::yaml alone; parseFast() is the fast path alone, null when the
+  /// text is outside its subset (it never reports an error of its own).
+  static llvm::Expected<std::unique_ptr<YamlDocument>>
+  parseGeneral(llvm::StringRef Text, llvm::StringRef FileName);
+  static std::unique_ptr<YamlDocument> parseFast(llvm::StringRef Text);
+
   /// The largest ExpandedSize a document of \p TextSize bytes may have.
   static uint64_t expansionLimit(size_t TextSize);
 
@@ -79,6 +91,11 @@ public:
 
 private:
   class Builder;
+  class FastParser;
+
+  /// Where a collection llvm::yaml starts at \p Start is placed.
+  static const char *openingBracket(const char *Start, const char *TextBegin,
+                                    YamlNode::Kind Kind);
 
   llvm::SourceMgr Sources;
   llvm::BumpPtrAllocator Arena;

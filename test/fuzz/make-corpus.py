@@ -6,6 +6,7 @@ into OUT/<target>/ on each run (utils/fuzz.sh calls this script).
 
   profile        lit/**/*.yaml and the YAML files embedded in lit tests
                  (split-file "#--- name.yaml" blocks)
+  yaml-tree      the same profiles, and the YAML of docs/profile-format.md
   orderfile      embedded .order/.cg files, and an order file and a call
                  graph written from each seed profile's functions and edges
   perf-script    embedded perf script text, and a longer one made from
@@ -96,8 +97,15 @@ def text_seeds(src, out):
                     write(f"{out}/orderfile", seed, body)
                 elif "perf" in name and name.endswith(".txt"):
                     write(f"{out}/perf-script", seed, body)
+    docs = os.path.join(src, "docs", "profile-format.md")
+    if os.path.exists(docs):
+        with open(docs) as fh:
+            blocks = re.findall(r"```yaml\n(.*?)```", fh.read(), re.S)
+        for i, body in enumerate(blocks):
+            write(f"{out}/yaml-tree", f"profile-format-{i}.yaml", body)
     for seed, body in profiles:
         write(f"{out}/profile", seed, body)
+        write(f"{out}/yaml-tree", seed, body)
         # An order file and a call graph of the same names.
         names = re.findall(r"name:\s*([^\s,}]+)", body)
         edges = re.findall(
@@ -276,8 +284,8 @@ def main():
     a = ap.parse_args()
     if os.path.isdir(a.out):
         shutil.rmtree(a.out)
-    for t in ("profile", "orderfile", "perf-script", "raw", "linked-binary",
-              "rewrite", "smf"):
+    for t in ("profile", "yaml-tree", "orderfile", "perf-script", "raw",
+              "linked-binary", "rewrite", "smf"):
         os.makedirs(os.path.join(a.out, t))
     text_seeds(a.src, a.out)
     with tempfile.TemporaryDirectory(prefix="pagelayout-corpus-") as work:
