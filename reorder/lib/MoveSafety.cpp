@@ -118,6 +118,9 @@ struct DecodeResult {
   std::vector<std::pair<uint64_t, int>> Bases; // data address, function
   /// Relocated fields that are not (only) operand bytes: (field, insn).
   std::vector<std::pair<uint64_t, uint64_t>> BadFields;
+  /// [begin, end) of every instruction, for a function that overlaps
+  /// another (nested symbols decode the same bytes twice).
+  std::vector<std::pair<uint64_t, uint64_t>> Instructions_;
   std::vector<std::pair<uint64_t, std::string>> PinAddresses; // code that stays
   std::vector<uint64_t> RelaxedTls; // TLS fields left on relaxed code
 };
@@ -569,6 +572,15 @@ Expected<MoveSafety> checkMoveSafety(const LinkedBinary &B, SharedWork *Help) {
       Fns.size(),
       Serial ? 32 : size_t(parallel::strategy.compute_thread_count()) * 4);
   std::vector<std::string> InitErrors(Chunks);
+  // Functions whose bytes another function's symbol also covers.
+  std::vector<bool> Overlaps(Fns.size(), false);
+  for (size_t I = 1, Furthest = 0; I < Fns.size(); ++I) {
+    const Atom &Prev = Fns[Furthest];
+    if (Fns[I].OriginalOffset < Prev.OriginalOffset + Prev.Size)
+      Overlaps[I] = Overlaps[Furthest] = true;
+    if (Fns[I].OriginalOffset + Fns[I].Size > Prev.OriginalOffset + Prev.Size)
+      Furthest = I;
+  }
   auto DecodeChunkWith = [&](size_t C, const InstructionDecoder &D) {
     RelocationCursor Relocs(B.TextRelocations);
     for (size_t I = C * Fns.size() / Chunks; I < (C + 1) * Fns.size() / Chunks;
@@ -580,6 +592,8 @@ Expected<MoveSafety> checkMoveSafety(const LinkedBinary &B, SharedWork *Help) {
           D, Text, Begin, F.Size,
           [&](uint64_t Addr, uint64_t Len, std::optional<uint64_t> Ref) {
             ++R.Instructions;
+            if (Overlaps[I])
+              R.Instructions_.push_back({Addr, Addr + Len});
             bool Relocated =
                 recordInstructionEnd(T, D, Text,
                                      Relocs.within(Addr, Addr + Len),
@@ -669,6 +683,33 @@ Expected<MoveSafety> checkMoveSafety(const LinkedBinary &B, SharedWork *Help) {
   Merge(Staying);
   for (DecodeResult &R : Results)
     Merge(R);
+  // Where two functions' decodes cover the same bytes with different
+  // instruction boundaries, patching a field of one decode rewrites bytes
+  // of an instruction of the other (an inner symbol starting inside an
+  // outer function's rel32): such a field is trusted by neither.
+  {
+    std::vector<std::pair<uint64_t, uint64_t>> Shared;
+    for (DecodeResult &R : Results)
+      append_range(Shared, R.Instructions_);
+    llvm::sort(Shared);
+    if (!Shared.empty())
+      for (const RetainedRelocation &Rel : B.TextRelocations) {
+        auto End = S.InstructionEnd.find(Rel.Offset);
+        unsigned Size = T.fieldSize(Rel.Type);
+        if (End == S.InstructionEnd.end() || !Size)
+          continue;
+        // Instructions are at most 15 bytes: any that overlaps the field
+        // starts after Offset - 15.
+        uint64_t From = Rel.Offset > 15 ? Rel.Offset - 15 : 0;
+        for (auto It = llvm::lower_bound(Shared, std::make_pair(From, uint64_t(0)));
+             It != Shared.end() && It->first < Rel.Offset + Size; ++It)
+          if (It->second > Rel.Offset &&
+              (It->second != End->second || It->first >= Rel.Offset)) {
+            BadFields.try_emplace(Rel.Offset, It->first);
+            break;
+          }
+      }
+  }
   std::vector<CodeBytes> AllCode = {Text};
   for (const LinkedBinary::CodeSection &Sec : B.OtherCode)
     AllCode.push_back({Sec.Address, Sec.Bytes});

@@ -30,9 +30,13 @@ namespace pagelayout {
 /// A profile of \p Units' named functions, as the mode byte says.
 inline Profile makeProfile(const std::vector<Atom> &Units, uint8_t Mode) {
   std::vector<const std::string *> Names;
+  std::vector<uint64_t> Sizes;
   for (const Atom &A : Units)
-    if (!A.Symbols.empty())
+    if (!A.Symbols.empty()) {
       Names.push_back(&A.Symbols.front().Name);
+      Sizes.push_back(A.Symbols.front().Size ? A.Symbols.front().Size
+                                             : A.Size);
+    }
   Profile P;
   size_t N = Names.size();
   uint64_t Salt = Mode >> 3;
@@ -46,6 +50,15 @@ inline Profile makeProfile(const std::vector<Atom> &Units, uint8_t Mode) {
     case 1:
       F.FirstCallNs = (N - I) * 10;
       F.Calls = 1;
+      // Every other salt, executed ranges as a trace records them: the
+      // packer places by executed bytes (heads, holes, tails).
+      if (Salt & 1 && Sizes[I] > 1) {
+        uint64_t S = Sizes[I], Head = 1 + (I * 37 + Salt) % S;
+        F.StartupRanges.push_back({0, Head});
+        uint64_t Tail = (I * 101 + Salt * 7) % S;
+        if (Tail > Head + 1)
+          F.StartupRanges.push_back({Tail - 1, std::min(S, Tail + 40)});
+      }
       break;
     case 2:
       // After the first frame, so the call rate decides: steady above
