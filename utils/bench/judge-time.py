@@ -1,0 +1,43 @@
+#!/usr/bin/env python3
+"""Steady-state time of several builds of one program on one workload, as
+ratios to the first, from the same session: ROUNDS rounds, each running
+every build once in a rotated order (so drift and a busy neighbour hit
+all builds alike); per build the best wall time of its runs.
+
+Usage: judge-time.py --rounds N --cwd DIR -- ARGS... ::: NAME=BINARY ...
+ARGS follow the binary (the first NAME is the reference).
+Prints one line per build: "NAME best_seconds ratio"."""
+import subprocess
+import sys
+import time
+
+
+def main():
+    a = sys.argv[1:]
+    rounds, cwd = 5, "."
+    while a and a[0] != "--":
+        if a[0] == "--rounds":
+            rounds, a = int(a[1]), a[2:]
+        elif a[0] == "--cwd":
+            cwd, a = a[1], a[2:]
+        else:
+            sys.exit(f"judge-time.py: unknown option {a[0]}")
+    a = a[1:]
+    sep = a.index(":::")
+    args, builds = a[:sep], [b.split("=", 1) for b in a[sep + 1:]]
+    best = {name: None for name, _ in builds}
+    for r in range(rounds):
+        for i in range(len(builds)):
+            name, binary = builds[(i + r) % len(builds)]
+            t0 = time.perf_counter()
+            subprocess.run([binary] + args, cwd=cwd, check=True,
+                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            t = time.perf_counter() - t0
+            best[name] = t if best[name] is None else min(best[name], t)
+    ref = best[builds[0][0]]
+    for name, _ in builds:
+        print(f"{name} {best[name]:.4f} {best[name] / ref:.3f}")
+
+
+if __name__ == "__main__":
+    main()
