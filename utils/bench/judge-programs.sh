@@ -68,13 +68,14 @@ zstd_build() {
 }
 zstd_workloads() {
   echo "startup|startup||-q -c $J/zstd/run/small.txt"
-  echo "script|script|FIO_compressFilename|-q -3 -c $J/zstd/run/data-512k.bin|-q -3 -c $J/zstd/run/data.bin"
+  echo "script|script|FIO_compressFilename|-q -3 -c $J/zstd/run/data-512k.bin|-q -3 -c $J/zstd/run/data-32m.bin"
 }
 zstd_setup() {
   local src=$J/zstd/src
   make -s -C "$src/tests" datagen CC=clang-22 >/dev/null 2>&1
   "$src/tests/datagen" -g$((${ZSTD_MB:-2} * 1000000)) > "$1/data.bin"
   head -c 524288 "$1/data.bin" > "$1/data-512k.bin"
+  "$src/tests/datagen" -g32000000 > "$1/data-32m.bin"
   head -c 6000 "$src/README.md" > "$1/small.txt"
   "$J/zstd/bin/default" -q -19 -c "$1/data.bin" > "$1/data.zst"
 }
@@ -113,7 +114,7 @@ jsoncpp_build() {
   # The objects and archive of CMake's own link line, in its order.
   local inputs
   inputs=$(ninja -C "$dir/cmake" -t commands jsoncpp_test | tail -1 | tr ' ' '\n' |
-    grep -E '\.(o|a)$' | sed "s|^|$dir/cmake/|")
+    grep -E '^[^-].*\.(o|a)$' | sed "s|^|$dir/cmake/|")
   # shellcheck disable=SC2086
   write_link "$dir" clang++-22 "" $inputs
 }
