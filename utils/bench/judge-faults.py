@@ -34,7 +34,7 @@ def main():
     counts, resident = [], []
     for _ in range(runs):
         evict(args[0])
-        p = subprocess.Popen(args, stdout=subprocess.DEVNULL,
+        p = subprocess.Popen(args, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
                              stderr=subprocess.DEVNULL)
         _, _, usage = os.wait4(p.pid, 0)
         counts.append(usage.ru_majflt)

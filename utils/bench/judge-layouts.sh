@@ -38,7 +38,7 @@ build=${PAGELAYOUT_BUILD_DIR:-$root/build}
 bench=$root/utils/bench
 J=${JUDGE_DIR:-$build/bench/judge}
 only_pl=0 fresh=0 fault_runs=5 time_rounds=10
-programs="lua zstd jsoncpp git"
+programs="lua zstd jsoncpp vim"
 for a in "$@"; do
   case $a in
     --only-pagelayout) only_pl=1 ;;
@@ -103,11 +103,13 @@ variant_cflags() { # variant_cflags VARIANT
 
 source "$bench/judge-programs.sh"
 
+# Every run of a workload reads /dev/null (vim -es reads commands from
+# its stdin).
 # run_out DIR BINARY ARGS...: what a run printed (stdout's sha256, stderr
 # with the binary's path taken out) and its exit status, one line each.
 run_out() {
   local d=$1 bin=$2 status=0; shift 2
-  (cd "$d" && "$bin" "$@" > "$d/.out" 2> "$d/.err") || status=$?
+  (cd "$d" && "$bin" "$@" > "$d/.out" 2> "$d/.err" < /dev/null) || status=$?
   echo "stdout $(sha256sum < "$d/.out" | cut -c1-16) stderr $(sed "s|$bin|BIN|g" "$d/.err" | sha256sum | cut -c1-16) exit $status"
 }
 # transcript P BINARY: the binary on every workload of P, then P's tests.
@@ -130,7 +132,7 @@ lackey_pages() {
   "$J/lackey-first" < "$t/fifo" > "$t/log" &
   local filter=$!
   (cd "$J/$p/run" && valgrind --tool=lackey --trace-mem=yes --vex-guest-chase=no \
-    --log-file="$t/fifo" "$bin" "$@" > "$d/lackey.out" 2>/dev/null) || true
+    --log-file="$t/fifo" "$bin" "$@" > "$d/lackey.out" 2>/dev/null < /dev/null) || true
   wait "$filter"
   python3 "$bench/judge-oracle.py" "$bin" "$t/log"
   rm -rf "$t"
@@ -157,7 +159,7 @@ measure() {
   eval "set -- $args"
   local oracle faults
   oracle=$(lackey_pages "$bin" "$d" "$@")
-  (cd "$J/$p/run" && "$bin" "$@" > "$d/plain.out" 2>/dev/null) || true
+  (cd "$J/$p/run" && "$bin" "$@" > "$d/plain.out" 2>/dev/null < /dev/null) || true
   cmp -s "$d/plain.out" "$d/lackey.out" || status="$status; stdout under lackey differs"
   faults=$(cd "$J/$p/run" && python3 "$bench/judge-faults.py" --runs "$fault_runs" "$bin" "$@")
   local size stripped
@@ -195,7 +197,7 @@ profiles() {
   if [ ! -f "$d/trace.yaml" ]; then
     log "$p $w: trace profile (record --mode=trace on the default binary)"
     (cd "$run" && "$pl" record --mode=trace ${se:+--startup-end=$se} -o "$d/trace.yaml.tmp" \
-      -- "$J/$p/bin/default.q" "$@" >/dev/null 2> "$d/trace.err") || true
+      -- "$J/$p/bin/default.q" "$@" >/dev/null 2> "$d/trace.err" < /dev/null) || true
     grep -i -E 'warning|error' "$d/trace.err" | head -3 || true
     mv "$d/trace.yaml.tmp" "$d/trace.yaml"
   fi
@@ -213,7 +215,7 @@ profiles() {
   if [ ! -f "$d/inst.yaml" ]; then
     log "$p $w: instrumented-recorder profile (full mode)"
     (cd "$run" && "$pl" record -o "$d/inst.yaml.tmp" -- "$J/$p/bin/inst" "$@" \
-      >/dev/null 2> "$d/inst.err") || true
+      >/dev/null 2> "$d/inst.err" < /dev/null) || true
     mv "$d/inst.yaml.tmp" "$d/inst.yaml"
     "$pl" profile convert "$d/inst.yaml" --to=callgraph -o "$d/cg.txt" 2> "$d/cg.err" || true
   fi
@@ -221,7 +223,7 @@ profiles() {
     log "$p $w: temporal IR PGO profile"
     rm -rf "$d/profraw" && mkdir -p "$d/profraw"
     (cd "$run" && LLVM_PROFILE_FILE="$d/profraw/%p.profraw" "$J/$p/bin/pgogen" "$@" \
-      >/dev/null 2>&1) || true
+      >/dev/null 2>&1 < /dev/null) || true
     llvm-profdata-22 merge -o "$d/irpgo.profdata" "$d"/profraw/*.profraw
   fi
   if [ ! -f "$d/bolt.fdata" ]; then
@@ -232,7 +234,7 @@ profiles() {
     local reps=30; [ "$kind" = startup ] && reps=200
     local cmd; cmd=$(printf '%q ' "$J/$p/bin/default.q" "$@")
     (cd "$run" && perf record -q -F 10000 -o "$d/perf.data" -- \
-      sh -c "for i in \$(seq $reps); do $cmd >/dev/null 2>&1; done" 2> "$d/perf.err") || true
+      sh -c "for i in \$(seq $reps); do $cmd >/dev/null 2>&1 </dev/null; done" 2> "$d/perf.err") || true
     perf2bolt-22 -nl -p "$d/perf.data" -o "$d/bolt.fdata" "$J/$p/bin/default.q" \
       > "$d/perf2bolt.log" 2>&1 || echo "   perf2bolt failed: $(tail -1 "$d/perf2bolt.log")"
   fi

@@ -149,6 +149,31 @@ def table(rows, judge):
     return "\n".join(out)
 
 
+def summary(rows):
+    """Pages touched, one row per workload, one column per layout."""
+    short = {"lld": "lld", "lld-order": "lld order file",
+             "lld-bp": "lld bp-startup", "lld-cdsort": "lld cdsort",
+             "bolt": "BOLT", "ldpl-trace": "ld.pagelayout trace",
+             "ldpl-inst": "ld.pagelayout instr.",
+             "re-trace": "reorder trace", "re-inst": "reorder instr."}
+    out = ["| workload | span bound | instr. bound | " +
+           " | ".join(short[l] for l, _ in LAYOUTS) + " |",
+           "|---|---:|---:|" + "---:|" * len(LAYOUTS)]
+    for p, w, _, res in rows:
+        cells = [f"{p} {w}", res["lld"].get("span", "—"),
+                 res["lld"].get("instr", "—")]
+        for l, _ in LAYOUTS:
+            r = res[l]
+            if r.get("status") == "same" and "pages" in r:
+                cells.append(r["pages"])
+            elif r.get("status", "").startswith("build failed"):
+                cells.append("build failed")
+            else:
+                cells.append("differs" if "status" in r else "—")
+        out.append("| " + " | ".join(cells) + " |")
+    return "\n".join(out) + "\n"
+
+
 def svg(rows, width=760, bar=11, left=300):
     groups = [(f"{p} {w}", res) for p, w, _, res in rows]
     height = 60 + sum(22 + len(LAYOUTS) * bar + 10 for _ in groups) + 30
@@ -210,6 +235,14 @@ def main():
         "best of rotated rounds in one session, ratio to ld.lld's default "
         f"order. {os.cpu_count()} cores shared, "
         f"{datetime.date.today().isoformat()}.",
+        "",
+        "## Text pages touched (summary)",
+        "",
+        summary(rows),
+        "Bounds are the ld.lld binary's; each binary's own are in the tables "
+        "below (BOLT's split functions lower its span bound).",
+        "",
+        "## Per program",
         "",
         table(rows, judge),
     ]

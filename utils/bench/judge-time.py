@@ -33,7 +33,7 @@ def main():
     def sample(binary, k):
         t0 = time.perf_counter()
         for _ in range(k):
-            subprocess.run([binary] + args, cwd=cwd, check=True,
+            subprocess.run([binary] + args, cwd=cwd, check=True, stdin=subprocess.DEVNULL,
                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         return (time.perf_counter() - t0) / k
 
