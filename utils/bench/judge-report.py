@@ -177,19 +177,20 @@ def summary(rows):
 def svg(rows, width=760, bar=11, left=300):
     groups = [(f"{p} {w}", res) for p, w, _, res in rows]
     height = 60 + sum(22 + len(LAYOUTS) * bar + 10 for _ in groups) + 30
-    vmax = max([num(r, "pages") or 0 for _, res in groups
-                for r in res.values()] + [1])
     span = width - left - 60
     o = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" '
          f'height="{height}" font-family="sans-serif" font-size="10">',
          f'<rect width="{width}" height="{height}" fill="white"/>',
          f'<text x="{width / 2}" y="20" text-anchor="middle" font-size="14">'
-         "Text pages touched per layout (valgrind lackey; shorter is better)"
+         "Text pages touched per layout (valgrind lackey; shorter is better; "
+         "each workload on its own scale)"
          "</text>",
          f'<text x="{width / 2}" y="36" text-anchor="middle">black tick: '
          "that binary's span bound; grey tick: its instruction bound</text>"]
     y = 52
     for name, res in groups:
+        # Each workload on its own scale: its longest bar spans the width.
+        vmax = max([num(r, "pages") or 0 for r in res.values()] + [1])
         o.append(f'<text x="8" y="{y + 12}" font-weight="bold" '
                  f'font-size="12">{escape(name)}</text>')
         y += 18
