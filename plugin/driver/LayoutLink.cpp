@@ -227,6 +227,69 @@ OrderingInputs buildOrdering(const LayoutPlan &Plan,
   return R;
 }
 
+/// What lld can order on its own, and by which name. A section is placed
+/// by the ordering file's first line naming any of its symbols, and a name
+/// applies to every section defining it: sections all of whose names other
+/// sections share (static functions of one name in several files) take
+/// one position together, in input order. Each unit is a section, or such
+/// a group merged into one atom (members at the offsets lld gives them
+/// from a start aligned to the largest alignment).
+struct OrderableUnits {
+  std::vector<Atom> Units;
+  std::vector<std::string> OrderName;  ///< the name the ordering file lists
+  std::vector<uint64_t> LeadAlignment; ///< the first section's alignment
+};
+
+std::optional<OrderableUnits> orderableUnits(const std::vector<Atom> &Atoms) {
+  StringMap<unsigned> Defining; // name -> sections defining it
+  for (const Atom &A : Atoms) {
+    StringSet<> Own;
+    for (const AtomSymbol &S : A.Symbols)
+      if (Own.insert(S.Name).second)
+        ++Defining[S.Name];
+  }
+  OrderableUnits R;
+  StringMap<unsigned> GroupOf; // a shared name -> its unit
+  for (const Atom &A : Atoms) {
+    if (A.Symbols.empty())
+      return std::nullopt; // nothing to name it by
+    auto Unique = find_if(A.Symbols, [&](const AtomSymbol &S) {
+      return Defining[S.Name] == 1;
+    });
+    if (Unique != A.Symbols.end()) {
+      R.Units.push_back(A);
+      R.OrderName.push_back(Unique->Name);
+      R.LeadAlignment.push_back(A.Alignment);
+      continue;
+    }
+    const std::string &Key = A.Symbols.front().Name;
+    auto [It, New] = GroupOf.try_emplace(Key, unsigned(R.Units.size()));
+    if (New) {
+      R.Units.push_back(A);
+      R.OrderName.push_back(Key);
+      R.LeadAlignment.push_back(A.Alignment);
+      continue;
+    }
+    Atom &G = R.Units[It->second];
+    uint64_t At = alignTo(G.Size, A.Alignment);
+    for (AtomSymbol S : A.Symbols) {
+      S.Offset += At;
+      G.Symbols.push_back(S);
+    }
+    G.Size = At + A.Size;
+    G.Alignment = std::max(G.Alignment, A.Alignment);
+  }
+  // Each listed name must select exactly its unit's sections: a group's
+  // name must not also be a name of a section placed by another.
+  for (size_t U = 0; U < R.Units.size(); ++U)
+    for (const AtomSymbol &S : R.Units[U].Symbols) {
+      auto G = GroupOf.find(S.Name);
+      if (G != GroupOf.end() && G->second != U)
+        return std::nullopt;
+    }
+  return R;
+}
+
 /// The ordering that makes lld reproduce a plan by executed bytes exactly:
 /// every atom in address order, and before each one the plan places past
 /// where lld would (its predecessor's end, aligned), a gap section of the
@@ -236,9 +299,10 @@ OrderingInputs buildOrdering(const LayoutPlan &Plan,
 /// symbol in the output's symbol table. lld places input sections in order, each at its alignment, as
 /// the packer does. None when an atom cannot be named uniquely.
 std::optional<OrderingInputs> buildExactOrdering(const LayoutPlan &Plan,
-                                                 const std::vector<Atom> &Atoms,
+                                                 const OrderableUnits &U,
                                                  uint64_t Begin,
                                                  uint64_t End) {
+  const std::vector<Atom> &Atoms = U.Units;
   OrderingInputs R;
   StringSet<> Listed;
   uint64_t At = Begin;
@@ -249,13 +313,14 @@ std::optional<OrderingInputs> buildExactOrdering(const LayoutPlan &Plan,
   };
   for (const PlacedAtom &PA : Plan.Placement) {
     const Atom &A = Atoms[PA.AtomIndex];
-    if (A.Symbols.empty() || PA.Pinned ||
-        !Listed.insert(A.Symbols.front().Name).second ||
-        PA.Offset < alignTo(At, A.Alignment))
+    const std::string &Name = U.OrderName[PA.AtomIndex];
+    // lld aligns the unit's first section to its own alignment.
+    uint64_t Natural = alignTo(At, U.LeadAlignment[PA.AtomIndex]);
+    if (PA.Pinned || !Listed.insert(Name).second || PA.Offset < Natural)
       return std::nullopt;
-    if (PA.Offset > alignTo(At, A.Alignment))
+    if (PA.Offset > Natural)
       Gap(PA.Offset - At);
-    R.OrderFile += A.Symbols.front().Name + "\n";
+    R.OrderFile += Name + "\n";
     At = PA.Offset + A.Size;
   }
   if (At < End)
@@ -444,18 +509,21 @@ Error LayoutLink::plan() {
   // A new order of sections of different alignments may need a few bytes
   // more than the first link's: .text may grow by a little, never by a
   // page (the code after it then moves by as much).
-  if (ByExecuted && Opts.PhaseAlign && Map.TextSize) {
+  std::optional<OrderableUnits> Units;
+  if (ByExecuted && Opts.PhaseAlign && Map.TextSize)
+    Units = orderableUnits(Map.Atoms);
+  if (Units) {
     uint64_t End = Map.TextAddress + Map.TextSize;
     for (uint64_t Slack : {0, 64, 256}) {
       LayoutRegion Text{".text", Map.TextAddress, End + Slack};
-      std::vector<unsigned> RegionOf(Map.Atoms.size(), 0);
+      std::vector<unsigned> RegionOf(Units->Units.size(), 0);
       FitOptions O;
       O.PageSize = Opts.PageSize;
       O.MinimumAlignment = UINT64_MAX; // lld keeps each section's alignment
       O.TouchedOutside = Map.RunsAnyway;
-      FittedLayout Fitted = fitLayout(Map.Atoms, RegionOf, {Text}, RP, O);
+      FittedLayout Fitted = fitLayout(Units->Units, RegionOf, {Text}, RP, O);
       if (std::optional<OrderingInputs> Exact = buildExactOrdering(
-              Fitted.Plan, Map.Atoms, Text.Begin, End)) {
+              Fitted.Plan, *Units, Text.Begin, End)) {
         Plan = std::move(Fitted.Plan);
         Ordering = std::move(*Exact);
         return Error::success();
