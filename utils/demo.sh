@@ -36,7 +36,7 @@ clang-22 --ld-path="$build/plugin/ld.pagelayout" "$work/demo.o" -o "$work/demo.l
 clang-22 -fuse-ld=lld "$work/demo.o" -o "$work/demo.lld"
 echo "   output (ld.lld):         $("$work/demo.lld")"
 echo "   output (ld.pagelayout):  $("$work/demo.laid")"
-echo "-- functions by address (llvm-nm -n): each phase starts on a page"
+echo "-- functions by address (llvm-nm -n): packed by the bytes that ran, on the pages .init/.plt and the C runtime touch anyway"
 /usr/lib/llvm-22/bin/llvm-nm -n "$work/demo.laid" | grep -E ' [tT] ' |
   grep -E '__pagelayout_|main|read_config|parse_option|init_tables|build_first_frame|run_loop|step|mix|report_fatal|dump_debug_state'
 echo "-- the achieved placement, read back from the output (--layout-report)"

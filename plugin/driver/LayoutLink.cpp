@@ -615,7 +615,14 @@ int LayoutLink::secondPass() {
 }
 
 Error LayoutLink::writeReport() {
-  return writeLayoutReport(outputPath(Opts.LldArgs), Input, Opts.PageSize,
+  // crtbegin's helpers were added for the plan; in the output they are
+  // symbols without a size, code the report counts as running anyway.
+  Profile Reported = Input;
+  erase_if(Reported.Functions, [](const FunctionProfile &F) {
+    return F.Name == "deregister_tm_clones" || F.Name == "register_tm_clones" ||
+           F.Name == "__do_global_dtors_aux" || F.Name == "frame_dummy";
+  });
+  return writeLayoutReport(outputPath(Opts.LldArgs), Reported, Opts.PageSize,
                            *Opts.ReportPath);
 }
 
