@@ -437,6 +437,23 @@ TEST(SmfFormatErrors, SectionData) {
               HasSubstr(at(B.section(0) + 8) + "section[0].offset"));
 }
 
+// An empty Code section's offset places nothing and is not checked; it
+// must not be used either (the smf fuzz target found the reader forming a
+// pointer from a wild one: undefined behaviour under UBSan).
+TEST(SmfFormatErrors, EmptyCodeSectionWithAWildOffset) {
+  ModuleBytes B;
+  B.build();
+  B.le<uint64_t>(B.section(0) + 16, 0);                   // size
+  B.le<uint64_t>(B.section(0) + 24, 0);                   // virtual size
+  B.le<uint64_t>(B.section(0) + 8, ~uint64_t(0) - 0x1000); // offset
+  Expected<smf::Module> M =
+      smf::readModule(MemoryBufferRef(B.Bytes, "wild.smf"));
+  if (M)
+    EXPECT_TRUE(M->Code.empty());
+  else
+    consumeError(M.takeError());
+}
+
 TEST(SmfFormatErrors, SectionFields) {
   ModuleBytes B;
   B.build();

@@ -392,8 +392,11 @@ Error Reader::readSections() {
   if (M.CodeSection >= 0) {
     const Section &C = M.Sections[M.CodeSection];
     uint64_t E = *Table + uint64_t(M.CodeSection) * SectionEntrySize;
-    M.Code.assign(at(M.DataOffset + C.Offset),
-                  at(M.DataOffset + C.Offset) + C.Size);
+    // An empty section's offset is never checked (it places nothing):
+    // it must not be used to form a pointer either.
+    if (C.Size)
+      M.Code.assign(at(M.DataOffset + C.Offset),
+                    at(M.DataOffset + C.Offset) + C.Size);
     if (C.Size)
       Regions.push_back(
           {"the Code section", E + sec::Offset,
