@@ -228,11 +228,13 @@ Error SmfRewriter::patch() {
       } else {
         // The field is on no decoded operand (damaged code): where its
         // instruction ends is unknown, so every plausible end must lead
-        // to the same place, or the relocation cannot be kept right.
+        // to the same place, or the relocation cannot be kept right. An
+        // instruction is at most 15 bytes: its end is at most 15 bytes
+        // past the field's start.
         K = 4;
         uint64_t Base = S.Value + uint64_t(R.Addend);
         int64_t Shift = int64_t(Map(Base + K)) - int64_t(Base + K);
-        for (uint64_t Tail = 0; Tail <= 8; ++Tail)
+        for (uint64_t Tail = 0; Tail <= 15; ++Tail)
           if (int64_t(Map(Base + Tail)) - int64_t(Base + Tail) != Shift)
             return makeLocatedError(
                 B.Path, {},
