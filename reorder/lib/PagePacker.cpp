@@ -96,6 +96,11 @@ private:
   ArrayRef<ByteRange> executedOf(unsigned A) const;
   void fillEndPocket(const PhaseOrders &Orders);
   void packColdIntoGaps(ArrayRef<unsigned> Order);
+  using Ranges = std::vector<std::pair<uint64_t, uint64_t>>;
+  /// The room between sorted \p Used ranges in [StartAddress, EndAddress).
+  Ranges freeGaps(const Ranges &Used) const;
+  /// Places atom A in the first of \p Free that holds it (shrinking it).
+  bool placeInFirstGap(Ranges &Free, unsigned A, Phase P);
   struct Score {
     uint64_t Waste = UINT64_MAX;
     uint64_t Offset = 0;
@@ -347,6 +352,32 @@ void PagePacker::fillEndPocket(const PhaseOrders &Orders) {
   LastExecutedEnd = Cursor;
 }
 
+PagePacker::Ranges PagePacker::freeGaps(const Ranges &Used) const {
+  Ranges Free;
+  uint64_t At = Config.StartAddress;
+  for (auto [B, E] : Used) {
+    if (B > At)
+      Free.push_back({At, std::min(B, Config.EndAddress)});
+    At = std::max(At, E);
+  }
+  if (At < Config.EndAddress)
+    Free.push_back({At, Config.EndAddress});
+  return Free;
+}
+
+bool PagePacker::placeInFirstGap(Ranges &Free, unsigned A, Phase P) {
+  const Atom &X = Atoms[A];
+  for (auto &[FB, FE] : Free) {
+    uint64_t Off = alignTo(FB, X.Alignment);
+    if (Off > FE || X.Size > FE - Off)
+      continue;
+    place(A, Off, P, false);
+    FB = Off + X.Size;
+    return true;
+  }
+  return false;
+}
+
 // Cold code in a region of fixed size, after executed code was placed
 // with gaps (page skips, the end pocket): largest first, each in the first
 // gap that holds it, so small atoms end up in the small gaps and the
@@ -357,15 +388,10 @@ void PagePacker::packColdIntoGaps(ArrayRef<unsigned> Order) {
     if (Atoms[PA.AtomIndex].Size)
       Used.push_back({PA.Offset, PA.Offset + Atoms[PA.AtomIndex].Size});
   llvm::sort(Used);
-  std::vector<std::pair<uint64_t, uint64_t>> Free;
-  uint64_t At = Config.StartAddress;
-  for (auto [B, E] : Used) {
-    if (B > At)
-      Free.push_back({At, B});
-    At = std::max(At, E);
-  }
-  if (Config.EndAddress > At)
-    Free.push_back({At, Config.EndAddress});
+  Ranges Free = freeGaps(Used);
+  uint64_t UsedEnd = Config.StartAddress;
+  for (auto [B, E] : Used)
+    UsedEnd = std::max(UsedEnd, E);
   std::vector<unsigned> BySize;
   for (unsigned A : Order)
     if (!Placed[A])
@@ -384,21 +410,11 @@ void PagePacker::packColdIntoGaps(ArrayRef<unsigned> Order) {
         [&](unsigned X, unsigned Y) { return TailPad(X) < TailPad(Y); });
     std::rotate(Last, Last + 1, BySize.end());
   }
-  for (unsigned A : BySize) {
-    const Atom &X = Atoms[A];
-    bool Done = false;
-    for (auto &[FB, FE] : Free) {
-      uint64_t Off = alignTo(FB, X.Alignment);
-      if (Off > FE || X.Size > FE - Off)
-        continue;
-      place(A, Off, Phase::Cold, false);
-      FB = Off + X.Size;
-      Done = true;
-      break;
-    }
-    if (!Done) // past the region: the caller tries another packing
-      place(A, alignTo(std::max(Cursor, At), X.Alignment), Phase::Cold, false);
-  }
+  // One that fits nowhere goes past the region: the caller packs otherwise.
+  for (unsigned A : BySize)
+    if (!placeInFirstGap(Free, A, Phase::Cold))
+      place(A, alignTo(std::max(Cursor, UsedEnd), Atoms[A].Alignment),
+            Phase::Cold, false);
 }
 
 // See the file comment. Order is the phase's order (temporal, call
@@ -516,33 +532,14 @@ void PagePacker::fillWithCold(uint64_t Boundary) {
 // offset; the caller pins it and packs again.
 void PagePacker::packFirstFit(const PhaseOrders &Orders,
                               std::vector<unsigned> &Unplaced) {
-  std::vector<std::pair<uint64_t, uint64_t>> Free;
-  uint64_t At = Config.StartAddress;
-  for (auto [PB, PE] : PinnedRanges) {
-    if (PB > At)
-      Free.push_back({At, std::min(PB, Config.EndAddress)});
-    At = std::max(At, PE);
-  }
-  if (At < Config.EndAddress)
-    Free.push_back({At, Config.EndAddress});
+  Ranges Free = freeGaps(PinnedRanges);
   for (unsigned PI = 0; PI < NumPhases; ++PI)
     for (unsigned A : Orders[PI]) {
       if (Placed[A])
         continue;
-      const Atom &X = Atoms[A];
-      bool Done = false;
-      for (auto &[FB, FE] : Free) {
-        uint64_t Off = alignTo(FB, X.Alignment);
-        if (Off > FE || X.Size > FE - Off)
-          continue;
-        place(A, Off, Phase(PI), false);
-        FB = Off + X.Size;
-        Done = true;
-        break;
-      }
-      if (!Done) {
+      if (!placeInFirstGap(Free, A, Phase(PI))) {
         Unplaced.push_back(A);
-        place(A, X.OriginalOffset, Phase(PI), false);
+        place(A, Atoms[A].OriginalOffset, Phase(PI), false);
       }
     }
 }
