@@ -68,6 +68,17 @@ std::vector<ByteRange> clipRanges(ArrayRef<ByteRange> Ranges, uint64_t Size) {
   return Out;
 }
 
+/// Adds one function's executed ranges, placed at \p Start, to \p Pages
+/// and to the span and executed byte totals.
+void addExecuted(PageSet &Pages, uint64_t Start, ArrayRef<ByteRange> Ranges,
+                 uint64_t Page, uint64_t &SpanBytes, uint64_t &ExecutedBytes) {
+  SpanBytes += executedSpan(Ranges, Page);
+  for (const ByteRange &R : Ranges) {
+    ExecutedBytes += R.End - R.Begin;
+    Pages.add(Start + R.Begin, R.End - R.Begin);
+  }
+}
+
 } // namespace
 
 StartupMetrics measureStartup(const std::vector<uint64_t> &AtomOffset,
@@ -88,17 +99,13 @@ StartupMetrics measureStartup(const std::vector<uint64_t> &AtomOffset,
     std::vector<ByteRange> Ranges =
         clipRanges(P.Functions[FI].StartupRanges, Size);
     if (Ranges.empty()) {
-      SpanBytes += Size;
-      ExecutedBytes += Size;
-      Executed.add(Start, Size);
-      continue;
+      if (Size)
+        Ranges.push_back({0, Size});
+    } else {
+      M.HaveExecutedRanges = true;
     }
-    M.HaveExecutedRanges = true;
-    SpanBytes += executedSpan(Ranges, Page);
-    for (const ByteRange &R : Ranges) {
-      ExecutedBytes += R.End - R.Begin;
-      Executed.add(Start + R.Begin, R.End - R.Begin);
-    }
+    if (!Ranges.empty())
+      addExecuted(Executed, Start, Ranges, Page, SpanBytes, ExecutedBytes);
   }
   M.PagesTouched = Whole.count();
   M.ExecutedPagesTouched = Executed.count();
@@ -143,11 +150,7 @@ RunMetrics measureRun(const std::vector<uint64_t> &AtomOffset,
     } else {
       M.HaveExecutedRanges = true;
     }
-    SpanBytes += executedSpan(All, Page);
-    for (const ByteRange &R : All) {
-      ExecutedBytes += R.End - R.Begin;
-      Executed.add(Start + R.Begin, R.End - R.Begin);
-    }
+    addExecuted(Executed, Start, All, Page, SpanBytes, ExecutedBytes);
   }
   M.PagesTouched = Executed.count();
   M.SpanBound = divideCeil(SpanBytes, Page);
