@@ -48,26 +48,6 @@ private:
   std::vector<uint64_t> Pages;
 };
 
-/// The span of executed bytes with page-sized holes taken out.
-uint64_t executedSpan(ArrayRef<ByteRange> Ranges, uint64_t Page) {
-  uint64_t Span = Ranges.back().End - Ranges.front().Begin;
-  for (size_t I = 1; I < Ranges.size(); ++I) {
-    uint64_t Gap = Ranges[I].Begin - Ranges[I - 1].End;
-    if (Gap >= Page)
-      Span -= Gap - Gap % Page;
-  }
-  return Span;
-}
-
-/// Ranges clipped to the function's size (a stale profile may overrun).
-std::vector<ByteRange> clipRanges(ArrayRef<ByteRange> Ranges, uint64_t Size) {
-  std::vector<ByteRange> Out;
-  for (const ByteRange &R : Ranges)
-    if (R.Begin < Size)
-      Out.push_back({R.Begin, std::min(R.End, Size)});
-  return Out;
-}
-
 /// Adds one function's executed ranges, placed at \p Start, to \p Pages
 /// and to the span and executed byte totals.
 void addExecuted(PageSet &Pages, uint64_t Start, ArrayRef<ByteRange> Ranges,
@@ -80,6 +60,24 @@ void addExecuted(PageSet &Pages, uint64_t Start, ArrayRef<ByteRange> Ranges,
 }
 
 } // namespace
+
+uint64_t executedSpan(ArrayRef<ByteRange> Ranges, uint64_t Page) {
+  uint64_t Span = Ranges.back().End - Ranges.front().Begin;
+  for (size_t I = 1; I < Ranges.size(); ++I) {
+    uint64_t Gap = Ranges[I].Begin - Ranges[I - 1].End;
+    if (Gap >= Page)
+      Span -= Gap - Gap % Page;
+  }
+  return Span;
+}
+
+std::vector<ByteRange> clipRanges(ArrayRef<ByteRange> Ranges, uint64_t Size) {
+  std::vector<ByteRange> Out;
+  for (const ByteRange &R : Ranges)
+    if (R.Begin < Size)
+      Out.push_back({R.Begin, std::min(R.End, Size)});
+  return Out;
+}
 
 StartupMetrics measureStartup(const std::vector<uint64_t> &AtomOffset,
                               const AtomClassification &C,

@@ -9,6 +9,16 @@
 
 namespace pagelayout {
 
+/// The span of executed bytes with holes of a page or more taken out
+/// (all but their remainder mod page): what the span bound adds up.
+/// \p Ranges: sorted, disjoint, not empty.
+uint64_t executedSpan(llvm::ArrayRef<ByteRange> Ranges, uint64_t Page);
+
+/// \p Ranges clipped to a function of \p Size bytes (a stale profile may
+/// overrun it).
+std::vector<ByteRange> clipRanges(llvm::ArrayRef<ByteRange> Ranges,
+                                  uint64_t Size);
+
 /// Fills the plan's per-phase and total metrics from its placement.
 void measurePhases(LayoutPlan &Plan, const std::vector<Atom> &Atoms);
 

@@ -215,19 +215,22 @@ void emitYAML(YAML::Emitter &Out, const json::Value &V) {
 
 } // namespace
 
+void printAsYAML(const json::Value &Document, raw_ostream &OS) {
+  YAML::Emitter Out;
+  Out.SetBoolFormat(YAML::TrueFalseBool);
+  emitYAML(Out, Document);
+  OS << Out.c_str() << "\n";
+}
+
 void printPlan(const LayoutPlan &Plan, const std::vector<Atom> &Atoms,
                const PlanPrintOptions &Opts, raw_ostream &OS) {
   switch (Opts.Format) {
   case PlanFormat::JSON:
     OS << formatv("{0:2}", planJSON(Plan, Atoms, Opts)) << "\n";
     return;
-  case PlanFormat::YAML: {
-    YAML::Emitter Out;
-    Out.SetBoolFormat(YAML::TrueFalseBool);
-    emitYAML(Out, planJSON(Plan, Atoms, Opts));
-    OS << Out.c_str() << "\n";
+  case PlanFormat::YAML:
+    printAsYAML(planJSON(Plan, Atoms, Opts), OS);
     return;
-  }
   case PlanFormat::Table:
     if (Opts.ListAtoms)
       printAtomTable(Plan, Atoms, OS);

@@ -14,6 +14,7 @@ int runProfileImport(int Argc, char **Argv);
 int runPlan(int Argc, char **Argv);
 int runRecord(int Argc, char **Argv);
 int runReorder(int Argc, char **Argv);
+int runReport(int Argc, char **Argv);
 
 } // namespace pagelayout
 

@@ -31,6 +31,8 @@ const Command Commands[] = {
      "compute and print the phase/page layout for objects or a binary"},
     {nullptr, "reorder", runReorder,
      "rewrite a linked x86-64 binary into the profile's layout"},
+    {nullptr, "report", runReport,
+     "show a binary's code page by page, and the pages a run touches"},
     {nullptr, "record", runRecord,
      "run an instrumented program and write its layout profile"},
     {"profile", "show", runProfileShow,
