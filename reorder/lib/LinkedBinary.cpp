@@ -110,6 +110,16 @@ Expected<LinkedBinary> readLinkedBinary(StringRef Path,
   return readLinkedBinary(std::move(*Buf), Opts);
 }
 
+/// What a file that is no 64-bit little-endian ELF is told: a rewrite
+/// needs x86-64; a report or a plan reads any such binary.
+static std::string notElfMessage(const LinkedReadOptions &Opts) {
+  if (Opts.ForRewrite)
+    return "not a 64-bit little-endian ELF file; pagelayout reorder "
+           "rewrites x86-64 ELF binaries";
+  return "not a linked ELF binary or an SMF module (expected a 64-bit "
+         "little-endian ELF executable or shared object)";
+}
+
 Expected<LinkedBinary> readLinkedBinary(std::unique_ptr<MemoryBuffer> Buffer,
                                         const LinkedReadOptions &Opts) {
   StringRef Path = Buffer->getBufferIdentifier();
@@ -124,13 +134,11 @@ Expected<LinkedBinary> readLinkedBinary(std::unique_ptr<MemoryBuffer> Buffer,
                         "ELF") ||
       uint8_t(Data[ELF::EI_CLASS]) != ELF::ELFCLASS64 ||
       uint8_t(Data[ELF::EI_DATA]) != ELF::ELFDATA2LSB)
-    return fail(Path, "not a 64-bit little-endian ELF file; pagelayout "
-                      "reorder rewrites x86-64 ELF binaries");
+    return fail(Path, notElfMessage(Opts));
   Expected<ELF64LEFile> File = ELF64LEFile::create(Data);
   if (!File) {
     consumeError(File.takeError());
-    return fail(Path, "not a 64-bit little-endian ELF file; pagelayout "
-                      "reorder rewrites x86-64 ELF binaries");
+    return fail(Path, notElfMessage(Opts));
   }
   const ELF64LE::Ehdr &H = File->getHeader();
   B.Machine = H.e_machine;

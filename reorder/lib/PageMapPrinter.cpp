@@ -306,9 +306,10 @@ void printTotals(const PageMap &M, raw_ostream &OS) {
      << format_decimal(M.Run.TouchedPages, 9) << std::string(23, ' ')
      << format_decimal(M.Run.SpanBound, 12)
      << format_decimal(M.Run.InstructionBound, 19) << "\n";
-  OS << "  (the whole run counts " << M.Run.RunsAnywayPages
-     << " pages of code that runs anyway: .init, .plt, .fini, code "
-        "without a symbol)\n";
+  if (M.Run.RunsAnywayPages)
+    OS << "  (the whole run counts " << M.Run.RunsAnywayPages
+       << " pages of code that runs anyway: .init, .plt, .fini, code "
+          "without a symbol)\n";
   OS << "startup page efficiency: " << M.RunPhases[0].TouchedPages
      << " pages touched / " << M.RunPhases[0].SpanBound << " span bound = "
      << formatv("{0:F2}", M.startupPageEfficiency())
@@ -316,7 +317,7 @@ void printTotals(const PageMap &M, raw_ostream &OS) {
 }
 
 void printPages(const PageMap &M, bool Functions, raw_ostream &OS) {
-  OS << "\npages:\n   page  address                     fill  "
+  OS << "\npages:\n   page  address" << std::string(13, ' ') << "fill  "
      << (M.haveTouched() ? "touched               " : "")
      << (M.havePhases() ? "phases" : "sections") << "\n";
   for (size_t I = 0; I < M.Pages.size(); ++I) {
@@ -340,9 +341,9 @@ void printPages(const PageMap &M, bool Functions, raw_ostream &OS) {
 
 void printComparison(const PageMap &Before, const PageMap &After,
                      raw_ostream &OS) {
-  OS << "\ncompared                    before      after\n";
+  OS << "\ncompared                        before      after\n";
   for (auto &[Name, B, A] : commonTotals(Before, After))
-    OS << left_justify(Name, 24) << right_justify(totalText(B), 11)
+    OS << left_justify(Name, 28) << right_justify(totalText(B), 11)
        << right_justify(totalText(A), 11) << "\n";
 }
 

@@ -268,7 +268,10 @@ void writePageMapSvg(ArrayRef<const PageMap *> Maps, raw_ostream &OS) {
 }
 
 void writePageMapHtml(ArrayRef<const PageMap *> Maps, raw_ostream &OS) {
-  OS << "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">"
+  // Polyglot markup: an HTML5 page that is also well-formed XML (xmllint
+  // checks it), with the SVG inline.
+  OS << "<!DOCTYPE html>\n<html xmlns=\"http://www.w3.org/1999/xhtml\" "
+        "lang=\"en\">\n<head>\n<meta charset=\"utf-8\"/>"
         "\n<title>pagelayout report";
   for (const PageMap *M : Maps)
     OS << " " << xmlEscape(M->Binary);

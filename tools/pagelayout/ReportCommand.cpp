@@ -30,7 +30,9 @@ namespace {
 Expected<Profile> traceRun(const std::string &Binary,
                            ArrayRef<std::string> Args,
                            const TraceOptions &Opts, ToolContext &Ctx) {
-  std::vector<std::string> Cmd{Binary};
+  // The binary itself, not a program of that name on PATH.
+  std::vector<std::string> Cmd{
+      Binary.find('/') == std::string::npos ? "./" + Binary : Binary};
   Cmd.insert(Cmd.end(), Args.begin(), Args.end());
   Expected<TraceRecording> Rec =
       recordWithTrace(Cmd, Opts, Ctx.warningHandler());
