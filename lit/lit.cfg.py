@@ -65,6 +65,10 @@ if _probe.returncode == 0:
 if shutil.which("valgrind"):
     config.available_features.add("valgrind")
 
+# xmllint checks that report's SVG and HTML are well-formed.
+if shutil.which("xmllint"):
+    config.available_features.add("xmllint")
+
 # Some refusals (a set-user-ID program under ptrace) do not apply to root.
 if os.geteuid() == 0:
     config.available_features.add("root")

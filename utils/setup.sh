@@ -6,7 +6,7 @@ set -euo pipefail
 packages=(
   clang-22 lld-22 llvm-22-dev llvm-22-tools liblld-22-dev libclang-rt-22-dev
   libyaml-cpp-dev googletest libgtest-dev libgmock-dev libbenchmark-dev
-  cmake ninja-build python3 gcc g++ valgrind
+  cmake ninja-build python3 gcc g++ valgrind libxml2-utils
 )
 
 missing=()

@@ -317,13 +317,20 @@ void printTotals(const PageMap &M, raw_ostream &OS) {
 }
 
 void printPages(const PageMap &M, bool Functions, raw_ostream &OS) {
-  OS << "\npages:\n   page  address" << std::string(13, ' ') << "fill  "
+  // Addresses padded to one width (at least 6 digits), so columns line up.
+  uint64_t Last = M.Pages.empty() ? 0 : M.Pages.back().Address + M.PageSize;
+  unsigned Digits = 6;
+  while (Digits < 16 && (Last >> (4 * Digits)))
+    ++Digits;
+  auto Addr = [&](uint64_t A) { return format_hex(A, Digits + 2); };
+  unsigned Field = 2 * (Digits + 2) + 1;
+  OS << "\npages:\n   page  address" << std::string(Field - 4, ' ') << "fill  "
      << (M.haveTouched() ? "touched               " : "")
      << (M.havePhases() ? "phases" : "sections") << "\n";
   for (size_t I = 0; I < M.Pages.size(); ++I) {
     const MappedPage &P = M.Pages[I];
-    OS << format_decimal(I, 7) << "  " << hex(P.Address) << "-"
-       << hex(P.Address + M.PageSize) << "  "
+    OS << format_decimal(I, 7) << "  " << Addr(P.Address) << "-"
+       << Addr(P.Address + M.PageSize) << "  "
        << format_decimal(fillPercent(P, M.PageSize), 4) << "%  ";
     if (M.haveTouched())
       OS << left_justify(touchedList(P), 22);
@@ -332,9 +339,9 @@ void printPages(const PageMap &M, bool Functions, raw_ostream &OS) {
       continue;
     for (unsigned CI : P.Code) {
       const MappedCode &C = M.Code[CI];
-      OS << "           " << hex(C.Address) << " " << format_decimal(C.Size, 8)
-         << "  " << left_justify(codePhase(C), 12) << C.Name
-         << (C.Address < P.Address ? "  (continued)" : "") << "\n";
+      OS << "           " << Addr(C.Address) << " "
+         << format_decimal(C.Size, 8) << "  " << left_justify(codePhase(C), 12)
+         << C.Name << (C.Address < P.Address ? "  (continued)" : "") << "\n";
     }
   }
 }

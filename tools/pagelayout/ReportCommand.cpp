@@ -12,7 +12,9 @@
 #include "Commands.h"
 #include "ToolSupport.h"
 #include "pagelayout/reorder/LinkedBinary.h"
+#include "pagelayout/reorder/NameMatcher.h"
 #include "pagelayout/reorder/PageMap.h"
+#include "pagelayout/reorder/ProfileFit.h"
 #include "pagelayout/reorder/ReorderPipeline.h"
 #include "pagelayout/record/TraceRecorder.h"
 #include "pagelayout/schema/ProfileMerge.h"
@@ -126,6 +128,12 @@ int runReport(int Argc, char **Argv) {
   static cl::opt<std::string> Html(
       "html", cl::desc("Also write the heat map and report as an HTML page"),
       cl::value_desc("file"), cl::cat(Scope.Cat), cl::sub(Scope.Sub));
+  static cl::opt<bool> Strict(
+      "strict",
+      cl::desc("A profile that does not fit the binary (another build-id, "
+               "under half of the functions that ran found) is an error, "
+               "not a warning; --fatal-warnings does this too"),
+      cl::cat(Scope.Cat), cl::sub(Scope.Sub));
   static PageSizeOption PageSize(Scope);
   static InferenceOptions Inference(Scope);
   static WarningOptions Warnings(Scope);
@@ -192,13 +200,19 @@ int runReport(int Argc, char **Argv) {
         ThisOpts.SourceName += " " + A;
     }
     const Profile *P = Traced ? &*Traced : Given ? &*Given : nullptr;
+    // A profile of another program or build: plan's and reorder's check,
+    // and their warning (an error with --strict or --fatal-warnings).
+    if (Given) {
+      NameMatchResult Names = matchProfileNames(*Given, B.Functions);
+      ProfileFit Fit = checkProfileFit(
+          *Given, Names.Kinds, B.Functions,
+          {B.Path, readBuildId(B.Buffer->getMemBufferRef())});
+      if (Error E = reportProfileFit(Fit, B.Path, Strict || Ctx.FatalWarnings,
+                                     Ctx.warningHandler()))
+        return reportError(std::move(E));
+    }
     Maps.push_back(buildPageMap(B, P, ThisOpts));
   }
-  for (const PageMap &M : Maps)
-    if (M.haveTouched() && M.ProfileFunctions && !M.MatchedFunctions)
-      Ctx.warningHandler()("warning: no function of the profile is in '" +
-                           M.Binary +
-                           "'; is it the profile of another program?");
   std::vector<const PageMap *> Shown;
   for (const PageMap &M : Maps)
     Shown.push_back(&M);
