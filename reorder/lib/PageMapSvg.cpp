@@ -24,11 +24,15 @@ using namespace llvm;
 namespace pagelayout {
 namespace {
 
-constexpr unsigned Cell = 12;      // a page's square, in pixels
+constexpr unsigned Cell = 14;      // a page's square, in pixels
 constexpr unsigned Gap = 2;        // between squares
 constexpr unsigned Margin = 16;    // around each panel
-constexpr unsigned HeaderRows = 4; // lines of text above a panel's squares
+constexpr unsigned HeaderRows = 5; // lines of text above a panel's squares
 constexpr unsigned LineHeight = 16;
+/// Wide enough for a panel's header lines, and for the legend.
+constexpr unsigned MinPanelWidth = 330;
+constexpr unsigned LegendWidth = 600;
+constexpr unsigned LegendHeight = 3 * LineHeight + Cell;
 /// Names listed in a page's hover text; the rest are counted.
 constexpr unsigned MaxNamesOnHover = 40;
 
@@ -86,7 +90,7 @@ unsigned columnsFor(size_t Pages) {
 }
 
 unsigned panelWidth(size_t Pages) {
-  return 2 * Margin + columnsFor(Pages) * (Cell + Gap);
+  return std::max(MinPanelWidth, 2 * Margin + columnsFor(Pages) * (Cell + Gap));
 }
 
 unsigned panelHeight(size_t Pages) {
@@ -160,10 +164,14 @@ void drawPanel(const PageMap &M, unsigned X0, StringRef Label,
   Y += LineHeight;
   if (M.haveTouched()) {
     const RunPhaseTotals &S = M.RunPhases[0];
-    OS << formatv("    <text x=\"{0}\" y=\"{1}\">startup touches {2} pages "
-                  "(span bound {3}, {4:F2}x); the whole run {5}</text>\n",
+    OS << formatv("    <text x=\"{0}\" y=\"{1}\">startup: {2} pages touched "
+                  "(span bound {3}: {4:F2}x)</text>\n",
                   Margin, Y, S.TouchedPages, S.SpanBound,
-                  M.startupPageEfficiency(), M.Run.TouchedPages);
+                  M.startupPageEfficiency());
+    Y += LineHeight;
+    OS << formatv("    <text x=\"{0}\" y=\"{1}\">whole run: {2} pages touched"
+                  "</text>\n",
+                  Margin, Y, M.Run.TouchedPages);
   } else {
     OS << formatv("    <text x=\"{0}\" y=\"{1}\">{2}</text>\n", Margin, Y,
                   xmlEscape(M.havePhases() ? "phases from " + M.SourceName
@@ -216,6 +224,8 @@ void drawLegend(unsigned Y, raw_ostream &OS) {
                   Y + Cell - 2, E.Name);
     X += Cell + 12 + 8 * E.Name.size();
   }
+  X = Margin;
+  Y += Cell + LineHeight / 2;
   OS << formatv("    <rect x=\"{0}\" y=\"{1}\" width=\"{2}\" height=\"{2}\" "
                 "fill=\"#ccc\" stroke=\"#111\" stroke-width=\"2\"/>"
                 "<text x=\"{3}\" y=\"{4}\">touched at startup</text>\n",
@@ -227,9 +237,10 @@ void drawLegend(unsigned Y, raw_ostream &OS) {
                 "</text>\n",
                 X, Y, Cell, X + Cell / 2, Y + Cell / 2, X + Cell + 4,
                 Y + Cell - 2);
+  X += Cell + 12 + 8 * 13;
   OS << formatv("    <text x=\"{0}\" y=\"{1}\">opacity: how full the page "
                 "is</text>\n",
-                Margin, Y + Cell + LineHeight);
+                X, Y + Cell - 2);
   OS << "  </g>\n";
 }
 
@@ -240,8 +251,8 @@ void writeSvg(ArrayRef<const PageMap *> Maps, raw_ostream &OS) {
     Height = std::max(Height, panelHeight(M->Pages.size()));
   }
   unsigned LegendY = Height;
-  Width = std::max(Width, 2 * Margin + 760);
-  Height += Cell + 2 * LineHeight + Margin;
+  Width = std::max(Width, LegendWidth);
+  Height += LegendHeight + Margin;
   OS << formatv("<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{0}\" "
                 "height=\"{1}\" viewBox=\"0 0 {0} {1}\" "
                 "font-family=\"sans-serif\" font-size=\"12\">\n",
