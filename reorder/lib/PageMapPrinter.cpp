@@ -275,7 +275,7 @@ void printHeader(const PageMap &M, raw_ostream &OS) {
        << format_decimal(S.Size, 9) << " bytes  "
        << (S.LaidOut ? "laid out" : "stays") << "\n";
   OS << "code: " << M.CodeBytes << " bytes on " << M.Pages.size()
-     << " pages\n";
+     << (M.Pages.size() == 1 ? " page\n" : " pages\n");
 }
 
 void printTotals(const PageMap &M, raw_ostream &OS) {
