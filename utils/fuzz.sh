@@ -10,7 +10,7 @@
 #
 #   --time        seconds per target (default 60)
 #   --only        one target: profile, yaml-tree, orderfile, perf-script,
-#                 raw, linked-binary, rewrite or smf
+#                 raw, linked-binary, rewrite, smf or page-map
 #   --build       the sanitized build tree (default build-fuzz/)
 #   --keep-going  fork mode: go on past crashes and hangs to collect more
 #   --keep-corpus start from the inputs earlier runs found, not the seeds
@@ -36,7 +36,7 @@ while [ $# -gt 0 ]; do
 done
 case $build in /*) ;; *) build=$PWD/$build ;; esac
 
-targets=(profile yaml-tree orderfile perf-script raw linked-binary rewrite smf)
+targets=(profile yaml-tree orderfile perf-script raw linked-binary rewrite smf page-map)
 if [ -n "$only" ]; then
   only=${only#pagelayout-fuzz-}
   [[ " ${targets[*]} " == *" $only "* ]] ||
@@ -73,13 +73,13 @@ max_len() {
   case $1 in
   profile | yaml-tree | orderfile | perf-script) echo 16384 ;;
   raw) echo 65536 ;;
-  linked-binary | rewrite) echo $((largest > 61440 ? largest + 4096 : 65536)) ;;
+  linked-binary | rewrite | page-map) echo $((largest > 61440 ? largest + 4096 : 65536)) ;;
   smf) echo 16384 ;;
   esac
 }
 dict() {
   case $1 in
-  linked-binary | rewrite) echo elf ;;
+  linked-binary | rewrite | page-map) echo elf ;;
   *) echo "$1" ;;
   esac
 }

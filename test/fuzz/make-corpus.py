@@ -20,6 +20,7 @@ into OUT/<target>/ on each run (utils/fuzz.sh calls this script).
                  relocations; and the reorder tests' programs
   rewrite        the same binaries, each behind a mode byte (see
                  RewriteFuzzer.cpp)
+  page-map       the rewrite and SMF seeds together (PageMapFuzzer.cpp)
 
 A seed that fails to build is skipped with a note on stderr: the corpora
 are a starting point, not a test.
@@ -183,6 +184,7 @@ def binaries(src, out, clang, llvm_bin, work):
         # Each profile shape; the page-size bit is left to mutation.
         for mode in range(4):
             write(f"{out}/rewrite", f"{name}.mode{mode}", bytes([mode]) + data)
+            write(f"{out}/page-map", f"{name}.mode{mode}", bytes([mode]) + data)
     return largest
 
 
@@ -221,6 +223,8 @@ def smf_seeds(src, out, clang, elf2smf, work):
                     data = fh.read()
                 for mode in range(4):
                     write(f"{out}/smf", f"{stem}-{v}.mode{mode}",
+                          bytes([mode]) + data)
+                    write(f"{out}/page-map", f"{stem}-{v}.mode{mode}",
                           bytes([mode]) + data)
 
 
@@ -285,7 +289,7 @@ def main():
     if os.path.isdir(a.out):
         shutil.rmtree(a.out)
     for t in ("profile", "yaml-tree", "orderfile", "perf-script", "raw",
-              "linked-binary", "rewrite", "smf"):
+              "linked-binary", "rewrite", "smf", "page-map"):
         os.makedirs(os.path.join(a.out, t))
     text_seeds(a.src, a.out)
     with tempfile.TemporaryDirectory(prefix="pagelayout-corpus-") as work:
