@@ -291,6 +291,8 @@ int runRecord(int Argc, char **Argv) {
         recordWithTrace(Cmd, Opts, Ctx.warningHandler());
     if (!Rec)
       return reportError(Rec.takeError());
+    for (const std::string &Note : Rec->Notes)
+      errs() << "note: " << Note << "\n";
     reportStatus(Cmd.front(), Rec->Status, Ctx);
     Ran = Rec->Status;
     for (size_t I = 0; I < Rec->Profiles.size(); ++I) {

@@ -8,6 +8,12 @@
 // in which it first ran, so the three range lists of one recording are
 // disjoint: a block run in startup and again later is a startup block.
 //
+// With the binary's address map (SHT_LLVM_BB_ADDR_MAP), each function
+// also lists the ids of its map blocks per phase, in first-execution order:
+// a map block first ran when the first of its traced blocks did. Block ids
+// go to the function whose map they are of (a basic-block section's blocks
+// to their function), with the map's hash.
+//
 // Phase ends come from one place, the phase inference's timeline
 // (resolvePhases): the markers when the process has them, else its time
 // windows. Call counts are not known (a one-shot breakpoint sees one call)
@@ -16,6 +22,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "pagelayout/record/TraceRecorder.h"
+#include "llvm/ADT/DenseSet.h"
 #include "llvm/ADT/STLExtras.h"
 
 using namespace llvm;
@@ -31,25 +38,43 @@ Profile buildTraceProfile(const TraceImage &Image, const TracedProcess &Proc,
   std::vector<TraceImage::BlockRef> Blocks = Image.allBlocks();
   // Function index -> position in P.Functions, in first-execution order.
   std::vector<int> Position(Image.Functions.size(), -1);
+  auto Entry = [&](uint32_t Index) -> FunctionProfile & {
+    if (Position[Index] < 0) {
+      Position[Index] = P.Functions.size();
+      FunctionProfile F;
+      F.Name = Image.Functions[Index].Name;
+      F.BlockHash = Image.Functions[Index].BlockHash;
+      P.Functions.push_back(std::move(F));
+    }
+    return P.Functions[Position[Index]];
+  };
+  // Map blocks already listed, per owning function.
+  DenseSet<std::pair<uint32_t, uint32_t>> SeenIds;
   for (const TraceHit &H : Proc.Hits) {
     if (H.Block >= Blocks.size())
       continue;
     const TraceImage::BlockRef &Ref = Blocks[H.Block];
     const TracedFunction &TF = Image.Functions[Ref.Function];
-    if (Position[Ref.Function] < 0) {
-      Position[Ref.Function] = P.Functions.size();
-      FunctionProfile F;
-      F.Name = TF.Name;
+    bool First = Position[Ref.Function] < 0;
+    FunctionProfile &F = Entry(Ref.Function);
+    if (First || !F.FirstCallNs)
       F.FirstCallNs = H.TimeNs;
-      P.Functions.push_back(std::move(F));
-    }
-    FunctionProfile &F = P.Functions[Position[Ref.Function]];
     const TraceBlock &B = TF.Blocks.Blocks[Ref.Block];
-    std::vector<ByteRange> &Ranges =
-        H.TimeNs < Timeline.StartupEndNs      ? F.StartupRanges
-        : H.TimeNs < Timeline.FirstFrameEndNs ? F.FirstFrameRanges
-                                              : F.SteadyRanges;
-    Ranges.push_back({B.Begin, B.End});
+    unsigned Ph = H.TimeNs < Timeline.StartupEndNs      ? 0
+                  : H.TimeNs < Timeline.FirstFrameEndNs ? 1
+                                                        : 2;
+    std::vector<ByteRange> *Ranges[] = {&F.StartupRanges, &F.FirstFrameRanges,
+                                        &F.SteadyRanges};
+    Ranges[Ph]->push_back({B.Begin, B.End});
+    if (Ref.Block >= TF.BlockIds.size() ||
+        TF.BlockIds[Ref.Block] == NoBlockId ||
+        !SeenIds.insert({TF.IdOwner, TF.BlockIds[Ref.Block]}).second)
+      continue;
+    FunctionProfile &Owner = Entry(TF.IdOwner);
+    std::vector<uint32_t> *Ids[] = {&Owner.StartupBlocks,
+                                    &Owner.FirstFrameBlocks,
+                                    &Owner.SteadyBlocks};
+    Ids[Ph]->push_back(TF.BlockIds[Ref.Block]);
   }
   Trace T;
   for (FunctionProfile &F : P.Functions) {

@@ -28,9 +28,15 @@
 //    a copy or shared (vfork) does not matter: any trap at a patched
 //    address restores the byte if it is still there, so no process ever
 //    runs a stale int3. record waits for every traced process.
-//  * exec: a child that execs another program is detached at the exec (it
-//    runs unchanged; the new image has no breakpoints); so is the program
-//    itself when it execs again. Exec'd programs are not recorded.
+//  * exec: a process that execs (a child, or the program itself) starts a
+//    new recording at the exec: if the new program is an x86-64 ELF
+//    executable with symbols, its blocks get breakpoints as the program's
+//    did and it is recorded as a process of its own (its times from its
+//    exec, its own markers; --startup-end and --first-frame name functions
+//    of the traced program only). Anything else (a script's interpreter
+//    is traced, but a stripped program, another architecture) is detached
+//    at the exec and runs unchanged, with a note. Images are read once per
+//    path.
 //  * Markers: if the program defines __pagelayout_mark (it links the
 //    recorder runtime or defines its own), its entry keeps a breakpoint:
 //    each hit reads the name (rdi), steps the original instruction and
@@ -41,6 +47,7 @@
 #include "pagelayout/record/TraceRecorder.h"
 #include "llvm/ADT/BitVector.h"
 #include "llvm/ADT/DenseMap.h"
+#include "llvm/ADT/SmallString.h"
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/MemoryBuffer.h"
@@ -49,6 +56,7 @@
 #include <chrono>
 #include <csignal>
 #include <cstring>
+#include <climits>
 #include <fcntl.h>
 #include <map>
 #include <memory>
@@ -95,13 +103,56 @@ int yamaScope() {
   return -1;
 }
 
+/// What the executable's SHT_LLVM_BB_ADDR_MAP gave: a note when its
+/// blocks were used, a warning for a map that does not fit the code.
+void reportBlockMap(const TraceImage &Image, std::vector<std::string> &Notes,
+                    const WarningHandler &Warn) {
+  if (!Image.MapProblem.empty() && Warn)
+    Warn("warning: cannot read the SHT_LLVM_BB_ADDR_MAP of '" + Image.Path +
+         "': " + Image.MapProblem + "; its blocks are found by decoding");
+  if (Image.MapRejected && Warn)
+    Warn("warning: " + Twine(Image.MapRejected) +
+         " function(s) in the SHT_LLVM_BB_ADDR_MAP of '" + Image.Path +
+         "' do not match its code (a block off an instruction start, "
+         "overlapping or outside the function); their blocks are found by "
+         "decoding and get no ids");
+  if (Image.MapFunctions)
+    Notes.push_back("'" + Image.Path + "': the blocks and block ids of " +
+                    std::to_string(Image.MapFunctions) +
+                    " function(s) come from its SHT_LLVM_BB_ADDR_MAP");
+}
+
+/// A traced executable: its blocks and where their breakpoints go.
+struct ImageState {
+  TraceImage Image;
+  std::vector<TraceImage::BlockRef> Blocks;
+  std::vector<uint64_t> AddressOf; ///< link-time address of each block
+  DenseMap<uint64_t, uint32_t> IdAt;
+  std::vector<uint8_t> Original; ///< each block's first byte
+  /// The phase-end functions (the traced program's image only).
+  std::optional<uint64_t> StartupEntry, FirstFrameEntry;
+
+  explicit ImageState(TraceImage I) : Image(std::move(I)) {
+    Blocks = Image.allBlocks();
+    for (const TraceImage::BlockRef &B : Blocks)
+      AddressOf.push_back(Image.Functions[B.Function].Address +
+                          Image.Functions[B.Function]
+                              .Blocks.Blocks[B.Block]
+                              .Begin);
+    for (uint32_t Id = 0; Id < Blocks.size(); ++Id)
+      IdAt[AddressOf[Id]] = Id;
+  }
+};
+
 /// A traced process: its memory, what is still patched, what it ran.
 struct Process {
   pid_t Pid = 0;
   int MemFd = -1;
+  ImageState *Img = nullptr;
+  uint64_t StartNs = 0; ///< its program's start (exec) on the run's clock
   uint64_t Bias = 0;
   bool Loaded = false;   ///< breakpoints are in (after the first exec)
-  bool Detached = false; ///< exec'd another program
+  bool Detached = false; ///< exec'd: recorded no more
   BitVector Pending;     ///< blocks whose int3 has not been hit here
   bool MarkArmed = false;
   TracedProcess Record;
@@ -118,28 +169,27 @@ struct Thread {
 
 class Tracer {
 public:
-  Tracer(const TraceImage &Image, const TraceOptions &Opts)
-      : Image(Image), Opts(Opts), Blocks(Image.allBlocks()) {
-    for (uint32_t Id = 0; Id < Blocks.size(); ++Id)
-      AddressOf.push_back(Image.Functions[Blocks[Id].Function].Address +
-                          block(Id).Begin);
-    for (uint32_t Id = 0; Id < Blocks.size(); ++Id)
-      IdAt[AddressOf[Id]] = Id;
-    if (const TracedFunction *F = find(Opts.StartupEndSymbol))
-      StartupEntry = F->Address;
-    if (const TracedFunction *F = find(Opts.FirstFrameSymbol))
-      FirstFrameEntry = F->Address;
+  Tracer(TraceImage Program, const TraceOptions &Opts,
+         const BlockFinder &Finder, const WarningHandler &Warn)
+      : Opts(Opts), Finder(Finder), Warn(Warn) {
+    Images.push_back(std::make_unique<ImageState>(std::move(Program)));
+    ImageState &Main = *Images.front();
+    SmallString<256> Real;
+    ImageByPath[sys::fs::real_path(Main.Image.Path, Real)
+                    ? Main.Image.Path
+                    : std::string(Real)] = &Main;
+    if (const TracedFunction *F = find(Main.Image, Opts.StartupEndSymbol))
+      Main.StartupEntry = F->Address;
+    if (const TracedFunction *F = find(Main.Image, Opts.FirstFrameSymbol))
+      Main.FirstFrameEntry = F->Address;
   }
 
   Expected<ProgramStatus> run(pid_t Pid);
   TraceRecording take();
 
 private:
-  const TracedFunction *find(StringRef Name) const {
+  static const TracedFunction *find(const TraceImage &Image, StringRef Name) {
     return Name.empty() ? nullptr : Image.find(Name);
-  }
-  const TraceBlock &block(uint32_t Id) const {
-    return Image.Functions[Blocks[Id].Function].Blocks.Blocks[Blocks[Id].Block];
   }
   uint64_t now() const {
     return std::chrono::duration_cast<std::chrono::nanoseconds>(
@@ -161,7 +211,9 @@ private:
   bool writeByte(const Process &P, uint64_t Addr, uint8_t B) const {
     return pwrite(P.MemFd, &B, 1, Addr) == 1;
   }
+  ImageState *imageFor(const std::string &Path, std::string &WhyNot);
   Error load(Process &P);
+  void onExec(pid_t Tid, Process &P);
   pid_t onNewTask(pid_t Parent, unsigned Event);
   Error onStop(pid_t Tid, int Raw);
   bool onTrap(pid_t Tid, Thread &T);
@@ -175,18 +227,17 @@ private:
     Threads.erase(Tid);
   }
 
-  const TraceImage &Image;
   const TraceOptions &Opts;
-  std::vector<TraceImage::BlockRef> Blocks;
-  std::vector<uint64_t> AddressOf; ///< link-time address of each block
-  DenseMap<uint64_t, uint32_t> IdAt;
-  std::vector<uint8_t> Original; ///< each block's first byte
-  std::optional<uint64_t> StartupEntry, FirstFrameEntry;
+  const BlockFinder &Finder;
+  const WarningHandler &Warn;
+  std::vector<std::unique_ptr<ImageState>> Images; ///< the program's first
+  std::map<std::string, ImageState *> ImageByPath; ///< null: not traceable
   std::chrono::steady_clock::time_point Start;
   std::vector<std::unique_ptr<Process>> Processes;
   std::map<pid_t, Thread> Threads;
   std::map<pid_t, int> Parked; ///< stopped before their parent's event
   uint64_t Traps = 0, DetachedExecs = 0;
+  std::vector<std::string> Notes;
   pid_t MainPid = 0;
 };
 
@@ -209,6 +260,8 @@ std::optional<uint64_t> entryOf(pid_t Pid) {
 }
 
 Error Tracer::load(Process &P) {
+  ImageState &Img = *P.Img;
+  const TraceImage &Image = Img.Image;
   std::optional<uint64_t> Entry = entryOf(P.Pid);
   if (!Entry)
     return createStringError("cannot read the auxiliary vector of the "
@@ -218,8 +271,9 @@ Error Tracer::load(Process &P) {
     return createStringError("the traced program's entry point is not "
                              "where its ELF header says; was it replaced "
                              "while starting?");
-  Original.assign(Blocks.size(), 0);
-  P.Pending.resize(Blocks.size());
+  // (Every process of one image reads the same original bytes.)
+  Img.Original.assign(Img.Blocks.size(), 0);
+  P.Pending.resize(Img.Blocks.size());
   // One read and one write per function: its bytes with an int3 on each
   // block start.
   uint32_t Id = 0;
@@ -230,7 +284,7 @@ Error Tracer::load(Process &P) {
       return createStringError("cannot read the code of '" + F.Name +
                                "' in the traced program: " + strerror(errno));
     for (const TraceBlock &B : F.Blocks.Blocks) {
-      Original[Id] = Code[B.Begin];
+      Img.Original[Id] = Code[B.Begin];
       Code[B.Begin] = Int3;
       P.Pending.set(Id);
       ++Id;
@@ -247,9 +301,10 @@ Error Tracer::load(Process &P) {
 }
 
 void Tracer::recordHit(Process &P, uint32_t Id, uint64_t Time) {
+  const ImageState &Img = *P.Img;
   P.Record.Hits.push_back({Id, Time});
-  uint64_t Entry = Image.Functions[Blocks[Id].Function].Address;
-  if (AddressOf[Id] != Entry)
+  uint64_t Entry = Img.Image.Functions[Img.Blocks[Id].Function].Address;
+  if (Img.AddressOf[Id] != Entry)
     return;
   auto Reached = [&](std::optional<uint64_t> Symbol, StringLiteral Name) {
     if (Symbol && *Symbol == Entry &&
@@ -257,8 +312,8 @@ void Tracer::recordHit(Process &P, uint32_t Id, uint64_t Time) {
                 [&](const Marker &M) { return M.Name == Name; }))
       P.Record.Markers.push_back({Name.str(), Time});
   };
-  Reached(StartupEntry, StartupEndMarker);
-  Reached(FirstFrameEntry, FirstFrameMarker);
+  Reached(Img.StartupEntry, StartupEndMarker);
+  Reached(Img.FirstFrameEntry, FirstFrameMarker);
 }
 
 void Tracer::onMark(pid_t Tid, Thread &T, user_regs_struct &Regs) {
@@ -270,7 +325,7 @@ void Tracer::onMark(pid_t Tid, Thread &T, user_regs_struct &Regs) {
     StringRef S(Name);
     if (!S.empty() &&
         none_of(P.Record.Markers, [&](const Marker &M) { return M.Name == S; }))
-      P.Record.Markers.push_back({S.str(), now()});
+      P.Record.Markers.push_back({S.str(), now() - P.StartNs});
   }
   bool Both =
       any_of(P.Record.Markers,
@@ -300,32 +355,97 @@ bool Tracer::onTrap(pid_t Tid, Thread &T) {
   if (ptrace(PTRACE_GETREGS, Tid, nullptr, &Regs) != 0)
     return false;
   uint64_t Addr = Regs.rip - 1;
-  auto It = IdAt.find(Addr - P.Bias);
-  if (It == IdAt.end())
+  const ImageState &Img = *P.Img;
+  auto It = Img.IdAt.find(Addr - P.Bias);
+  if (It == Img.IdAt.end())
     return false;
   uint32_t Id = It->second;
   uint8_t Now = 0;
   if (!readByte(P, Addr, Now))
     return false;
   // Another thread may have restored the byte already: then only rewind.
-  if (Now == Int3 && Original[Id] != Int3)
-    writeByte(P, Addr, Original[Id]);
-  else if (Now != Original[Id])
+  if (Now == Int3 && Img.Original[Id] != Int3)
+    writeByte(P, Addr, Img.Original[Id]);
+  else if (Now != Img.Original[Id])
     return false; // not our byte any more (the program rewrote its code)
   ++Traps;
   Regs.rip = Addr;
   ptrace(PTRACE_SETREGS, Tid, nullptr, &Regs);
   if (P.Pending.test(Id)) {
     P.Pending.reset(Id);
-    recordHit(P, Id, now());
+    recordHit(P, Id, now() - P.StartNs);
   }
-  if (P.MarkArmed && Image.MarkFunction &&
-      Addr - P.Bias == *Image.MarkFunction) {
+  if (P.MarkArmed && Img.Image.MarkFunction &&
+      Addr - P.Bias == *Img.Image.MarkFunction) {
     onMark(Tid, T, Regs);
     return true;
   }
   resume(Tid, 0);
   return true;
+}
+
+/// The program a process runs now (after an exec).
+std::string exePath(pid_t Pid) {
+  SmallString<256> Link;
+  Link.resize(PATH_MAX);
+  ssize_t N = readlink(("/proc/" + Twine(Pid) + "/exe").str().c_str(),
+                       Link.data(), Link.size());
+  return N > 0 ? std::string(Link.data(), N) : std::string();
+}
+
+ImageState *Tracer::imageFor(const std::string &Path, std::string &WhyNot) {
+  auto [It, New] = ImageByPath.try_emplace(Path, nullptr);
+  if (!New) {
+    if (!It->second)
+      WhyNot = "not traceable (see above)";
+    return It->second;
+  }
+  Expected<TraceImage> Image = readTraceImage(Path, Finder);
+  if (!Image) {
+    WhyNot = toString(Image.takeError());
+    return nullptr;
+  }
+  reportBlockMap(*Image, Notes, Warn);
+  Images.push_back(std::make_unique<ImageState>(std::move(*Image)));
+  It->second = Images.back().get();
+  return It->second;
+}
+
+/// \p P exec'd: its recording of the old program ends, and the new program
+/// is recorded as a process of its own, or let go.
+void Tracer::onExec(pid_t Tid, Process &P) {
+  // The other threads are gone; the exec'ing thread has the process's pid.
+  for (auto TI = Threads.begin(); TI != Threads.end();)
+    TI = TI->second.Proc == &P && TI->first != Tid ? Threads.erase(TI)
+                                                   : std::next(TI);
+  uint64_t At = now();
+  if (P.Loaded)
+    P.Record.DurationNs = At - P.StartNs;
+  P.Detached = true;
+  std::string Path = exePath(Tid);
+  std::string WhyNot;
+  ImageState *Img = Path.empty() ? nullptr : imageFor(Path, WhyNot);
+  if (!Img) {
+    ++DetachedExecs;
+    Notes.push_back("process " + std::to_string(Tid) + " exec'd '" +
+                    (Path.empty() ? "?" : Path) +
+                    "', which runs untraced: " +
+                    (WhyNot.empty() ? "cannot read its path" : WhyNot));
+    detach(Tid);
+    return;
+  }
+  Process &N = newProcess(Tid); // a new memory: /proc/PID/mem anew
+  N.Img = Img;
+  N.StartNs = At;
+  if (Error E = load(N)) {
+    ++DetachedExecs;
+    N.Detached = true;
+    Notes.push_back("process " + std::to_string(Tid) + " exec'd '" + Path +
+                    "', which runs untraced: " + toString(std::move(E)));
+    detach(Tid);
+    return;
+  }
+  resume(Tid, 0);
 }
 
 /// The Tgid line of /proc/TID/status: which process a thread belongs to.
@@ -353,6 +473,8 @@ pid_t Tracer::onNewTask(pid_t ParentTid, unsigned Event) {
     // A process of its own (fork, vfork, clone without CLONE_THREAD): it
     // starts with its parent's breakpoints and nothing recorded.
     Process &Child = newProcess(New);
+    Child.Img = Parent.Img;
+    Child.StartNs = Parent.StartNs;
     Child.Bias = Parent.Bias;
     Child.Loaded = Parent.Loaded;
     Child.Pending = Parent.Pending;
@@ -388,7 +510,7 @@ Error Tracer::onStop(pid_t Tid, int Raw) {
   if (T.SteppingMark) {
     T.SteppingMark = false;
     if (P.MarkArmed)
-      writeByte(P, *Image.MarkFunction + P.Bias, Int3);
+      writeByte(P, *P.Img->Image.MarkFunction + P.Bias, Int3);
     siginfo_t Info;
     if (Sig == SIGTRAP && Event == 0 &&
         ptrace(PTRACE_GETSIGINFO, Tid, nullptr, &Info) == 0 &&
@@ -414,13 +536,7 @@ Error Tracer::onStop(pid_t Tid, int Raw) {
       resume(Tid, 0);
       return Error::success();
     }
-    // Another program: it runs untraced and unrecorded.
-    P.Detached = true;
-    ++DetachedExecs;
-    for (auto TI = Threads.begin(); TI != Threads.end();)
-      TI = TI->second.Proc == &P && TI->first != Tid ? Threads.erase(TI)
-                                                     : std::next(TI);
-    detach(Tid);
+    onExec(Tid, P);
     return Error::success();
   }
   if (Event == PTRACE_EVENT_CLONE || Event == PTRACE_EVENT_FORK ||
@@ -448,7 +564,7 @@ Error Tracer::onStop(pid_t Tid, int Raw) {
 Expected<ProgramStatus> Tracer::run(pid_t Pid) {
   MainPid = Pid;
   Start = std::chrono::steady_clock::now();
-  newProcess(Pid);
+  newProcess(Pid).Img = Images.front().get();
   std::optional<ProgramStatus> Status;
   for (;;) {
     int Raw = 0;
@@ -466,8 +582,8 @@ Expected<ProgramStatus> Tracer::run(pid_t Pid) {
       auto It = Threads.find(Tid);
       if (It != Threads.end()) {
         Process &P = *It->second.Proc;
-        if (P.Pid == Tid)
-          P.Record.DurationNs = now();
+        if (P.Pid == Tid && !P.Detached)
+          P.Record.DurationNs = now() - P.StartNs;
         Threads.erase(It);
       }
       if (Tid == Pid) {
@@ -497,11 +613,13 @@ TraceRecording Tracer::take() {
   TraceRecording R;
   R.Traps = Traps;
   R.DetachedExecs = DetachedExecs;
+  R.Notes = std::move(Notes);
   for (auto &P : Processes) {
     // A child that only ran another program contributes nothing.
     if (P->Record.Hits.empty() && P.get() != Processes.front().get())
       continue;
-    R.Profiles.push_back(buildTraceProfile(Image, P->Record, Opts.Inference));
+    R.Profiles.push_back(
+        buildTraceProfile(P->Img->Image, P->Record, Opts.Inference));
   }
   return R;
 }
@@ -547,7 +665,10 @@ Expected<TraceRecording> recordWithTrace(ArrayRef<std::string> Command,
          " function(s) of '" + *Program +
          "' do not decode and are not observed (no breakpoint there)");
 
-  Tracer T(*Image, Opts);
+  std::vector<std::string> Notes;
+  reportBlockMap(*Image, Notes, Warn);
+
+  Tracer T(std::move(*Image), Opts, *Finder, Warn);
   RunOptions Run;
   Run.BeforeExec = [&](pid_t Pid) -> Error {
     if (ptrace(PTRACE_SEIZE, Pid, nullptr, (void *)TraceOptionsMask) != 0)
@@ -560,6 +681,7 @@ Expected<TraceRecording> recordWithTrace(ArrayRef<std::string> Command,
     return Status.takeError();
   TraceRecording R = T.take();
   R.Status = *Status;
+  R.Notes.insert(R.Notes.begin(), Notes.begin(), Notes.end());
   return R;
 }
 

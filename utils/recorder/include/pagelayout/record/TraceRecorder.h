@@ -41,6 +41,8 @@ struct TraceRecording {
   uint64_t Traps = 0;
   /// Children that exec'd another program: detached, not recorded.
   uint64_t DetachedExecs = 0;
+  /// What the caller should print as notes (what was traced how).
+  std::vector<std::string> Notes;
 };
 
 /// Builds one process's profile: functions in first-execution order with
