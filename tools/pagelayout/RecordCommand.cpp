@@ -295,10 +295,18 @@ int runRecord(int Argc, char **Argv) {
       errs() << "note: " << Note << "\n";
     reportStatus(Cmd.front(), Rec->Status, Ctx);
     Ran = Rec->Status;
+    // Processes of the program and its forks, then those of the programs
+    // they exec'd (named by their path in merge messages).
+    const ProfileMetadata &Program = Rec->Profiles.front().Metadata;
     for (size_t I = 0; I < Rec->Profiles.size(); ++I) {
+      const ProfileMetadata &M = Rec->Profiles[I].Metadata;
+      bool Same = M.BuildId.empty() ? M.BinaryPath == Program.BinaryPath
+                                    : M.BuildId == Program.BuildId;
+      Sources.push_back(!I    ? "traced program"
+                        : Same ? "traced child " + std::to_string(I)
+                               : "traced process " + std::to_string(I) +
+                                     " ('" + M.BinaryPath + "')");
       Profiles.push_back(std::move(Rec->Profiles[I]));
-      Sources.push_back(I ? "traced child " + std::to_string(I)
-                          : "traced program");
     }
   }
 

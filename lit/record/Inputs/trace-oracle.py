@@ -3,6 +3,7 @@
 instruction trace of the same program (an independent, exact oracle).
 
 Usage: trace-oracle.py BINARY PROFILE LOGDIR [--startup-end SYMBOL] [--parts]
+                       [--only NAME,...]
 
 LOGDIR holds one lackey log per process, named by pid (valgrind
 --log-file=LOGDIR/%p); the lowest pid is the program's process, the others
@@ -19,6 +20,9 @@ table order, as the recorder does):
 With --parts, the parts of functions split by basic-block sections
 (NOTYPE symbols with a size named NAME.cold or NAME.__part.N) count as
 functions too, as the recorder traces them in a binary with an address map.
+With --only, only the bytes of the named functions are compared (a profile
+that merges the processes of several programs, whose other functions are
+another program's); the order is not checked.
 Prints one line per check and exits 1 on a difference."""
 import os
 import subprocess
@@ -77,6 +81,11 @@ def main():
     if "--startup-end" in args:
         i = args.index("--startup-end")
         stop = args[i + 1]
+        del args[i:i + 2]
+    only = None
+    if "--only" in args:
+        i = args.index("--only")
+        only = set(args[i + 1].split(","))
         del args[i:i + 2]
     parts = "--parts" in args
     if parts:
@@ -150,7 +159,11 @@ def main():
                 names = sorted({n for n, _ in s})
                 print(f"  {label}: {len(s)} bytes in {names[:8]}")
 
-    report("order", order, got_order)
+    if only is not None:
+        executed = {b for b in executed if b[0] in only}
+        got = {b for b in got if b[0] in only}
+    else:
+        report("order", order, got_order)
     report("bytes", executed, got)
     if stop:
         report("startup bytes", startup, got_startup)

@@ -275,25 +275,42 @@ Error Tracer::load(Process &P) {
   Img.Original.assign(Img.Blocks.size(), 0);
   P.Pending.resize(Img.Blocks.size());
   // One read and one write per function: its bytes with an int3 on each
-  // block start.
+  // block start. Everything is read before anything is written, and a
+  // failed write puts back what was written: a process that is let go
+  // (an exec'd program) never keeps a breakpoint.
+  std::vector<std::vector<uint8_t>> Code(Image.Functions.size());
   uint32_t Id = 0;
-  for (const TracedFunction &F : Image.Functions) {
-    std::vector<uint8_t> Code(F.Size);
-    uint64_t At = F.Address + P.Bias;
-    if (pread(P.MemFd, Code.data(), F.Size, At) != ssize_t(F.Size))
+  for (size_t I = 0; I < Image.Functions.size(); ++I) {
+    const TracedFunction &F = Image.Functions[I];
+    Code[I].resize(F.Size);
+    if (pread(P.MemFd, Code[I].data(), F.Size, F.Address + P.Bias) !=
+        ssize_t(F.Size))
       return createStringError("cannot read the code of '" + F.Name +
                                "' in the traced program: " + strerror(errno));
+    for (const TraceBlock &B : F.Blocks.Blocks)
+      Img.Original[Id++] = Code[I][B.Begin];
+  }
+  Id = 0;
+  for (size_t I = 0; I < Image.Functions.size(); ++I) {
+    const TracedFunction &F = Image.Functions[I];
+    if (F.Blocks.Blocks.empty())
+      continue;
+    std::vector<uint8_t> Patched = Code[I];
     for (const TraceBlock &B : F.Blocks.Blocks) {
-      Img.Original[Id] = Code[B.Begin];
-      Code[B.Begin] = Int3;
-      P.Pending.set(Id);
-      ++Id;
+      Patched[B.Begin] = Int3;
+      P.Pending.set(Id++);
     }
-    if (!F.Blocks.Blocks.empty() &&
-        pwrite(P.MemFd, Code.data(), F.Size, At) != ssize_t(F.Size))
+    if (pwrite(P.MemFd, Patched.data(), F.Size, F.Address + P.Bias) !=
+        ssize_t(F.Size)) {
+      int Errno = errno;
+      for (size_t J = 0; J <= I; ++J)
+        pwrite(P.MemFd, Code[J].data(), Code[J].size(),
+               Image.Functions[J].Address + P.Bias);
+      P.Pending.reset();
       return createStringError("cannot write breakpoints into the traced "
                                "program: " +
-                               Twine(strerror(errno)));
+                               Twine(strerror(Errno)));
+    }
   }
   P.MarkArmed = Image.MarkFunction.has_value();
   P.Loaded = true;
