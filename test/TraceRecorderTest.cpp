@@ -206,4 +206,23 @@ TEST(TraceProfile, BlockIdsPerPhase) {
   EXPECT_EQ(P.neededVersion(), 3u);
 }
 
+// Two functions of one name (static functions of different files) share
+// one entry: a profile's names are unique. The ids are the first's.
+TEST(TraceProfile, FunctionsOfOneNameShareAnEntry) {
+  TraceImage Image = twoFunctions(); // traced blocks: f 0-2, g 3-4
+  Image.Functions[1].Name = "f";
+  Image.Functions[0].BlockIds = {0, 1, 2};
+  Image.Functions[1].BlockIds = {0, 1};
+  Image.Functions[1].IdOwner = 1;
+  TracedProcess Proc;
+  Proc.Hits = {{3, 10}, {0, 20}, {4, 30}};
+  Profile P = buildTraceProfile(Image, Proc, InferenceConfig());
+  ASSERT_EQ(P.Functions.size(), 1u);
+  EXPECT_EQ(P.Functions[0].FirstCallNs, 10u);
+  EXPECT_THAT(P.Functions[0].StartupRanges, ElementsAre(ByteRange{0, 0x10}));
+  EXPECT_THAT(P.Functions[0].StartupBlocks, ElementsAre(0u, 1u));
+  ASSERT_EQ(P.Traces.size(), 1u);
+  EXPECT_THAT(P.Traces[0].Functions, ElementsAre("f"));
+}
+
 } // namespace

@@ -14,6 +14,12 @@
 // go to the function whose map they are of (a basic-block section's blocks
 // to their function), with the map's hash.
 //
+// Names are the profile's keys, and a program can have several functions
+// of one name (static functions of different files): they share one entry,
+// their ranges united and the earliest first call kept, as the linker can
+// only order them together anyway. Block ids are those of the first of
+// them that ran (another function's ids would mean other blocks).
+//
 // Phase ends come from one place, the phase inference's timeline
 // (resolvePhases): the markers when the process has them, else its time
 // windows. Call counts are not known (a one-shot breakpoint sees one call)
@@ -24,6 +30,7 @@
 #include "pagelayout/record/TraceRecorder.h"
 #include "llvm/ADT/DenseSet.h"
 #include "llvm/ADT/STLExtras.h"
+#include "llvm/ADT/StringMap.h"
 
 using namespace llvm;
 
@@ -36,15 +43,24 @@ Profile buildTraceProfile(const TraceImage &Image, const TracedProcess &Proc,
   P.Metadata.DurationNs = Proc.DurationNs;
   ResolvedProfile Timeline = resolvePhases(P, Inference);
   std::vector<TraceImage::BlockRef> Blocks = Image.allBlocks();
-  // Function index -> position in P.Functions, in first-execution order.
+  // Function index -> position in P.Functions, in first-execution order;
+  // functions of one name share the position.
   std::vector<int> Position(Image.Functions.size(), -1);
+  StringMap<int> PositionOf;
+  // The function whose block ids each entry lists.
+  std::vector<uint32_t> IdsFrom;
   auto Entry = [&](uint32_t Index) -> FunctionProfile & {
     if (Position[Index] < 0) {
-      Position[Index] = P.Functions.size();
-      FunctionProfile F;
-      F.Name = Image.Functions[Index].Name;
-      F.BlockHash = Image.Functions[Index].BlockHash;
-      P.Functions.push_back(std::move(F));
+      auto [It, New] = PositionOf.try_emplace(Image.Functions[Index].Name,
+                                              P.Functions.size());
+      Position[Index] = It->second;
+      if (New) {
+        FunctionProfile F;
+        F.Name = Image.Functions[Index].Name;
+        F.BlockHash = Image.Functions[Index].BlockHash;
+        P.Functions.push_back(std::move(F));
+        IdsFrom.push_back(Index);
+      }
     }
     return P.Functions[Position[Index]];
   };
@@ -55,9 +71,9 @@ Profile buildTraceProfile(const TraceImage &Image, const TracedProcess &Proc,
       continue;
     const TraceImage::BlockRef &Ref = Blocks[H.Block];
     const TracedFunction &TF = Image.Functions[Ref.Function];
-    bool First = Position[Ref.Function] < 0;
     FunctionProfile &F = Entry(Ref.Function);
-    if (First || !F.FirstCallNs)
+    // (Hits come in time order: the first one sets it.)
+    if (!F.FirstCallNs)
       F.FirstCallNs = H.TimeNs;
     const TraceBlock &B = TF.Blocks.Blocks[Ref.Block];
     unsigned Ph = H.TimeNs < Timeline.StartupEndNs      ? 0
@@ -71,6 +87,8 @@ Profile buildTraceProfile(const TraceImage &Image, const TracedProcess &Proc,
         !SeenIds.insert({TF.IdOwner, TF.BlockIds[Ref.Block]}).second)
       continue;
     FunctionProfile &Owner = Entry(TF.IdOwner);
+    if (IdsFrom[Position[TF.IdOwner]] != TF.IdOwner)
+      continue; // a function of the same name listed the entry's ids
     std::vector<uint32_t> *Ids[] = {&Owner.StartupBlocks,
                                     &Owner.FirstFrameBlocks,
                                     &Owner.SteadyBlocks};
