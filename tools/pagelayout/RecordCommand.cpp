@@ -210,6 +210,12 @@ int runRecord(int Argc, char **Argv) {
       cl::desc("--mode=trace: the first frame ends at the first execution "
                "of this function (when the program marks no first_frame)"),
       cl::value_desc("symbol"), cl::cat(Scope.Cat), cl::sub(Scope.Sub));
+  static cl::opt<bool> Libs(
+      "libs",
+      cl::desc("--mode=trace: trace the program's shared libraries too (a "
+               "library's function is FILE:NAME when the program or an "
+               "earlier library has one of that name)"),
+      cl::cat(Scope.Cat), cl::sub(Scope.Sub));
   static cl::list<std::string> MergeWith(
       "merge-with",
       cl::desc("Merge the recording with these profiles (e.g. a perf run "
@@ -228,6 +234,10 @@ int runRecord(int Argc, char **Argv) {
     return reportError(createStringError(
         "--startup-end and --first-frame need --mode=trace (instrumented "
         "programs mark phase ends with pagelayout_mark)"));
+  if (Mode != "trace" && Libs)
+    return reportError(createStringError(
+        "--libs needs --mode=trace (the instrumented mode records every "
+        "instrumented library; --mode=perf samples them all)"));
 
   if (!PrintFlags.empty()) {
     if (PrintFlags != "first-call" && PrintFlags != "flags" &&
@@ -287,6 +297,7 @@ int runRecord(int Argc, char **Argv) {
     Opts.StartupEndSymbol = StartupEnd;
     Opts.FirstFrameSymbol = FirstFrame;
     Opts.Inference = Inference.config();
+    Opts.Libraries = Libs;
     Expected<TraceRecording> Rec =
         recordWithTrace(Cmd, Opts, Ctx.warningHandler());
     if (!Rec)

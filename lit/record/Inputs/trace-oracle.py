@@ -3,7 +3,7 @@
 instruction trace of the same program (an independent, exact oracle).
 
 Usage: trace-oracle.py BINARY PROFILE LOGDIR [--startup-end SYMBOL] [--parts]
-                       [--only NAME,...]
+                       [--only NAME,...] [--bias HEX | --bias-file FILE]
 
 LOGDIR holds one lackey log per process, named by pid (valgrind
 --log-file=LOGDIR/%p); the lowest pid is the program's process, the others
@@ -22,7 +22,8 @@ With --parts, the parts of functions split by basic-block sections
 functions too, as the recorder traces them in a binary with an address map.
 With --only, only the bytes of the named functions are compared (a profile
 that merges the processes of several programs, whose other functions are
-another program's); the order is not checked.
+another program's); the order is not checked. --bias gives where lackey's
+run had BINARY (a shared library: where the loader put it).
 Prints one line per check and exits 1 on a difference."""
 import os
 import subprocess
@@ -87,6 +88,16 @@ def main():
         i = args.index("--only")
         only = set(args[i + 1].split(","))
         del args[i:i + 2]
+    bias_arg = None
+    if "--bias" in args:
+        i = args.index("--bias")
+        bias_arg = int(args[i + 1], 16)
+        del args[i:i + 2]
+    if "--bias-file" in args:
+        i = args.index("--bias-file")
+        with open(args[i + 1]) as f:
+            bias_arg = int(f.read().strip(), 16)
+        del args[i:i + 2]
     parts = "--parts" in args
     if parts:
         args.remove("--parts")
@@ -95,6 +106,8 @@ def main():
             for n in sorted(os.listdir(logdir), key=int)]
     pie, entry = header(binary)
     bias = VALGRIND_PIE_BASE if pie else 0
+    if bias_arg is not None:
+        bias = bias_arg
     funcs = functions(binary, parts)
     starts = [a for a, _, _ in funcs]
     by_name = {n: (a, s) for a, s, n in funcs}
@@ -127,7 +140,7 @@ def main():
                 executed.add((f[2], b - f[0]))
                 if in_startup:
                     startup.add((f[2], b - f[0]))
-    if not saw_entry:
+    if not saw_entry and bias_arg is None:
         sys.exit(f"{logs[0]}: the entry point never ran at bias {bias:#x}")
 
     with open(profile) as f:

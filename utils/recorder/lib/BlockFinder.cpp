@@ -304,7 +304,8 @@ bool mapFits(ArrayRef<MapBlock> Blocks, uint64_t Size) {
 
 } // namespace
 
-Expected<TraceImage> readTraceImage(StringRef Path, const BlockFinder &Finder) {
+Expected<TraceImage> readTraceImage(StringRef Path, const BlockFinder &Finder,
+                                    bool DynamicSymbols) {
   Expected<OwningBinary<ObjectFile>> Obj = openModuleFile(Path);
   if (!Obj)
     return createStringError("'" + Path + "': " + toString(Obj.takeError()));
@@ -322,6 +323,16 @@ Expected<TraceImage> readTraceImage(StringRef Path, const BlockFinder &Finder) {
   Image.BuildId = toHex(getBuildID(ELF), /*LowerCase=*/true);
   Image.Entry = Header.e_entry;
   Image.PositionIndependent = Header.e_type == ELF::ET_DYN;
+  if (Expected<ArrayRef<ELF64LE::Phdr>> Phdrs =
+          ELF->getELFFile().program_headers()) {
+    for (const ELF64LE::Phdr &Ph : *Phdrs)
+      if (Ph.p_type == ELF::PT_LOAD && Ph.p_offset == 0) {
+        Image.LoadBase = Ph.p_vaddr & ~uint64_t(0xfff);
+        break;
+      }
+  } else {
+    consumeError(Phdrs.takeError());
+  }
   struct Symbol {
     uint64_t Address, Size;
     std::string Name;
@@ -340,24 +351,29 @@ Expected<TraceImage> readTraceImage(StringRef Path, const BlockFinder &Finder) {
     for (size_t R = 1; R < M.BBRanges.size(); ++R)
       PartStarts.insert(M.BBRanges[R].BaseAddress);
   std::vector<Symbol> Symbols;
-  for (const ELFSymbolRef &S : ELF->symbols()) {
-    Expected<SymbolRef::Type> Type = S.getType();
-    Expected<uint64_t> Addr = S.getAddress();
-    Expected<StringRef> Name = S.getName();
-    Expected<section_iterator> Sec = S.getSection();
-    bool Part = S.getELFType() == ELF::STT_NOTYPE && Addr &&
-                PartStarts.contains(*Addr);
-    if (Type && Addr && Name && Sec &&
-        (*Type == SymbolRef::ST_Function || Part) && S.getSize() &&
-        !Name->empty() && *Sec != ELF->section_end() && (*Sec)->isText())
-      Symbols.push_back({*Addr, S.getSize(), Name->str(), **Sec});
-    consumeError(Type.takeError());
-    consumeError(Addr.takeError());
-    consumeError(Name.takeError());
-    consumeError(Sec.takeError());
-    if (Name && *Name == "__pagelayout_mark" && Addr && *Addr && S.getSize())
-      Image.MarkFunction = *Addr;
-  }
+  auto Collect = [&](auto Range) {
+    for (const ELFSymbolRef &S : Range) {
+      Expected<SymbolRef::Type> Type = S.getType();
+      Expected<uint64_t> Addr = S.getAddress();
+      Expected<StringRef> Name = S.getName();
+      Expected<section_iterator> Sec = S.getSection();
+      bool Part = S.getELFType() == ELF::STT_NOTYPE && Addr &&
+                  PartStarts.contains(*Addr);
+      if (Type && Addr && Name && Sec &&
+          (*Type == SymbolRef::ST_Function || Part) && S.getSize() &&
+          !Name->empty() && *Sec != ELF->section_end() && (*Sec)->isText())
+        Symbols.push_back({*Addr, S.getSize(), Name->str(), **Sec});
+      consumeError(Type.takeError());
+      consumeError(Addr.takeError());
+      consumeError(Name.takeError());
+      consumeError(Sec.takeError());
+      if (Name && *Name == "__pagelayout_mark" && Addr && *Addr && S.getSize())
+        Image.MarkFunction = *Addr;
+    }
+  };
+  Collect(ELF->symbols());
+  if (Symbols.empty() && DynamicSymbols)
+    Collect(ELF->getDynamicSymbolIterators());
   if (Symbols.empty())
     return createStringError(
         "'" + Path +

@@ -45,6 +45,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "pagelayout/record/TraceRecorder.h"
+#include "LoadedLibraries.h"
 #include "llvm/ADT/BitVector.h"
 #include "llvm/ADT/DenseMap.h"
 #include "llvm/ADT/SmallString.h"
@@ -103,6 +104,15 @@ int yamaScope() {
   return -1;
 }
 
+/// The program a process runs now (after an exec).
+std::string exePath(pid_t Pid) {
+  SmallString<256> Link;
+  Link.resize(PATH_MAX);
+  ssize_t N = readlink(("/proc/" + Twine(Pid) + "/exe").str().c_str(),
+                       Link.data(), Link.size());
+  return N > 0 ? std::string(Link.data(), N) : std::string();
+}
+
 /// What the executable's SHT_LLVM_BB_ADDR_MAP gave: a note when its
 /// blocks were used, a warning for a map that does not fit the code.
 void reportBlockMap(const TraceImage &Image, std::vector<std::string> &Notes,
@@ -144,18 +154,31 @@ struct ImageState {
   }
 };
 
+/// One traced image in a process: the program, or a library (--libs).
+struct Module {
+  ImageState *Img = nullptr;
+  uint64_t Bias = 0;
+  BitVector Pending; ///< blocks whose int3 has not been hit here
+  uint64_t MapStart = 0; ///< where its offset 0 is mapped (libraries)
+  bool Gone = false;     ///< unloaded (dlclose): its hits stay recorded
+};
+
 /// A traced process: its memory, what is still patched, what it ran.
 struct Process {
   pid_t Pid = 0;
   int MemFd = -1;
-  ImageState *Img = nullptr;
   uint64_t StartNs = 0; ///< its program's start (exec) on the run's clock
-  uint64_t Bias = 0;
   bool Loaded = false;   ///< breakpoints are in (after the first exec)
   bool Detached = false; ///< exec'd: recorded no more
-  BitVector Pending;     ///< blocks whose int3 has not been hit here
+  /// The program first, then its libraries in load order (--libs); a
+  /// hit's Module indexes this.
+  std::vector<Module> Modules;
   bool MarkArmed = false;
+  /// The loader's _dl_debug_state (--libs): a breakpoint kept all run.
+  std::optional<uint64_t> Hook;
+  uint8_t HookByte = 0;
   TracedProcess Record;
+  Module &program() { return Modules.front(); }
   ~Process() {
     if (MemFd >= 0)
       close(MemFd);
@@ -164,7 +187,9 @@ struct Process {
 
 struct Thread {
   Process *Proc = nullptr;
-  bool SteppingMark = false;
+  /// Stepping over the original instruction of a breakpoint kept all run
+  /// (the marker's, the loader hook's) at this address.
+  std::optional<uint64_t> SteppingOver;
 };
 
 class Tracer {
@@ -211,14 +236,23 @@ private:
   bool writeByte(const Process &P, uint64_t Addr, uint8_t B) const {
     return pwrite(P.MemFd, &B, 1, Addr) == 1;
   }
-  ImageState *imageFor(const std::string &Path, std::string &WhyNot);
+  ImageState *imageFor(const std::string &Path, std::string &WhyNot,
+                       bool Library = false);
   Error load(Process &P);
+  Error patch(Process &P, Module &M);
+  void armLoaderHook(Process &P);
+  void onLoaderHook(pid_t Tid, Thread &T);
+  void addLibraries(Process &P);
+  void stepOver(pid_t Tid, Thread &T, uint64_t Addr) {
+    T.SteppingOver = Addr;
+    ptrace(PTRACE_SINGLESTEP, Tid, nullptr, nullptr);
+  }
   void onExec(pid_t Tid, Process &P);
   pid_t onNewTask(pid_t Parent, unsigned Event);
   Error onStop(pid_t Tid, int Raw);
   bool onTrap(pid_t Tid, Thread &T);
   void onMark(pid_t Tid, Thread &T, user_regs_struct &Regs);
-  void recordHit(Process &P, uint32_t Id, uint64_t Time);
+  void recordHit(Process &P, uint32_t Module, uint32_t Id, uint64_t Time);
   void resume(pid_t Tid, int Signal) {
     ptrace(PTRACE_CONT, Tid, nullptr, (void *)(long)Signal);
   }
@@ -232,6 +266,8 @@ private:
   const WarningHandler &Warn;
   std::vector<std::unique_ptr<ImageState>> Images; ///< the program's first
   std::map<std::string, ImageState *> ImageByPath; ///< null: not traceable
+  std::map<std::string, ImageState *> LibraryByPath;
+  std::optional<std::string> HookProblem; ///< noted once
   std::chrono::steady_clock::time_point Start;
   std::vector<std::unique_ptr<Process>> Processes;
   std::map<pid_t, Thread> Threads;
@@ -241,39 +277,36 @@ private:
   pid_t MainPid = 0;
 };
 
-/// Reads the program's auxiliary vector for AT_ENTRY: the load bias is
-/// where the kernel put the entry point minus e_entry (0 when not PIE).
-std::optional<uint64_t> entryOf(pid_t Pid) {
-  ErrorOr<std::unique_ptr<MemoryBuffer>> B =
-      MemoryBuffer::getFileAsStream("/proc/" + Twine(Pid) + "/auxv");
-  if (!B)
-    return std::nullopt;
-  StringRef Data = (*B)->getBuffer();
-  for (size_t I = 0; I + 16 <= Data.size(); I += 16) {
-    uint64_t Type, Value;
-    memcpy(&Type, Data.data() + I, 8);
-    memcpy(&Value, Data.data() + I + 8, 8);
-    if (Type == AT_ENTRY)
-      return Value;
-  }
-  return std::nullopt;
-}
-
+/// Puts the breakpoints of the program (its module 0) into \p P, whose
+/// exec just happened: the load bias is where the kernel put the entry
+/// point (AT_ENTRY) minus e_entry (0 when not PIE).
 Error Tracer::load(Process &P) {
-  ImageState &Img = *P.Img;
-  const TraceImage &Image = Img.Image;
-  std::optional<uint64_t> Entry = entryOf(P.Pid);
+  Module &M = P.program();
+  const TraceImage &Image = M.Img->Image;
+  std::optional<uint64_t> Entry = auxvValue(P.Pid, AT_ENTRY);
   if (!Entry)
     return createStringError("cannot read the auxiliary vector of the "
                              "traced program");
-  P.Bias = *Entry - Image.Entry;
-  if (!Image.PositionIndependent && P.Bias)
+  M.Bias = *Entry - Image.Entry;
+  if (!Image.PositionIndependent && M.Bias)
     return createStringError("the traced program's entry point is not "
                              "where its ELF header says; was it replaced "
                              "while starting?");
+  if (Error E = patch(P, M))
+    return E;
+  P.MarkArmed = Image.MarkFunction.has_value();
+  P.Loaded = true;
+  if (Opts.Libraries)
+    armLoaderHook(P);
+  return Error::success();
+}
+
+Error Tracer::patch(Process &P, Module &M) {
+  ImageState &Img = *M.Img;
+  const TraceImage &Image = Img.Image;
   // (Every process of one image reads the same original bytes.)
   Img.Original.assign(Img.Blocks.size(), 0);
-  P.Pending.resize(Img.Blocks.size());
+  M.Pending.resize(Img.Blocks.size());
   // One read and one write per function: its bytes with an int3 on each
   // block start. Everything is read before anything is written, and a
   // failed write puts back what was written: a process that is let go
@@ -283,10 +316,10 @@ Error Tracer::load(Process &P) {
   for (size_t I = 0; I < Image.Functions.size(); ++I) {
     const TracedFunction &F = Image.Functions[I];
     Code[I].resize(F.Size);
-    if (pread(P.MemFd, Code[I].data(), F.Size, F.Address + P.Bias) !=
+    if (pread(P.MemFd, Code[I].data(), F.Size, F.Address + M.Bias) !=
         ssize_t(F.Size))
       return createStringError("cannot read the code of '" + F.Name +
-                               "' in the traced program: " + strerror(errno));
+                               "' in the traced process: " + strerror(errno));
     for (const TraceBlock &B : F.Blocks.Blocks)
       Img.Original[Id++] = Code[I][B.Begin];
   }
@@ -298,28 +331,110 @@ Error Tracer::load(Process &P) {
     std::vector<uint8_t> Patched = Code[I];
     for (const TraceBlock &B : F.Blocks.Blocks) {
       Patched[B.Begin] = Int3;
-      P.Pending.set(Id++);
+      M.Pending.set(Id++);
     }
-    if (pwrite(P.MemFd, Patched.data(), F.Size, F.Address + P.Bias) !=
+    if (pwrite(P.MemFd, Patched.data(), F.Size, F.Address + M.Bias) !=
         ssize_t(F.Size)) {
       int Errno = errno;
       for (size_t J = 0; J <= I; ++J)
         pwrite(P.MemFd, Code[J].data(), Code[J].size(),
-               Image.Functions[J].Address + P.Bias);
-      P.Pending.reset();
+               Image.Functions[J].Address + M.Bias);
+      M.Pending.reset();
       return createStringError("cannot write breakpoints into the traced "
-                               "program: " +
+                               "process: " +
                                Twine(strerror(Errno)));
     }
   }
-  P.MarkArmed = Image.MarkFunction.has_value();
-  P.Loaded = true;
   return Error::success();
 }
 
-void Tracer::recordHit(Process &P, uint32_t Id, uint64_t Time) {
-  const ImageState &Img = *P.Img;
-  P.Record.Hits.push_back({Id, Time});
+/// --libs: a breakpoint on the loader's _dl_debug_state, where every
+/// library is in place before any of its code runs (LoadedLibraries.cpp).
+/// A static program has no loader and no libraries.
+void Tracer::armLoaderHook(Process &P) {
+  std::optional<uint64_t> Base = auxvValue(P.Pid, AT_BASE);
+  if (!Base || !*Base)
+    return;
+  std::string Why;
+  for (const MappedFile &F : mappedCodeFiles(P.Pid)) {
+    if (F.Start != *Base)
+      continue;
+    Expected<uint64_t> Offset = loaderHookOffset(F.Path);
+    uint8_t Byte = 0;
+    if (!Offset)
+      Why = toString(Offset.takeError());
+    else if (!readByte(P, *Base + *Offset, Byte) ||
+             !writeByte(P, *Base + *Offset, Int3))
+      Why = "cannot write a breakpoint into the loader";
+    else {
+      P.Hook = *Base + *Offset;
+      P.HookByte = Byte;
+      return;
+    }
+  }
+  if (Why.empty())
+    Why = "the loader is not mapped where the auxiliary vector says";
+  if (!HookProblem) {
+    HookProblem = Why;
+    Notes.push_back("--libs: the program's libraries are not traced: " + Why);
+  }
+}
+
+/// The loader's list of objects is consistent: every library mapped now
+/// and not traced yet gets its breakpoints; those gone are forgotten.
+void Tracer::addLibraries(Process &P) {
+  std::vector<MappedFile> Files = mappedCodeFiles(P.Pid);
+  std::string Program = exePath(P.Pid);
+  std::optional<uint64_t> Loader = auxvValue(P.Pid, AT_BASE);
+  for (Module &M : P.Modules)
+    if (&M != &P.Modules.front() &&
+        none_of(Files, [&](const MappedFile &F) {
+          return F.Start == M.MapStart && F.Path == M.Img->Image.Path;
+        }))
+      M.Gone = true;
+  for (const MappedFile &F : Files) {
+    if (F.Path == Program || F.Start == Loader)
+      continue; // the program, the loader
+    if (any_of(P.Modules, [&](const Module &M) {
+          return !M.Gone && M.MapStart == F.Start;
+        }))
+      continue;
+    std::string WhyNot;
+    ImageState *Img = imageFor(F.Path, WhyNot, /*Library=*/true);
+    if (!Img)
+      continue;
+    P.Modules.push_back(Module());
+    Module &M = P.Modules.back();
+    M.Img = Img;
+    M.MapStart = F.Start;
+    M.Bias = F.Start - Img->Image.LoadBase;
+    if (Error E = patch(P, M)) {
+      Notes.push_back("library '" + F.Path +
+                      "' is not traced: " + toString(std::move(E)));
+      M.Gone = true;
+    }
+  }
+}
+
+void Tracer::onLoaderHook(pid_t Tid, Thread &T) {
+  Process &P = *T.Proc;
+  // Reading and patching libraries takes a while (libc has thousands of
+  // functions): the process's clock does not count it, as it would not
+  // run that long untraced.
+  uint64_t Before = now();
+  addLibraries(P);
+  P.StartNs += now() - Before;
+  // Step _dl_debug_state's own first instruction, then put the int3 back.
+  writeByte(P, *P.Hook, P.HookByte);
+  stepOver(Tid, T, *P.Hook);
+}
+
+void Tracer::recordHit(Process &P, uint32_t Mod, uint32_t Id,
+                       uint64_t Time) {
+  const ImageState &Img = *P.Modules[Mod].Img;
+  P.Record.Hits.push_back({Id, Time, Mod});
+  if (Mod != 0)
+    return; // the phase-end symbols are the program's
   uint64_t Entry = Img.Image.Functions[Img.Blocks[Id].Function].Address;
   if (Img.AddressOf[Id] != Entry)
     return;
@@ -355,8 +470,8 @@ void Tracer::onMark(pid_t Tid, Thread &T, user_regs_struct &Regs) {
     return;
   }
   // Step the original instruction, then put the int3 back.
-  T.SteppingMark = true;
-  ptrace(PTRACE_SINGLESTEP, Tid, nullptr, nullptr);
+  stepOver(Tid, T, *P.program().Img->Image.MarkFunction +
+                       P.program().Bias);
 }
 
 /// A SIGTRAP: ours when the kernel raised it for an int3 we put there.
@@ -372,10 +487,26 @@ bool Tracer::onTrap(pid_t Tid, Thread &T) {
   if (ptrace(PTRACE_GETREGS, Tid, nullptr, &Regs) != 0)
     return false;
   uint64_t Addr = Regs.rip - 1;
-  const ImageState &Img = *P.Img;
-  auto It = Img.IdAt.find(Addr - P.Bias);
-  if (It == Img.IdAt.end())
+  if (P.Hook && Addr == *P.Hook) {
+    Regs.rip = Addr;
+    ptrace(PTRACE_SETREGS, Tid, nullptr, &Regs);
+    onLoaderHook(Tid, T);
+    return true;
+  }
+  uint32_t Mod = 0;
+  DenseMap<uint64_t, uint32_t>::const_iterator It;
+  for (; Mod < P.Modules.size(); ++Mod) {
+    const Module &M = P.Modules[Mod];
+    if (M.Gone)
+      continue;
+    It = M.Img->IdAt.find(Addr - M.Bias);
+    if (It != M.Img->IdAt.end())
+      break;
+  }
+  if (Mod == P.Modules.size())
     return false;
+  Module &M = P.Modules[Mod];
+  const ImageState &Img = *M.Img;
   uint32_t Id = It->second;
   uint8_t Now = 0;
   if (!readByte(P, Addr, Now))
@@ -388,12 +519,12 @@ bool Tracer::onTrap(pid_t Tid, Thread &T) {
   ++Traps;
   Regs.rip = Addr;
   ptrace(PTRACE_SETREGS, Tid, nullptr, &Regs);
-  if (P.Pending.test(Id)) {
-    P.Pending.reset(Id);
-    recordHit(P, Id, now() - P.StartNs);
+  if (M.Pending.test(Id)) {
+    M.Pending.reset(Id);
+    recordHit(P, Mod, Id, now() - P.StartNs);
   }
-  if (P.MarkArmed && Img.Image.MarkFunction &&
-      Addr - P.Bias == *Img.Image.MarkFunction) {
+  if (Mod == 0 && P.MarkArmed && Img.Image.MarkFunction &&
+      Addr - M.Bias == *Img.Image.MarkFunction) {
     onMark(Tid, T, Regs);
     return true;
   }
@@ -401,25 +532,24 @@ bool Tracer::onTrap(pid_t Tid, Thread &T) {
   return true;
 }
 
-/// The program a process runs now (after an exec).
-std::string exePath(pid_t Pid) {
-  SmallString<256> Link;
-  Link.resize(PATH_MAX);
-  ssize_t N = readlink(("/proc/" + Twine(Pid) + "/exe").str().c_str(),
-                       Link.data(), Link.size());
-  return N > 0 ? std::string(Link.data(), N) : std::string();
-}
-
-ImageState *Tracer::imageFor(const std::string &Path, std::string &WhyNot) {
-  auto [It, New] = ImageByPath.try_emplace(Path, nullptr);
+/// The image of the program or library at \p Path, read once (a library
+/// may be read by its dynamic symbols); null, with \p WhyNot, when it
+/// cannot be traced (a library that cannot is noted once).
+ImageState *Tracer::imageFor(const std::string &Path, std::string &WhyNot,
+                             bool Library) {
+  auto &Cache = Library ? LibraryByPath : ImageByPath;
+  auto [It, New] = Cache.try_emplace(Path, nullptr);
   if (!New) {
     if (!It->second)
       WhyNot = "not traceable (see above)";
     return It->second;
   }
-  Expected<TraceImage> Image = readTraceImage(Path, Finder);
+  Expected<TraceImage> Image = readTraceImage(Path, Finder, Library);
   if (!Image) {
     WhyNot = toString(Image.takeError());
+    if (Library)
+      Notes.push_back("--libs: library '" + Path + "' is not traced: " +
+                      WhyNot);
     return nullptr;
   }
   reportBlockMap(*Image, Notes, Warn);
@@ -452,7 +582,8 @@ void Tracer::onExec(pid_t Tid, Process &P) {
     return;
   }
   Process &N = newProcess(Tid); // a new memory: /proc/PID/mem anew
-  N.Img = Img;
+  N.Modules.push_back(Module());
+  N.program().Img = Img;
   N.StartNs = At;
   if (Error E = load(N)) {
     ++DetachedExecs;
@@ -490,12 +621,12 @@ pid_t Tracer::onNewTask(pid_t ParentTid, unsigned Event) {
     // A process of its own (fork, vfork, clone without CLONE_THREAD): it
     // starts with its parent's breakpoints and nothing recorded.
     Process &Child = newProcess(New);
-    Child.Img = Parent.Img;
     Child.StartNs = Parent.StartNs;
-    Child.Bias = Parent.Bias;
+    Child.Modules = Parent.Modules;
     Child.Loaded = Parent.Loaded;
-    Child.Pending = Parent.Pending;
     Child.MarkArmed = Parent.MarkArmed;
+    Child.Hook = Parent.Hook;
+    Child.HookByte = Parent.HookByte;
     Child.Record.Markers = Parent.Record.Markers;
   }
   return New;
@@ -524,10 +655,13 @@ Error Tracer::onStop(pid_t Tid, int Raw) {
   Process &P = *T.Proc;
   int Sig = WSTOPSIG(Raw);
   unsigned Event = unsigned(Raw) >> 16;
-  if (T.SteppingMark) {
-    T.SteppingMark = false;
-    if (P.MarkArmed)
-      writeByte(P, *P.Img->Image.MarkFunction + P.Bias, Int3);
+  if (std::optional<uint64_t> At = T.SteppingOver) {
+    T.SteppingOver.reset();
+    const Module &Prog = P.program();
+    bool Mark = P.MarkArmed && Prog.Img->Image.MarkFunction &&
+                *At == *Prog.Img->Image.MarkFunction + Prog.Bias;
+    if (Mark || (P.Hook && *At == *P.Hook))
+      writeByte(P, *At, Int3);
     siginfo_t Info;
     if (Sig == SIGTRAP && Event == 0 &&
         ptrace(PTRACE_GETSIGINFO, Tid, nullptr, &Info) == 0 &&
@@ -581,7 +715,8 @@ Error Tracer::onStop(pid_t Tid, int Raw) {
 Expected<ProgramStatus> Tracer::run(pid_t Pid) {
   MainPid = Pid;
   Start = std::chrono::steady_clock::now();
-  newProcess(Pid).Img = Images.front().get();
+  newProcess(Pid).Modules.push_back(Module());
+  Processes.front()->program().Img = Images.front().get();
   std::optional<ProgramStatus> Status;
   for (;;) {
     int Raw = 0;
@@ -635,8 +770,10 @@ TraceRecording Tracer::take() {
     // A child that only ran another program contributes nothing.
     if (P->Record.Hits.empty() && P.get() != Processes.front().get())
       continue;
-    R.Profiles.push_back(
-        buildTraceProfile(P->Img->Image, P->Record, Opts.Inference));
+    std::vector<const TraceImage *> Modules;
+    for (const Module &M : P->Modules)
+      Modules.push_back(&M.Img->Image);
+    R.Profiles.push_back(buildTraceProfile(Modules, P->Record, Opts.Inference));
   }
   return R;
 }

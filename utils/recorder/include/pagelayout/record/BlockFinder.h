@@ -106,6 +106,10 @@ struct TraceImage {
   std::string BuildId;
   uint64_t Entry = 0; ///< e_entry
   bool PositionIndependent = false;
+  /// The address of the page where the file's offset 0 is loaded (the
+  /// first PT_LOAD's): a library's load bias is where that page is mapped
+  /// minus this.
+  uint64_t LoadBase = 0;
   /// Sorted by address, non-overlapping (aliases and nested symbols
   /// dropped).
   std::vector<TracedFunction> Functions;
@@ -133,9 +137,12 @@ struct TraceImage {
 /// Reads the x86-64 ELF executable at \p Path and finds its functions'
 /// blocks, with the exact boundaries and ids of its SHT_LLVM_BB_ADDR_MAP
 /// where it has one (clang -fbasic-block-address-map). Errors say what is
-/// missing (not ELF, not x86-64, no symbols).
+/// missing (not ELF, not x86-64, no symbols). With \p DynamicSymbols, a
+/// file without a symbol table (a system library) is read by its dynamic
+/// symbols: its exported functions.
 llvm::Expected<TraceImage> readTraceImage(llvm::StringRef Path,
-                                          const BlockFinder &Finder);
+                                          const BlockFinder &Finder,
+                                          bool DynamicSymbols = false);
 
 } // namespace pagelayout
 
