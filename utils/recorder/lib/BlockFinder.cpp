@@ -291,11 +291,11 @@ std::vector<std::vector<MapBlock>> placeBlockMap(ArrayRef<BBAddrMap> Maps,
   return Map;
 }
 
-/// The map blocks of one function are disjoint and inside it.
+/// The map blocks in one function are disjoint, inside it and of one map.
 bool mapFits(ArrayRef<MapBlock> Blocks, uint64_t Size) {
   uint64_t End = 0;
   for (const MapBlock &B : Blocks) {
-    if (B.Begin < End || B.End > Size)
+    if (B.Begin < End || B.End > Size || B.Owner != Blocks.front().Owner)
       return false;
     End = B.End;
   }
@@ -410,26 +410,38 @@ Expected<TraceImage> readTraceImage(StringRef Path, const BlockFinder &Finder,
     Image.Functions.push_back(std::move(F));
   }
   std::vector<std::vector<MapBlock>> Map = placeBlockMap(Maps, Image);
-  for (size_t I = 0; I < Image.Functions.size(); ++I) {
-    TracedFunction &F = Image.Functions[I];
-    std::vector<MapBlock> &Mine = Map[I];
-    if (!Mine.empty() && !mapFits(Mine, F.Size)) {
-      ++Image.MapRejected;
-      Mine.clear();
-    }
+  // A map that does not fit the code in one of its functions' parts is
+  // not trusted for any of them: they are traced by decoding alone.
+  size_t N = Image.Functions.size();
+  std::vector<bool> Rejected(N, false);
+  std::vector<FunctionBlocks> WithMap(N);
+  for (size_t I = 0; I < N; ++I) {
+    const std::vector<MapBlock> &Mine = Map[I];
+    if (Mine.empty())
+      continue;
     std::vector<uint64_t> Starts;
     for (const MapBlock &B : Mine) {
       Starts.push_back(B.Begin);
       Starts.push_back(B.End); // the padding after it, or the next block
     }
-    F.Blocks = Finder.find(Code[I], F.Address, Starts);
-    if (!Mine.empty() && F.Blocks.MapStartsOffBoundary) {
+    WithMap[I] = Finder.find(Code[I], Image.Functions[I].Address, Starts);
+    if (!mapFits(Mine, Image.Functions[I].Size) ||
+        WithMap[I].MapStartsOffBoundary)
+      for (const MapBlock &B : Mine)
+        Rejected[B.Owner] = true;
+  }
+  for (size_t I = 0; I < N; ++I) {
+    TracedFunction &F = Image.Functions[I];
+    if (Rejected[I]) {
       ++Image.MapRejected;
+      F.BlockHash.reset();
+    }
+    const std::vector<MapBlock> &Mine = Map[I];
+    if (Mine.empty() || Rejected[Mine.front().Owner]) {
       F.Blocks = Finder.find(Code[I], F.Address);
       continue;
     }
-    if (Mine.empty())
-      continue;
+    F.Blocks = std::move(WithMap[I]);
     ++Image.MapFunctions;
     F.IdOwner = Mine.front().Owner;
     // Each traced block lies in one map block (its starts are leaders) or
