@@ -100,4 +100,43 @@ functions:
   EXPECT_EQ(M.neededVersion(), 2u);
 }
 
+// Block ids: each block in the earliest phase any run first ran it in,
+// each phase in the order the runs first saw its blocks; a run of another
+// build of the function (a different block_hash) keeps the first's ids.
+TEST(ProfileMerge, BlockIdsTakeTheEarliestPhase) {
+  Profile A = parseValid(R"(version: 3
+functions:
+  - {name: f, startup_blocks: [0, 2], steady_blocks: [5, 3], block_hash: 9}
+  - {name: g, startup_blocks: [0], block_hash: 1}
+)");
+  Profile B = parseValid(R"(version: 3
+functions:
+  - {name: f, startup_blocks: [0, 3, 4], first_frame_blocks: [6, 2],
+     steady_blocks: [7, 5], block_hash: 9}
+  - {name: g, startup_blocks: [0, 1], block_hash: 2}
+  - {name: h, steady_blocks: [1]}
+)");
+  Profile M;
+  std::vector<std::string> Warnings;
+  EXPECT_EQ(mergeProfiles({{"a.yaml", &A}, {"b.yaml", &B}}, M,
+                          [&](const llvm::Twine &W) {
+                            Warnings.push_back(W.str());
+                          }),
+            1u);
+  ASSERT_EQ(M.Functions.size(), 3u);
+  const FunctionProfile &F = M.Functions[0];
+  EXPECT_THAT(F.StartupBlocks, ElementsAre(0u, 2u, 3u, 4u));
+  EXPECT_THAT(F.FirstFrameBlocks, ElementsAre(6u));
+  EXPECT_THAT(F.SteadyBlocks, ElementsAre(5u, 7u));
+  EXPECT_EQ(F.BlockHash, 9u);
+  EXPECT_THAT(M.Functions[1].StartupBlocks, ElementsAre(0u));
+  EXPECT_EQ(M.Functions[1].BlockHash, 1u);
+  EXPECT_THAT(M.Functions[2].SteadyBlocks, ElementsAre(1u));
+  EXPECT_THAT(Warnings,
+              ElementsAre("warning: merge conflict: 'g' has block_hash 0x1 in "
+                          "a.yaml but 0x2 in b.yaml (a different build of "
+                          "it); keeping the block ids of a.yaml"));
+  EXPECT_EQ(M.neededVersion(), 3u);
+}
+
 } // namespace

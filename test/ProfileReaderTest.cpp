@@ -507,10 +507,102 @@ functions:
   ASSERT_FALSE(bool(NotList));
   EXPECT_THAT(errorText(NotList.takeError()), HasSubstr("nl.yaml:3:30: error: 'steady_ranges' must be a sequence"));
 
-  // Version 3 is still in the future.
-  Expected<Profile> Future = parseProfile("version: 3\n", "f.yaml");
+  // Version 4 is still in the future.
+  Expected<Profile> Future = parseProfile("version: 4\n", "f.yaml");
   ASSERT_FALSE(bool(Future));
-  EXPECT_THAT(errorText(Future.takeError()), HasSubstr("(up to 2)"));
+  EXPECT_THAT(errorText(Future.takeError()), HasSubstr("(up to 3)"));
+}
+
+// Version 3: block ids per phase and the block hash, read in order (not
+// sorted: the order is the first-execution order), written back (the hash
+// in hex), and the version written is 3 only when a function has them.
+TEST(ProfileReader, Version3BlockIds) {
+  const char *V3 = R"(version: 3
+functions:
+  - name: f
+    startup_ranges: [[0, 4]]
+    startup_blocks: [0, 3, 1]
+    first_frame_blocks: [7]
+    steady_blocks: [2, 0x5]
+    block_hash: 0x00000000000000ff
+  - name: g
+    steady_blocks: [4294967295]
+)";
+  Expected<Profile> P = parseProfile(V3, "v3.yaml");
+  ASSERT_TRUE(bool(P)) << errorText(P.takeError());
+  EXPECT_EQ(P->Version, 3u);
+  const FunctionProfile &F = P->Functions[0];
+  EXPECT_THAT(F.StartupBlocks, ElementsAre(0u, 3u, 1u));
+  EXPECT_THAT(F.FirstFrameBlocks, ElementsAre(7u));
+  EXPECT_THAT(F.SteadyBlocks, ElementsAre(2u, 5u));
+  EXPECT_EQ(F.BlockHash, 0xffu);
+  EXPECT_TRUE(P->Functions[1].wasExecuted()); // blocks alone: it ran
+  EXPECT_EQ(P->neededVersion(), 3u);
+  std::string Out;
+  raw_string_ostream OS(Out);
+  writeProfileYAML(*P, OS);
+  EXPECT_EQ(Out, "version: 3\n"
+                 "functions:\n"
+                 "  - name: f\n"
+                 "    startup_ranges: [[0, 4]]\n"
+                 "    startup_blocks: [0, 3, 1]\n"
+                 "    first_frame_blocks: [7]\n"
+                 "    steady_blocks: [2, 5]\n"
+                 "    block_hash: 0x00000000000000ff\n"
+                 "  - name: g\n"
+                 "    steady_blocks: [4294967295]\n");
+  Expected<Profile> Again = parseProfile(Out, "again.yaml");
+  ASSERT_TRUE(bool(Again)) << errorText(Again.takeError());
+  std::string Out2;
+  raw_string_ostream OS2(Out2);
+  writeProfileYAML(*Again, OS2);
+  EXPECT_EQ(Out, Out2);
+
+  // A hash alone needs version 3; without block fields the version stays.
+  Expected<Profile> Hash = parseProfile(
+      "version: 1\nfunctions:\n  - {name: g, block_hash: 7}\n", "h.yaml");
+  ASSERT_TRUE(bool(Hash)) << errorText(Hash.takeError());
+  EXPECT_EQ(Hash->neededVersion(), 3u);
+
+  struct Case {
+    const char *Text, *Error;
+  } Cases[] = {
+      {"version: 3\nfunctions:\n  - {name: g, steady_blocks: 3}\n",
+       "e.yaml:3:30: error: 'steady_blocks' must be a sequence, not a scalar"},
+      {"version: 3\nfunctions:\n  - {name: g, startup_blocks: [1, -2]}\n",
+       "e.yaml:3:35: error: 'startup_blocks' must not be negative (got -2)"},
+      {"version: 3\nfunctions:\n  - {name: g, startup_blocks: [4294967296]}\n",
+       "e.yaml:3:32: error: block id 4294967296 in 'startup_blocks' does not "
+       "fit 32 bits (SHT_LLVM_BB_ADDR_MAP ids are at most 4294967295)"},
+      {"version: 3\nfunctions:\n  - {name: g, startup_blocks: [1, 2, 1]}\n",
+       "e.yaml:3:38: error: block 1 is listed twice in 'startup_blocks' of 'g'"},
+      {"version: 3\nfunctions:\n  - {name: g, startup_blocks: [1], "
+       "steady_blocks: [0, 1]}\n",
+       "e.yaml:3:55: error: block 1 of 'g' is in both 'startup_blocks' and "
+       "'steady_blocks'; a block belongs to the phase in which it first ran"},
+      {"version: 3\nfunctions:\n  - {name: g, block_hash: [1]}\n",
+       "e.yaml:3:27: error: 'block_hash' must be an unsigned integer, not a "
+       "sequence"},
+  };
+  for (const Case &C : Cases) {
+    Expected<Profile> Bad = parseProfile(C.Text, "e.yaml");
+    ASSERT_FALSE(bool(Bad)) << C.Text;
+    EXPECT_EQ(errorText(Bad.takeError()), C.Error);
+  }
+}
+
+// The hash is FNV-1a 64 over (id, size) as little-endian 32-bit words.
+TEST(ProfileReader, BlockSizesHashIsFnv1a) {
+  EXPECT_EQ(blockSizesHash({}), 0xcbf29ce484222325ULL);
+  // Computed independently: FNV-1a 64 of bytes 00 00 00 00 07 00 00 00.
+  uint64_t H = 0xcbf29ce484222325ULL;
+  for (uint8_t B : {0, 0, 0, 0, 7, 0, 0, 0}) {
+    H ^= B;
+    H *= 0x100000001b3ULL;
+  }
+  EXPECT_EQ(blockSizesHash({{0, 7}}), H);
+  EXPECT_NE(blockSizesHash({{0, 7}, {1, 3}}), blockSizesHash({{1, 3}, {0, 7}}));
+  EXPECT_NE(blockSizesHash({{0, 7}}), blockSizesHash({{0, 8}}));
 }
 
 } // namespace

@@ -152,4 +152,77 @@ TEST(TraceRecorder, RefusalNamesTheReasonAndTheOtherModes) {
               ::testing::HasSubstr("a seccomp filter or a container"));
 }
 
+// With the address map's block starts, an indirect jump does not make the
+// function per instruction: the map's starts (and the padding after its
+// blocks) are the leaders, with the decoder's (after a call, a branch).
+TEST(BlockFinder, MapStartsReplacePerInstruction) {
+  const uint8_t Code[] = {
+      0x31, 0xc0,                   // 0: xor %eax, %eax
+      0x90,                         // 2: nop
+      0xff, 0xe0,                   // 3: jmp *%rax
+      0x31, 0xc0,                   // 5: xor %eax, %eax (a case)
+      0xe8, 0x00, 0x00, 0x00, 0x00, // 7: call
+      0x5d,                         // c: pop %rbp
+      0xc3,                         // d: ret
+  };
+  const uint64_t Starts[] = {0, 5, 5, 14};
+  FunctionBlocks B = finder().find(Code, 0x1000, Starts);
+  EXPECT_TRUE(B.PerInstruction);
+  EXPECT_EQ(B.MapStartsOffBoundary, 0u);
+  EXPECT_THAT(B.Blocks, ElementsAre(TraceBlock{0, 5}, TraceBlock{5, 0xc},
+                                    TraceBlock{0xc, 0xe}));
+  // A map start inside an instruction: the map does not fit this code.
+  const uint64_t Off[] = {0, 6};
+  EXPECT_EQ(finder().find(Code, 0x1000, Off).MapStartsOffBoundary, 1u);
+}
+
+// Block ids per phase in first-execution order, a map block split at a
+// call counted once (when its first part ran), padding without an id, and
+// the ids of a basic-block section listed under the function it belongs
+// to, with the map's hash.
+TEST(TraceProfile, BlockIdsPerPhase) {
+  TraceImage Image = twoFunctions(); // traced blocks: f 0-2, g 3-4
+  Image.Functions[0].BlockIds = {4, 4, NoBlockId};
+  Image.Functions[0].BlockHash = 77;
+  Image.Functions[1].BlockIds = {9, 8};
+  Image.Functions[1].IdOwner = 0; // g is a section of f's
+  TracedProcess Proc;
+  Proc.Hits = {{0, 10}, {2, 20}, {1, 30}, {4, 150}, {3, 250}};
+  Proc.Markers = {{"startup_end", 100}, {"first_frame", 200}};
+  Profile P = buildTraceProfile(Image, Proc, InferenceConfig());
+  ASSERT_EQ(P.Functions.size(), 2u);
+  const FunctionProfile &F = P.Functions[0];
+  EXPECT_EQ(F.Name, "f");
+  EXPECT_THAT(F.StartupBlocks, ElementsAre(4u));
+  EXPECT_THAT(F.FirstFrameBlocks, ElementsAre(8u));
+  EXPECT_THAT(F.SteadyBlocks, ElementsAre(9u));
+  EXPECT_EQ(F.BlockHash, 77u);
+  EXPECT_THAT(F.StartupRanges, ElementsAre(ByteRange{0, 0x20}));
+  const FunctionProfile &G = P.Functions[1];
+  EXPECT_TRUE(G.StartupBlocks.empty() && G.FirstFrameBlocks.empty() &&
+              G.SteadyBlocks.empty());
+  EXPECT_FALSE(G.BlockHash);
+  EXPECT_THAT(G.FirstFrameRanges, ElementsAre(ByteRange{4, 0x10}));
+  EXPECT_EQ(P.neededVersion(), 3u);
+}
+
+// Two functions of one name (static functions of different files) share
+// one entry: a profile's names are unique. The ids are the first's.
+TEST(TraceProfile, FunctionsOfOneNameShareAnEntry) {
+  TraceImage Image = twoFunctions(); // traced blocks: f 0-2, g 3-4
+  Image.Functions[1].Name = "f";
+  Image.Functions[0].BlockIds = {0, 1, 2};
+  Image.Functions[1].BlockIds = {0, 1};
+  Image.Functions[1].IdOwner = 1;
+  TracedProcess Proc;
+  Proc.Hits = {{3, 10}, {0, 20}, {4, 30}};
+  Profile P = buildTraceProfile(Image, Proc, InferenceConfig());
+  ASSERT_EQ(P.Functions.size(), 1u);
+  EXPECT_EQ(P.Functions[0].FirstCallNs, 10u);
+  EXPECT_THAT(P.Functions[0].StartupRanges, ElementsAre(ByteRange{0, 0x10}));
+  EXPECT_THAT(P.Functions[0].StartupBlocks, ElementsAre(0u, 1u));
+  ASSERT_EQ(P.Traces.size(), 1u);
+  EXPECT_THAT(P.Traces[0].Functions, ElementsAre("f"));
+}
+
 } // namespace

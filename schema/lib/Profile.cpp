@@ -38,10 +38,29 @@ const Marker *Profile::findMarker(StringRef Name) const {
 }
 
 uint64_t Profile::neededVersion() const {
-  for (const FunctionProfile &F : Functions)
+  uint64_t V = 1;
+  for (const FunctionProfile &F : Functions) {
+    if (F.needsVersion3())
+      return 3;
     if (F.needsVersion2())
-      return 2;
-  return 1;
+      V = 2;
+  }
+  return V;
+}
+
+uint64_t blockSizesHash(ArrayRef<BlockShape> Blocks) {
+  uint64_t H = 0xcbf29ce484222325ULL; // FNV-1a 64 offset basis
+  auto Word = [&](uint32_t W) {
+    for (unsigned I = 0; I < 4; ++I) {
+      H ^= (W >> (8 * I)) & 0xff;
+      H *= 0x100000001b3ULL; // FNV-1a 64 prime
+    }
+  };
+  for (const BlockShape &B : Blocks) {
+    Word(B.Id);
+    Word(B.Size);
+  }
+  return H;
 }
 
 void normalizeRanges(std::vector<ByteRange> &Ranges) {

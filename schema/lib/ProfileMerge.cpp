@@ -16,7 +16,9 @@
 #include "pagelayout/schema/ProfileMerge.h"
 #include "pagelayout/schema/OrderFile.h"
 #include "pagelayout/schema/OrderedMap.h"
+#include "llvm/ADT/DenseMap.h"
 #include "llvm/ADT/STLExtras.h"
+#include "llvm/ADT/StringExtras.h"
 #include "llvm/ADT/StringMap.h"
 #include <algorithm>
 
@@ -42,6 +44,7 @@ private:
   }
   void addMetadata(const NamedProfile &In);
   void addFunction(const FunctionProfile &F, StringRef File);
+  void addBlocks(FunctionProfile &O, const FunctionProfile &F, StringRef File);
   void addRules(const NamedProfile &In);
 
   Profile &Out;
@@ -51,6 +54,7 @@ private:
   std::string FirstFile;
   StringMap<unsigned> FunctionIndex;
   StringMap<std::string> PhaseOrigin;
+  StringMap<std::string> BlockOrigin; ///< the input whose block_hash is kept
   EdgeCountMap EdgeCounts;
   OrderedMap<std::string, std::vector<uint64_t>> MarkerTimes;
   StringMap<std::pair<Phase, std::string>> RulePhases;
@@ -92,6 +96,8 @@ void Merger::addFunction(const FunctionProfile &F, StringRef File) {
     Out.Functions.push_back(F);
     if (F.ExplicitPhase)
       PhaseOrigin[F.Name] = File.str();
+    if (F.BlockHash)
+      BlockOrigin[F.Name] = File.str();
     return;
   }
   FunctionProfile &O = Out.Functions[It->second];
@@ -126,6 +132,49 @@ void Merger::addFunction(const FunctionProfile &F, StringRef File) {
     append_range(*Into, *From);
     normalizeRanges(*Into);
   }
+  addBlocks(O, F, File);
+}
+
+// Block ids mean something only for the build whose address map they come
+// from: with different block hashes the first input's ids are kept and the
+// others' dropped. Otherwise each block goes to the earliest phase any run
+// first ran it in (clusters are per phase, a block is in one), each
+// phase's list in the order the runs first saw its blocks.
+void Merger::addBlocks(FunctionProfile &O, const FunctionProfile &F,
+                       StringRef File) {
+  if (!F.needsVersion3())
+    return;
+  if (O.BlockHash && F.BlockHash && *O.BlockHash != *F.BlockHash) {
+    conflict("'" + F.Name + "' has block_hash 0x" +
+             utohexstr(*O.BlockHash, /*LowerCase=*/true) + " in " +
+             BlockOrigin.lookup(F.Name) + " but 0x" +
+             utohexstr(*F.BlockHash, /*LowerCase=*/true) + " in " + File +
+             " (a different build of it); keeping the block ids of " +
+             BlockOrigin.lookup(F.Name));
+    return;
+  }
+  if (!O.BlockHash && F.BlockHash) {
+    O.BlockHash = F.BlockHash;
+    BlockOrigin[F.Name] = File.str();
+  }
+  std::vector<uint32_t> *Lists[] = {&O.StartupBlocks, &O.FirstFrameBlocks,
+                                    &O.SteadyBlocks};
+  const std::vector<uint32_t> *From[] = {&F.StartupBlocks, &F.FirstFrameBlocks,
+                                         &F.SteadyBlocks};
+  DenseMap<uint32_t, unsigned> PhaseOf;
+  for (unsigned Ph = 0; Ph < 3; ++Ph)
+    for (uint32_t Id : *Lists[Ph])
+      PhaseOf.try_emplace(Id, Ph);
+  for (unsigned Ph = 0; Ph < 3; ++Ph)
+    for (uint32_t Id : *From[Ph]) {
+      auto [It, New] = PhaseOf.try_emplace(Id, Ph);
+      if (!New && It->second <= Ph)
+        continue;
+      if (!New)
+        erase(*Lists[It->second], Id);
+      It->second = Ph;
+      Lists[Ph]->push_back(Id);
+    }
 }
 
 void Merger::addRules(const NamedProfile &In) {

@@ -24,6 +24,7 @@
 
 #include "pagelayout/schema/ProfileReader.h"
 #include "YamlTree.h"
+#include "llvm/ADT/DenseMap.h"
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/ADT/StringSet.h"
 #include "llvm/Support/ConvertUTF.h"
@@ -74,6 +75,7 @@ private:
   Expected<FunctionProfile> parseFunction(const YamlNode &N) const;
   Error parseRanges(const YamlNode &N, StringRef Key,
                     std::vector<ByteRange> &Out) const;
+  Error parseBlocks(const YamlNode &Entry, FunctionProfile &F) const;
   Error parseEdges(const YamlNode &N, Profile &P) const;
   Error parseRules(const YamlNode &N, Profile &P) const;
   Error parseTraces(const YamlNode &N, Profile &P) const;
@@ -377,7 +379,8 @@ ProfileParser::parseFunction(const YamlNode &N) const {
           checkKeys(N,
                     {"name", "phase", "calls", "first_call_ns", "last_call_ns",
                      "samples", "self_ns", "pinned", "startup_ranges",
-                     "first_frame_ranges", "steady_ranges"},
+                     "first_frame_ranges", "steady_ranges", "startup_blocks",
+                     "first_frame_blocks", "steady_blocks", "block_hash"},
                     "a function entry"))
     return std::move(E);
   FunctionProfile F;
@@ -423,7 +426,50 @@ ProfileParser::parseFunction(const YamlNode &N) const {
     if (const YamlNode *R = N.get(Key))
       if (Error E = parseRanges(*R, Key, *Out))
         return std::move(E);
+  if (Error E = parseBlocks(N, F))
+    return std::move(E);
   return F;
+}
+
+// Version 3's block ids: 32-bit (as SHT_LLVM_BB_ADDR_MAP's), each listed
+// once per function, in the one phase in which it first ran. Like the
+// version-2 fields, they are read whatever the version says.
+Error ProfileParser::parseBlocks(const YamlNode &Entry,
+                                 FunctionProfile &F) const {
+  DenseMap<uint32_t, StringRef> Seen;
+  for (auto [Key, Out] : {std::pair("startup_blocks", &F.StartupBlocks),
+                          std::pair("first_frame_blocks", &F.FirstFrameBlocks),
+                          std::pair("steady_blocks", &F.SteadyBlocks)}) {
+    const YamlNode *N = Entry.get(Key);
+    if (!N)
+      continue;
+    if (Error E = expectSequence(*N, Key))
+      return E;
+    for (const YamlNode *Item : N->Items) {
+      Expected<uint64_t> Id = parseUnsigned(*Item, Key);
+      if (!Id)
+        return Id.takeError();
+      if (*Id > UINT32_MAX)
+        return error(*Item, "block id " + Twine(*Id) + " in '" + Key +
+                                "' does not fit 32 bits (SHT_LLVM_BB_ADDR_MAP "
+                                "ids are at most 4294967295)");
+      auto [It, New] = Seen.try_emplace(uint32_t(*Id), Key);
+      if (!New)
+        return error(*Item,
+                     It->second == Key
+                         ? "block " + Twine(*Id) + " is listed twice in '" +
+                               Key + "' of '" + F.Name + "'"
+                         : "block " + Twine(*Id) + " of '" + F.Name +
+                               "' is in both '" + It->second + "' and '" +
+                               Key +
+                               "'; a block belongs to the phase in which it "
+                               "first ran");
+      Out->push_back(uint32_t(*Id));
+    }
+  }
+  if (Error E = parseOptionalUnsigned(Entry, "block_hash", F.BlockHash))
+    return E;
+  return Error::success();
 }
 
 Error ProfileParser::parseFunctions(const YamlNode &N, Profile &P) const {

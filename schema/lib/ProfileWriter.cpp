@@ -8,6 +8,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "pagelayout/schema/ProfileWriter.h"
+#include "llvm/ADT/StringExtras.h"
 #include <algorithm>
 #include <yaml-cpp/yaml.h>
 
@@ -67,6 +68,16 @@ void emitRanges(YAML::Emitter &Out, const char *Key,
   Out << YAML::EndSeq;
 }
 
+void emitBlocks(YAML::Emitter &Out, const char *Key,
+                const std::vector<uint32_t> &Ids) {
+  if (Ids.empty())
+    return;
+  Out << YAML::Key << Key << YAML::Value << YAML::Flow << YAML::BeginSeq;
+  for (uint32_t Id : Ids)
+    Out << Id;
+  Out << YAML::EndSeq;
+}
+
 void emitFunction(YAML::Emitter &Out, const FunctionProfile &F) {
   Out << YAML::BeginMap << YAML::Key << "name" << YAML::Value << Text{F.Name};
   if (F.ExplicitPhase)
@@ -83,6 +94,13 @@ void emitFunction(YAML::Emitter &Out, const FunctionProfile &F) {
   emitRanges(Out, "startup_ranges", F.StartupRanges);
   emitRanges(Out, "first_frame_ranges", F.FirstFrameRanges);
   emitRanges(Out, "steady_ranges", F.SteadyRanges);
+  emitBlocks(Out, "startup_blocks", F.StartupBlocks);
+  emitBlocks(Out, "first_frame_blocks", F.FirstFrameBlocks);
+  emitBlocks(Out, "steady_blocks", F.SteadyBlocks);
+  // A hash reads best in hex (YAML 1.2's 0x, which the reader takes).
+  if (F.BlockHash)
+    Out << YAML::Key << "block_hash" << YAML::Value
+        << "0x" + llvm::utohexstr(*F.BlockHash, /*LowerCase=*/true, 16);
   Out << YAML::EndMap;
 }
 

@@ -210,6 +210,12 @@ int runRecord(int Argc, char **Argv) {
       cl::desc("--mode=trace: the first frame ends at the first execution "
                "of this function (when the program marks no first_frame)"),
       cl::value_desc("symbol"), cl::cat(Scope.Cat), cl::sub(Scope.Sub));
+  static cl::opt<bool> Libs(
+      "libs",
+      cl::desc("--mode=trace: trace the program's shared libraries too (a "
+               "library's function is FILE:NAME when the program or an "
+               "earlier library has one of that name)"),
+      cl::cat(Scope.Cat), cl::sub(Scope.Sub));
   static cl::list<std::string> MergeWith(
       "merge-with",
       cl::desc("Merge the recording with these profiles (e.g. a perf run "
@@ -228,6 +234,10 @@ int runRecord(int Argc, char **Argv) {
     return reportError(createStringError(
         "--startup-end and --first-frame need --mode=trace (instrumented "
         "programs mark phase ends with pagelayout_mark)"));
+  if (Mode != "trace" && Libs)
+    return reportError(createStringError(
+        "--libs needs --mode=trace (the instrumented mode records every "
+        "instrumented library; --mode=perf samples them all)"));
 
   if (!PrintFlags.empty()) {
     if (PrintFlags != "first-call" && PrintFlags != "flags" &&
@@ -287,16 +297,27 @@ int runRecord(int Argc, char **Argv) {
     Opts.StartupEndSymbol = StartupEnd;
     Opts.FirstFrameSymbol = FirstFrame;
     Opts.Inference = Inference.config();
+    Opts.Libraries = Libs;
     Expected<TraceRecording> Rec =
         recordWithTrace(Cmd, Opts, Ctx.warningHandler());
     if (!Rec)
       return reportError(Rec.takeError());
+    for (const std::string &Note : Rec->Notes)
+      errs() << "note: " << Note << "\n";
     reportStatus(Cmd.front(), Rec->Status, Ctx);
     Ran = Rec->Status;
+    // Processes of the program and its forks, then those of the programs
+    // they exec'd (named by their path in merge messages).
+    const ProfileMetadata &Program = Rec->Profiles.front().Metadata;
     for (size_t I = 0; I < Rec->Profiles.size(); ++I) {
+      const ProfileMetadata &M = Rec->Profiles[I].Metadata;
+      bool Same = M.BuildId.empty() ? M.BinaryPath == Program.BinaryPath
+                                    : M.BuildId == Program.BuildId;
+      Sources.push_back(!I    ? "traced program"
+                        : Same ? "traced child " + std::to_string(I)
+                               : "traced process " + std::to_string(I) +
+                                     " ('" + M.BinaryPath + "')");
       Profiles.push_back(std::move(Rec->Profiles[I]));
-      Sources.push_back(I ? "traced child " + std::to_string(I)
-                          : "traced program");
     }
   }
 

@@ -2,7 +2,8 @@
 """Compares a `pagelayout record --mode=trace` profile with valgrind lackey's
 instruction trace of the same program (an independent, exact oracle).
 
-Usage: trace-oracle.py BINARY PROFILE LOGDIR [--startup-end SYMBOL]
+Usage: trace-oracle.py BINARY PROFILE LOGDIR [--startup-end SYMBOL] [--parts]
+                       [--only NAME,...] [--bias HEX | --bias-file FILE]
 
 LOGDIR holds one lackey log per process, named by pid (valgrind
 --log-file=LOGDIR/%p); the lowest pid is the program's process, the others
@@ -16,6 +17,13 @@ table order, as the recorder does):
   - with --startup-end: startup_ranges equal the bytes executed before the
     first instruction of SYMBOL, in each process (choose a SYMBOL the
     program reaches after its forks: a child starts in startup).
+With --parts, the parts of functions split by basic-block sections
+(NOTYPE symbols with a size named NAME.cold or NAME.__part.N) count as
+functions too, as the recorder traces them in a binary with an address map.
+With --only, only the bytes of the named functions are compared (a profile
+that merges the processes of several programs, whose other functions are
+another program's); the order is not checked. --bias gives where lackey's
+run had BINARY (a shared library: where the loader put it).
 Prints one line per check and exits 1 on a difference."""
 import os
 import subprocess
@@ -27,13 +35,16 @@ LLVM = "/usr/lib/llvm-22/bin/"
 VALGRIND_PIE_BASE = 0x108000  # where valgrind (amd64) loads a PIE
 
 
-def functions(binary):
+def functions(binary, parts=False):
     out = subprocess.run([LLVM + "llvm-readelf", "-sW", binary],
                          capture_output=True, text=True, check=True).stdout
     syms = []
     for line in out.splitlines():
         f = line.split()
-        if len(f) >= 8 and f[3] == "FUNC" and f[6] != "UND" and int(f[2], 0):
+        part = (parts and len(f) >= 8 and f[3] == "NOTYPE" and
+                (f[7].endswith(".cold") or ".__part." in f[7]))
+        if (len(f) >= 8 and (f[3] == "FUNC" or part) and f[6] != "UND"
+                and int(f[2], 0)):
             syms.append((int(f[1], 16), int(f[2], 0), f[7]))
         if line.startswith("Symbol table '.dynsym'"):
             continue
@@ -72,12 +83,32 @@ def main():
         i = args.index("--startup-end")
         stop = args[i + 1]
         del args[i:i + 2]
+    only = None
+    if "--only" in args:
+        i = args.index("--only")
+        only = set(args[i + 1].split(","))
+        del args[i:i + 2]
+    bias_arg = None
+    if "--bias" in args:
+        i = args.index("--bias")
+        bias_arg = int(args[i + 1], 16)
+        del args[i:i + 2]
+    if "--bias-file" in args:
+        i = args.index("--bias-file")
+        with open(args[i + 1]) as f:
+            bias_arg = int(f.read().strip(), 16)
+        del args[i:i + 2]
+    parts = "--parts" in args
+    if parts:
+        args.remove("--parts")
     binary, profile, logdir = args
     logs = [os.path.join(logdir, n)
             for n in sorted(os.listdir(logdir), key=int)]
     pie, entry = header(binary)
     bias = VALGRIND_PIE_BASE if pie else 0
-    funcs = functions(binary)
+    if bias_arg is not None:
+        bias = bias_arg
+    funcs = functions(binary, parts)
     starts = [a for a, _, _ in funcs]
     by_name = {n: (a, s) for a, s, n in funcs}
     import bisect
@@ -109,7 +140,7 @@ def main():
                 executed.add((f[2], b - f[0]))
                 if in_startup:
                     startup.add((f[2], b - f[0]))
-    if not saw_entry:
+    if not saw_entry and bias_arg is None:
         sys.exit(f"{logs[0]}: the entry point never ran at bias {bias:#x}")
 
     with open(profile) as f:
@@ -141,7 +172,11 @@ def main():
                 names = sorted({n for n, _ in s})
                 print(f"  {label}: {len(s)} bytes in {names[:8]}")
 
-    report("order", order, got_order)
+    if only is not None:
+        executed = {b for b in executed if b[0] in only}
+        got = {b for b in got if b[0] in only}
+    else:
+        report("order", order, got_order)
     report("bytes", executed, got)
     if stop:
         report("startup bytes", startup, got_startup)

@@ -30,11 +30,26 @@
 // int3 instructions (padding after a noreturn call) are not observed: a
 // breakpoint on them could not be told from the program's own trap.
 //
+// A binary built with clang -fbasic-block-address-map carries each
+// function's machine basic blocks (SHT_LLVM_BB_ADDR_MAP: id, offset,
+// size). Their starts are leaders too, and they make the per-instruction
+// fallback unnecessary: a jump-table case or a computed goto's label is a
+// block of its own, so control enters the map's blocks only at their
+// start. The decoder's leaders stay (a map block runs on past a call that
+// may never return), so a map block can be several traced blocks, each
+// tagged with the map block's id; the padding between map blocks (alignment
+// nops, run when the block before falls through) is a traced block without
+// an id. The map is untrusted: a function whose map blocks do not start on
+// decoded instructions, overlap, or leave the function is traced by
+// decoding alone and counted.
+//
 //===----------------------------------------------------------------------===//
 
 #include "pagelayout/record/BlockFinder.h"
 #include "pagelayout/record/ModuleFile.h"
+#include "pagelayout/schema/Profile.h"
 #include "llvm/ADT/BitVector.h"
+#include "llvm/ADT/DenseSet.h"
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/MC/MCAsmInfo.h"
 #include "llvm/MC/MCContext.h"
@@ -116,8 +131,8 @@ Expected<BlockFinder> BlockFinder::create() {
   return BlockFinder(std::move(I));
 }
 
-FunctionBlocks BlockFinder::find(ArrayRef<uint8_t> Code,
-                                 uint64_t Address) const {
+FunctionBlocks BlockFinder::find(ArrayRef<uint8_t> Code, uint64_t Address,
+                                 ArrayRef<uint64_t> MapStarts) const {
   FunctionBlocks R;
   uint64_t Size = Code.size();
   BitVector InsnStart(Size + 1), Leader(Size + 1), Trap(Size + 1);
@@ -157,7 +172,13 @@ FunctionBlocks BlockFinder::find(ArrayRef<uint8_t> Code,
   uint64_t Decoded = Off;
   R.UndecodedBytes = Size - Decoded;
   Leader.set(0);
-  if (R.PerInstruction)
+  for (uint64_t S : MapStarts) {
+    if (S < Decoded && InsnStart.test(S))
+      Leader.set(S);
+    else if (S != Size)
+      ++R.MapStartsOffBoundary;
+  }
+  if (R.PerInstruction && MapStarts.empty())
     Leader |= InsnStart;
   for (uint64_t T : Targets) {
     if (T < Decoded && InsnStart.test(T))
@@ -200,7 +221,91 @@ std::vector<TraceImage::BlockRef> TraceImage::allBlocks() const {
   return All;
 }
 
-Expected<TraceImage> readTraceImage(StringRef Path, const BlockFinder &Finder) {
+namespace {
+
+/// One block of the address map, placed in the traced function it lies in.
+struct MapBlock {
+  uint64_t Begin = 0, End = 0; ///< offsets from that function's start
+  uint32_t Id = 0;
+  uint32_t Owner = 0; ///< the function whose map this is
+};
+
+/// The traced function that starts at or contains \p Address.
+std::optional<uint32_t> functionAt(const TraceImage &Image, uint64_t Address) {
+  auto It = llvm::upper_bound(Image.Functions, Address,
+                              [](uint64_t A, const TracedFunction &F) {
+                                return A < F.Address;
+                              });
+  if (It == Image.Functions.begin())
+    return std::nullopt;
+  --It;
+  if (Address - It->Address >= It->Size)
+    return std::nullopt;
+  return uint32_t(It - Image.Functions.begin());
+}
+
+/// The map's blocks in each traced function (SHT_LLVM_BB_ADDR_MAP), and
+/// each map's hash on the function it starts. A map whose entry is no
+/// traced function's start, or a range outside every function, is
+/// counted as rejected.
+std::vector<std::vector<MapBlock>> placeBlockMap(ArrayRef<BBAddrMap> Maps,
+                                                TraceImage &Image) {
+  std::vector<std::vector<MapBlock>> Map(Image.Functions.size());
+  for (const BBAddrMap &M : Maps) {
+    if (M.BBRanges.empty())
+      continue;
+    std::optional<uint32_t> Owner = functionAt(Image, M.getFunctionAddress());
+    if (!Owner || Image.Functions[*Owner].Address != M.getFunctionAddress()) {
+      ++Image.MapRejected;
+      continue;
+    }
+    std::vector<BlockShape> Shapes;
+    std::vector<std::pair<uint32_t, MapBlock>> Placed;
+    bool Fits = true;
+    for (const BBAddrMap::BBRangeEntry &R : M.BBRanges) {
+      std::optional<uint32_t> In = functionAt(Image, R.BaseAddress);
+      for (const BBAddrMap::BBEntry &E : R.BBEntries) {
+        Shapes.push_back({E.ID, E.Size});
+        if (!In) {
+          Fits = false;
+          continue;
+        }
+        uint64_t Begin = R.BaseAddress - Image.Functions[*In].Address +
+                         uint64_t(E.Offset);
+        if (E.Size)
+          Placed.push_back({*In, {Begin, Begin + E.Size, E.ID, *Owner}});
+      }
+    }
+    if (!Fits) {
+      ++Image.MapRejected;
+      continue;
+    }
+    Image.Functions[*Owner].BlockHash = blockSizesHash(Shapes);
+    for (auto &[In, B] : Placed)
+      Map[In].push_back(B);
+  }
+  for (std::vector<MapBlock> &Blocks : Map)
+    llvm::stable_sort(Blocks, [](const MapBlock &A, const MapBlock &B) {
+      return A.Begin < B.Begin;
+    });
+  return Map;
+}
+
+/// The map blocks in one function are disjoint, inside it and of one map.
+bool mapFits(ArrayRef<MapBlock> Blocks, uint64_t Size) {
+  uint64_t End = 0;
+  for (const MapBlock &B : Blocks) {
+    if (B.Begin < End || B.End > Size || B.Owner != Blocks.front().Owner)
+      return false;
+    End = B.End;
+  }
+  return true;
+}
+
+} // namespace
+
+Expected<TraceImage> readTraceImage(StringRef Path, const BlockFinder &Finder,
+                                    bool DynamicSymbols) {
   Expected<OwningBinary<ObjectFile>> Obj = openModuleFile(Path);
   if (!Obj)
     return createStringError("'" + Path + "': " + toString(Obj.takeError()));
@@ -218,28 +323,57 @@ Expected<TraceImage> readTraceImage(StringRef Path, const BlockFinder &Finder) {
   Image.BuildId = toHex(getBuildID(ELF), /*LowerCase=*/true);
   Image.Entry = Header.e_entry;
   Image.PositionIndependent = Header.e_type == ELF::ET_DYN;
+  if (Expected<ArrayRef<ELF64LE::Phdr>> Phdrs =
+          ELF->getELFFile().program_headers()) {
+    for (const ELF64LE::Phdr &Ph : *Phdrs)
+      if (Ph.p_type == ELF::PT_LOAD && Ph.p_offset == 0) {
+        Image.LoadBase = Ph.p_vaddr & ~uint64_t(0xfff);
+        break;
+      }
+  } else {
+    consumeError(Phdrs.takeError());
+  }
   struct Symbol {
     uint64_t Address, Size;
     std::string Name;
     SectionRef Section;
   };
+  // The address map, read first: the later ranges of a function split by
+  // basic-block sections start at local NOTYPE symbols (foo.cold,
+  // foo.__part.1), traced as functions of their own.
+  std::vector<BBAddrMap> Maps;
+  DenseSet<uint64_t> PartStarts;
+  if (Expected<std::vector<BBAddrMap>> M = ELF->readBBAddrMap())
+    Maps = std::move(*M);
+  else
+    Image.MapProblem = toString(M.takeError());
+  for (const BBAddrMap &M : Maps)
+    for (size_t R = 1; R < M.BBRanges.size(); ++R)
+      PartStarts.insert(M.BBRanges[R].BaseAddress);
   std::vector<Symbol> Symbols;
-  for (const ELFSymbolRef &S : ELF->symbols()) {
-    Expected<SymbolRef::Type> Type = S.getType();
-    Expected<uint64_t> Addr = S.getAddress();
-    Expected<StringRef> Name = S.getName();
-    Expected<section_iterator> Sec = S.getSection();
-    if (Type && Addr && Name && Sec && *Type == SymbolRef::ST_Function &&
-        S.getSize() && !Name->empty() && *Sec != ELF->section_end() &&
-        (*Sec)->isText())
-      Symbols.push_back({*Addr, S.getSize(), Name->str(), **Sec});
-    consumeError(Type.takeError());
-    consumeError(Addr.takeError());
-    consumeError(Name.takeError());
-    consumeError(Sec.takeError());
-    if (Name && *Name == "__pagelayout_mark" && Addr && *Addr && S.getSize())
-      Image.MarkFunction = *Addr;
-  }
+  auto Collect = [&](auto Range) {
+    for (const ELFSymbolRef &S : Range) {
+      Expected<SymbolRef::Type> Type = S.getType();
+      Expected<uint64_t> Addr = S.getAddress();
+      Expected<StringRef> Name = S.getName();
+      Expected<section_iterator> Sec = S.getSection();
+      bool Part = S.getELFType() == ELF::STT_NOTYPE && Addr &&
+                  PartStarts.contains(*Addr);
+      if (Type && Addr && Name && Sec &&
+          (*Type == SymbolRef::ST_Function || Part) && S.getSize() &&
+          !Name->empty() && *Sec != ELF->section_end() && (*Sec)->isText())
+        Symbols.push_back({*Addr, S.getSize(), Name->str(), **Sec});
+      consumeError(Type.takeError());
+      consumeError(Addr.takeError());
+      consumeError(Name.takeError());
+      consumeError(Sec.takeError());
+      if (Name && *Name == "__pagelayout_mark" && Addr && *Addr && S.getSize())
+        Image.MarkFunction = *Addr;
+    }
+  };
+  Collect(ELF->symbols());
+  if (Symbols.empty() && DynamicSymbols)
+    Collect(ELF->getDynamicSymbolIterators());
   if (Symbols.empty())
     return createStringError(
         "'" + Path +
@@ -250,6 +384,7 @@ Expected<TraceImage> readTraceImage(StringRef Path, const BlockFinder &Finder) {
   llvm::stable_sort(Symbols, [](const Symbol &A, const Symbol &B) {
     return A.Address < B.Address;
   });
+  std::vector<ArrayRef<uint8_t>> Code;
   uint64_t End = 0;
   for (Symbol &S : Symbols) {
     if (S.Address < End)
@@ -263,16 +398,62 @@ Expected<TraceImage> readTraceImage(StringRef Path, const BlockFinder &Finder) {
     if (S.Address < SecAddr || S.Address - SecAddr > Contents->size() ||
         S.Size > Contents->size() - (S.Address - SecAddr))
       continue; // a symbol outside its section: not observed
-    ArrayRef<uint8_t> Code(reinterpret_cast<const uint8_t *>(Contents->data()) +
-                               (S.Address - SecAddr),
-                           S.Size);
+    Code.push_back(
+        ArrayRef<uint8_t>(reinterpret_cast<const uint8_t *>(Contents->data()) +
+                              (S.Address - SecAddr),
+                          S.Size));
     TracedFunction F;
     F.Name = std::move(S.Name);
     F.Address = S.Address;
     F.Size = S.Size;
-    F.Blocks = Finder.find(Code, S.Address);
     End = S.Address + S.Size;
     Image.Functions.push_back(std::move(F));
+  }
+  std::vector<std::vector<MapBlock>> Map = placeBlockMap(Maps, Image);
+  // A map that does not fit the code in one of its functions' parts is
+  // not trusted for any of them: they are traced by decoding alone.
+  size_t N = Image.Functions.size();
+  std::vector<bool> Rejected(N, false);
+  std::vector<FunctionBlocks> WithMap(N);
+  for (size_t I = 0; I < N; ++I) {
+    const std::vector<MapBlock> &Mine = Map[I];
+    if (Mine.empty())
+      continue;
+    std::vector<uint64_t> Starts;
+    for (const MapBlock &B : Mine) {
+      Starts.push_back(B.Begin);
+      Starts.push_back(B.End); // the padding after it, or the next block
+    }
+    WithMap[I] = Finder.find(Code[I], Image.Functions[I].Address, Starts);
+    if (!mapFits(Mine, Image.Functions[I].Size) ||
+        WithMap[I].MapStartsOffBoundary)
+      for (const MapBlock &B : Mine)
+        Rejected[B.Owner] = true;
+  }
+  for (size_t I = 0; I < N; ++I) {
+    TracedFunction &F = Image.Functions[I];
+    if (Rejected[I]) {
+      ++Image.MapRejected;
+      F.BlockHash.reset();
+    }
+    const std::vector<MapBlock> &Mine = Map[I];
+    if (Mine.empty() || Rejected[Mine.front().Owner]) {
+      F.Blocks = Finder.find(Code[I], F.Address);
+      continue;
+    }
+    F.Blocks = std::move(WithMap[I]);
+    ++Image.MapFunctions;
+    F.IdOwner = Mine.front().Owner;
+    // Each traced block lies in one map block (its starts are leaders) or
+    // in the padding between two.
+    size_t M = 0;
+    for (const TraceBlock &B : F.Blocks.Blocks) {
+      while (M < Mine.size() && Mine[M].End <= B.Begin)
+        ++M;
+      F.BlockIds.push_back(M < Mine.size() && Mine[M].Begin <= B.Begin
+                               ? Mine[M].Id
+                               : NoBlockId);
+    }
   }
   return Image;
 }

@@ -14,6 +14,7 @@
 #ifndef PAGELAYOUT_SCHEMA_PROFILE_H
 #define PAGELAYOUT_SCHEMA_PROFILE_H
 
+#include "llvm/ADT/ArrayRef.h"
 #include "llvm/ADT/StringRef.h"
 #include <cstdint>
 #include <optional>
@@ -23,9 +24,11 @@
 namespace pagelayout {
 
 /// The newest profile format version this build reads and writes. Version 2
-/// adds first_frame_ranges and steady_ranges; a profile without them is
-/// written as version 1, so older readers keep reading it.
-constexpr uint64_t ProfileFormatVersion = 2;
+/// adds first_frame_ranges and steady_ranges, version 3 the basic-block ids
+/// of a binary with SHT_LLVM_BB_ADDR_MAP (startup_blocks, first_frame_blocks,
+/// steady_blocks, block_hash). A profile is written with the lowest version
+/// that holds its content, so older readers keep reading what they can.
+constexpr uint64_t ProfileFormatVersion = 3;
 
 /// Phases in layout order: the engine places them in this order.
 enum class Phase : uint8_t {
@@ -84,19 +87,48 @@ struct FunctionProfile {
   /// after it (version 2; an exact trace records them).
   std::vector<ByteRange> FirstFrameRanges;
   std::vector<ByteRange> SteadyRanges;
+  /// Version 3: the ids (SHT_LLVM_BB_ADDR_MAP's) of the function's basic
+  /// blocks that first ran in each phase, in first-execution order. A block
+  /// is in at most one of the three lists: the earliest phase it ran in.
+  std::vector<uint32_t> StartupBlocks;
+  std::vector<uint32_t> FirstFrameBlocks;
+  std::vector<uint32_t> SteadyBlocks;
+  /// Version 3: blockSizesHash of the function's address map in the
+  /// recorded binary; a consumer compares it with the binary it lays out
+  /// and ignores the block ids of a function whose blocks changed.
+  std::optional<uint64_t> BlockHash;
   SourceLoc Loc;
 
   /// True when the profile says this function ran at all.
   bool wasExecuted() const {
     return Calls > 0 || FirstCallNs.has_value() || Samples.value_or(0) > 0 ||
            !StartupRanges.empty() || !FirstFrameRanges.empty() ||
-           !SteadyRanges.empty();
+           !SteadyRanges.empty() || !StartupBlocks.empty() ||
+           !FirstFrameBlocks.empty() || !SteadyBlocks.empty();
   }
   /// True when the entry carries a field of format version 2.
   bool needsVersion2() const {
     return !FirstFrameRanges.empty() || !SteadyRanges.empty();
   }
+  /// True when the entry carries a field of format version 3.
+  bool needsVersion3() const {
+    return !StartupBlocks.empty() || !FirstFrameBlocks.empty() ||
+           !SteadyBlocks.empty() || BlockHash.has_value();
+  }
 };
+
+/// One basic block of a function's SHT_LLVM_BB_ADDR_MAP entry.
+struct BlockShape {
+  uint32_t Id = 0;
+  uint32_t Size = 0;
+};
+
+/// The staleness hash of a function's blocks (block_hash): FNV-1a 64 over
+/// each block's id and size, as two little-endian 32-bit words, in the
+/// order of the address map (its ranges in order, each range's blocks in
+/// order). Any added, removed, renumbered, reordered or resized block
+/// changes it.
+uint64_t blockSizesHash(llvm::ArrayRef<BlockShape> Blocks);
 
 /// Sorts \p Ranges and merges overlapping or touching ones: the canonical
 /// form of every *_ranges field.
@@ -142,8 +174,9 @@ struct Profile {
   std::vector<Trace> Traces;
 
   const Marker *findMarker(llvm::StringRef Name) const;
-  /// The format version the profile's content needs: 2 when a function
-  /// has a version-2 field, else 1. The writer writes this.
+  /// The format version the profile's content needs: 3 when a function
+  /// has a version-3 field, else 2 when one has a version-2 field, else 1.
+  /// The writer writes this.
   uint64_t neededVersion() const;
   /// The latest time anything in the profile happened (0 if untimed).
   uint64_t latestTimeNs() const;

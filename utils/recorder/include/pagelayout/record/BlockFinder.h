@@ -44,8 +44,12 @@ struct FunctionBlocks {
   /// instruction).
   uint64_t OffBoundaryTargets = 0;
   /// The function has an indirect jump (a jump table, a computed goto):
-  /// control may enter mid-block, so every instruction is its own block.
+  /// control may enter mid-block, so every instruction is its own block
+  /// (unless the binary's address map gives the exact block starts).
   bool PerInstruction = false;
+  /// Block starts given by the address map that are not on a decoded
+  /// instruction start: the map does not describe this code.
+  uint64_t MapStartsOffBoundary = 0;
 };
 
 /// LLVM MC's x86-64 decoder and instruction analysis, set up once.
@@ -60,7 +64,15 @@ public:
   /// the function and the instruction after each branch, call, return,
   /// trap or syscall; every instruction when the function has an indirect
   /// jump.
-  FunctionBlocks find(llvm::ArrayRef<uint8_t> Code, uint64_t Address) const;
+  ///
+  /// With \p MapStarts (offsets of the block starts SHT_LLVM_BB_ADDR_MAP
+  /// gives, and of the padding after its blocks) those are leaders too and
+  /// an indirect jump does not make the function per instruction: every
+  /// target of an indirect jump (a jump-table case, a computed goto's
+  /// label) is a machine basic block of its own, so control enters blocks
+  /// only at their start.
+  FunctionBlocks find(llvm::ArrayRef<uint8_t> Code, uint64_t Address,
+                      llvm::ArrayRef<uint64_t> MapStarts = {}) const;
 
 private:
   struct Impl;
@@ -68,12 +80,24 @@ private:
   std::unique_ptr<Impl> I;
 };
 
+/// No address-map block: padding between map blocks, or no map at all.
+constexpr uint32_t NoBlockId = UINT32_MAX;
+
 /// A function of the traced executable with its blocks.
 struct TracedFunction {
   std::string Name;
   uint64_t Address = 0; ///< link-time address
   uint64_t Size = 0;
   FunctionBlocks Blocks;
+  /// With SHT_LLVM_BB_ADDR_MAP: the map's block id of each of
+  /// Blocks.Blocks (a map block split at calls gives several), NoBlockId
+  /// for padding; empty without a map for this function.
+  std::vector<uint32_t> BlockIds;
+  /// The function (index into TraceImage::Functions) whose map the ids
+  /// are of: itself, or the function whose basic-block section this is.
+  uint32_t IdOwner = 0;
+  /// blockSizesHash of the function's own map, when it has one.
+  std::optional<uint64_t> BlockHash;
 };
 
 /// What the tracer needs to know of the executable.
@@ -82,11 +106,21 @@ struct TraceImage {
   std::string BuildId;
   uint64_t Entry = 0; ///< e_entry
   bool PositionIndependent = false;
+  /// The address of the page where the file's offset 0 is loaded (the
+  /// first PT_LOAD's): a library's load bias is where that page is mapped
+  /// minus this.
+  uint64_t LoadBase = 0;
   /// Sorted by address, non-overlapping (aliases and nested symbols
   /// dropped).
   std::vector<TracedFunction> Functions;
   /// __pagelayout_mark when the program defines it (its markers).
   std::optional<uint64_t> MarkFunction;
+  /// SHT_LLVM_BB_ADDR_MAP: functions whose blocks come from it, functions
+  /// of the map that do not match the code (traced by decoding alone), and
+  /// why the map could not be read at all (empty: read, or none).
+  uint64_t MapFunctions = 0;
+  uint64_t MapRejected = 0;
+  std::string MapProblem;
 
   /// The function named \p Name, or null.
   const TracedFunction *find(llvm::StringRef Name) const;
@@ -101,9 +135,14 @@ struct TraceImage {
 };
 
 /// Reads the x86-64 ELF executable at \p Path and finds its functions'
-/// blocks. Errors say what is missing (not ELF, not x86-64, no symbols).
+/// blocks, with the exact boundaries and ids of its SHT_LLVM_BB_ADDR_MAP
+/// where it has one (clang -fbasic-block-address-map). Errors say what is
+/// missing (not ELF, not x86-64, no symbols). With \p DynamicSymbols, a
+/// file without a symbol table (a system library) is read by its dynamic
+/// symbols: its exported functions.
 llvm::Expected<TraceImage> readTraceImage(llvm::StringRef Path,
-                                          const BlockFinder &Finder);
+                                          const BlockFinder &Finder,
+                                          bool DynamicSymbols = false);
 
 } // namespace pagelayout
 

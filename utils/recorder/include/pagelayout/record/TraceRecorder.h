@@ -19,12 +19,16 @@ struct TraceOptions {
   std::string FirstFrameSymbol;
   /// The time windows used when neither marks a phase end.
   InferenceConfig Inference;
+  /// --libs: trace the shared libraries the program loads, too.
+  bool Libraries = false;
 };
 
 /// The first execution of one block, in the order the traps came.
 struct TraceHit {
-  uint32_t Block = 0;  ///< an index into TraceImage::allBlocks()
+  uint32_t Block = 0;  ///< an index into its image's allBlocks()
   uint64_t TimeNs = 0; ///< since the program's exec
+  /// The image: 0 the program, then its libraries in load order.
+  uint32_t Module = 0;
 };
 
 /// One traced process (the program, or a child forked from it).
@@ -41,6 +45,8 @@ struct TraceRecording {
   uint64_t Traps = 0;
   /// Children that exec'd another program: detached, not recorded.
   uint64_t DetachedExecs = 0;
+  /// What the caller should print as notes (what was traced how).
+  std::vector<std::string> Notes;
 };
 
 /// Builds one process's profile: functions in first-execution order with
@@ -48,6 +54,15 @@ struct TraceRecording {
 /// blocks first executed in each phase (startup, first_frame, steady: the
 /// phase ends are the process's markers, else the inference's windows).
 Profile buildTraceProfile(const TraceImage &Image, const TracedProcess &Proc,
+                          const InferenceConfig &Inference);
+
+/// The same for a process with libraries: \p Modules are the program's
+/// image and its libraries' in load order (a hit's Module). A library's
+/// function keeps its name unless an earlier module has a function of
+/// that name; then it is "FILE:NAME" (FILE the library's file name), so
+/// names stay unique and say where the function is.
+Profile buildTraceProfile(llvm::ArrayRef<const TraceImage *> Modules,
+                          const TracedProcess &Proc,
                           const InferenceConfig &Inference);
 
 /// Runs \p Command under ptrace with a one-shot breakpoint on every block
