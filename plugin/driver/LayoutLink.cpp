@@ -24,6 +24,7 @@
 
 #include "LayoutLink.h"
 #include "LinkMap.h"
+#include "pagelayout/reorder/BlockClusters.h"
 #include "MarkerObject.h"
 #include "lld/Common/Driver.h"
 #include "pagelayout/reorder/AtomReader.h"
@@ -409,6 +410,9 @@ private:
   /// first's back-end compiles instead of repeating them.
   std::string CacheArg;
   size_t UserFunctions = 0;
+  /// Functions compiled split by phase (basic-block sections) and their
+  /// parts, placed by the phase of each.
+  SplitFunctions Split;
   /// The profile does not fit the link (said once, in place of the
   /// count of missing names).
   bool Misfit = false;
@@ -499,6 +503,9 @@ Error LayoutLink::plan() {
     return !F.StartupRanges.empty() || !F.FirstFrameRanges.empty() ||
            !F.SteadyRanges.empty();
   });
+  // Code compiled with a cluster list (profile convert --to=bb-clusters):
+  // each part of a split function goes with the code of its phase.
+  Split = applyBlockClusters(Input, Map.Atoms);
   addRuntimeStartup(Input, Map.Atoms, std::nullopt,
                     /*WithCrtHelpers=*/ByExecuted);
   Names = matchProfileNames(Input, Map.Atoms);

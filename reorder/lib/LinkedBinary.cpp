@@ -11,6 +11,7 @@
 #include "FunctionsByAddress.h"
 #include "pagelayout/reorder/ElfMachine.h"
 #include "pagelayout/schema/Diagnostic.h"
+#include "llvm/ADT/StringExtras.h"
 #include "llvm/Object/ELFObjectFile.h"
 
 using namespace llvm;
@@ -118,6 +119,16 @@ static std::string notElfMessage(const LinkedReadOptions &Opts) {
            "rewrites x86-64 ELF binaries";
   return "not a linked ELF binary or an SMF module (expected a 64-bit "
          "little-endian ELF executable or shared object)";
+}
+
+bool isBlockSectionPart(StringRef Name) {
+  if (Name.ends_with(".cold") && Name.size() > 5)
+    return true;
+  size_t At = Name.rfind(".__part.");
+  if (At == StringRef::npos || At == 0)
+    return false;
+  StringRef N = Name.substr(At + 8);
+  return !N.empty() && all_of(N, isDigit);
 }
 
 Expected<LinkedBinary> readLinkedBinary(std::unique_ptr<MemoryBuffer> Buffer,
@@ -323,12 +334,17 @@ Expected<LinkedBinary> readLinkedBinary(std::unique_ptr<MemoryBuffer> Buffer,
   FunctionsByAddress Functions;
   uint64_t TextEnd = B.TextAddress + B.TextBytes.size();
   for (const ELF64LE::Sym &S : *Symbols) {
-    if (S.getType() != ELF::STT_FUNC || S.st_size == 0 ||
+    // Clang's basic-block sections name a function's later parts with
+    // sized STT_NOTYPE symbols (NAME.__part.N, NAME.cold): functions too.
+    bool MaybePart = S.getType() == ELF::STT_NOTYPE;
+    if ((S.getType() != ELF::STT_FUNC && !MaybePart) || S.st_size == 0 ||
         S.st_value < B.TextAddress || S.st_value >= TextEnd)
       continue;
     Expected<StringRef> Name = S.getName(*StrTab);
     if (!Name)
       return fail(Path, "malformed symbol name: " + toString(Name.takeError()));
+    if (MaybePart && !isBlockSectionPart(*Name))
+      continue;
     // The rewrite updates the symbols that name .text; a function symbol
     // whose address lies in .text but that names another section would
     // keep its old address after a move.

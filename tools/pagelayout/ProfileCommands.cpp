@@ -3,6 +3,7 @@
 
 #include "Commands.h"
 #include "ToolSupport.h"
+#include "pagelayout/reorder/BlockClusters.h"
 #include "pagelayout/record/Importers.h"
 #include "pagelayout/schema/OrderFile.h"
 #include "pagelayout/schema/PhaseInference.h"
@@ -30,7 +31,8 @@ struct FormatOption : cl::opt<std::string> {
       return F;
     return createStringError("unknown format '" + getValue() + "' for --" +
                              ArgStr +
-                             "; expected yaml, orderfile or callgraph");
+                             "; expected yaml, orderfile or callgraph" +
+                             (ArgStr == "to" ? " (or bb-clusters)" : ""));
   }
 };
 
@@ -243,8 +245,15 @@ int runProfileConvert(int Argc, char **Argv) {
   static FormatOption To("to",
                          "Output format: yaml, orderfile (lld "
                          "--symbol-ordering-file), callgraph (lld "
-                         "--call-graph-ordering-file)",
+                         "--call-graph-ordering-file), bb-clusters (clang "
+                         "-fbasic-block-sections=list=: one cluster of "
+                         "basic blocks per phase; needs --binary)",
                          Scope);
+  static cl::opt<std::string> Binary(
+      "binary",
+      cl::desc("--to=bb-clusters: the binary the profile's block ids are "
+               "of (built with -fbasic-block-address-map)"),
+      cl::value_desc("file"), cl::cat(Scope.Cat), cl::sub(Scope.Sub));
   static cl::opt<bool> IncludeCold(
       "include-cold", cl::desc("With --to=orderfile, list cold functions too"),
       cl::cat(Scope.Cat), cl::sub(Scope.Sub));
@@ -254,12 +263,42 @@ int runProfileConvert(int Argc, char **Argv) {
   ToolContext Ctx;
   if (Error E = Reader.start(Ctx))
     return reportError(std::move(E));
+  if (To.getValue() == "bb-clusters") {
+    if (Binary.empty())
+      return reportError(createStringError(
+          "--to=bb-clusters needs --binary: the binary built with "
+          "-fbasic-block-address-map that the profile was recorded from"));
+    Expected<Profile> P = Reader.read(InputPath, Ctx);
+    if (!P)
+      return reportError(P.takeError());
+    Expected<BlockClusterList> L = computeBlockClusters(*P, Binary);
+    if (!L)
+      return reportError(L.takeError());
+    // Functions that stay whole are said, never split wrongly.
+    for (const auto &[Name, Why] : L->Skipped)
+      Ctx.warningHandler()(InputPath + ": warning: '" + Name +
+                           "' stays whole: " + Why);
+    if (Error E = writeOutput(Output, [&](raw_ostream &OS) {
+          writeBlockClusterList(*L, OS);
+          return Error::success();
+        }))
+      return reportError(std::move(E));
+    errs() << "note: " << L->Functions.size()
+           << " functions split by phase, " << L->SinglePhase
+           << " ran whole in one phase, " << L->Skipped.size()
+           << " stay whole\n";
+    return finish(Ctx);
+  }
+  if (!Binary.empty())
+    return reportError(
+        createStringError("--binary is for --to=bb-clusters"));
   Expected<std::optional<ProfileFormat>> OutFormat = To.get();
   if (!OutFormat)
     return reportError(OutFormat.takeError());
   if (!*OutFormat)
     return reportError(createStringError(
-        "missing --to; expected --to=yaml, --to=orderfile or --to=callgraph"));
+        "missing --to; expected --to=yaml, --to=orderfile, --to=callgraph "
+        "or --to=bb-clusters"));
   Expected<Profile> P = Reader.read(InputPath, Ctx);
   if (!P)
     return reportError(P.takeError());

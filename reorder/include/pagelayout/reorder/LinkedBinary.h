@@ -134,6 +134,11 @@ llvm::Expected<LinkedBinary>
 readLinkedBinary(std::unique_ptr<llvm::MemoryBuffer> Buffer,
                  const LinkedReadOptions &Opts = {});
 
+/// Whether \p Name is a symbol clang gives a later part of a function
+/// compiled with basic-block sections: NAME.__part.N or NAME.cold. Such
+/// sized STT_NOTYPE symbols count as functions.
+bool isBlockSectionPart(llvm::StringRef Name);
+
 /// Whether \p Data is an SMF module: not ELF, and the SMF magic where a
 /// header can be (smf::findHeaderPlace).
 bool isSmfModule(llvm::StringRef Data);
