@@ -33,14 +33,20 @@
 //    executable with symbols, its blocks get breakpoints as the program's
 //    did and it is recorded as a process of its own (its times from its
 //    exec, its own markers; --startup-end and --first-frame name functions
-//    of the traced program only). Anything else (a script's interpreter
-//    is traced, but a stripped program, another architecture) is detached
-//    at the exec and runs unchanged, with a note. Images are read once per
-//    path.
+//    of the traced program only). A program that cannot be traced (no
+//    symbols, not x86-64 ELF; for a script, its interpreter is what runs)
+//    is detached at the exec and runs unchanged, with a note. Images are
+//    read once per path.
+//  * Libraries (--libs): each process is a list of modules, the program
+//    first, then its libraries in load order, each with its load bias and
+//    pending blocks. A breakpoint on the loader's _dl_debug_state, kept
+//    all run, is where new libraries get theirs (LoadedLibraries.cpp).
 //  * Markers: if the program defines __pagelayout_mark (it links the
-//    recorder runtime or defines its own), its entry keeps a breakpoint:
-//    each hit reads the name (rdi), steps the original instruction and
-//    puts the int3 back, until startup_end and first_frame are both seen.
+//    recorder runtime or defines its own; with --libs, a library may),
+//    its entry keeps a breakpoint: each hit reads the name (rdi), steps
+//    the original instruction and puts the int3 back, until startup_end
+//    and first_frame are both seen. The loader hook is stepped over the
+//    same way.
 //
 //===----------------------------------------------------------------------===//
 
