@@ -2,8 +2,11 @@
 
 #include "pagelayout/record/TraceRecorder.h"
 #include "pagelayout/record/BlockFinder.h"
+#include "../utils/recorder/lib/LoadedLibraries.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include <sys/auxv.h>
+#include <unistd.h>
 
 using namespace pagelayout;
 using namespace llvm;
@@ -223,6 +226,46 @@ TEST(TraceProfile, FunctionsOfOneNameShareAnEntry) {
   EXPECT_THAT(P.Functions[0].StartupBlocks, ElementsAre(0u, 1u));
   ASSERT_EQ(P.Traces.size(), 1u);
   EXPECT_THAT(P.Traces[0].Functions, ElementsAre("f"));
+}
+
+// With libraries: each module's functions, in one first-execution order;
+// a library's function named like one of an earlier module's is
+// FILE:NAME, so no two entries share a name.
+TEST(TraceProfile, LibraryFunctionsAreQualifiedOnAClash) {
+  TraceImage Program = twoFunctions(); // f, g
+  TraceImage Lib = twoFunctions();
+  Lib.Path = "/usr/lib/libx.so.1";
+  Lib.Functions[1].Name = "h"; // f (clashes), h
+  const TraceImage *Modules[] = {&Program, &Lib};
+  TracedProcess Proc;
+  Proc.Hits = {{0, 10, 1}, {3, 20, 0}, {3, 30, 1}, {0, 40, 0}};
+  Profile P = buildTraceProfile(Modules, Proc, InferenceConfig());
+  ASSERT_EQ(P.Traces.size(), 1u);
+  EXPECT_THAT(P.Traces[0].Functions, ElementsAre("libx.so.1:f", "g", "h", "f"));
+  EXPECT_EQ(P.Metadata.BinaryPath, "app");
+  EXPECT_EQ(P.Metadata.BuildId, "ab12");
+}
+
+// What --libs reads of a live process, on this test itself: its own
+// executable and the loader are mapped with code, and glibc's loader has
+// _dl_debug_state.
+TEST(LoadedLibraries, MapsAuxvAndTheLoaderHook) {
+  std::optional<uint64_t> Base = auxvValue(getpid(), AT_BASE);
+  ASSERT_TRUE(Base && *Base);
+  EXPECT_EQ(auxvValue(getpid(), AT_ENTRY), getauxval(AT_ENTRY));
+  std::vector<MappedFile> Files = mappedCodeFiles(getpid());
+  const MappedFile *Loader = nullptr;
+  for (const MappedFile &F : Files)
+    if (F.Start == *Base)
+      Loader = &F;
+  ASSERT_NE(Loader, nullptr);
+  Expected<uint64_t> Hook = loaderHookOffset(Loader->Path);
+  ASSERT_TRUE(bool(Hook)) << toString(Hook.takeError());
+  EXPECT_GT(*Hook, 0u);
+  Expected<uint64_t> NotALoader = loaderHookOffset("/proc/self/exe");
+  ASSERT_FALSE(bool(NotALoader));
+  EXPECT_THAT(toString(NotALoader.takeError()),
+              ::testing::HasSubstr("has no _dl_debug_state"));
 }
 
 } // namespace

@@ -3,7 +3,9 @@
 #include <pagelayout/marker.h>
 #include <stdio.h>
 #define NOINLINE __attribute__((noinline))
+#ifndef MARK_IN_LIBRARY // else a shared library defines it
 NOINLINE void __pagelayout_mark(const char *Name) { __asm__ volatile(""); }
+#endif
 volatile int Sink;
 NOINLINE void init_work(void) { Sink += 1; }
 NOINLINE void frame_work(void) { Sink += 2; }

@@ -33,14 +33,20 @@
 //    executable with symbols, its blocks get breakpoints as the program's
 //    did and it is recorded as a process of its own (its times from its
 //    exec, its own markers; --startup-end and --first-frame name functions
-//    of the traced program only). Anything else (a script's interpreter
-//    is traced, but a stripped program, another architecture) is detached
-//    at the exec and runs unchanged, with a note. Images are read once per
-//    path.
+//    of the traced program only). A program that cannot be traced (no
+//    symbols, not x86-64 ELF; for a script, its interpreter is what runs)
+//    is detached at the exec and runs unchanged, with a note. Images are
+//    read once per path.
+//  * Libraries (--libs): each process is a list of modules, the program
+//    first, then its libraries in load order, each with its load bias and
+//    pending blocks. A breakpoint on the loader's _dl_debug_state, kept
+//    all run, is where new libraries get theirs (LoadedLibraries.cpp).
 //  * Markers: if the program defines __pagelayout_mark (it links the
-//    recorder runtime or defines its own), its entry keeps a breakpoint:
-//    each hit reads the name (rdi), steps the original instruction and
-//    puts the int3 back, until startup_end and first_frame are both seen.
+//    recorder runtime or defines its own; with --libs, a library may),
+//    its entry keeps a breakpoint: each hit reads the name (rdi), steps
+//    the original instruction and puts the int3 back, until startup_end
+//    and first_frame are both seen. The loader hook is stepped over the
+//    same way.
 //
 //===----------------------------------------------------------------------===//
 
@@ -174,6 +180,9 @@ struct Process {
   /// hit's Module indexes this.
   std::vector<Module> Modules;
   bool MarkArmed = false;
+  /// Where __pagelayout_mark is: in the program, or (--libs) in a library
+  /// that defines it (the recorder's shared runtime).
+  std::optional<uint64_t> MarkAt;
   /// The loader's _dl_debug_state (--libs): a breakpoint kept all run.
   std::optional<uint64_t> Hook;
   uint8_t HookByte = 0;
@@ -294,7 +303,9 @@ Error Tracer::load(Process &P) {
                              "while starting?");
   if (Error E = patch(P, M))
     return E;
-  P.MarkArmed = Image.MarkFunction.has_value();
+  if (Image.MarkFunction)
+    P.MarkAt = *Image.MarkFunction + M.Bias;
+  P.MarkArmed = P.MarkAt.has_value();
   P.Loaded = true;
   if (Opts.Libraries)
     armLoaderHook(P);
@@ -412,6 +423,10 @@ void Tracer::addLibraries(Process &P) {
       Notes.push_back("library '" + F.Path +
                       "' is not traced: " + toString(std::move(E)));
       M.Gone = true;
+    } else if (!P.MarkAt && Img->Image.MarkFunction) {
+      // The program marks its phases through a shared recorder runtime.
+      P.MarkAt = *Img->Image.MarkFunction + M.Bias;
+      P.MarkArmed = true;
     }
   }
 }
@@ -470,8 +485,7 @@ void Tracer::onMark(pid_t Tid, Thread &T, user_regs_struct &Regs) {
     return;
   }
   // Step the original instruction, then put the int3 back.
-  stepOver(Tid, T, *P.program().Img->Image.MarkFunction +
-                       P.program().Bias);
+  stepOver(Tid, T, *P.MarkAt);
 }
 
 /// A SIGTRAP: ours when the kernel raised it for an int3 we put there.
@@ -523,8 +537,7 @@ bool Tracer::onTrap(pid_t Tid, Thread &T) {
     M.Pending.reset(Id);
     recordHit(P, Mod, Id, now() - P.StartNs);
   }
-  if (Mod == 0 && P.MarkArmed && Img.Image.MarkFunction &&
-      Addr - M.Bias == *Img.Image.MarkFunction) {
+  if (P.MarkArmed && Addr == P.MarkAt) {
     onMark(Tid, T, Regs);
     return true;
   }
@@ -625,6 +638,7 @@ pid_t Tracer::onNewTask(pid_t ParentTid, unsigned Event) {
     Child.Modules = Parent.Modules;
     Child.Loaded = Parent.Loaded;
     Child.MarkArmed = Parent.MarkArmed;
+    Child.MarkAt = Parent.MarkAt;
     Child.Hook = Parent.Hook;
     Child.HookByte = Parent.HookByte;
     Child.Record.Markers = Parent.Record.Markers;
@@ -657,10 +671,7 @@ Error Tracer::onStop(pid_t Tid, int Raw) {
   unsigned Event = unsigned(Raw) >> 16;
   if (std::optional<uint64_t> At = T.SteppingOver) {
     T.SteppingOver.reset();
-    const Module &Prog = P.program();
-    bool Mark = P.MarkArmed && Prog.Img->Image.MarkFunction &&
-                *At == *Prog.Img->Image.MarkFunction + Prog.Bias;
-    if (Mark || (P.Hook && *At == *P.Hook))
+    if ((P.MarkArmed && *At == P.MarkAt) || (P.Hook && *At == *P.Hook))
       writeByte(P, *At, Int3);
     siginfo_t Info;
     if (Sig == SIGTRAP && Event == 0 &&
