@@ -410,6 +410,10 @@ private:
   /// first's back-end compiles instead of repeating them.
   std::string CacheArg;
   size_t UserFunctions = 0;
+  /// --lto-basic-block-* options of both passes (LTO with block ids).
+  std::vector<std::string> BlockArgs;
+  bool profileHasBlocks() const;
+  int splitLtoCode();
   /// Functions compiled split by phase (basic-block sections) and their
   /// parts, placed by the phase of each.
   SplitFunctions Split;
@@ -461,7 +465,47 @@ std::vector<const char *> LayoutLink::lldArgs() const {
     Args.push_back(PluginArg.c_str());
   if (!CacheArg.empty())
     Args.push_back(CacheArg.c_str());
+  for (const std::string &A : BlockArgs)
+    Args.push_back(A.c_str());
   return Args;
+}
+
+bool LayoutLink::profileHasBlocks() const {
+  return any_of(Input.Functions, [](const FunctionProfile &F) {
+    return !F.StartupBlocks.empty() || !F.FirstFrameBlocks.empty() ||
+           !F.SteadyBlocks.empty();
+  });
+}
+
+int LayoutLink::splitLtoCode() {
+  // LTO generates the code in the link: it gets the address map in the
+  // first pass, the profile's block ids are checked against that output
+  // (block_hash) and become the cluster list, and code generation then
+  // splits by it. The first pass runs again on the split code, so the
+  // plan sees every part; the ThinLTO cache keeps its back-end compiles
+  // for the final pass.
+  std::string Clusters = Scratch.file("clusters.txt");
+  Expected<BlockClusterList> L =
+      computeBlockClusters(Input, Scratch.file("pass1.out"));
+  if (!L) {
+    Diags.warn("no functions split by phase: " + toString(L.takeError()));
+    return 0;
+  }
+  for (const auto &[Name, Why] : L->Skipped)
+    Diags.warn("'" + Name + "' stays whole: " + Why);
+  if (L->Functions.empty())
+    return 0;
+  std::string Text;
+  raw_string_ostream OS(Text);
+  writeBlockClusterList(*L, OS);
+  if (Error E = writeFile(Clusters, Text))
+    return fail(std::move(E));
+  BlockArgs.push_back("--lto-basic-block-sections=" + Clusters);
+  // lld's ThinLTO cache key leaves the cluster list out: a cache shared
+  // with the unsplit first pass would hand back its unsplit objects.
+  if (!CacheArg.empty())
+    CacheArg = "--thinlto-cache-dir=" + Scratch.file("thinlto-cache-split");
+  return firstPass();
 }
 
 int LayoutLink::firstPass() {
@@ -643,8 +687,14 @@ int LayoutLink::run() {
   if (Error E = Scratch.create())
     return fail(std::move(E));
   setUpPassPlugin();
+  bool SplitInLto = profileHasBlocks() && hasBitcodeInputs(Opts.LldArgs);
+  if (SplitInLto)
+    BlockArgs.push_back("--lto-basic-block-address-map");
   if (int RC = firstPass())
     return RC;
+  if (SplitInLto)
+    if (int RC = splitLtoCode())
+      return RC;
   if (Error E = plan())
     return fail(std::move(E));
   if (Error E = checkFit())
