@@ -132,8 +132,8 @@ Expected<BlockClusterList> computeBlockClusters(const Profile &P,
         Shapes.push_back({E.ID, E.Size});
         Ids.insert(E.ID);
       }
-    if (Shapes.empty()) {
-      Skip("its address map has no blocks");
+    if (Shapes.empty() || M->BBRanges.front().BBEntries.empty()) {
+      Skip("its address map has no blocks where the function starts");
       continue;
     }
     if (!F.BlockHash) {
@@ -261,10 +261,12 @@ SplitFunctions applyBlockClusters(Profile &P, const std::vector<Atom> &Atoms) {
       FunctionProfile Part;
       Part.Name = Name.str();
       Part.ExplicitPhase = *Ph;
-      if (*Ph != Phase::Cold) {
+      // A part ran (in its phase), but not when the function was first
+      // called: only a startup part shares the function's first call.
+      if (*Ph != Phase::Cold)
         Part.Calls = std::max<uint64_t>(F.Calls, 1);
+      if (*Ph == Phase::Startup)
         Part.FirstCallNs = F.FirstCallNs;
-      }
       Index.try_emplace(Part.Name, -2); // listed once
       Parts.push_back(std::move(Part));
       Split.insert(NameOf(Base));

@@ -2,6 +2,7 @@
 
 #include "pagelayout/reorder/LayoutReport.h"
 #include "pagelayout/reorder/AtomReader.h"
+#include "pagelayout/reorder/BlockClusters.h"
 #include "pagelayout/reorder/LayoutEngine.h"
 #include "pagelayout/reorder/NameMatcher.h"
 #include "pagelayout/reorder/PlanPrinter.h"
@@ -33,7 +34,11 @@ Error writeLayoutReport(
     const std::vector<Atom> &Functions, const Profile &P, uint64_t PageSize,
     StringRef ReportPath,
     ArrayRef<std::pair<uint64_t, uint64_t>> TouchedOutside) {
-  NameMatchResult Achieved = matchProfileNames(P, Functions);
+  // Split functions' parts take their phase (a no-op for a profile that
+  // has them already, as ld.pagelayout's has).
+  Profile WithParts = P;
+  applyBlockClusters(WithParts, Functions);
+  NameMatchResult Achieved = matchProfileNames(WithParts, Functions);
   ResolvedProfile RP = resolvePhases(Achieved.Renamed);
   LayoutPlan Measured = measureLayout(Functions, RP, PageSize, TouchedOutside);
   Measured.NameMatches = summarizeMatches(Achieved);

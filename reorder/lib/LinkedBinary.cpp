@@ -335,8 +335,13 @@ Expected<LinkedBinary> readLinkedBinary(std::unique_ptr<MemoryBuffer> Buffer,
   uint64_t TextEnd = B.TextAddress + B.TextBytes.size();
   for (const ELF64LE::Sym &S : *Symbols) {
     // Clang's basic-block sections name a function's later parts with
-    // sized STT_NOTYPE symbols (NAME.__part.N, NAME.cold): functions too.
-    bool MaybePart = S.getType() == ELF::STT_NOTYPE;
+    // sized STT_NOTYPE symbols (NAME.__part.N, NAME.cold): functions too,
+    // for reading.
+    // Read for a report or a plan only: the rewrite's proof does not yet
+    // check that code falls through past a symbol's end, which lld's
+    // --optimize-bb-jumps makes parts do; for a rewrite they stay code
+    // without a function symbol (pinned).
+    bool MaybePart = !Opts.ForRewrite && S.getType() == ELF::STT_NOTYPE;
     if ((S.getType() != ELF::STT_FUNC && !MaybePart) || S.st_size == 0 ||
         S.st_value < B.TextAddress || S.st_value >= TextEnd)
       continue;

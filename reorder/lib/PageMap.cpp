@@ -14,6 +14,7 @@
 #include "pagelayout/reorder/PageMap.h"
 #include "AtomClassifier.h"
 #include "PlanMetrics.h"
+#include "pagelayout/reorder/BlockClusters.h"
 #include "pagelayout/reorder/MoveSafety.h"
 #include "pagelayout/reorder/NameMatcher.h"
 #include "pagelayout/reorder/ReorderPipeline.h"
@@ -193,6 +194,9 @@ void PageMapBuilder::addProfile(const Profile &Input) {
   // The layout reports' join (LayoutReport.cpp): the entry code added,
   // names matched, phases resolved, the binary's functions classified.
   Profile WithStartup = Input;
+  // Parts of functions split by phase take their phase, as ld.pagelayout
+  // gives it them.
+  applyBlockClusters(WithStartup, B.Functions);
   addRuntimeStartup(WithStartup, B.Functions, B.Entry);
   NameMatchResult Names = matchProfileNames(WithStartup, B.Functions);
   ResolvedProfile RP = resolvePhases(Names.Renamed, Opts.Inference);

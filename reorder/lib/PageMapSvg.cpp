@@ -18,6 +18,7 @@
 #include "pagelayout/reorder/PageMap.h"
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/FormatVariadic.h"
+#include "llvm/Support/JSON.h"
 
 using namespace llvm;
 
@@ -36,7 +37,10 @@ constexpr unsigned LegendHeight = 3 * LineHeight + Cell;
 /// Names listed in a page's hover text; the rest are counted.
 constexpr unsigned MaxNamesOnHover = 40;
 
-std::string xmlEscape(StringRef S) {
+std::string xmlEscape(StringRef Raw) {
+  // Symbol names are bytes: invalid UTF-8 becomes U+FFFD, as in the JSON.
+  std::string Fixed = json::isUTF8(Raw) ? Raw.str() : json::fixUTF8(Raw);
+  StringRef S = Fixed;
   std::string Out;
   for (char C : S) {
     switch (C) {
