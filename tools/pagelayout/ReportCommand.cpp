@@ -19,6 +19,8 @@
 #include "pagelayout/record/TraceRecorder.h"
 #include "pagelayout/schema/ProfileMerge.h"
 #include "llvm/ADT/StringExtras.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/Path.h"
 #include "llvm/Support/raw_ostream.h"
 #include <cstring>
 
@@ -153,6 +155,31 @@ int runReport(int Argc, char **Argv) {
     return reportError(createStringError(
         "--startup-end and --first-frame need --run (a profile records its "
         "own phase ends)"));
+
+  // Every output is checked before anything is written, so a report never
+  // leaves some of its files behind: distinct paths, in directories that
+  // exist.
+  {
+    std::vector<std::pair<std::string, std::string>> Outs;
+    if (Output != "-")
+      Outs.push_back({"-o", Output});
+    if (!Svg.empty())
+      Outs.push_back({"--svg", Svg});
+    if (!Html.empty())
+      Outs.push_back({"--html", Html});
+    for (size_t I = 0; I < Outs.size(); ++I) {
+      for (size_t J = 0; J < I; ++J)
+        if (Outs[I].second == Outs[J].second)
+          return reportError(createStringError(
+              Outs[J].first + " and " + Outs[I].first + " both write '" +
+              Outs[I].second + "'; give each its own file"));
+      StringRef Dir = sys::path::parent_path(Outs[I].second);
+      if (!Dir.empty() && !sys::fs::is_directory(Dir))
+        return reportError(createStringError(
+            "'" + Outs[I].second + "': No such file or directory (for " +
+            Outs[I].first + ")"));
+    }
+  }
 
   std::vector<std::string> Paths{Binary};
   if (!Compare.empty())
