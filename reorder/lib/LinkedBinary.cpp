@@ -215,6 +215,14 @@ Expected<LinkedBinary> readLinkedBinary(std::unique_ptr<MemoryBuffer> Buffer,
         (S.sh_flags & (ELF::SHF_ALLOC | ELF::SHF_EXECINSTR)) !=
             (ELF::SHF_ALLOC | ELF::SHF_EXECINSTR))
       continue;
+    // Code must end inside the address space: page and range arithmetic
+    // on it would wrap.
+    if (S.sh_addr + S.sh_size < S.sh_addr ||
+        S.sh_addr + S.sh_size > UINT64_MAX - 0xffffffffULL)
+      return fail(Path, "executable section " + *Name + " at " +
+                            hex(S.sh_addr) + " of " + Twine(S.sh_size) +
+                            " bytes ends past the address space; the "
+                            "section table is damaged");
     if (*Name == ".text" && TextIndex < 0)
       TextIndex = int(Index);
     if ((*Name == ".text" || Name->starts_with(".text.")) && S.sh_size)
