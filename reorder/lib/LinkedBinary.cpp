@@ -121,6 +121,17 @@ static std::string notElfMessage(const LinkedReadOptions &Opts) {
          "little-endian ELF executable or shared object)";
 }
 
+Profile profileFromInputPhases(const LinkedBinary &B) {
+  Profile P;
+  for (const auto &[Name, Ph] : B.InputPhases) {
+    FunctionProfile F;
+    F.Name = Name;
+    F.ExplicitPhase = Ph;
+    P.Functions.push_back(std::move(F));
+  }
+  return P;
+}
+
 bool isBlockSectionPart(StringRef Name) {
   if (Name.ends_with(".cold") && Name.size() > 5)
     return true;

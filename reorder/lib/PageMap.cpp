@@ -371,12 +371,7 @@ PageMap PageMapBuilder::build(const Profile *P) {
   if (!P && !B.InputPhases.empty()) {
     // The module's own phase bits are its layout (SMF): phases, but no
     // record of what ran.
-    for (const auto &[Name, Ph] : B.InputPhases) {
-      FunctionProfile F;
-      F.Name = Name;
-      F.ExplicitPhase = Ph;
-      FromModule.Functions.push_back(std::move(F));
-    }
+    FromModule = profileFromInputPhases(B);
     P = &FromModule;
     M.Source = TouchSource::Phases;
     M.SourceName = "the module's phase bits";

@@ -198,12 +198,7 @@ runReorderPipeline(const ReorderOptions &Opts, const ReorderHooks &Hooks) {
               "): laying it all out as startup would help nothing; give "
               "--profile");
     }
-    for (const auto &[Name, Ph] : Binary->InputPhases) {
-      FunctionProfile F;
-      F.Name = Name;
-      F.ExplicitPhase = Ph;
-      P->Functions.push_back(std::move(F));
-    }
+    append_range(P->Functions, profileFromInputPhases(*Binary).Functions);
   }
   if (!P) {
     if (!Binary)

@@ -61,12 +61,7 @@ int runPlan(int Argc, char **Argv) {
       cl::desc("Worker threads (default: all cores); the plan "
                "is the same for any count"),
       cl::init(0), cl::cat(Scope.Cat), cl::sub(Scope.Sub));
-  static cl::opt<bool> Strict(
-      "strict",
-      cl::desc("A profile that does not fit the inputs (another build-id, "
-               "under half of the functions that ran found) is an error, "
-               "not a warning; --fatal-warnings does this too"),
-      cl::cat(Scope.Cat), cl::sub(Scope.Sub));
+  static StrictFitOption Strict(Scope, "the inputs");
   static InferenceOptions Inference(Scope);
   static WarningOptions Warnings(Scope);
   parseCommandLine(Argc, Argv, Scope);

@@ -128,12 +128,7 @@ int runReorder(int Argc, char **Argv) {
   static cl::opt<bool> ListAtoms("print-functions",
                                  cl::desc("List every function of the plan"),
                                  cl::cat(Scope.Cat), cl::sub(Scope.Sub));
-  static cl::opt<bool> Strict(
-      "strict",
-      cl::desc("A profile that does not fit the binary (another build-id, "
-               "under half of the functions that ran found) is an error, "
-               "not a warning; --fatal-warnings does this too"),
-      cl::cat(Scope.Cat), cl::sub(Scope.Sub));
+  static StrictFitOption Strict(Scope, "the binary");
   static PageSizeOption PageSize(Scope);
   static InferenceOptions Inference(Scope);
   static WarningOptions Warnings(Scope);

@@ -130,12 +130,7 @@ int runReport(int Argc, char **Argv) {
   static cl::opt<std::string> Html(
       "html", cl::desc("Also write the heat map and report as an HTML page"),
       cl::value_desc("file"), cl::cat(Scope.Cat), cl::sub(Scope.Sub));
-  static cl::opt<bool> Strict(
-      "strict",
-      cl::desc("A profile that does not fit the binary (another build-id, "
-               "under half of the functions that ran found) is an error, "
-               "not a warning; --fatal-warnings does this too"),
-      cl::cat(Scope.Cat), cl::sub(Scope.Sub));
+  static StrictFitOption Strict(Scope, "the binary");
   static PageSizeOption PageSize(Scope);
   static InferenceOptions Inference(Scope);
   static WarningOptions Warnings(Scope);

@@ -94,4 +94,12 @@ void parseCommandLine(int Argc, char **Argv, CommandScope &Scope) {
   cl::ParseCommandLineOptions(Argc, Argv);
 }
 
+StrictFitOption::StrictFitOption(CommandScope &Scope, const char *Code)
+    : Help("A profile that does not fit " + std::string(Code) +
+           " (another build-id, under half of the functions that ran "
+           "found) is an error, not a warning; --fatal-warnings does this "
+           "too"),
+      Strict("strict", cl::desc(Help), cl::cat(Scope.Cat),
+             cl::sub(Scope.Sub)) {}
+
 } // namespace pagelayout

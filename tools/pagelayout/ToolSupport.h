@@ -8,6 +8,7 @@
 #include "llvm/ADT/STLFunctionalExtras.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/Error.h"
+#include <string>
 
 namespace pagelayout {
 
@@ -59,6 +60,15 @@ struct PageSizeOption {
   explicit PageSizeOption(CommandScope &Scope);
   /// An error unless the value is a power of two of at least 16.
   llvm::Error check() const;
+};
+
+/// --strict, shared by the commands that check a profile against code
+/// (\p Code: "the binary", "the inputs").
+struct StrictFitOption {
+  std::string Help; ///< outlives the option, which keeps a reference
+  llvm::cl::opt<bool> Strict;
+  StrictFitOption(CommandScope &Scope, const char *Code);
+  operator bool() const { return Strict; }
 };
 
 /// --fatal-warnings and --no-warn, shared by the commands that warn.

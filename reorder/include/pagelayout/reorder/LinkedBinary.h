@@ -113,6 +113,10 @@ struct LinkedBinary {
   std::unique_ptr<llvm::MemoryBuffer> Buffer;
 };
 
+/// The phases \p B itself records (InputPhases), as a profile of explicit
+/// phases: what reorder and report use when no profile is given.
+Profile profileFromInputPhases(const LinkedBinary &B);
+
 /// What the binary is read for.
 struct LinkedReadOptions {
   /// For a rewrite: x86-64 only, relocations retained (--emit-relocs).
