@@ -3,6 +3,7 @@
 // The rewriter patches a relocated field only where the decoder says it is
 // an operand's bytes; exact cases for the common instruction shapes.
 
+#include "../reorder/lib/CodeEndings.h"
 #include "../reorder/lib/X86Decoder.h"
 #include "gtest/gtest.h"
 
@@ -69,3 +70,57 @@ TEST_F(X86DecoderTest, Padding) {
 }
 
 } // namespace
+
+namespace {
+
+class X86FlowTest : public ::testing::Test {
+protected:
+  void SetUp() override { ASSERT_FALSE(bool(D.init())); }
+  InstructionDecoder::Flow flow(std::initializer_list<uint8_t> Insn) {
+    std::vector<uint8_t> Bytes(Insn);
+    llvm::MCInst Inst;
+    EXPECT_EQ(D.decode(Inst, Bytes, 0x401000), Bytes.size());
+    return D.flowAfter(Inst);
+  }
+  X86Decoder D;
+};
+
+using Flow = InstructionDecoder::Flow;
+
+TEST_F(X86FlowTest, WhereExecutionGoesNext) {
+  EXPECT_EQ(flow({0xc3}), Flow::Return);                   // ret
+  EXPECT_EQ(flow({0xc2, 0x08, 0x00}), Flow::Return);       // ret $8
+  EXPECT_EQ(flow({0xe8, 0, 0, 0, 0}), Flow::Call);          // call rel32
+  EXPECT_EQ(flow({0xff, 0xd0}), Flow::Call);                // call *%rax
+  EXPECT_EQ(flow({0xff, 0x15, 0, 0, 0, 0}), Flow::Call);    // call *x(%rip)
+  EXPECT_EQ(flow({0xe9, 0, 0, 0, 0}), Flow::Jump);          // jmp rel32
+  EXPECT_EQ(flow({0xeb, 0x00}), Flow::Jump);                // jmp rel8
+  EXPECT_EQ(flow({0xff, 0xe0}), Flow::IndirectJump);        // jmp *%rax
+  EXPECT_EQ(flow({0xff, 0x25, 0, 0, 0, 0}), Flow::IndirectJump); // jmp *x(%rip)
+  EXPECT_EQ(flow({0x74, 0x00}), Flow::Branch);              // je rel8
+  EXPECT_EQ(flow({0x0f, 0x85, 0, 0, 0, 0}), Flow::Branch);  // jne rel32
+  EXPECT_EQ(flow({0xcc}), Flow::Trap);                      // int3
+  EXPECT_EQ(flow({0x0f, 0x0b}), Flow::Trap);                // ud2
+  EXPECT_EQ(flow({0xf4}), Flow::Trap);                      // hlt
+  EXPECT_EQ(flow({0x90}), Flow::Next);                      // nop
+  EXPECT_EQ(flow({0x0f, 0x05}), Flow::Next);                // syscall
+  EXPECT_EQ(flow({0xb8, 1, 0, 0, 0}), Flow::Next);          // mov $1, %eax
+  EXPECT_EQ(flow({0xf3, 0x0f, 0x1e, 0xfa}), Flow::Next);    // endbr64
+}
+
+} // namespace
+
+TEST(NoReturnNames, DeclaredNeverReturning) {
+  for (const char *Name :
+       {"exit", "_exit", "abort", "__stack_chk_fail", "__assert_fail",
+        "__cxa_throw", "__cxa_rethrow", "_Unwind_Resume", "longjmp",
+        "exit@GLIBC_2.2.5", "_ZSt9terminatev",
+        "_ZSt20__throw_length_errorPKc", "_ZSt19__throw_logic_errorPKc",
+        "__ubsan_handle_add_overflow_abort"})
+    EXPECT_TRUE(isDeclaredNoReturn(Name)) << Name;
+  for (const char *Name :
+       {"", "exitx", "error", "_Unwind_RaiseException", "printf",
+        "__ubsan_handle_add_overflow", "_ZSt4endlIcSt11char_traitsIcEE",
+        "_ZSt__throw_x", "my_abort"})
+    EXPECT_FALSE(isDeclaredNoReturn(Name)) << Name;
+}

@@ -96,6 +96,16 @@ int LinkedBinary::regionAt(uint64_t Addr) const {
   return -1;
 }
 
+StringRef LinkedBinary::importAt(uint64_t Addr) const {
+  auto It = llvm::lower_bound(
+      ImportSlots, Addr,
+      [](const std::pair<uint64_t, std::string> &S, uint64_t A) {
+        return S.first < A;
+      });
+  return It != ImportSlots.end() && It->first == Addr ? StringRef(It->second)
+                                                      : StringRef();
+}
+
 bool LinkedBinary::isRegionSection(unsigned Index) const {
   return any_of(Regions,
                 [&](const CodeRegion &R) { return R.SectionIndex == Index; });
@@ -301,6 +311,38 @@ Expected<LinkedBinary> readLinkedBinary(std::unique_ptr<MemoryBuffer> Buffer,
       if (isDynamicCodeAddress(D.d_tag))
         B.DynamicCode.push_back({int64_t(D.d_tag), D.d_un.d_ptr});
   }
+  // Import slots: allocated SHT_RELA sections linked to a symbol table
+  // (.rela.plt, .rela.dyn). A slot only names a callee: one that cannot
+  // be read is left out.
+  if (B.Arch)
+    for (const ELF64LE::Shdr &S : *Sections) {
+      if (S.sh_type != ELF::SHT_RELA || !(S.sh_flags & ELF::SHF_ALLOC) ||
+          S.sh_link == 0 || S.sh_link >= Sections->size())
+        continue;
+      const ELF64LE::Shdr &Syms = (*Sections)[S.sh_link];
+      Expected<ELF64LEFile::Elf_Rela_Range> Relas = File->relas(S);
+      Expected<ELF64LEFile::Elf_Sym_Range> SymRange = File->symbols(&Syms);
+      Expected<StringRef> Names = File->getStringTableForSymtab(Syms);
+      if (!Relas || !SymRange || !Names) {
+        consumeError(Relas.takeError());
+        consumeError(SymRange.takeError());
+        consumeError(Names.takeError());
+        continue;
+      }
+      for (const ELF64LE::Rela &R : *Relas) {
+        uint32_t Sym = R.getSymbol(false);
+        if (!B.Arch->isImportSlot(R.getType(false)) || Sym == 0 ||
+            Sym >= SymRange->size())
+          continue;
+        Expected<StringRef> Name = (*SymRange)[Sym].getName(*Names);
+        if (!Name) {
+          consumeError(Name.takeError());
+          continue;
+        }
+        B.ImportSlots.push_back({R.r_offset, Name->str()});
+      }
+    }
+  llvm::sort(B.ImportSlots);
   if (!SymTab)
     return fail(Path, "no symbol table (the binary is stripped); relink "
                       "without -s/--strip-all so functions can be found");

@@ -18,6 +18,8 @@
 
 #include "pagelayout/reorder/MoveSafety.h"
 #include "AddressText.h"
+#include "CodeEndings.h"
+#include "FunctionIndex.h"
 #include "pagelayout/reorder/SharedWork.h"
 #include "pagelayout/schema/Diagnostic.h"
 #include "llvm/ADT/StringMap.h"
@@ -33,36 +35,6 @@ namespace {
 
 /// Below this much code the proof decodes on the calling thread.
 constexpr uint64_t SerialDecodeBytes = 1 << 20;
-
-/// Finds the function containing an address. Function symbols may nest
-/// (one function's range inside another's): the nearest function starting
-/// at or before an address need not contain it while an earlier, enclosing
-/// one does, so the search goes back while an earlier function could still
-/// reach that far.
-class FunctionIndex {
-public:
-  explicit FunctionIndex(const std::vector<Atom> &Fns) : Fns(Fns) {
-    uint64_t Furthest = 0;
-    for (const Atom &F : Fns) {
-      Furthest = std::max(Furthest, F.OriginalOffset + F.Size);
-      FurthestEnd.push_back(Furthest);
-    }
-  }
-  /// The innermost function containing \p Addr, or -1.
-  int at(uint64_t Addr) const {
-    auto It = llvm::upper_bound(Fns, Addr, [](uint64_t A, const Atom &F) {
-      return A < F.OriginalOffset;
-    });
-    for (size_t I = It - Fns.begin(); I-- > 0 && FurthestEnd[I] > Addr;)
-      if (Addr - Fns[I].OriginalOffset < Fns[I].Size)
-        return int(I);
-    return -1;
-  }
-
-private:
-  const std::vector<Atom> &Fns;
-  std::vector<uint64_t> FurthestEnd; ///< max end of Fns[0..i]
-};
 
 int functionAt(const FunctionIndex &Index, uint64_t Addr) {
   return Index.at(Addr);
@@ -195,18 +167,25 @@ bool recordInstructionEnd(const Target &T, const InstructionDecoder &D,
 }
 
 /// Decodes [Begin, Begin + Size); stops at bytes that do not decode and
-/// returns their address.
+/// returns their address. \p Ending learns how the code ends.
 template <typename Each>
-std::optional<uint64_t> decodeRange(const InstructionDecoder &D, const CodeBytes &Code,
-                                    uint64_t Begin, uint64_t Size, Each Fn) {
+std::optional<uint64_t> decodeRange(const Target &T, const InstructionDecoder &D,
+                                    const CodeBytes &Code, uint64_t Begin,
+                                    uint64_t Size, CodeEnding &Ending,
+                                    Each Fn) {
   ArrayRef<uint8_t> Bytes = Code.Bytes.slice(Begin - Code.Address, Size);
   for (uint64_t Off = 0; Off < Size;) {
     MCInst Inst;
     uint64_t Addr = Begin + Off;
     uint64_t Len = D.decode(Inst, Bytes.slice(Off), Addr);
-    if (Len == 0)
+    if (Len == 0) {
+      Ending.Undecodable = true;
       return Addr;
-    Fn(Addr, Len, D.pcTarget(Inst, Addr, Len));
+    }
+    std::optional<uint64_t> To = D.pcTarget(Inst, Addr, Len);
+    Ending.see(T, Bytes.slice(Off, Len), D.flowAfter(Inst), To, Begin,
+               Begin + Size);
+    Fn(Addr, Len, To);
     Off += Len;
   }
   return std::nullopt;
@@ -336,15 +315,17 @@ void pinRelativeTableTargets(const LinkedBinary &B, const FunctionIndex &Index,
 /// Decodes code that stays, [Begin, Begin + Size) of \p Code, for the ends
 /// of the instructions its relocated fields are in. What it reaches without
 /// a relocation must stay too. Fields after bytes that do not decode are
-/// never validated: markUnpatchableFields leaves them alone.
-void decodeStayingCode(const Target &T, const InstructionDecoder &D,
-                       const CodeBytes &Code,
-                       uint64_t Begin, uint64_t Size,
-                       ArrayRef<RetainedRelocation> Rels,
-                       const FunctionIndex &Fns, StringRef Where,
-                       DecodeResult &R) {
+/// never validated: markUnpatchableFields leaves them alone. Returns how
+/// the code ends.
+CodeEnding decodeStayingCode(const Target &T, const InstructionDecoder &D,
+                             const CodeBytes &Code, uint64_t Begin,
+                             uint64_t Size, ArrayRef<RetainedRelocation> Rels,
+                             const FunctionIndex &Fns, StringRef Where,
+                             DecodeResult &R) {
   RelocationCursor Relocs(Rels);
-  decodeRange(D, Code, Begin, Size,
+  CodeEnding Ending;
+  decodeRange(
+      T, D, Code, Begin, Size, Ending,
               [&](uint64_t Addr, uint64_t Len, std::optional<uint64_t> To) {
                 bool Relocated =
                     recordInstructionEnd(T, D, Code,
@@ -356,6 +337,7 @@ void decodeStayingCode(const Target &T, const InstructionDecoder &D,
                                      Where + " at " + hex(Addr))
                                         .str()});
               });
+  return Ending;
 }
 
 /// A relocated field the decode did not validate (it covers bytes that are
@@ -546,15 +528,16 @@ Expected<MoveSafety> checkMoveSafety(const LinkedBinary &B, SharedWork *Help) {
   // ...) may still reach code that moves: decode it for its fields.
   const CodeBytes Text{B.TextAddress, B.TextBytes};
   DecodeResult Staying;
+  std::vector<CodeEnding> UnownedEndings; // parallel to S.UnownedCode
   {
     Expected<std::unique_ptr<InstructionDecoder>> Decoder = T.createDecoder();
     if (!Decoder)
       return Decoder.takeError();
     const InstructionDecoder &D = **Decoder;
     for (const Atom &Code : S.UnownedCode)
-      decodeStayingCode(T, D, Text, Code.OriginalOffset, Code.Size,
-                        B.TextRelocations, Index,
-                        "code without a function symbol", Staying);
+      UnownedEndings.push_back(decodeStayingCode(
+          T, D, Text, Code.OriginalOffset, Code.Size, B.TextRelocations, Index,
+          "code without a function symbol", Staying));
     for (const LinkedBinary::CodeSection &Sec : B.OtherCode)
       decodeStayingCode(T, D, {Sec.Address, Sec.Bytes}, Sec.Address,
                         Sec.Bytes.size(), B.OtherCodeRelocations, Index, Sec.Name,
@@ -565,6 +548,7 @@ Expected<MoveSafety> checkMoveSafety(const LinkedBinary &B, SharedWork *Help) {
   // each, results merged in function order (the same for any thread count).
   uint64_t TextEnd = B.TextAddress + B.TextBytes.size();
   std::vector<DecodeResult> Results(Fns.size());
+  std::vector<CodeEnding> Endings(Fns.size());
   bool Serial = B.TextBytes.size() < SerialDecodeBytes;
   // Shared with a helper, finer chunks let a late helper take its half of
   // what is left.
@@ -589,7 +573,7 @@ Expected<MoveSafety> checkMoveSafety(const LinkedBinary &B, SharedWork *Help) {
       uint64_t Begin = F.OriginalOffset, End = Begin + F.Size;
       DecodeResult &R = Results[I];
       std::optional<uint64_t> Bad = decodeRange(
-          D, Text, Begin, F.Size,
+          T, D, Text, Begin, F.Size, Endings[I],
           [&](uint64_t Addr, uint64_t Len, std::optional<uint64_t> Ref) {
             ++R.Instructions;
             if (Overlaps[I])
@@ -734,6 +718,40 @@ Expected<MoveSafety> checkMoveSafety(const LinkedBinary &B, SharedWork *Help) {
                            Prev.displayName()});
     if (Fns[I].OriginalOffset + Fns[I].Size > Prev.OriginalOffset + Prev.Size)
       Furthest = I;
+  }
+  // A symbol ends, its code may not: what code runs on into past its end
+  // stays right after it (CodeEndings.h).
+  {
+    Expected<std::unique_ptr<InstructionDecoder>> Decoder = T.createDecoder();
+    if (!Decoder)
+      return Decoder.takeError();
+    NoReturnAnalysis NoReturn(B, Index, Endings, **Decoder);
+    for (size_t I = 0; I < Fns.size(); ++I) {
+      uint64_t End = Fns[I].OriginalOffset + Fns[I].Size;
+      std::string How = NoReturn.runsOn(Endings[I], End);
+      if (How.empty())
+        continue;
+      FallThrough Next = fallsInto(B, Index, Fns[I].OriginalOffset, End);
+      if (Next.What == FallThrough::IntoFunction && Next.Function != int(I))
+        Joins.push_back({int(I), Next.Function,
+                         Fns[I].displayName() + " " + How + " into " +
+                             Fns[Next.Function].displayName()});
+      else if (Next.What == FallThrough::IntoCodeWithoutSymbol)
+        pin(S, int(I),
+            How + " into code without a function symbol at " + hex(Next.At));
+      else if (Next.What == FallThrough::OffSection)
+        pin(S, int(I), How + ", off the end of its section");
+    }
+    for (size_t C = 0; C < S.UnownedCode.size(); ++C) {
+      const Atom &Code = S.UnownedCode[C];
+      uint64_t End = Code.OriginalOffset + Code.Size;
+      std::string How = NoReturn.runsOn(UnownedEndings[C], End);
+      FallThrough Next = fallsInto(B, Index, Code.OriginalOffset, End);
+      if (!How.empty() && Next.What == FallThrough::IntoFunction)
+        pin(S, Next.Function,
+            "reached by code without a function symbol at " +
+                hex(Code.OriginalOffset) + ", which " + How);
+    }
   }
   groupFunctions(B, Joins, S);
   for (const std::string &R : S.PinReason)

@@ -33,7 +33,7 @@ Error X86Decoder::init() {
   registerTarget();
   Triple TT("x86_64-unknown-linux-gnu");
   std::string Err;
-  const Target *T = TargetRegistry::lookupTarget(TT, Err);
+  const llvm::Target *T = TargetRegistry::lookupTarget(TT, Err);
   if (!T)
     return createStringError("no x86-64 target in LLVM: " + Err);
   MRI.reset(T->createMCRegInfo(TT));
@@ -66,6 +66,29 @@ std::optional<uint64_t> X86Decoder::pcTarget(const MCInst &Inst, uint64_t Addr,
   if (MIA->evaluateBranch(Inst, Addr, Size, Target))
     return Target;
   return MIA->evaluateMemoryOperandAddress(Inst, STI.get(), Addr, Size);
+}
+
+InstructionDecoder::Flow X86Decoder::flowAfter(const MCInst &Inst) const {
+  using Flow = InstructionDecoder::Flow;
+  const MCInstrDesc &Desc = MII->get(Inst.getOpcode());
+  if (Desc.isReturn())
+    return Flow::Return;
+  if (Desc.isCall())
+    return Flow::Call;
+  if (Desc.isIndirectBranch())
+    return Flow::IndirectJump;
+  if (MIA->isUnconditionalBranch(Inst))
+    return Flow::Jump;
+  if (MIA->isConditionalBranch(Inst))
+    return Flow::Branch;
+  if (Desc.isBarrier())
+    return Flow::Trap;
+  // Traps and halts MC does not mark as barriers.
+  StringRef Name = MII->getName(Inst.getOpcode());
+  if (Name == "INT3" || Name == "TRAP" || Name == "HLT" ||
+      Name.starts_with("UD1") || Name == "UD2B")
+    return Flow::Trap;
+  return Flow::Next;
 }
 
 namespace {

@@ -17,6 +17,7 @@
 #ifndef PAGELAYOUT_REORDER_X86DECODER_H
 #define PAGELAYOUT_REORDER_X86DECODER_H
 
+#include "pagelayout/reorder/Target.h"
 #include "llvm/ADT/ArrayRef.h"
 #include "llvm/ADT/StringSet.h"
 #include "llvm/MC/MCAsmInfo.h"
@@ -73,6 +74,8 @@ struct X86Decoder {
   /// The PC-relative target of an instruction, if it has one.
   std::optional<uint64_t> pcTarget(const llvm::MCInst &Inst, uint64_t Addr,
                                    uint64_t Size) const;
+  /// Where execution may go after \p Inst (InstructionDecoder::Flow).
+  InstructionDecoder::Flow flowAfter(const llvm::MCInst &Inst) const;
   /// Whether the \p FieldSize bytes at \p FieldOffset of the instruction
   /// \p Insn (its bytes, decoded at \p Addr) are exactly one immediate or
   /// displacement operand's bytes, or lie wholly inside them.

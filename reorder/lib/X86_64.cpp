@@ -49,6 +49,9 @@ public:
                       uint64_t FieldOffset, unsigned FieldSize) const override {
     return D.isOperandField(Insn, Addr, FieldOffset, FieldSize);
   }
+  Flow flowAfter(const MCInst &Inst) const override {
+    return D.flowAfter(Inst);
+  }
 
 private:
   X86Decoder D;
@@ -110,6 +113,9 @@ public:
   }
   bool isRelativeDynamic(uint32_t Type) const override {
     return Type == ELF::R_X86_64_RELATIVE || Type == ELF::R_X86_64_IRELATIVE;
+  }
+  bool isImportSlot(uint32_t Type) const override {
+    return Type == ELF::R_X86_64_JUMP_SLOT || Type == ELF::R_X86_64_GLOB_DAT;
   }
   uint64_t readPcRelative(ArrayRef<uint8_t> Field,
                           uint64_t End) const override {

@@ -93,6 +93,14 @@ struct LinkedBinary {
   /// Retained relocations for fields in OtherCode, sorted by offset.
   std::vector<RetainedRelocation> OtherCodeRelocations;
 
+  /// Slots the loader fills with an imported function's address (the
+  /// GOT entries of JUMP_SLOT and GLOB_DAT relocations): (slot address,
+  /// symbol name), by address. A PLT entry jumps through one; the proof
+  /// names a call's callee by it.
+  std::vector<std::pair<uint64_t, std::string>> ImportSlots;
+  /// The imported function whose slot is at \p Addr, or "".
+  llvm::StringRef importAt(uint64_t Addr) const;
+
   /// .dynamic entries that hold a code address (DT_INIT, DT_FINI): the
   /// loader calls them, so they must follow the code they name.
   struct DynamicCodeAddress {

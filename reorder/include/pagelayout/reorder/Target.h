@@ -47,6 +47,22 @@ public:
   /// Whether two decoded instructions are the same but for their
   /// immediate and displacement operands (same opcode and registers).
   virtual bool sameShape(const llvm::MCInst &A, const llvm::MCInst &B) const;
+
+  /// Where execution may go after an instruction, by the instruction
+  /// alone.
+  enum class Flow {
+    Next,         ///< on to the next bytes
+    Branch,       ///< a conditional branch: to its target, or on
+    Call,         ///< on, once the callee returns
+    Jump,         ///< an unconditional jump with its target in the code
+    IndirectJump, ///< through a register or memory: anywhere
+    Return,
+    Trap,         ///< a trap or a halt: nowhere
+  };
+  static bool runsOn(Flow F) {
+    return F == Flow::Next || F == Flow::Branch || F == Flow::Call;
+  }
+  virtual Flow flowAfter(const llvm::MCInst &Inst) const = 0;
 };
 
 class Target {
@@ -89,6 +105,9 @@ public:
                                    uint64_t Base, uint64_t To) const = 0;
   /// A dynamic relocation whose addend is an address (RELATIVE, IRELATIVE).
   virtual bool isRelativeDynamic(uint32_t Type) const = 0;
+  /// A dynamic relocation that fills a slot with a symbol's address for
+  /// code to jump or call through (JUMP_SLOT, GLOB_DAT).
+  virtual bool isImportSlot(uint32_t Type) const = 0;
 
   /// PC-relative operands: where the field at \p Field, in an instruction
   /// ending at \p End, points; and the field that makes it point at \p To
@@ -98,7 +117,8 @@ public:
   virtual bool writePcRelative(llvm::MutableArrayRef<uint8_t> Field,
                                uint64_t End, uint64_t To) const = 0;
 
-  /// Fills code bytes nothing may run (between moved functions).
+  /// Fills code bytes nothing may run (between moved functions): a byte
+  /// that traps where it is executed.
   virtual uint8_t fillByte() const = 0;
   /// The smallest alignment a function may be given (the C++ ABI's
   /// member-function pointers use bit 0 on x86-64: 2).
