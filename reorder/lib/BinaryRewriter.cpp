@@ -152,7 +152,18 @@ Error ElfRewriter::patchDataField(const ELF64LE::Shdr &Target,
     support::endian::write32le(Field, uint32_t(Map()(V)));
     return Error::success();
   }
-  if (T.isDataPcRelative32(Type)) {
+  if (unsigned PcSize = T.dataPcRelativeSize(Type); PcSize == 8) {
+    if (!Alloc)
+      return Error::success();
+    // A plain pointer (an exception table's LPStart): what it reaches
+    // moved exactly, or was pinned.
+    int64_t V = int64_t(support::endian::read64le(Field));
+    uint64_t Points = R.r_offset + uint64_t(V);
+    if (Map().moves(Points))
+      support::endian::write64le(Field, Map()(Points) - R.r_offset);
+    return Error::success();
+  }
+  if (T.dataPcRelativeSize(Type) == 4) {
     if (!Alloc)
       return Error::success(); // not an address in the running program
     int32_t V = support::endian::read32le(Field);

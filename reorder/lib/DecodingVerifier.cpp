@@ -159,15 +159,17 @@ Error DecodingVerifier::readSymbols() {
                     " changed more than its value");
       if (!In.isRegionSection(X.st_shndx) || X.getType() == ELF::STT_SECTION)
         continue;
-      if (X.getType() == ELF::STT_FUNC && X.st_size && inText(In, X.st_value) &&
+      std::string Name = hex(X.st_value);
+      StringRef Named;
+      if (Names) {
+        if (Expected<StringRef> N = X.getName(*Names))
+          Name = (Named = *N).str();
+        else
+          consumeError(N.takeError());
+      }
+      if (isFunctionSymbol(X.getType(), Named) && X.st_size &&
+          inText(In, X.st_value) &&
           X.st_size <= In.TextBytes.size() - (X.st_value - In.TextAddress)) {
-        std::string Name = hex(X.st_value);
-        if (Names) {
-          if (Expected<StringRef> N = X.getName(*Names))
-            Name = N->str();
-          else
-            consumeError(N.takeError());
-        }
         // A function stays inside its own section.
         auto R = find_if(In.Regions, [&](const CodeRegion &C) {
           return C.SectionIndex == X.st_shndx;

@@ -56,16 +56,23 @@ Error collectDataPcRelatives(const ELF64LEFile &File,
   }
   for (const ELF64LE::Rela &R : Relas) {
     uint32_t Type = R.getType(false);
-    if (!B.Arch || !B.Arch->isDataPcRelative32(Type))
+    unsigned Size = B.Arch ? B.Arch->dataPcRelativeSize(Type) : 0;
+    if (!Size)
       continue;
     uint64_t Off = R.r_offset - Target.sh_addr;
     if (R.r_offset < Target.sh_addr || Off > Data->size() ||
-        Data->size() - Off < 4)
+        Data->size() - Off < Size)
       return fail(B.Path, "relocation at " + hex(R.r_offset) +
                               " lies outside " + *Name);
-    int32_t V;
-    memcpy(&V, Data->data() + Off, 4);
-    B.DataPcRelatives.push_back({Name->str(), R.r_offset, V, Type});
+    int64_t V;
+    if (Size == 8) {
+      memcpy(&V, Data->data() + Off, 8);
+    } else {
+      int32_t V32;
+      memcpy(&V32, Data->data() + Off, 4);
+      V = V32;
+    }
+    B.DataPcRelatives.push_back({Name->str(), R.r_offset, V, Type, Size});
   }
   return Error::success();
 }
@@ -150,6 +157,11 @@ bool isBlockSectionPart(StringRef Name) {
     return false;
   StringRef N = Name.substr(At + 8);
   return !N.empty() && all_of(N, isDigit);
+}
+
+bool isFunctionSymbol(uint8_t Type, StringRef Name) {
+  return Type == ELF::STT_FUNC ||
+         (Type == ELF::STT_NOTYPE && isBlockSectionPart(Name));
 }
 
 Expected<LinkedBinary> readLinkedBinary(std::unique_ptr<MemoryBuffer> Buffer,
@@ -396,20 +408,16 @@ Expected<LinkedBinary> readLinkedBinary(std::unique_ptr<MemoryBuffer> Buffer,
   uint64_t TextEnd = B.TextAddress + B.TextBytes.size();
   for (const ELF64LE::Sym &S : *Symbols) {
     // Clang's basic-block sections name a function's later parts with
-    // sized STT_NOTYPE symbols (NAME.__part.N, NAME.cold): functions too,
-    // for reading.
-    // Read for a report or a plan only: the rewrite's proof does not yet
-    // check that code falls through past a symbol's end, which lld's
-    // --optimize-bb-jumps makes parts do; for a rewrite they stay code
-    // without a function symbol (pinned).
-    bool MaybePart = !Opts.ForRewrite && S.getType() == ELF::STT_NOTYPE;
-    if ((S.getType() != ELF::STT_FUNC && !MaybePart) || S.st_size == 0 ||
-        S.st_value < B.TextAddress || S.st_value >= TextEnd)
+    // sized STT_NOTYPE symbols (NAME.__part.N, NAME.cold): functions too.
+    // (Parts that fall into each other, as lld's --optimize-bb-jumps makes
+    // them, move together: the proof checks where code runs on.)
+    if ((S.getType() != ELF::STT_FUNC && S.getType() != ELF::STT_NOTYPE) ||
+        S.st_size == 0 || S.st_value < B.TextAddress || S.st_value >= TextEnd)
       continue;
     Expected<StringRef> Name = S.getName(*StrTab);
     if (!Name)
       return fail(Path, "malformed symbol name: " + toString(Name.takeError()));
-    if (MaybePart && !isBlockSectionPart(*Name))
+    if (!isFunctionSymbol(S.getType(), *Name))
       continue;
     // The rewrite updates the symbols that name .text; a function symbol
     // whose address lies in .text but that names another section would

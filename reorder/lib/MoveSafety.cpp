@@ -260,7 +260,7 @@ void pinRelativeTableTargets(const LinkedBinary &B, const FunctionIndex &Index,
   for (size_t I = 0; I < Entries.size(); ++I) {
     const auto &E = *Entries[I];
     bool Continues = I > 0 && Entries[I - 1]->Section == E.Section &&
-                     Entries[I - 1]->Offset + 4 == E.Offset;
+                     Entries[I - 1]->Offset + Entries[I - 1]->Size == E.Offset;
     if (!Continues)
       RunStart = E.Offset;
     uint64_t Points = E.Offset + uint64_t(E.Value);
@@ -273,7 +273,7 @@ void pinRelativeTableTargets(const LinkedBinary &B, const FunctionIndex &Index,
                           [](uint64_t A, const std::pair<uint64_t, int> &T) {
                             return A < T.first;
                           });
-    if (Base != TableBases.begin()) {
+    if (Base != TableBases.begin() && E.Size == 4) {
       uint64_t BaseAddr = std::prev(Base)->first;
       uint64_t Target = B.Arch->jumpTableTarget(BaseAddr, E.Value);
       auto LoadsBase = [&](int Fn) {

@@ -8,6 +8,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "pagelayout/reorder/ReorderPipeline.h"
+#include "pagelayout/reorder/BlockClusters.h"
 #include "AddressMap.h"
 #include "pagelayout/reorder/ProfileFit.h"
 #include "pagelayout/reorder/RuntimeStartup.h"
@@ -227,6 +228,9 @@ runReorderPipeline(const ReorderOptions &Opts, const ReorderHooks &Hooks) {
   Run->UserFunctions = Run->Input.Functions.size();
   Profile &WithStartup = Run->WithStartup;
   WithStartup = Run->Input;
+  // Parts of functions split by phase (basic-block sections) take their
+  // phase, as ld.pagelayout gives it them.
+  applyBlockClusters(WithStartup, Run->Units);
   addRuntimeStartup(WithStartup, Run->Units, Run->Binary.Entry);
   Run->Names = matchProfileNames(WithStartup, Run->Units);
   ProfileFit Fit = checkProfileFit(

@@ -97,8 +97,8 @@ public:
       return false;
     }
   }
-  bool isDataPcRelative32(uint32_t Type) const override {
-    return Type == ELF::R_X86_64_PC32;
+  unsigned dataPcRelativeSize(uint32_t Type) const override {
+    return Type == ELF::R_X86_64_PC32 ? 4 : Type == ELF::R_X86_64_PC64 ? 8 : 0;
   }
   uint64_t jumpTableTarget(uint64_t Base, int64_t Entry) const override {
     return Base + uint64_t(Entry);

@@ -80,6 +80,7 @@ struct LinkedBinary {
     uint64_t Offset = 0;
     int64_t Value = 0;
     uint32_t Type = 0;
+    unsigned Size = 4; ///< 4 or 8 bytes
   };
   std::vector<DataPcRelative> DataPcRelatives;
   /// Executable sections other than .text (.init, .fini, .plt, glibc's
@@ -150,6 +151,11 @@ readLinkedBinary(std::unique_ptr<llvm::MemoryBuffer> Buffer,
 /// compiled with basic-block sections: NAME.__part.N or NAME.cold. Such
 /// sized STT_NOTYPE symbols count as functions.
 bool isBlockSectionPart(llvm::StringRef Name);
+
+/// Whether a sized ELF symbol of type \p Type named \p Name is a function
+/// to the rewriter, the plan and the verifier alike: STT_FUNC, or an
+/// STT_NOTYPE part of a function (isBlockSectionPart).
+bool isFunctionSymbol(uint8_t Type, llvm::StringRef Name);
 
 /// Whether \p Data is an SMF module: not ELF, and the SMF magic where a
 /// header can be (smf::findHeaderPlace).

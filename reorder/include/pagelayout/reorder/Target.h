@@ -92,11 +92,12 @@ public:
   virtual bool isAbsolute(uint32_t Type, unsigned &Size,
                           bool &Signed) const = 0;
 
-  /// A plain 32-bit PC-relative word in data (jump-table entries,
-  /// .eh_frame pointers): S + A - P, relative to the field itself.
-  virtual bool isDataPcRelative32(uint32_t Type) const = 0;
-  /// The compilers' relative jump tables: an entry (a data word of an
-  /// isDataPcRelative32 type) holds target - base, where base is the
+  /// The width of a plain PC-relative word in data, S + A - P relative to
+  /// the field itself (jump-table entries, .eh_frame pointers: 4; an
+  /// exception table's 8-byte LPStart: 8), or 0 for other types.
+  virtual unsigned dataPcRelativeSize(uint32_t Type) const = 0;
+  /// The compilers' relative jump tables: an entry (a 4-byte data word of
+  /// a dataPcRelativeSize type) holds target - base, where base is the
   /// table's own address, which the function using it loads PC-relatively
   /// (x86-64: `lea table(%rip)`). Where an entry with value \p Entry
   /// points, and the entry that points at \p To (false: it does not fit).
