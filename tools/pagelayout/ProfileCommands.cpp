@@ -217,18 +217,16 @@ int runProfileMerge(int Argc, char **Argv) {
     return reportError(std::move(E));
   if (Error E = Form.check())
     return reportError(std::move(E));
-  std::vector<Profile> Profiles;
+  // Streamed: the merge and one input in memory, however many runs.
+  ProfileMerger Merger(Ctx.warningHandler());
   for (const std::string &In : Inputs) {
     Expected<Profile> P = Reader.read(In, Ctx);
     if (!P)
       return reportError(P.takeError());
-    Profiles.push_back(std::move(*P));
+    Merger.add({In, &*P});
   }
-  std::vector<NamedProfile> Named;
-  for (size_t I = 0; I < Profiles.size(); ++I)
-    Named.push_back({Inputs[I], &Profiles[I]});
   Profile Merged;
-  mergeProfiles(Named, Merged, Ctx.warningHandler());
+  Merger.finish(Merged);
   if (Ctx.FatalWarnings && Ctx.Warnings)
     return finish(Ctx);
   if (Error E = Form.write(Output, Merged))
