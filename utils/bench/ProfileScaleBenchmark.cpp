@@ -12,10 +12,15 @@
 //
 // The program is shaped as PlanBenchmark.cpp's, but every function is in
 // the profile (2% startup, 1% first frame, 10% steady, the rest called a
-// few times late in the run: cold), startup functions carry executed
-// ranges, and names are Itanium-mangled-like, 40-50 bytes, as in a large
-// C++ program (short names would fit std::string's inline buffer and flatter
+// few times late in the run: cold), in one variant startup functions carry
+// executed ranges (a trace profile: the engine packs by executed bytes),
+// and names are Itanium-mangled-like, 40-50 bytes, as in a large C++
+// program (short names would fit std::string's inline buffer and flatter
 // the model).
+//
+// BM_Merge merges 10, 100 and 1,000 run profiles of a 50,000-function
+// program as 'profile merge' does (streamed: one input in memory at a
+// time) and, for 1,000, as it did before (every input read first).
 //
 //===----------------------------------------------------------------------===//
 
@@ -75,7 +80,8 @@ std::vector<Atom> makeAtoms(unsigned NumFunctions) {
   return Atoms;
 }
 
-Profile makeProfile(unsigned NumFunctions, unsigned NumEdges, uint64_t Seed) {
+Profile makeProfile(unsigned NumFunctions, unsigned NumEdges, bool WithRanges,
+                    uint64_t Seed) {
   Profile P;
   std::mt19937_64 Rng(Seed); // fixed: every run measures the same profile
   std::uniform_real_distribution<double> Unit(0.0, 1.0);
@@ -102,7 +108,7 @@ Profile makeProfile(unsigned NumFunctions, unsigned NumEdges, uint64_t Seed) {
               : IsSteady           ? 1000 + uint64_t(Unit(Rng) * 1e6)
                                    : 1 + K % 3;
     F.LastCallNs = *F.FirstCallNs + F.Calls * 1000;
-    if (IsStartup) {
+    if (IsStartup && WithRanges) {
       uint64_t Size = atomSize(Ids[K]), Head = 1 + Size / 3;
       F.StartupRanges.push_back({0, Head});
       if (Size > Head + 8)
@@ -144,12 +150,14 @@ std::string benchDir() {
 }
 
 /// The profile of \p Functions / \p Edges in \p Form, written once.
-std::string profileFile(unsigned Functions, unsigned Edges, StringRef Form) {
+std::string profileFile(unsigned Functions, unsigned Edges, bool WithRanges,
+                        StringRef Form) {
   std::string Path = benchDir() + "/p-" + std::to_string(Functions) + "-" +
-                     std::to_string(Edges) + "." + Form.str();
+                     std::to_string(Edges) + (WithRanges ? "-ranges." : ".") +
+                     Form.str();
   if (sys::fs::exists(Path))
     return Path;
-  Profile P = makeProfile(Functions, Edges, 42);
+  Profile P = makeProfile(Functions, Edges, WithRanges, 42);
   std::error_code EC;
   raw_fd_ostream OS(Path, EC);
   if (EC)
@@ -163,7 +171,6 @@ std::string profileFile(unsigned Functions, unsigned Edges, StringRef Form) {
 
 struct ChildResult {
   std::map<std::string, double> Values; ///< what the child printed
-  double PeakMB = 0;                     ///< its peak resident set
 };
 
 /// Runs this binary with \p Args and collects its "key=value" lines.
@@ -190,7 +197,6 @@ ChildResult runChild(const std::vector<std::string> &Args) {
       WEXITSTATUS(Status))
     abort();
   ChildResult R;
-  R.PeakMB = double(Usage.ru_maxrss) / 1024.0;
   auto Text = MemoryBuffer::getFile(Out);
   if (!Text)
     abort();
@@ -205,10 +211,20 @@ ChildResult runChild(const std::vector<std::string> &Args) {
   return R;
 }
 
+/// This process's peak resident set so far (VmHWM: of its own address
+/// space since exec; getrusage's ru_maxrss would include the parent's,
+/// inherited through posix_spawn).
 double peakMBSoFar() {
-  struct rusage U;
-  getrusage(RUSAGE_SELF, &U);
-  return double(U.ru_maxrss) / 1024.0;
+  auto Status = MemoryBuffer::getFileAsStream("/proc/self/status");
+  if (!Status)
+    abort();
+  StringRef Text = (*Status)->getBuffer();
+  size_t At = Text.find("VmHWM:");
+  uint64_t KB = 0;
+  if (At == StringRef::npos ||
+      Text.substr(At + 6).ltrim().consumeInteger(10, KB))
+    abort();
+  return double(KB) / 1024.0;
 }
 
 double msSince(std::chrono::steady_clock::time_point T) {
@@ -233,7 +249,8 @@ int readAndPlan(const char *Path, unsigned Functions) {
   ResolvedProfile RP = resolvePhases(*P);
   LayoutPlan Plan = computeLayout(Atoms, RP);
   double PlanMs = msSince(T1);
-  outs() << "atoms_mb=" << AtomsMB << "\nread_peak_mb=" << ReadMB
+  outs() << "peak_mb=" << peakMBSoFar() << "\natoms_mb=" << AtomsMB
+         << "\nread_peak_mb=" << ReadMB
          << "\nread_ms=" << ReadMs << "\nplan_ms=" << PlanMs
          << "\nstartup_pages=" << Plan.Startup.PagesTouched << "\n";
   return 0;
@@ -242,7 +259,7 @@ int readAndPlan(const char *Path, unsigned Functions) {
 void BM_ReadAndPlan(benchmark::State &State, const char *Form) {
   unsigned Functions = unsigned(State.range(0)),
            Edges = unsigned(State.range(1));
-  std::string Path = profileFile(Functions, Edges, Form);
+  std::string Path = profileFile(Functions, Edges, State.range(2), Form);
   uint64_t FileSize = 0;
   sys::fs::file_size(Path, FileSize);
   for (auto _ : State) {
@@ -251,7 +268,7 @@ void BM_ReadAndPlan(benchmark::State &State, const char *Form) {
     State.SetIterationTime((R.Values["read_ms"] + R.Values["plan_ms"]) / 1e3);
     State.counters["read_ms"] = R.Values["read_ms"];
     State.counters["plan_ms"] = R.Values["plan_ms"];
-    State.counters["peak_mb"] = R.PeakMB;
+    State.counters["peak_mb"] = R.Values["peak_mb"];
     State.counters["atoms_mb"] = R.Values["atoms_mb"];
     State.counters["read_peak_mb"] = R.Values["read_peak_mb"];
     State.counters["file_mb"] = double(FileSize) / (1 << 20);
@@ -261,7 +278,7 @@ void BM_ReadAndPlan(benchmark::State &State, const char *Form) {
 
 // A fleet's run profiles: each run of a 50,000-function program calls
 // 2,000 of them (half from a common core of 4,000, half anywhere), with
-// 10,000 call edges among them and its own first-call times.
+// the program's call edges among them and its own first-call times.
 constexpr unsigned ProgramFunctions = 50'000, RunFunctions = 2'000,
                    RunEdges = 10'000;
 
@@ -287,14 +304,29 @@ Profile makeRunProfile(unsigned Run) {
     F.LastCallNs = *F.FirstCallNs + F.Calls;
     P.Functions.push_back(std::move(F));
   }
-  std::unordered_set<uint64_t> Seen;
-  while (P.Edges.size() < RunEdges) {
-    unsigned A = unsigned(Unit(Rng) * RunFunctions),
-             B = unsigned(std::pow(Unit(Rng), 3.0) * RunFunctions);
-    if (Seen.insert(uint64_t(A) << 32 | B).second)
-      P.Edges.push_back({P.Functions[A].Name, P.Functions[B].Name,
-                         1 + uint64_t(Unit(Rng) * 100)});
-  }
+  // The program's call graph is fixed: function Id calls the functions
+  // callee(Id, 0..7); a run has the edges of it between functions it ran,
+  // so runs share most of their edges, as runs of one program do.
+  auto Callee = [](unsigned Id, unsigned K) {
+    uint64_t H = (uint64_t(Id) * 8 + K) * 0x9e3779b97f4a7c15ull;
+    return unsigned((H >> 33) % (K < 4 ? 4'000 : ProgramFunctions));
+  };
+  for (unsigned A = 0; A < RunFunctions && P.Edges.size() < RunEdges; ++A)
+    for (unsigned K = 0; K < 8; ++K) {
+      unsigned B = Callee(Ids[A], K);
+      if (Chosen.count(B) && B != Ids[A])
+        P.Edges.push_back({P.Functions[A].Name, functionName(B),
+                           1 + uint64_t(Unit(Rng) * 100)});
+    }
+  llvm::sort(P.Edges, [](const CallEdge &X, const CallEdge &Y) {
+    return std::tie(X.Caller, X.Callee) < std::tie(Y.Caller, Y.Callee);
+  });
+  P.Edges.erase(std::unique(P.Edges.begin(), P.Edges.end(),
+                            [](const CallEdge &X, const CallEdge &Y) {
+                              return X.Caller == Y.Caller &&
+                                     X.Callee == Y.Callee;
+                            }),
+                P.Edges.end());
   return P;
 }
 
@@ -348,7 +380,7 @@ int mergeRuns(bool Streamed, unsigned Runs) {
   raw_fd_ostream OS(benchDir() + "/merged.prof", EC);
   if (EC || writeCompactProfile(Merged, OS))
     return 1;
-  outs() << "merge_ms=" << msSince(T0)
+  outs() << "peak_mb=" << peakMBSoFar() << "\nmerge_ms=" << msSince(T0)
          << "\nfunctions=" << Merged.Functions.size()
          << "\nedges=" << Merged.Edges.size() << "\n";
   return 0;
@@ -369,7 +401,7 @@ void BM_Merge(benchmark::State &State, bool Streamed) {
                               std::to_string(Runs)});
     State.SetIterationTime(R.Values["merge_ms"] / 1e3);
     State.counters["merge_ms"] = R.Values["merge_ms"];
-    State.counters["peak_mb"] = R.PeakMB;
+    State.counters["peak_mb"] = R.Values["peak_mb"];
     State.counters["inputs_mb"] = double(Bytes) / (1 << 20);
     State.counters["functions"] = R.Values["functions"];
     State.counters["edges"] = R.Values["edges"];
@@ -390,14 +422,17 @@ BENCHMARK_CAPTURE(BM_Merge, all_in_memory, false)
     ->UseManualTime()
     ->Unit(benchmark::kMillisecond)
     ->Iterations(1);
+// Third argument: startup functions carry executed ranges (a trace
+// profile), which plans by executed bytes.
 BENCHMARK_CAPTURE(BM_ReadAndPlan, compact, "compact")
-    ->Args({200'000, 1'000'000})
-    ->Args({1'000'000, 5'000'000})
+    ->Args({200'000, 1'000'000, 0})
+    ->Args({1'000'000, 5'000'000, 0})
+    ->Args({1'000'000, 5'000'000, 1})
     ->UseManualTime()
     ->Unit(benchmark::kMillisecond)
-    ->Iterations(3);
+    ->Iterations(2);
 BENCHMARK_CAPTURE(BM_ReadAndPlan, yaml, "yaml")
-    ->Args({200'000, 1'000'000})
+    ->Args({200'000, 1'000'000, 0})
     ->UseManualTime()
     ->Unit(benchmark::kMillisecond)
     ->Iterations(1);
