@@ -9,8 +9,9 @@
 #                 [--keep-going] [--keep-corpus] [-- LIBFUZZER-ARGS...]
 #
 #   --time        seconds per target (default 60)
-#   --only        one target: profile, yaml-tree, orderfile, perf-script,
-#                 raw, linked-binary, rewrite, smf or page-map
+#   --only        one target: profile, compact-profile, yaml-tree,
+#                 orderfile, perf-script, raw, linked-binary, rewrite, smf
+#                 or page-map (only it is built)
 #   --build       the sanitized build tree (default build-fuzz/)
 #   --keep-going  fork mode: go on past crashes and hangs to collect more
 #   --keep-corpus start from the inputs earlier runs found, not the seeds
@@ -36,7 +37,7 @@ while [ $# -gt 0 ]; do
 done
 case $build in /*) ;; *) build=$PWD/$build ;; esac
 
-targets=(profile yaml-tree orderfile perf-script raw linked-binary rewrite smf page-map)
+targets=(profile compact-profile yaml-tree orderfile perf-script raw linked-binary rewrite smf page-map)
 if [ -n "$only" ]; then
   only=${only#pagelayout-fuzz-}
   [[ " ${targets[*]} " == *" $only "* ]] ||
@@ -50,7 +51,14 @@ if [ ! -f "$build/build.ninja" ]; then
     -DCMAKE_C_COMPILER=clang-22 -DCMAKE_CXX_COMPILER=clang++-22 \
     -DPAGELAYOUT_SANITIZE=address -DPAGELAYOUT_BUILD_FUZZERS=ON >/dev/null
 fi
-cmake --build "$build" --target pagelayout-fuzzers -- -j"$(nproc)" >"$build/fuzz-build.log" ||
+# With --only, that target alone and what its seeds are made with (the
+# recorder runtime; elf2smf for the SMF seeds).
+build_targets=(pagelayout-fuzzers)
+if [ -n "$only" ]; then
+  build_targets=("pagelayout-fuzz-$only" pagelayout_rt_static)
+  case $only in smf | page-map) build_targets+=(elf2smf) ;; esac
+fi
+cmake --build "$build" --target "${build_targets[@]}" -- -j"$(nproc)" >"$build/fuzz-build.log" ||
   { tail -30 "$build/fuzz-build.log" >&2; echo "fuzz.sh: build failed ($build/fuzz-build.log)" >&2; exit 1; }
 
 # 2. Seeds, rebuilt from the lit inputs every time.
@@ -59,6 +67,15 @@ python3 "$root/test/fuzz/make-corpus.py" --src "$root" --out "$corpus/seeds" \
   --runtime-dir "$build/utils/recorder" --elf2smf "$build/utils/smf/elf2smf" 2>"$build/fuzz-corpus.log" ||
   { cat "$build/fuzz-corpus.log" >&2; exit 1; }
 largest=$(cat "$corpus/seeds/largest-binary")
+# The compact target's seeds: the profile seeds that read, written compactly
+# by the target itself (CompactProfileFuzzer.cpp).
+if [[ " ${targets[*]} " == *" compact-profile "* ]]; then
+  mkdir -p "$corpus/seeds/compact-profile"
+  PAGELAYOUT_FUZZ_COMPACT_SEEDS=$corpus/seeds/compact-profile \
+    "$build/test/fuzz/pagelayout-fuzz-compact-profile" -runs=0 \
+    "$corpus/seeds/profile" >"$build/fuzz-corpus-compact.log" 2>&1 ||
+    { tail -20 "$build/fuzz-corpus-compact.log" >&2; exit 1; }
+fi
 
 # 3. Run each target.
 findings=$build/fuzz-findings/$(date +%Y%m%d-%H%M%S)
@@ -71,7 +88,7 @@ export PAGELAYOUT_FUZZ_MODULE=$corpus/seeds/raw-module
 
 max_len() {
   case $1 in
-  profile | yaml-tree | orderfile | perf-script) echo 16384 ;;
+  profile | compact-profile | yaml-tree | orderfile | perf-script) echo 16384 ;;
   raw) echo 65536 ;;
   linked-binary | rewrite | page-map) echo $((largest > 61440 ? largest + 4096 : 65536)) ;;
   smf) echo 16384 ;;

@@ -1,6 +1,7 @@
 //===- OrderFile.cpp - lld ordering files <-> layout profiles -------------===//
 
 #include "pagelayout/schema/OrderFile.h"
+#include "pagelayout/schema/CompactProfile.h"
 #include "pagelayout/schema/OrderedMap.h"
 #include "pagelayout/schema/PhaseInference.h"
 #include "pagelayout/schema/ProfileReader.h"
@@ -15,6 +16,8 @@ StringRef profileFormatName(ProfileFormat F) {
   switch (F) {
   case ProfileFormat::YAML:
     return "yaml";
+  case ProfileFormat::Compact:
+    return "compact";
   case ProfileFormat::OrderFile:
     return "orderfile";
   case ProfileFormat::CallGraph:
@@ -24,8 +27,8 @@ StringRef profileFormatName(ProfileFormat F) {
 }
 
 std::optional<ProfileFormat> parseProfileFormat(StringRef Name) {
-  for (ProfileFormat F : {ProfileFormat::YAML, ProfileFormat::OrderFile,
-                          ProfileFormat::CallGraph})
+  for (ProfileFormat F : {ProfileFormat::YAML, ProfileFormat::Compact,
+                          ProfileFormat::OrderFile, ProfileFormat::CallGraph})
     if (Name == profileFormatName(F))
       return F;
   return std::nullopt;
@@ -72,6 +75,8 @@ Error checkNoBinary(StringRef Contents, StringRef FileName) {
 } // namespace
 
 ProfileFormat detectProfileFormat(StringRef Contents) {
+  if (looksLikeCompactProfile(Contents))
+    return ProfileFormat::Compact;
   // Empty or binary input goes to the YAML reader, whose messages for both
   // are the most helpful.
   if (Contents.contains('\0'))
@@ -197,19 +202,27 @@ void writeCallGraphFile(const Profile &P, raw_ostream &OS) {
 Expected<Profile> readAnyProfileFile(StringRef Path,
                                      std::optional<ProfileFormat> Format,
                                      const WarningHandler &Warn) {
-  Expected<std::string> Text = readWholeFile(Path);
-  if (!Text)
-    return Text.takeError();
+  Expected<std::unique_ptr<MemoryBuffer>> Buf = readFileBuffer(Path);
+  if (!Buf)
+    return Buf.takeError();
+  StringRef Text = (*Buf)->getBuffer();
   StringRef Name = Path == "-" ? "<stdin>" : Path;
+  // The content decides between the two forms of a layout profile: a
+  // compact profile may well be called app.yaml.
+  if ((!Format || Format == ProfileFormat::YAML) &&
+      looksLikeCompactProfile(Text))
+    Format = ProfileFormat::Compact;
   if (!Format && (Path.ends_with(".yaml") || Path.ends_with(".yml")))
     Format = ProfileFormat::YAML;
-  switch (Format.value_or(detectProfileFormat(*Text))) {
+  switch (Format.value_or(detectProfileFormat(Text))) {
   case ProfileFormat::YAML:
-    return parseProfile(*Text, Name, Warn);
+    return parseProfile(Text, Name, Warn);
+  case ProfileFormat::Compact:
+    return parseCompactProfile(Text, Name, Warn);
   case ProfileFormat::OrderFile:
-    return parseSymbolOrderFile(*Text, Name, Phase::Startup, Warn);
+    return parseSymbolOrderFile(Text, Name, Phase::Startup, Warn);
   case ProfileFormat::CallGraph:
-    return parseCallGraphFile(*Text, Name, Warn);
+    return parseCallGraphFile(Text, Name, Warn);
   }
   llvm_unreachable("unknown profile format");
 }

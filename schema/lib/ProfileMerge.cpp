@@ -239,35 +239,56 @@ std::vector<std::string> firstCallOrder(const Profile &P) {
   return Names;
 }
 
+struct ProfileMerger::State {
+  explicit State(const WarningHandler &Warn) : Warn(Warn), M(Out, this->Warn) {}
+  WarningHandler Warn;
+  Profile Out;
+  Merger M;
+  size_t Inputs = 0;
+  bool FirstHadTraces = false;
+};
+
+ProfileMerger::ProfileMerger(const WarningHandler &Warn)
+    : S(std::make_unique<State>(Warn)) {}
+ProfileMerger::~ProfileMerger() = default;
+
+void ProfileMerger::add(const NamedProfile &In) {
+  if (S->Inputs++ == 0)
+    S->FirstHadTraces = !In.P->Traces.empty();
+  S->M.add(In);
+}
+
+unsigned ProfileMerger::finish(Profile &Out) {
+  S->M.finish();
+  // A single input that had no traces gains none: nothing to combine.
+  if (S->Inputs == 1 && !S->FirstHadTraces)
+    S->Out.Traces.clear();
+  Out = std::move(S->Out);
+  return S->M.conflicts();
+}
+
 unsigned mergeProfiles(ArrayRef<NamedProfile> Inputs, Profile &Out,
                        const WarningHandler &Warn) {
-  Out = Profile();
-  Merger M(Out, Warn);
+  ProfileMerger M(Warn);
   for (const NamedProfile &In : Inputs)
     M.add(In);
-  M.finish();
-  // A single input that had no traces gains none: nothing to combine.
-  if (Inputs.size() == 1 && Inputs[0].P->Traces.empty())
-    Out.Traces.clear();
-  return M.conflicts();
+  return M.finish(Out);
 }
 
 Expected<Profile> readMergedProfiles(ArrayRef<std::string> Paths,
                                      const WarningHandler &Warn) {
-  std::vector<Profile> Profiles;
+  if (Paths.size() == 1)
+    return readAnyProfileFile(Paths.front(), std::nullopt, Warn);
+  // One input in memory at a time.
+  ProfileMerger M(Warn);
   for (const std::string &Path : Paths) {
     Expected<Profile> P = readAnyProfileFile(Path, std::nullopt, Warn);
     if (!P)
       return P.takeError();
-    Profiles.push_back(std::move(*P));
+    M.add({Path, &*P});
   }
-  if (Profiles.size() == 1)
-    return std::move(Profiles.front());
-  std::vector<NamedProfile> Named;
-  for (size_t I = 0; I < Profiles.size(); ++I)
-    Named.push_back({Paths[I], &Profiles[I]});
   Profile Merged;
-  mergeProfiles(Named, Merged, Warn);
+  M.finish(Merged);
   return Merged;
 }
 

@@ -24,6 +24,7 @@
 
 #include "pagelayout/schema/ProfileReader.h"
 #include "YamlTree.h"
+#include "pagelayout/schema/CompactProfile.h"
 #include "llvm/ADT/DenseMap.h"
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/ADT/StringSet.h"
@@ -325,14 +326,8 @@ Error ProfileParser::parseMarkers(const YamlNode &N, Profile &P) const {
       return Name.takeError();
     if (!Seen.insert(*Name).second)
       return error(Item, "duplicate marker '" + *Name + "'");
-    const StringRef KnownMarkers[] = {StartupEndMarker, FirstFrameMarker};
-    if (!is_contained(KnownMarkers, StringRef(*Name)))
-      warn(*Item.get("name"),
-           "marker '" + *Name + "' is not one the phase inference reads (" +
-               StartupEndMarker + ", " + FirstFrameMarker + ")" +
-               (nearestName(*Name, KnownMarkers).empty()
-                    ? "; it is kept but does not affect the layout"
-                    : didYouMean(*Name, KnownMarkers)));
+    if (std::string W = unknownMarkerWarning(*Name); !W.empty())
+      warn(*Item.get("name"), W);
     const YamlNode *Time = Item.get("time_ns");
     if (!Time)
       return error(Item, "marker '" + *Name + "' has no 'time_ns'");
@@ -665,6 +660,18 @@ Error checkIsText(StringRef Contents, StringRef FileName) {
 
 } // namespace
 
+std::string unknownMarkerWarning(StringRef Name) {
+  const StringRef KnownMarkers[] = {StartupEndMarker, FirstFrameMarker};
+  if (is_contained(KnownMarkers, Name))
+    return "";
+  return ("marker '" + Name + "' is not one the phase inference reads (" +
+          StartupEndMarker + ", " + FirstFrameMarker + ")" +
+          (nearestName(Name, KnownMarkers).empty()
+               ? "; it is kept but does not affect the layout"
+               : didYouMean(Name, KnownMarkers)))
+      .str();
+}
+
 Expected<Profile> parseProfile(StringRef Contents, StringRef FileName,
                                const WarningHandler &Warn) {
   if (Error E = checkIsText(Contents, FileName))
@@ -687,11 +694,32 @@ Expected<std::string> readWholeFile(StringRef Path) {
   return (*Buf)->getBuffer().str();
 }
 
+Expected<std::unique_ptr<MemoryBuffer>> readFileBuffer(StringRef Path) {
+  // A large file is mapped, not copied: a compact profile of a million
+  // functions is read in place.
+  ErrorOr<std::unique_ptr<MemoryBuffer>> Buf =
+      Path == "-" ? MemoryBuffer::getSTDIN()
+                  : MemoryBuffer::getFile(Path, /*IsText=*/false,
+                                          /*RequiresNullTerminator=*/false);
+  if (!Buf)
+    return createStringError(Buf.getError(), "cannot read '" + Path + "': " +
+                                                 Buf.getError().message());
+  return std::move(*Buf);
+}
+
+Expected<Profile> parseProfileOfAnyForm(StringRef Contents, StringRef FileName,
+                                        const WarningHandler &Warn) {
+  if (looksLikeCompactProfile(Contents))
+    return parseCompactProfile(Contents, FileName, Warn);
+  return parseProfile(Contents, FileName, Warn);
+}
+
 Expected<Profile> readProfileFile(StringRef Path, const WarningHandler &Warn) {
-  Expected<std::string> Text = readWholeFile(Path);
-  if (!Text)
-    return Text.takeError();
-  return parseProfile(*Text, Path == "-" ? "<stdin>" : Path, Warn);
+  Expected<std::unique_ptr<MemoryBuffer>> Buf = readFileBuffer(Path);
+  if (!Buf)
+    return Buf.takeError();
+  return parseProfileOfAnyForm((*Buf)->getBuffer(),
+                               Path == "-" ? "<stdin>" : Path, Warn);
 }
 
 } // namespace pagelayout

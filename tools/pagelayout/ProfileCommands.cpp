@@ -5,6 +5,7 @@
 #include "ToolSupport.h"
 #include "pagelayout/reorder/BlockClusters.h"
 #include "pagelayout/record/Importers.h"
+#include "pagelayout/schema/CompactProfile.h"
 #include "pagelayout/schema/OrderFile.h"
 #include "pagelayout/schema/PhaseInference.h"
 #include "pagelayout/schema/ProfileMerge.h"
@@ -31,7 +32,8 @@ struct FormatOption : cl::opt<std::string> {
       return F;
     return createStringError("unknown format '" + getValue() + "' for --" +
                              ArgStr +
-                             "; expected yaml, orderfile or callgraph" +
+                             "; expected yaml, compact, orderfile or "
+                             "callgraph" +
                              (ArgStr == "to" ? " (or bb-clusters)" : ""));
   }
 };
@@ -45,7 +47,8 @@ struct ProfileInputOptions {
 
   explicit ProfileInputOptions(CommandScope &Scope)
       : From("from",
-             "Input format: yaml, orderfile, callgraph (default: detect)",
+             "Input format: yaml, compact, orderfile, callgraph (default: "
+             "detect; a compact profile is always recognised)",
              Scope),
         Warnings(Scope) {}
 
@@ -203,39 +206,38 @@ int runProfileMerge(int Argc, char **Argv) {
   static cl::list<std::string> Inputs(cl::Positional, cl::OneOrMore,
                                       cl::desc("<profile>..."),
                                       cl::cat(Scope.Cat), cl::sub(Scope.Sub));
-  static cl::opt<std::string> Output("o", cl::desc("Output profile (YAML)"),
+  static cl::opt<std::string> Output("o", cl::desc("Output profile"),
                                      cl::value_desc("file"), cl::init("-"),
                                      cl::cat(Scope.Cat), cl::sub(Scope.Sub));
+  static ProfileOutputOption Form(Scope);
   static ProfileInputOptions Reader(Scope);
   parseCommandLine(Argc, Argv, Scope);
   ToolContext Ctx;
   if (Error E = Reader.start(Ctx))
     return reportError(std::move(E));
-  std::vector<Profile> Profiles;
+  if (Error E = Form.check())
+    return reportError(std::move(E));
+  // Streamed: the merge and one input in memory, however many runs.
+  ProfileMerger Merger(Ctx.warningHandler());
   for (const std::string &In : Inputs) {
     Expected<Profile> P = Reader.read(In, Ctx);
     if (!P)
       return reportError(P.takeError());
-    Profiles.push_back(std::move(*P));
+    Merger.add({In, &*P});
   }
-  std::vector<NamedProfile> Named;
-  for (size_t I = 0; I < Profiles.size(); ++I)
-    Named.push_back({Inputs[I], &Profiles[I]});
   Profile Merged;
-  mergeProfiles(Named, Merged, Ctx.warningHandler());
+  Merger.finish(Merged);
   if (Ctx.FatalWarnings && Ctx.Warnings)
     return finish(Ctx);
-  if (Error E = writeOutput(Output, [&](raw_ostream &OS) {
-        writeProfileYAML(Merged, OS);
-        return Error::success();
-      }))
+  if (Error E = Form.write(Output, Merged))
     return reportError(std::move(E));
   return finish(Ctx);
 }
 
 int runProfileConvert(int Argc, char **Argv) {
   static CommandScope Scope(
-      "convert", "Convert between layout profiles and lld ordering files.\n");
+      "convert", "Convert between the YAML and compact forms of layout "
+                 "profiles and lld ordering files.\n");
   static cl::opt<std::string> InputPath(cl::Positional, cl::Required,
                                         cl::desc("<input>"), cl::cat(Scope.Cat),
                                         cl::sub(Scope.Sub));
@@ -243,7 +245,8 @@ int runProfileConvert(int Argc, char **Argv) {
                                      cl::value_desc("file"), cl::init("-"),
                                      cl::cat(Scope.Cat), cl::sub(Scope.Sub));
   static FormatOption To("to",
-                         "Output format: yaml, orderfile (lld "
+                         "Output format: yaml, compact (the binary form "
+                         "of a layout profile), orderfile (lld "
                          "--symbol-ordering-file), callgraph (lld "
                          "--call-graph-ordering-file), bb-clusters (clang "
                          "-fbasic-block-sections=list=: one cluster of "
@@ -297,16 +300,18 @@ int runProfileConvert(int Argc, char **Argv) {
     return reportError(OutFormat.takeError());
   if (!*OutFormat)
     return reportError(createStringError(
-        "missing --to; expected --to=yaml, --to=orderfile, --to=callgraph "
-        "or --to=bb-clusters"));
+        "missing --to; expected --to=yaml, --to=compact, --to=orderfile, "
+        "--to=callgraph or --to=bb-clusters"));
   Expected<Profile> P = Reader.read(InputPath, Ctx);
   if (!P)
     return reportError(P.takeError());
-  if (Error E = writeOutput(Output, [&](raw_ostream &OS) {
+  if (Error E = writeOutput(Output, [&](raw_ostream &OS) -> Error {
         switch (**OutFormat) {
         case ProfileFormat::YAML:
           writeProfileYAML(*P, OS);
           break;
+        case ProfileFormat::Compact:
+          return writeCompactProfile(*P, OS);
         case ProfileFormat::OrderFile:
           writeSymbolOrderFile(*P, OS, IncludeCold, Inference.config());
           break;
@@ -332,9 +337,10 @@ int runProfileImport(int Argc, char **Argv) {
   static cl::opt<std::string> InputPath(cl::Positional, cl::Required,
                                         cl::desc("<input>"), cl::cat(Scope.Cat),
                                         cl::sub(Scope.Sub));
-  static cl::opt<std::string> Output("o", cl::desc("Output profile (YAML)"),
+  static cl::opt<std::string> Output("o", cl::desc("Output profile"),
                                      cl::value_desc("file"), cl::init("-"),
                                      cl::cat(Scope.Cat), cl::sub(Scope.Sub));
+  static ProfileOutputOption Form(Scope);
   static cl::opt<std::string> From(
       "from",
       cl::desc("Input format: perf-script, profdata, orderfile, callgraph "
@@ -347,6 +353,8 @@ int runProfileImport(int Argc, char **Argv) {
   parseCommandLine(Argc, Argv, Scope);
   ToolContext Ctx;
   Warnings.apply(Ctx);
+  if (Error E = Form.check())
+    return reportError(std::move(E));
 
   Expected<std::string> Text = readWholeFile(InputPath);
   if (!Text)
@@ -373,10 +381,7 @@ int runProfileImport(int Argc, char **Argv) {
         "callgraph"));
   if (!P)
     return reportError(P.takeError());
-  if (Error E = writeOutput(Output, [&](raw_ostream &OS) {
-        writeProfileYAML(*P, OS);
-        return Error::success();
-      }))
+  if (Error E = Form.write(Output, *P))
     return reportError(std::move(E));
   return finish(Ctx);
 }

@@ -168,8 +168,9 @@ int runRecord(int Argc, char **Argv) {
       "exits with the program's status.\n");
   static cl::opt<std::string> Output(
       "o",
-      cl::desc("Output profile (YAML; default <program>.profile.yaml, or "
-               "pagelayout.profile.yaml with --from-raw; - for stdout)"),
+      cl::desc("Output profile (default <program>.profile.yaml, or "
+               "pagelayout.profile.yaml with --from-raw; .compact instead "
+               "of .yaml with --to=compact; - for stdout)"),
       cl::value_desc("file"), cl::cat(Scope.Cat), cl::sub(Scope.Sub));
   static cl::list<std::string> Command(cl::ConsumeAfter,
                                        cl::desc("-- <program> <args>..."),
@@ -224,9 +225,12 @@ int runRecord(int Argc, char **Argv) {
       cl::sub(Scope.Sub));
   static InferenceOptions Inference(Scope);
   static WarningOptions Warnings(Scope);
+  static ProfileOutputOption Form(Scope);
   parseCommandLine(Argc, Argv, Scope);
   ToolContext Ctx;
   Warnings.apply(Ctx);
+  if (Error E = Form.check())
+    return reportError(std::move(E));
   if (Mode != "instrumented" && Mode != "perf" && Mode != "trace")
     return reportError(createStringError(
         "unknown --mode=" + Mode + "; expected instrumented, perf or trace"));
@@ -261,9 +265,10 @@ int runRecord(int Argc, char **Argv) {
   bool DefaultOutput = Output.empty();
   std::string OutputPath = Output;
   if (DefaultOutput)
-    OutputPath = FromRaw.empty() && !Cmd.empty()
-                     ? sys::path::filename(Cmd.front()).str() + ".profile.yaml"
-                     : "pagelayout.profile.yaml";
+    OutputPath = (FromRaw.empty() && !Cmd.empty()
+                      ? sys::path::filename(Cmd.front()).str() + ".profile"
+                      : std::string("pagelayout.profile")) +
+                 (Form.To == "compact" ? ".compact" : ".yaml");
   // How the program ended: record exits with its status.
   std::optional<ProgramStatus> Ran;
 
@@ -394,10 +399,7 @@ int runRecord(int Argc, char **Argv) {
     Result.Metadata.Tool = Mode == "trace" ? "pagelayout record --mode=trace"
                                            : "pagelayout record";
   }
-  if (Error E = writeOutput(OutputPath, [&](raw_ostream &OS) {
-        writeProfileYAML(Result, OS);
-        return Error::success();
-      }))
+  if (Error E = Form.write(OutputPath, Result))
     return reportError(std::move(E));
   if (DefaultOutput)
     errs() << "note: wrote the profile to '" << OutputPath

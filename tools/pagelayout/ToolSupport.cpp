@@ -2,6 +2,8 @@
 
 #include "ToolSupport.h"
 #include "pagelayout/reorder/LayoutEngine.h"
+#include "pagelayout/schema/CompactProfile.h"
+#include "pagelayout/schema/ProfileWriter.h"
 #include "llvm/Support/ToolOutputFile.h"
 #include "llvm/Support/WithColor.h"
 #include "llvm/Support/raw_ostream.h"
@@ -88,6 +90,33 @@ WarningOptions::WarningOptions(CommandScope &S)
             cl::cat(S.Cat), cl::sub(S.Sub)),
       Silence("no-warn", cl::desc("Do not print warnings"), cl::cat(S.Cat),
               cl::sub(S.Sub)) {}
+
+Error writeProfileFile(StringRef Path, const Profile &P, bool Compact) {
+  return writeOutput(Path, [&](raw_ostream &OS) -> Error {
+    if (Compact)
+      return writeCompactProfile(P, OS);
+    writeProfileYAML(P, OS);
+    return Error::success();
+  });
+}
+
+ProfileOutputOption::ProfileOutputOption(CommandScope &S)
+    : To("to",
+         cl::desc("Form of the profile written: yaml (default; the form "
+                  "people edit) or compact (binary, fast to read at scale; "
+                  "'profile convert' turns one into the other)"),
+         cl::init("yaml"), cl::cat(S.Cat), cl::sub(S.Sub)) {}
+
+Error ProfileOutputOption::check() const {
+  if (To == "yaml" || To == "compact")
+    return Error::success();
+  return createStringError("unknown form '" + To +
+                           "' for --to; expected yaml or compact");
+}
+
+Error ProfileOutputOption::write(StringRef Path, const Profile &P) const {
+  return writeProfileFile(Path, P, To == "compact");
+}
 
 void parseCommandLine(int Argc, char **Argv, CommandScope &Scope) {
   cl::HideUnrelatedOptions(Scope.Cat, Scope.Sub);

@@ -71,6 +71,21 @@ struct StrictFitOption {
   operator bool() const { return Strict; }
 };
 
+/// --to=yaml|compact, shared by the commands that write a layout profile
+/// (merge, import, record; convert has more choices of its own).
+struct ProfileOutputOption {
+  llvm::cl::opt<std::string> To;
+  explicit ProfileOutputOption(CommandScope &Scope);
+  /// An error unless --to names a form of layout profile.
+  llvm::Error check() const;
+  /// Writes \p P to \p Path in the chosen form, as writeOutput does.
+  llvm::Error write(llvm::StringRef Path, const Profile &P) const;
+};
+
+/// Writes \p P as YAML or compact (\p Compact) through writeOutput.
+llvm::Error writeProfileFile(llvm::StringRef Path, const Profile &P,
+                             bool Compact);
+
 /// --fatal-warnings and --no-warn, shared by the commands that warn.
 struct WarningOptions {
   llvm::cl::opt<bool> Fatal;

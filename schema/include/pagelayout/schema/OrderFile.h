@@ -16,12 +16,13 @@
 
 namespace pagelayout {
 
-enum class ProfileFormat { YAML, OrderFile, CallGraph };
+enum class ProfileFormat { YAML, Compact, OrderFile, CallGraph };
 llvm::StringRef profileFormatName(ProfileFormat F);
 std::optional<ProfileFormat> parseProfileFormat(llvm::StringRef Name);
 
-/// Guesses the format: a YAML mapping with 'version' is YAML; lines of
-/// "name name number" are a call graph; anything else is an order file.
+/// Guesses the format: a file that starts with the compact form's magic is
+/// compact; a YAML mapping with 'version' is YAML; lines of "name name
+/// number" are a call graph; anything else is an order file.
 ProfileFormat detectProfileFormat(llvm::StringRef Contents);
 
 /// Symbols in order become one trace, each with phase \p AssignedPhase
@@ -46,7 +47,9 @@ void writeSymbolOrderFile(const Profile &P, llvm::raw_ostream &OS,
 
 void writeCallGraphFile(const Profile &P, llvm::raw_ostream &OS);
 
-/// Reads a profile in any supported format (\p Format or detected).
+/// Reads a profile in any supported format (\p Format or detected). A
+/// compact profile is recognised by its content whatever the file is
+/// called or \p Format says (unless that is an ordering file format).
 llvm::Expected<Profile> readAnyProfileFile(llvm::StringRef Path,
                                            std::optional<ProfileFormat> Format,
                                            const WarningHandler &Warn);

@@ -5,6 +5,7 @@
 
 #include "pagelayout/schema/Diagnostic.h"
 #include "pagelayout/schema/Profile.h"
+#include <memory>
 
 namespace pagelayout {
 
@@ -21,6 +22,23 @@ struct NamedProfile {
 /// Returns the number of conflicts reported.
 unsigned mergeProfiles(llvm::ArrayRef<NamedProfile> Inputs, Profile &Out,
                        const WarningHandler &Warn = {});
+
+/// mergeProfiles one input at a time, so that a merge of many runs holds
+/// the merged profile and one input, not every input: read a profile, add
+/// it, drop it. The result is mergeProfiles' for the same inputs in the
+/// same order. Nothing of an input is referenced after add() returns.
+class ProfileMerger {
+public:
+  explicit ProfileMerger(const WarningHandler &Warn = {});
+  ~ProfileMerger();
+  void add(const NamedProfile &In);
+  /// The merged profile; the merger is spent. Returns the conflict count.
+  unsigned finish(Profile &Out);
+
+private:
+  struct State;
+  std::unique_ptr<State> S;
+};
 
 /// Reads every profile of \p Paths (any format, as readAnyProfileFile) and,
 /// when there are several, merges them as mergeProfiles does: how a
