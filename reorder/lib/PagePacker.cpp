@@ -43,6 +43,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "PagePacker.h"
+#include "SortByKey.h"
 #include "llvm/ADT/DenseSet.h"
 #include "llvm/Support/MathExtras.h"
 
@@ -325,9 +326,9 @@ void PagePacker::fillEndPocket(const PhaseOrders &Orders) {
         if (!Placed[A] && Atoms[A].Size && Atoms[A].Size <= End - Begin)
           Hot.push_back(A);
   // Largest first; ties in phase order.
-  llvm::stable_sort(Hot, [&](unsigned X, unsigned Y) {
-    return Atoms[X].Size > Atoms[Y].Size;
-  });
+  stableSortByKey(
+      Hot, [&](unsigned A) { return Atoms[A].Size; },
+      [](uint64_t X, uint64_t Y) { return X > Y; });
   // Packed down from the region's end, so whatever room they leave is
   // next to the rest of the layout, which can use it.
   uint64_t At = End;
@@ -396,9 +397,9 @@ void PagePacker::packColdIntoGaps(ArrayRef<unsigned> Order) {
   for (unsigned A : Order)
     if (!Placed[A])
       BySize.push_back(A);
-  llvm::stable_sort(BySize, [&](unsigned X, unsigned Y) {
-    return Atoms[X].Size > Atoms[Y].Size;
-  });
+  stableSortByKey(
+      BySize, [&](unsigned A) { return Atoms[A].Size; },
+      [](uint64_t X, uint64_t Y) { return X > Y; });
   // Only the last atom's alignment padding is not paid: last goes the one
   // that would need the most after it (a 16-aligned atom of 16k+1 bytes).
   auto TailPad = [&](unsigned A) {

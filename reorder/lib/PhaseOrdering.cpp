@@ -31,6 +31,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "PhaseOrdering.h"
+#include "SortByKey.h"
 #include "llvm/ADT/DenseMap.h"
 #include "llvm/ProfileData/InstrProf.h"
 
@@ -103,9 +104,7 @@ std::vector<unsigned> orderTemporally(ArrayRef<unsigned> Members,
   for (unsigned A : Members)
     if (!Placed.count(A))
       Rest.push_back(A);
-  llvm::stable_sort(Rest, [&](unsigned X, unsigned Y) {
-    return C.Atoms[X].FirstCallNs < C.Atoms[Y].FirstCallNs;
-  });
+  stableSortByKey(Rest, [&](unsigned A) { return C.Atoms[A].FirstCallNs; });
   append_range(Order, Rest);
   return Order;
 }
@@ -149,14 +148,19 @@ void pruneEdges(std::vector<codelayout::EdgeCount> &Edges,
 /// input order.
 void sortByDensity(std::vector<unsigned> &Atoms, const std::vector<Atom> &All,
                    const AtomClassification &C) {
-  llvm::stable_sort(Atoms, [&](unsigned X, unsigned Y) {
-    // Compare Count_X / Size_X > Count_Y / Size_Y without division.
-    unsigned __int128 LX = (unsigned __int128)C.Atoms[X].Count *
-                           std::max<uint64_t>(All[Y].Size, 1);
-    unsigned __int128 LY = (unsigned __int128)C.Atoms[Y].Count *
-                           std::max<uint64_t>(All[X].Size, 1);
-    return LX > LY;
-  });
+  struct Density {
+    uint64_t Count, Size;
+  };
+  stableSortByKey(
+      Atoms,
+      [&](unsigned A) {
+        return Density{C.Atoms[A].Count, std::max<uint64_t>(All[A].Size, 1)};
+      },
+      [](const Density &X, const Density &Y) {
+        // Count_X / Size_X > Count_Y / Size_Y without division.
+        return (unsigned __int128)X.Count * Y.Size >
+               (unsigned __int128)Y.Count * X.Size;
+      });
 }
 
 std::vector<unsigned> orderByCallGraph(ArrayRef<unsigned> AllMembers,
@@ -224,9 +228,8 @@ PhaseOrders orderPhases(const std::vector<Atom> &Atoms,
   std::vector<unsigned> ByOriginal(Atoms.size());
   for (unsigned I = 0; I < Atoms.size(); ++I)
     ByOriginal[I] = I;
-  llvm::stable_sort(ByOriginal, [&](unsigned X, unsigned Y) {
-    return Atoms[X].OriginalOffset < Atoms[Y].OriginalOffset;
-  });
+  stableSortByKey(ByOriginal,
+                  [&](unsigned A) { return Atoms[A].OriginalOffset; });
   for (unsigned A : ByOriginal)
     if (!C.Atoms[A].Pinned)
       Members[unsigned(C.Atoms[A].AtomPhase)].push_back(A);
