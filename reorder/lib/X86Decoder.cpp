@@ -48,6 +48,14 @@ Error X86Decoder::init() {
   MIA.reset(T->createMCInstrAnalysis(MII.get()));
   if (!DisAsm || !MIA)
     return createStringError("cannot set up the x86-64 decoder");
+  // Traps and halts MC does not mark as barriers.
+  TrapOpcodes.resize(MII->getNumOpcodes());
+  for (unsigned Op = 0; Op < MII->getNumOpcodes(); ++Op) {
+    StringRef Name = MII->getName(Op);
+    if (Name == "INT3" || Name == "TRAP" || Name == "HLT" ||
+        Name.starts_with("UD1") || Name == "UD2B")
+      TrapOpcodes.set(Op);
+  }
   return Error::success();
 }
 
@@ -81,12 +89,7 @@ InstructionDecoder::Flow X86Decoder::flowAfter(const MCInst &Inst) const {
     return Flow::Jump;
   if (MIA->isConditionalBranch(Inst))
     return Flow::Branch;
-  if (Desc.isBarrier())
-    return Flow::Trap;
-  // Traps and halts MC does not mark as barriers.
-  StringRef Name = MII->getName(Inst.getOpcode());
-  if (Name == "INT3" || Name == "TRAP" || Name == "HLT" ||
-      Name.starts_with("UD1") || Name == "UD2B")
+  if (Desc.isBarrier() || TrapOpcodes.test(Inst.getOpcode()))
     return Flow::Trap;
   return Flow::Next;
 }

@@ -19,6 +19,7 @@
 
 #include "pagelayout/reorder/Target.h"
 #include "llvm/ADT/ArrayRef.h"
+#include "llvm/ADT/BitVector.h"
 #include "llvm/ADT/StringSet.h"
 #include "llvm/MC/MCAsmInfo.h"
 #include "llvm/MC/MCContext.h"
@@ -61,6 +62,9 @@ struct X86Decoder {
   /// operands there (most calls share one entry). Only positive answers
   /// are kept.
   mutable llvm::StringSet<> OperandFields;
+  /// Opcodes that trap or halt though MC does not mark them barriers
+  /// (int3, hlt, ud1), by opcode.
+  llvm::BitVector TrapOpcodes;
 
   /// Registers the x86-64 target with LLVM, once per process (not
   /// thread-safe: call before decoding in parallel).
