@@ -549,7 +549,13 @@ Error LayoutLink::plan() {
   });
   // Code compiled with a cluster list (profile convert --to=bb-clusters):
   // each part of a split function goes with the code of its phase.
-  Split = applyBlockClusters(Input, Map.Atoms);
+  // The parts' blocks, from the first pass's address map where it has one.
+  BlockRanges Ranges;
+  if (ErrorOr<std::unique_ptr<MemoryBuffer>> Pass1 = MemoryBuffer::getFile(
+          Scratch.file("pass1.out"), /*IsText=*/false,
+          /*RequiresNullTerminator=*/false))
+    Ranges = readBlockRanges((*Pass1)->getMemBufferRef());
+  Split = applyBlockClusters(Input, Map.Atoms, &Ranges);
   addRuntimeStartup(Input, Map.Atoms, std::nullopt,
                     /*WithCrtHelpers=*/ByExecuted);
   Names = matchProfileNames(Input, Map.Atoms);

@@ -1,6 +1,7 @@
 //===- AtomClassifier.cpp - Join atoms with the profile -------------------===//
 
 #include "AtomClassifier.h"
+#include "llvm/Support/Parallel.h"
 
 using namespace llvm;
 
@@ -34,11 +35,28 @@ AtomClassification classifyAtoms(const std::vector<Atom> &Atoms,
   C.OffsetInAtom.assign(P.Functions.size(), 0);
   C.FunctionSize.assign(P.Functions.size(), 0);
 
+  // The name lookups, each symbol's in its own slot: in parallel for a
+  // large program (a million lookups are most of the classification).
+  std::vector<size_t> FirstSymbol(Atoms.size() + 1, 0);
+  for (unsigned A = 0; A < Atoms.size(); ++A)
+    FirstSymbol[A + 1] = FirstSymbol[A] + Atoms[A].Symbols.size();
+  std::vector<int> Found(FirstSymbol.back(), -1);
+  auto Lookup = [&](size_t A) {
+    for (size_t K = 0; K < Atoms[A].Symbols.size(); ++K)
+      Found[FirstSymbol[A] + K] = RP.find(Atoms[A].Symbols[K].Name);
+  };
+  if (Atoms.size() < 100000)
+    for (size_t A = 0; A < Atoms.size(); ++A)
+      Lookup(A);
+  else
+    llvm::parallelFor(0, Atoms.size(), Lookup);
+
   for (unsigned A = 0; A < Atoms.size(); ++A) {
     AtomProfile &AP = C.Atoms[A];
     AP.Pinned = Atoms[A].Pinned;
-    for (const AtomSymbol &S : Atoms[A].Symbols) {
-      int FI = RP.find(S.Name);
+    for (size_t K = 0; K < Atoms[A].Symbols.size(); ++K) {
+      const AtomSymbol &S = Atoms[A].Symbols[K];
+      int FI = Found[FirstSymbol[A] + K];
       if (FI < 0)
         continue;
       // A name defined by several atoms (local symbols of the same name in

@@ -234,7 +234,46 @@ clusterPartPhase(const Profile &P, StringRef Symbol,
   return std::nullopt;
 }
 
-SplitFunctions applyBlockClusters(Profile &P, const std::vector<Atom> &Atoms) {
+BlockRanges readBlockRanges(MemoryBufferRef Binary) {
+  BlockRanges Out;
+  Expected<std::unique_ptr<ObjectFile>> Obj =
+      ObjectFile::createObjectFile(Binary);
+  if (!Obj) {
+    consumeError(Obj.takeError());
+    return Out;
+  }
+  auto *ELF = dyn_cast<ELFObjectFileBase>(Obj->get());
+  if (!ELF)
+    return Out;
+  Expected<std::vector<BBAddrMap>> Maps = ELF->readBBAddrMap();
+  if (!Maps) {
+    consumeError(Maps.takeError());
+    return Out;
+  }
+  for (const BBAddrMap &M : *Maps)
+    for (const BBAddrMap::BBRangeEntry &R : M.BBRanges) {
+      std::vector<uint32_t> &Ids = Out.IdsAt[R.BaseAddress];
+      for (const BBAddrMap::BBEntry &B : R.BBEntries)
+        Ids.push_back(B.ID);
+    }
+  return Out;
+}
+
+namespace {
+
+/// The earliest phase in which \p F ran any of \p Ids; cold when none.
+Phase phaseOfBlocks(const FunctionProfile &F, ArrayRef<uint32_t> Ids) {
+  for (Phase P : {Phase::Startup, Phase::FirstFrame, Phase::Steady})
+    for (uint32_t Id : Ids)
+      if (is_contained(blocksOf(F, P), Id))
+        return P;
+  return Phase::Cold;
+}
+
+} // namespace
+
+SplitFunctions applyBlockClusters(Profile &P, const std::vector<Atom> &Atoms,
+                                  const BlockRanges *Ranges) {
   StringMap<int> Index;
   for (size_t I = 0; I < P.Functions.size(); ++I)
     Index.try_emplace(P.Functions[I].Name, int(I));
@@ -258,6 +297,11 @@ SplitFunctions applyBlockClusters(Profile &P, const std::vector<Atom> &Atoms) {
                            ? Name.drop_back(5)
                            : Name.take_front(Name.rfind(".__part."));
       const FunctionProfile &F = P.Functions[NameOf(Base)];
+      // The blocks the part holds, where the address map says.
+      if (Ranges)
+        if (auto It = Ranges->IdsAt.find(A.OriginalOffset + S.Offset);
+            It != Ranges->IdsAt.end())
+          Ph = phaseOfBlocks(F, It->second);
       FunctionProfile Part;
       Part.Name = Name.str();
       Part.ExplicitPhase = *Ph;

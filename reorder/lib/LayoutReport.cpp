@@ -21,23 +21,28 @@ Error writeLayoutReport(StringRef Binary, const Profile &P, uint64_t PageSize,
   // The pages a run touches include code no profile names (.init, .plt,
   // the C runtime's); binaries the rewriter's reader refuses go without.
   std::vector<std::pair<uint64_t, uint64_t>> RunsAnyway;
+  BlockRanges Ranges;
   LinkedReadOptions Read;
   Read.ForRewrite = false;
-  if (Expected<LinkedBinary> B = readBinary(Binary, Read))
+  if (Expected<LinkedBinary> B = readBinary(Binary, Read)) {
     RunsAnyway = codeThatRunsAnyway(*B);
-  else
+    Ranges = readBlockRanges(B->Buffer->getMemBufferRef());
+  } else {
     consumeError(B.takeError());
-  return writeLayoutReport(Linked->Atoms, P, PageSize, ReportPath, RunsAnyway);
+  }
+  return writeLayoutReport(Linked->Atoms, P, PageSize, ReportPath, RunsAnyway,
+                           &Ranges);
 }
 
 Error writeLayoutReport(
     const std::vector<Atom> &Functions, const Profile &P, uint64_t PageSize,
     StringRef ReportPath,
-    ArrayRef<std::pair<uint64_t, uint64_t>> TouchedOutside) {
+    ArrayRef<std::pair<uint64_t, uint64_t>> TouchedOutside,
+    const BlockRanges *Ranges) {
   // Split functions' parts take their phase (a no-op for a profile that
   // has them already, as ld.pagelayout's has).
   Profile WithParts = P;
-  applyBlockClusters(WithParts, Functions);
+  applyBlockClusters(WithParts, Functions, Ranges);
   NameMatchResult Achieved = matchProfileNames(WithParts, Functions);
   ResolvedProfile RP = resolvePhases(Achieved.Renamed);
   LayoutPlan Measured = measureLayout(Functions, RP, PageSize, TouchedOutside);

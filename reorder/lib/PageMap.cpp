@@ -196,7 +196,8 @@ void PageMapBuilder::addProfile(const Profile &Input) {
   Profile WithStartup = Input;
   // Parts of functions split by phase take their phase, as ld.pagelayout
   // gives it them.
-  applyBlockClusters(WithStartup, B.Functions);
+  BlockRanges Ranges = readBlockRanges(B.Buffer->getMemBufferRef());
+  applyBlockClusters(WithStartup, B.Functions, &Ranges);
   addRuntimeStartup(WithStartup, B.Functions, B.Entry);
   NameMatchResult Names = matchProfileNames(WithStartup, B.Functions);
   ResolvedProfile RP = resolvePhases(Names.Renamed, Opts.Inference);

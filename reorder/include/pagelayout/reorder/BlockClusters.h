@@ -28,7 +28,9 @@
 
 #include "pagelayout/reorder/Atom.h"
 #include "pagelayout/schema/Profile.h"
+#include "llvm/ADT/DenseMap.h"
 #include "llvm/Support/Error.h"
+#include "llvm/Support/MemoryBufferRef.h"
 #include "llvm/Support/raw_ostream.h"
 #include <string>
 #include <vector>
@@ -85,13 +87,30 @@ struct SplitFunctions {
   unsigned Parts = 0;
 };
 
-/// For a link of code compiled with the cluster list: gives every part of
-/// a split function (an atom symbol NAME.__part.N or NAME.cold, NAME with
-/// block ids in \p P) a profile entry of its own with the phase its
-/// cluster belongs to, and drops the split function's byte ranges, which
-/// are offsets in the unsplit function (its parts hold only blocks that
-/// ran: each counts whole). Functions without parts are left alone.
-SplitFunctions applyBlockClusters(Profile &P, const std::vector<Atom> &Atoms);
+/// The basic-block ids of each address range of a binary's
+/// SHT_LLVM_BB_ADDR_MAP, by the range's start address. A function compiled
+/// with basic-block sections has one range per part, so the map says which
+/// blocks each part holds, whoever wrote the cluster list.
+struct BlockRanges {
+  llvm::DenseMap<uint64_t, std::vector<uint32_t>> IdsAt;
+};
+/// Reads \p Binary's address map (ELF); empty when it has none or it
+/// cannot be read (parts then take their phase by name, as below).
+BlockRanges readBlockRanges(llvm::MemoryBufferRef Binary);
+
+/// For a link of code compiled with a cluster list: gives every part of a
+/// split function (an atom symbol NAME.__part.N or NAME.cold, NAME with
+/// block ids in \p P) a profile entry of its own with its phase, and drops
+/// the split function's byte ranges, which are offsets in the unsplit
+/// function (its parts hold only blocks that ran: each counts whole).
+/// A part's phase is the earliest phase any of its blocks ran in (cold if
+/// none ran) when \p Ranges has its address (atom addresses are
+/// OriginalOffset); otherwise its name says it, for a list written by
+/// `profile convert --to=bb-clusters` from the same profile: NAME.__part.N
+/// the N-th phase NAME ran blocks in, NAME.cold cold. Functions without
+/// parts are left alone.
+SplitFunctions applyBlockClusters(Profile &P, const std::vector<Atom> &Atoms,
+                                  const BlockRanges *Ranges = nullptr);
 
 } // namespace pagelayout
 

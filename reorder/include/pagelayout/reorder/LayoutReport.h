@@ -9,6 +9,7 @@
 #include "llvm/Support/Error.h"
 
 #include "pagelayout/reorder/Atom.h"
+#include "pagelayout/reorder/BlockClusters.h"
 #include <vector>
 
 namespace pagelayout {
@@ -26,7 +27,8 @@ llvm::Error writeLayoutReport(llvm::StringRef Binary, const Profile &P,
 llvm::Error writeLayoutReport(
     const std::vector<Atom> &Functions, const Profile &P, uint64_t PageSize,
     llvm::StringRef ReportPath,
-    llvm::ArrayRef<std::pair<uint64_t, uint64_t>> TouchedOutside = {});
+    llvm::ArrayRef<std::pair<uint64_t, uint64_t>> TouchedOutside = {},
+    const BlockRanges *Ranges = nullptr);
 
 } // namespace pagelayout
 
