@@ -196,7 +196,9 @@ void PageMapBuilder::addProfile(const Profile &Input) {
   Profile WithStartup = Input;
   // Parts of functions split by phase take their phase, as ld.pagelayout
   // gives it them.
-  BlockRanges Ranges = readBlockRanges(B.Buffer->getMemBufferRef());
+  BlockRanges Ranges;
+  if (B.Buffer) // a model built in memory has no file
+    Ranges = readBlockRanges(B.Buffer->getMemBufferRef());
   applyBlockClusters(WithStartup, B.Functions, &Ranges);
   addRuntimeStartup(WithStartup, B.Functions, B.Entry);
   NameMatchResult Names = matchProfileNames(WithStartup, B.Functions);

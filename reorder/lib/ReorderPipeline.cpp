@@ -230,7 +230,9 @@ runReorderPipeline(const ReorderOptions &Opts, const ReorderHooks &Hooks) {
   WithStartup = Run->Input;
   // Parts of functions split by phase (basic-block sections) take their
   // phase, as ld.pagelayout gives it them.
-  BlockRanges Ranges = readBlockRanges(Run->Binary.Buffer->getMemBufferRef());
+  BlockRanges Ranges;
+  if (Run->Binary.Buffer)
+    Ranges = readBlockRanges(Run->Binary.Buffer->getMemBufferRef());
   applyBlockClusters(WithStartup, Run->Units, &Ranges);
   addRuntimeStartup(WithStartup, Run->Units, Run->Binary.Entry);
   Run->Names = matchProfileNames(WithStartup, Run->Units);
