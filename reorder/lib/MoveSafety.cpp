@@ -529,11 +529,15 @@ Expected<MoveSafety> checkMoveSafety(const LinkedBinary &B, SharedWork *Help) {
   const CodeBytes Text{B.TextAddress, B.TextBytes};
   DecodeResult Staying;
   std::vector<CodeEnding> UnownedEndings; // parallel to S.UnownedCode
+  // This thread's decoder, for the code that stays and, after the
+  // functions' decode, for their callees (setting a decoder up is not
+  // free, and a small binary's whole proof takes milliseconds).
+  Expected<std::unique_ptr<InstructionDecoder>> MainDecoder =
+      T.createDecoder();
+  if (!MainDecoder)
+    return MainDecoder.takeError();
   {
-    Expected<std::unique_ptr<InstructionDecoder>> Decoder = T.createDecoder();
-    if (!Decoder)
-      return Decoder.takeError();
-    const InstructionDecoder &D = **Decoder;
+    const InstructionDecoder &D = **MainDecoder;
     for (const Atom &Code : S.UnownedCode)
       UnownedEndings.push_back(decodeStayingCode(
           T, D, Text, Code.OriginalOffset, Code.Size, B.TextRelocations, Index,
@@ -722,10 +726,7 @@ Expected<MoveSafety> checkMoveSafety(const LinkedBinary &B, SharedWork *Help) {
   // A symbol ends, its code may not: what code runs on into past its end
   // stays right after it (CodeEndings.h).
   {
-    Expected<std::unique_ptr<InstructionDecoder>> Decoder = T.createDecoder();
-    if (!Decoder)
-      return Decoder.takeError();
-    NoReturnAnalysis NoReturn(B, Index, Endings, **Decoder);
+    NoReturnAnalysis NoReturn(B, Index, Endings, **MainDecoder);
     for (size_t I = 0; I < Fns.size(); ++I) {
       uint64_t End = Fns[I].OriginalOffset + Fns[I].Size;
       std::string How = NoReturn.runsOn(Endings[I], End);
