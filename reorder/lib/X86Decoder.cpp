@@ -48,14 +48,19 @@ Error X86Decoder::init() {
   MIA.reset(T->createMCInstrAnalysis(MII.get()));
   if (!DisAsm || !MIA)
     return createStringError("cannot set up the x86-64 decoder");
-  // Traps and halts MC does not mark as barriers.
-  TrapOpcodes.resize(MII->getNumOpcodes());
-  for (unsigned Op = 0; Op < MII->getNumOpcodes(); ++Op) {
-    StringRef Name = MII->getName(Op);
-    if (Name == "INT3" || Name == "TRAP" || Name == "HLT" ||
-        Name.starts_with("UD1") || Name == "UD2B")
-      TrapOpcodes.set(Op);
-  }
+  // Traps and halts MC does not mark as barriers, found once per process
+  // (opcode numbers are LLVM's, the same for every decoder).
+  static const BitVector Traps = [&] {
+    BitVector Found(MII->getNumOpcodes());
+    for (unsigned Op = 0; Op < MII->getNumOpcodes(); ++Op) {
+      StringRef Name = MII->getName(Op);
+      if (Name == "INT3" || Name == "TRAP" || Name == "HLT" ||
+          Name.starts_with("UD1") || Name == "UD2B")
+        Found.set(Op);
+    }
+    return Found;
+  }();
+  TrapOpcodes = &Traps;
   return Error::success();
 }
 
@@ -89,7 +94,7 @@ InstructionDecoder::Flow X86Decoder::flowAfter(const MCInst &Inst) const {
     return Flow::Jump;
   if (MIA->isConditionalBranch(Inst))
     return Flow::Branch;
-  if (Desc.isBarrier() || TrapOpcodes.test(Inst.getOpcode()))
+  if (Desc.isBarrier() || TrapOpcodes->test(Inst.getOpcode()))
     return Flow::Trap;
   return Flow::Next;
 }

@@ -64,7 +64,7 @@ struct X86Decoder {
   mutable llvm::StringSet<> OperandFields;
   /// Opcodes that trap or halt though MC does not mark them barriers
   /// (int3, hlt, ud1), by opcode.
-  llvm::BitVector TrapOpcodes;
+  const llvm::BitVector *TrapOpcodes = nullptr;
 
   /// Registers the x86-64 target with LLVM, once per process (not
   /// thread-safe: call before decoding in parallel).
