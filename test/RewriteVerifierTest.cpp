@@ -13,6 +13,7 @@
 #include "llvm/BinaryFormat/ELF.h"
 #include "llvm/Object/ELF.h"
 #include "llvm/Support/Endian.h"
+#include <cstring>
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/Path.h"
 #include "llvm/Support/Program.h"
@@ -278,6 +279,116 @@ TEST_F(RewriteVerifierTest, ByDecodingNamesAWrongEntryPoint) {
 TEST_F(RewriteVerifierTest, ByDecodingNamesAWrongEhFramePointer) {
   std::string Error = verifyByDecoding(moveFirstEhFramePointer);
   EXPECT_THAT(Error, HasSubstr("the .eh_frame pointer at "));
+}
+
+
+// The independent check knows that code runs on past a symbol's end: a
+// copy of a binary whose f (which falls into g) is moved alone, with its
+// caller following it, is refused, and the same copy with f left in place
+// is accepted.
+const char *RunsOnProgram = R"(
+  .section .text._start,"ax",@progbits
+  .globl _start
+  .type _start,@function
+_start:
+  call f
+  movl %eax, %edi
+  movl $60, %eax
+  syscall
+  .size _start, .-_start
+  .section .text.f,"ax",@progbits
+  .p2align 4
+  .type f,@function
+f:
+  movl $1, %eax
+  .size f, .-f
+  .type g,@function
+g:
+  addl $41, %eax
+  ret
+  .size g, .-g
+  .section .text.z,"ax",@progbits
+  .p2align 6
+  .type z,@function
+z:
+  ret
+  .size z, .-z
+)";
+
+TEST(RunOnVerifier, RefusesAFunctionMovedAwayFromWhatItRunsInto) {
+  SmallString<128> Dir;
+  ASSERT_FALSE(sys::fs::createUniqueDirectory("runon", Dir));
+  auto Path = [&](StringRef Name) {
+    SmallString<128> P(Dir);
+    sys::path::append(P, Name);
+    return std::string(P);
+  };
+  {
+    std::error_code EC;
+    raw_fd_ostream OS(Path("p.s"), EC);
+    ASSERT_FALSE(EC);
+    OS << RunsOnProgram;
+  }
+  ErrorOr<std::string> Clang = sys::findProgramByName("clang-22");
+  ASSERT_TRUE(bool(Clang)) << "clang-22 is not on PATH";
+  std::string Source = Path("p.s"), Input = Path("p");
+  StringRef Args[] = {*Clang,         "-nostdlib", "-static", "-fuse-ld=lld",
+                      "-Wl,-q",       Source,      "-o",      Input};
+  ASSERT_EQ(sys::ExecuteAndWait(*Clang, Args), 0);
+  Expected<LinkedBinary> In = readLinkedBinary(Input);
+  ASSERT_TRUE(bool(In)) << toString(In.takeError());
+  auto Address = [&](StringRef Name) -> uint64_t {
+    for (const Atom &A : In->Functions)
+      for (const AtomSymbol &S : A.Symbols)
+        if (S.Name == Name)
+          return A.OriginalOffset + S.Offset;
+    ADD_FAILURE() << "no function " << Name.str();
+    return 0;
+  };
+  uint64_t Start = Address("_start"), F = Address("f"), G = Address("g"),
+           Z = Address("z");
+  ASSERT_EQ(G, F + 5);
+  // f's copy goes into the int3 padding before z.
+  uint64_t X = Z - 16;
+  ASSERT_GT(X, G + 4);
+  uint64_t TextAt = In->TextBytes.data() - reinterpret_cast<const uint8_t *>(
+                                               In->Buffer->getBufferStart());
+  auto Tampered = [&](bool MoveF) -> std::string {
+    std::string Bytes = In->Buffer->getBuffer().str();
+    if (MoveF) {
+      memcpy(&Bytes[TextAt + (X - In->TextAddress)],
+             &Bytes[TextAt + (F - In->TextAddress)], 5);
+      // _start's call rel32 reaches the copy.
+      support::endian::write32le(&Bytes[TextAt + (Start + 1 - In->TextAddress)],
+                                 uint32_t(X - (Start + 5)));
+      auto File = cantFail(object::ELF64LEFile::create(Bytes));
+      for (const object::ELF64LE::Shdr &S : cantFail(File.sections())) {
+        if (S.sh_type != ELF::SHT_SYMTAB)
+          continue;
+        StringRef Names = cantFail(File.getStringTableForSymtab(S));
+        auto Syms = cantFail(File.symbols(&S));
+        for (size_t I = 0; I < Syms.size(); ++I)
+          if (cantFail(Syms[I].getName(Names)) == "f")
+            support::endian::write64le(
+                &Bytes[S.sh_offset + I * sizeof(object::ELF64LE::Sym) + 8], X);
+      }
+    }
+    std::string Copy = Path("p.copy");
+    {
+      std::error_code EC;
+      raw_fd_ostream OS(Copy, EC);
+      OS << Bytes;
+    }
+    Expected<LinkedBinary> Out = readLinkedBinary(Copy);
+    if (!Out)
+      return toString(Out.takeError());
+    Expected<VerifySummary> V = verifyRewriteByDecoding(*In, *Out);
+    return V ? "ok" : toString(V.takeError());
+  };
+  EXPECT_EQ(Tampered(false), "ok");
+  EXPECT_THAT(Tampered(true),
+              HasSubstr("f runs on past its end into the code at "));
+  sys::fs::remove_directories(Dir);
 }
 
 } // namespace

@@ -17,9 +17,11 @@
 //               instruction by instruction: the same opcode, length and
 //               registers; each PC-relative target the translation of the
 //               input's; each changed immediate an absolute code address
-//               translated. Code that stays (outside function symbols, in
-//               other executable sections) is compared the same way in
-//               place.
+//               translated. A function whose last instruction runs on
+//               (neither jumps, returns nor traps; calls aside) still has
+//               what it ran into after it. Code that stays (outside
+//               function symbols, in other executable sections) is
+//               compared the same way in place.
 //   data      - e_entry, DT_INIT/DT_FINI, .eh_frame pointers, RELATIVE and
 //               IRELATIVE addends, .got words and retained absolute
 //               relocations in data hold translated addresses.
@@ -69,7 +71,8 @@ private:
   Error checkLabels();
   Error compareCode(ArrayRef<uint8_t> InBytes, uint64_t InAddr,
                     ArrayRef<uint8_t> OutBytes, uint64_t OutAddr,
-                    StringRef What);
+                    StringRef What, bool *RunsOn = nullptr);
+  Error checkRunOn(const Range &R);
   Error compareInstruction(const MCInst &A, uint64_t AAddr, const MCInst &B,
                            uint64_t BAddr, uint64_t Len, StringRef What);
   Error checkFunctions();
@@ -82,6 +85,7 @@ private:
   std::optional<ELF64LEFile> InFile, OutFile;
   ArrayRef<ELF64LE::Shdr> InSections, OutSections;
   std::vector<Range> Functions; ///< by Old, distinct (Old, Size)
+  std::vector<uint64_t> Starts;  ///< every function's Old, sorted
   std::vector<uint64_t> FurthestEnd; ///< max Old + Size of Functions[0..i]
   std::vector<size_t> FurthestAt;    ///< which function reaches that far
   std::vector<std::pair<uint64_t, uint64_t>> Labels; ///< old, new
@@ -308,6 +312,8 @@ Error DecodingVerifier::finishFunctions() {
     Distinct.push_back(std::move(R));
   }
   Functions = std::move(Distinct);
+  for (const Range &R : Functions)
+    Starts.push_back(R.Old); // sorted: Functions is
   uint64_t Furthest = 0;
   size_t At = 0;
   for (size_t I = 0; I < Functions.size(); ++I) {
@@ -464,13 +470,27 @@ Error DecodingVerifier::compareInstruction(const MCInst &A, uint64_t AAddr,
 
 Error DecodingVerifier::compareCode(ArrayRef<uint8_t> InBytes, uint64_t InAddr,
                                     ArrayRef<uint8_t> OutBytes,
-                                    uint64_t OutAddr, StringRef What) {
+                                    uint64_t OutAddr, StringRef What,
+                                    bool *RunsOn) {
+  using Flow = InstructionDecoder::Flow;
+  if (RunsOn)
+    *RunsOn = true; // an empty range runs on
   for (uint64_t Off = 0; Off < InBytes.size();) {
     MCInst A, B;
     uint64_t Len = DP->decode(A, InBytes.slice(Off), InAddr + Off);
     if (Len)
       InInstructions.push_back({InAddr + Off, InAddr + Off + Len});
+    // Whether execution goes on past the last instruction that is not
+    // padding, calls aside (whether a callee returns is the proof's
+    // question, not checked here).
+    if (Len && RunsOn) {
+      Flow F = DP->flowAfter(A);
+      if (F == Flow::Trap || !In.Arch->isPadding(InBytes.slice(Off, Len)))
+        *RunsOn = F == Flow::Next || F == Flow::Branch;
+    }
     if (Len == 0) {
+      if (RunsOn)
+        *RunsOn = false; // unknown: compared as bytes
       // What does not decode was moved as bytes: it must be the same,
       // except where other code decodes and is checked on its own (a
       // nested function, or one overlapping this one). That is known once
@@ -546,9 +566,39 @@ Error DecodingVerifier::checkFunctions() {
         R.Size > Out.TextBytes.size() - (R.New - Out.TextAddress))
       return fail(R.Name + " was moved outside .text, to " + hex(R.New));
     ArrayRef<uint8_t> Is = Out.TextBytes.slice(R.New - Out.TextAddress, R.Size);
-    if (Error E = compareCode(Was, R.Old, Is, R.New, R.Name))
+    bool RunsOn = false;
+    if (Error E = compareCode(Was, R.Old, Is, R.New, R.Name, &RunsOn))
       return E;
+    if (RunsOn)
+      if (Error E = checkRunOn(R))
+        return E;
     ++Summary.Functions;
+  }
+  return Error::success();
+}
+
+// Code that runs on past its function's end (its last instruction neither
+// jumps, returns nor traps) runs, in the input, into whatever code follows
+// the padding after it; in the output that code must follow it at the same
+// distance. A fill byte (a trap) in the padding ends the run.
+Error DecodingVerifier::checkRunOn(const Range &R) {
+  uint64_t End = In.TextAddress + In.TextBytes.size();
+  for (uint64_t At = R.Old + R.Size; At < End; ++At) {
+    uint8_t Byte = In.TextBytes[At - In.TextAddress];
+    if (Byte == In.Arch->fillByte())
+      return Error::success();
+    if (In.Arch->isPadding(ArrayRef<uint8_t>(&Byte, 1)) &&
+        !llvm::binary_search(Starts, At))
+      continue;
+    Expected<uint64_t> Is = translate(At);
+    if (!Is)
+      return Is.takeError();
+    if (*Is != R.New + (At - R.Old))
+      return fail(R.Name + " runs on past its end into the code at " +
+                  hex(At) + ", which the output does not keep after it (at " +
+                  hex(*Is) + " instead of " + hex(R.New + (At - R.Old)) +
+                  ")");
+    return Error::success();
   }
   return Error::success();
 }
