@@ -73,8 +73,8 @@ RELEASE_CFLAGS="-O2 -ffunction-sections -fdata-sections -fno-pie"
 # -disable-preinline: the PGO instrumentation pass otherwise inlines small
 # callees before instrumenting, and their names never reach the traces.
 PGOGEN_CFLAGS="-fprofile-generate -mllvm -pgo-temporal-instrumentation -mllvm -disable-preinline"
-LAYOUTS="lld lld-order lld-bp lld-cdsort bolt ldpl-trace ldpl-inst re-trace re-inst"
-PL_LAYOUTS="ldpl-trace ldpl-inst re-trace re-inst"
+LAYOUTS="lld lld-order lld-bp lld-cdsort bolt ldpl-trace ldpl-inst re-trace re-inst ldpl-split"
+PL_LAYOUTS="ldpl-trace ldpl-inst re-trace re-inst ldpl-split"
 
 log() { echo "== $*"; }
 # write_link DIR CC LIBS OBJECTS...: DIR/link.sh OUT [FLAGS...] links the
@@ -98,6 +98,7 @@ variant_cflags() { # variant_cflags VARIANT
     release) echo "$RELEASE_CFLAGS" ;;
     pgogen) echo "$RELEASE_CFLAGS $PGOGEN_CFLAGS" ;;
     inst) echo "$RELEASE_CFLAGS $RT_CFLAGS" ;;
+    bbmap) echo "$RELEASE_CFLAGS -fbasic-block-address-map" ;;
   esac
 }
 
@@ -212,6 +213,18 @@ profiles() {
       echo "profile convert --to=orderfile differs from the trace's first-execution order" \
         > "$d/lld-order.note"
   fi
+  if [ ! -f "$d/clusters.txt" ]; then
+    # Functions split by phase (issue 13): the same run traced on the build
+    # with the basic-block address map, its block ids as clang's clusters.
+    log "$p $w: trace profile with block ids, cluster list"
+    (cd "$run" && "$pl" record --mode=trace ${se:+--startup-end=$se} -o "$d/split.yaml.tmp" \
+      -- "$J/$p/bin/bbmap" "$@" >/dev/null 2> "$d/split-trace.err" < /dev/null) || true
+    mv "$d/split.yaml.tmp" "$d/split.yaml"
+    "$pl" profile convert "$d/split.yaml" --binary "$J/$p/bin/bbmap" --to=bb-clusters \
+      -o "$d/clusters.txt.tmp" 2> "$d/clusters.log" || true
+    tail -1 "$d/clusters.log"
+    mv "$d/clusters.txt.tmp" "$d/clusters.txt"
+  fi
   if [ ! -f "$d/inst.yaml" ]; then
     log "$p $w: instrumented-recorder profile (full mode)"
     (cd "$run" && "$pl" record -o "$d/inst.yaml.tmp" -- "$J/$p/bin/inst" "$@" \
@@ -269,6 +282,18 @@ layouts() {
       ldpl-trace|ldpl-inst)
         try "$o" "$link" "$o/bin" --ld-path="$ldpl" \
           -Wl,--layout-profile="$d/${l#ldpl-}.yaml" -Wl,--layout-report="$o/report.txt" ;;
+      ldpl-split)
+        # The program compiled again with this workload's cluster list,
+        # then linked by ld.pagelayout with the profile of block ids.
+        if [ ! -f "$o/obj/.built" ] || [ "$d/clusters.txt" -nt "$o/obj/.built" ]; then
+          rm -rf "$o/obj" && mkdir -p "$o/obj"
+          # shellcheck disable=SC2046
+          ${p}_build release "$o/obj" $(variant_cflags bbmap) \
+            "-fbasic-block-sections=list=$d/clusters.txt" > "$o/compile.log" 2>&1 &&
+            touch "$o/obj/.built" || echo "   split build failed, see $o/compile.log"
+        fi
+        try "$o" "$o/obj/link.sh" "$o/bin" --ld-path="$ldpl" \
+          -Wl,--layout-profile="$d/split.yaml" -Wl,--layout-report="$o/report.txt" ;;
       re-trace|re-inst)
         try "$o" "$pl" reorder --profile "$d/${l#re-}.yaml" "$q" -o "$o/bin" \
           --report="$o/report.txt"
@@ -281,7 +306,7 @@ layouts() {
 for p in $programs; do
   log "$p: build (release, temporal-PGO-instrumented, recorder-instrumented)"
   mkdir -p "$J/$p/bin" "$J/$p/run"
-  for v in release pgogen inst; do
+  for v in release pgogen inst bbmap; do
     if [ ! -f "$J/$p/$v/.built" ]; then
       rm -rf "$J/$p/$v" && mkdir -p "$J/$p/$v"
       # shellcheck disable=SC2046
@@ -295,6 +320,7 @@ for p in $programs; do
     "$J/$p/release/link.sh" "$J/$p/bin/default.q" -fuse-ld=lld -Wl,--emit-relocs
   [ -f "$J/$p/bin/pgogen" ] || "$J/$p/pgogen/link.sh" "$J/$p/bin/pgogen" -fuse-ld=lld
   [ -f "$J/$p/bin/inst" ] || "$J/$p/inst/link.sh" "$J/$p/bin/inst" -fuse-ld=lld
+  [ -f "$J/$p/bin/bbmap" ] || "$J/$p/bbmap/link.sh" "$J/$p/bin/bbmap" -fuse-ld=lld
   [ -f "$J/$p/run/.setup" ] || { ${p}_setup "$J/$p/run"; touch "$J/$p/run/.setup"; }
   ${p}_workloads | sed "s|$J/$p/run/||g; s|$bench/lua/||g" |
     awk -F'|' -v p="$p" '{print $1 "|" p " " $4 "|" ($5 == "" ? "" : p " " $5)}' > "$J/$p/workloads.txt"

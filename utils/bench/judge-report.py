@@ -22,15 +22,17 @@ LAYOUTS = [
     ("ldpl-inst", "ld.pagelayout, instrumented profile"),
     ("re-trace", "pagelayout reorder, trace profile"),
     ("re-inst", "pagelayout reorder, instrumented profile"),
+    ("ldpl-split", "ld.pagelayout + block clusters, trace profile"),
 ]
-PAGELAYOUT = {"ldpl-trace", "ldpl-inst", "re-trace", "re-inst"}
+PAGELAYOUT = {"ldpl-trace", "ldpl-inst", "re-trace", "re-inst", "ldpl-split"}
 # Noise: the default binary timed a second time (a copy, "lld-again") in
 # the same session; a ratio within max(NOISE, |again - 1|) of 1 is noise.
 NOISE = 0.02
 COLOURS = {"lld": "#b0b0b0", "lld-order": "#8c8c8c", "lld-bp": "#6f6f6f",
            "lld-cdsort": "#555555", "bolt": "#d9822b",
            "ldpl-trace": "#2a7ab9", "ldpl-inst": "#6aa6d6",
-           "re-trace": "#2e8b57", "re-inst": "#7cc49a"}
+           "re-trace": "#2e8b57", "re-inst": "#7cc49a",
+           "ldpl-split": "#7b3fa0"}
 
 
 def read_kv(path):
@@ -155,7 +157,8 @@ def summary(rows):
              "lld-bp": "lld bp-startup", "lld-cdsort": "lld cdsort",
              "bolt": "BOLT", "ldpl-trace": "ld.pagelayout trace",
              "ldpl-inst": "ld.pagelayout instr.",
-             "re-trace": "reorder trace", "re-inst": "reorder instr."}
+             "re-trace": "reorder trace", "re-inst": "reorder instr.",
+             "ldpl-split": "ld.pagelayout split"}
     out = ["| workload | span bound | instr. bound | " +
            " | ".join(short[l] for l, _ in LAYOUTS) + " |",
            "|---|---:|---:|" + "---:|" * len(LAYOUTS)]
