@@ -91,8 +91,8 @@ TEST_F(X86FlowTest, WhereExecutionGoesNext) {
   EXPECT_EQ(flow({0xc3}), Flow::Return);                   // ret
   EXPECT_EQ(flow({0xc2, 0x08, 0x00}), Flow::Return);       // ret $8
   EXPECT_EQ(flow({0xe8, 0, 0, 0, 0}), Flow::Call);          // call rel32
-  EXPECT_EQ(flow({0xff, 0xd0}), Flow::Call);                // call *%rax
-  EXPECT_EQ(flow({0xff, 0x15, 0, 0, 0, 0}), Flow::Call);    // call *x(%rip)
+  EXPECT_EQ(flow({0xff, 0xd0}), Flow::IndirectCall);        // call *%rax
+  EXPECT_EQ(flow({0xff, 0x15, 0, 0, 0, 0}), Flow::IndirectCall); // call *x(%rip)
   EXPECT_EQ(flow({0xe9, 0, 0, 0, 0}), Flow::Jump);          // jmp rel32
   EXPECT_EQ(flow({0xeb, 0x00}), Flow::Jump);                // jmp rel8
   EXPECT_EQ(flow({0xff, 0xe0}), Flow::IndirectJump);        // jmp *%rax
@@ -106,6 +106,24 @@ TEST_F(X86FlowTest, WhereExecutionGoesNext) {
   EXPECT_EQ(flow({0x0f, 0x05}), Flow::Next);                // syscall
   EXPECT_EQ(flow({0xb8, 1, 0, 0, 0}), Flow::Next);          // mov $1, %eax
   EXPECT_EQ(flow({0xf3, 0x0f, 0x1e, 0xfa}), Flow::Next);    // endbr64
+}
+
+TEST_F(X86FlowTest, NopsByOpcodeNotByBytes) {
+  auto Nop = [&](std::initializer_list<uint8_t> Insn) {
+    std::vector<uint8_t> Bytes(Insn);
+    llvm::MCInst Inst;
+    EXPECT_EQ(D.decode(Inst, Bytes, 0x401000), Bytes.size());
+    return D.isNop(Inst);
+  };
+  EXPECT_TRUE(Nop({0x90}));
+  EXPECT_TRUE(Nop({0x66, 0x90}));
+  EXPECT_TRUE(Nop({0x0f, 0x1f, 0x44, 0x00, 0x00}));
+  EXPECT_TRUE(Nop({0x66, 0x2e, 0x0f, 0x1f, 0x84, 0, 0, 0, 0, 0}));
+  // Bytes a padding scan accepts, but real instructions.
+  EXPECT_FALSE(Nop({0x00, 0x00}));                   // add %al, (%rax)
+  EXPECT_FALSE(Nop({0x84, 0x00}));                   // test %al, (%rax)
+  EXPECT_FALSE(Nop({0x0f, 0x84, 0x40, 0x80, 0x84, 0x00})); // je rel32
+  EXPECT_FALSE(Nop({0xcc}));                         // int3: a trap
 }
 
 } // namespace

@@ -252,6 +252,9 @@ BlockRanges readBlockRanges(MemoryBufferRef Binary) {
   }
   for (const BBAddrMap &M : *Maps)
     for (const BBAddrMap::BBRangeEntry &R : M.BBRanges) {
+      // The map's two reserved keys (a damaged file may hold them).
+      if (R.BaseAddress >= UINT64_MAX - 1)
+        continue;
       std::vector<uint32_t> &Ids = Out.IdsAt[R.BaseAddress];
       for (const BBAddrMap::BBEntry &B : R.BBEntries)
         Ids.push_back(B.ID);
@@ -263,9 +266,10 @@ namespace {
 
 /// The earliest phase in which \p F ran any of \p Ids; cold when none.
 Phase phaseOfBlocks(const FunctionProfile &F, ArrayRef<uint32_t> Ids) {
+  DenseSet<uint32_t> Held(Ids.begin(), Ids.end());
   for (Phase P : {Phase::Startup, Phase::FirstFrame, Phase::Steady})
-    for (uint32_t Id : Ids)
-      if (is_contained(blocksOf(F, P), Id))
+    for (uint32_t Id : blocksOf(F, P))
+      if (Held.contains(Id))
         return P;
   return Phase::Cold;
 }

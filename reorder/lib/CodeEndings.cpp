@@ -13,20 +13,36 @@ using namespace llvm;
 
 namespace pagelayout {
 
-void CodeEnding::see(const Target &T, ArrayRef<uint8_t> Insn, Flow F,
-                     std::optional<uint64_t> To, uint64_t Begin,
-                     uint64_t End) {
+void CodeEnding::see(const InstructionDecoder &D, const MCInst &Inst,
+                     uint64_t Addr, uint64_t Len, std::optional<uint64_t> To,
+                     uint64_t Begin, uint64_t End) {
+  Flow F = D.flowAfter(Inst);
+  if (LastRealEnd < Begin)
+    LastRealEnd = Begin;
   if (F == Flow::Return)
     Returns = true;
   if (F == Flow::IndirectJump)
     JumpsAnywhere = true;
-  if ((F == Flow::Jump || F == Flow::Branch) && To &&
-      (*To < Begin || *To >= End))
-    JumpsOut.push_back(*To);
-  if (F == Flow::Trap || !T.isPadding(Insn)) {
+  if ((F == Flow::Jump || F == Flow::Branch) && To) {
+    if (*To < Begin || *To >= End)
+      JumpsOut.push_back(*To);
+    else
+      FurthestInside = std::max(FurthestInside, *To + 1);
+  }
+  if (F == Flow::Trap || !D.isNop(Inst)) {
     Last = F;
     LastTarget = To;
+    LastRealEnd = Addr + Len;
   }
+}
+
+void CodeEnding::finish(uint64_t End) {
+  // Only direct branches are looked at: an indirect jump into a function's
+  // trailing nops would be a jump table's entry for an unreachable default
+  // (which the jump-table analysis places at the function's end), or
+  // hand-written code no compiler emits.
+  if (LastRealEnd < End && FurthestInside > LastRealEnd)
+    Last = Flow::Next;
 }
 
 bool isDeclaredNoReturn(StringRef Name) {
@@ -77,8 +93,7 @@ NoReturnAnalysis::NoReturnAnalysis(const LinkedBinary &B,
   size_t N = Fns.size();
   LastCallee.resize(N);
   for (size_t F = 0; F < N; ++F)
-    if (Ends[F].Last == Flow::Call && Ends[F].LastTarget)
-      LastCallee[F] = calleeAt(*Ends[F].LastTarget);
+    LastCallee[F] = calleeOf(Ends[F]);
 
   // The greatest fixpoint: every function that could be a dead end is one
   // until a function it needs is found to return.
@@ -93,8 +108,9 @@ NoReturnAnalysis::NoReturnAnalysis(const LinkedBinary &B,
       continue;
     }
     const CodeEnding &E = Ends[F];
+    bool EndsInCall = E.Last == Flow::Call || E.Last == Flow::IndirectCall;
     if (E.Undecodable || E.Returns || E.JumpsAnywhere ||
-        (InstructionDecoder::runsOn(E.Last) && E.Last != Flow::Call))
+        (InstructionDecoder::runsOn(E.Last) && !EndsInCall))
       continue;
     SmallVector<unsigned, 4> Needs;
     bool Candidate = true;
@@ -106,7 +122,7 @@ NoReturnAnalysis::NoReturnAnalysis(const LinkedBinary &B,
       }
       Needs.push_back(unsigned(G));
     }
-    if (Candidate && E.Last == Flow::Call) {
+    if (Candidate && EndsInCall) {
       const Callee &C = LastCallee[F];
       if (C.Function >= 0)
         Needs.push_back(unsigned(C.Function));
@@ -134,10 +150,19 @@ NoReturnAnalysis::NoReturnAnalysis(const LinkedBinary &B,
   }
 }
 
+NoReturnAnalysis::Callee
+NoReturnAnalysis::calleeOf(const CodeEnding &E) const {
+  if (!E.LastTarget)
+    return {};
+  // call *slot(%rip): through the import's GOT slot, nothing else.
+  if (E.Last == CodeEnding::Flow::IndirectCall)
+    return {-1, B.importAt(*E.LastTarget).str()};
+  if (E.Last == CodeEnding::Flow::Call)
+    return calleeAt(*E.LastTarget);
+  return {};
+}
+
 NoReturnAnalysis::Callee NoReturnAnalysis::calleeAt(uint64_t Target) const {
-  // call *slot(%rip): through the import's GOT slot.
-  if (StringRef Name = B.importAt(Target); !Name.empty())
-    return {-1, Name.str()};
   if (int F = Index.startingAt(Target); F >= 0)
     return {F, ""};
   // A PLT entry: code outside the regions that jumps through an import's
@@ -173,8 +198,9 @@ std::string NoReturnAnalysis::runsOn(const CodeEnding &E,
   if (E.Undecodable)
     return "may run on past its end at " + End +
            " (bytes that do not decode)";
-  if (E.Last == CodeEnding::Flow::Call) {
-    Callee C = E.LastTarget ? calleeAt(*E.LastTarget) : Callee();
+  if (E.Last == CodeEnding::Flow::Call ||
+      E.Last == CodeEnding::Flow::IndirectCall) {
+    Callee C = calleeOf(E);
     if (calleeNeverReturns(C))
       return "";
     std::string Whom =
@@ -191,22 +217,40 @@ std::string NoReturnAnalysis::runsOn(const CodeEnding &E,
 }
 
 FallThrough fallsInto(const LinkedBinary &B, const FunctionIndex &Index,
-                      uint64_t Begin, uint64_t End) {
+                      uint64_t End) {
   const Target &T = *B.Arch;
-  int Region = B.regionAt(Begin);
-  if (Region < 0)
-    return {FallThrough::OffSection, -1, End};
-  uint64_t RegionEnd = B.Regions[Region].end();
-  for (uint64_t Addr = End; Addr < RegionEnd; ++Addr) {
-    if (int Fn = Index.at(Addr); Fn >= 0)
-      return {FallThrough::IntoFunction, Fn, Addr};
-    uint8_t Byte = B.TextBytes[Addr - B.TextAddress];
-    if (Byte == T.fillByte())
-      return {FallThrough::Stops, -1, Addr};
-    if (!T.isPadding(ArrayRef<uint8_t>(&Byte, 1)))
-      return {FallThrough::IntoCodeWithoutSymbol, -1, Addr};
+  uint64_t SpanEnd = B.TextAddress + B.TextBytes.size();
+  for (uint64_t Addr = End; Addr >= B.TextAddress && Addr < SpanEnd;) {
+    if (B.regionAt(Addr) < 0) {
+      // Between regions: padding up to the next region runs on into it;
+      // anything else is another section's code, which stays.
+      const CodeRegion *Next = nullptr;
+      for (const CodeRegion &R : B.Regions)
+        if (R.Address >= Addr && (!Next || R.Address < Next->Address))
+          Next = &R;
+      if (!Next)
+        return {FallThrough::OffSection, -1, Addr};
+      for (; Addr < Next->Address; ++Addr) {
+        uint8_t Byte = B.TextBytes[Addr - B.TextAddress];
+        if (Byte == T.fillByte())
+          return {FallThrough::Stops, -1, Addr};
+        if (!T.isPadding(ArrayRef<uint8_t>(&Byte, 1)))
+          return {FallThrough::OffSection, -1, Addr};
+      }
+      continue;
+    }
+    uint64_t RegionEnd = B.Regions[B.regionAt(Addr)].end();
+    for (; Addr < RegionEnd; ++Addr) {
+      if (int Fn = Index.at(Addr); Fn >= 0)
+        return {FallThrough::IntoFunction, Fn, Addr};
+      uint8_t Byte = B.TextBytes[Addr - B.TextAddress];
+      if (Byte == T.fillByte())
+        return {FallThrough::Stops, -1, Addr};
+      if (!T.isPadding(ArrayRef<uint8_t>(&Byte, 1)))
+        return {FallThrough::IntoCodeWithoutSymbol, -1, Addr};
+    }
   }
-  return {FallThrough::OffSection, -1, RegionEnd};
+  return {FallThrough::OffSection, -1, End};
 }
 
 } // namespace pagelayout

@@ -45,14 +45,25 @@ struct CodeEnding {
   bool Undecodable = false;  ///< bytes that do not decode
   bool Returns = false;      ///< a return instruction anywhere
   bool JumpsAnywhere = false; ///< an indirect jump anywhere
-  /// The last instruction that is not padding (a trap counts).
+  /// The last instruction that is not a nop (a trap counts), after
+  /// finish(): Next when nops after it can be reached.
   Flow Last = Flow::Next;
-  std::optional<uint64_t> LastTarget; ///< its PC-relative target
+  /// Its PC-relative target: a code address for Call, the memory operand's
+  /// address (a GOT slot) for IndirectCall.
+  std::optional<uint64_t> LastTarget;
   std::vector<uint64_t> JumpsOut; ///< direct jumps and branches leaving it
 
-  /// Notes one instruction of the function [Begin, End).
-  void see(const Target &T, llvm::ArrayRef<uint8_t> Insn, Flow F,
-           std::optional<uint64_t> To, uint64_t Begin, uint64_t End);
+  /// Notes one instruction, at [Addr, Addr + Len) of the code [Begin, End).
+  void see(const InstructionDecoder &D, const llvm::MCInst &Inst,
+           uint64_t Addr, uint64_t Len, std::optional<uint64_t> To,
+           uint64_t Begin, uint64_t End);
+  /// After the last instruction: nops after the last real instruction run
+  /// on when a direct branch of the code reaches them.
+  void finish(uint64_t End);
+
+private:
+  uint64_t LastRealEnd = 0;     ///< end of the last instruction not a nop
+  uint64_t FurthestInside = 0;  ///< furthest direct target inside, + 1
 };
 
 /// Whether C, POSIX, the Itanium C++ ABI, libstdc++, libgcc or glibc
@@ -80,6 +91,7 @@ private:
     int Function = -1;
     std::string Import;
   };
+  Callee calleeOf(const CodeEnding &E) const;
   Callee calleeAt(uint64_t Target) const;
   bool calleeNeverReturns(const Callee &C) const {
     return C.Function >= 0 ? bool(NeverReturns[C.Function])
@@ -103,8 +115,11 @@ struct FallThrough {
   int Function = -1;
   uint64_t At = 0;
 };
+/// \p End may be a region's end: the scan goes on into a region that
+/// follows after padding (lld's -z keep-text-section-prefix puts .text.hot
+/// right after .text); code of another section there is OffSection.
 FallThrough fallsInto(const LinkedBinary &B, const FunctionIndex &Index,
-                      uint64_t Begin, uint64_t End);
+                      uint64_t End);
 
 } // namespace pagelayout
 

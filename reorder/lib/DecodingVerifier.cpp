@@ -473,24 +473,36 @@ Error DecodingVerifier::compareCode(ArrayRef<uint8_t> InBytes, uint64_t InAddr,
                                     uint64_t OutAddr, StringRef What,
                                     bool *RunsOn) {
   using Flow = InstructionDecoder::Flow;
-  if (RunsOn)
-    *RunsOn = true; // an empty range runs on
+  // Whether execution goes on past the last instruction that is not a nop
+  // (calls aside: whether a callee returns is the proof's question, not
+  // checked here), or into nops after it that a jump may reach.
+  bool LastRunsOn = true; // an empty range runs on
+  uint64_t RealEnd = InAddr, Reached = 0;
+  auto Finish = [&] {
+    if (RunsOn)
+      *RunsOn = LastRunsOn ||
+                (RealEnd < InAddr + InBytes.size() && Reached > RealEnd);
+  };
   for (uint64_t Off = 0; Off < InBytes.size();) {
     MCInst A, B;
     uint64_t Len = DP->decode(A, InBytes.slice(Off), InAddr + Off);
     if (Len)
       InInstructions.push_back({InAddr + Off, InAddr + Off + Len});
-    // Whether execution goes on past the last instruction that is not
-    // padding, calls aside (whether a callee returns is the proof's
-    // question, not checked here).
     if (Len && RunsOn) {
       Flow F = DP->flowAfter(A);
-      if (F == Flow::Trap || !In.Arch->isPadding(InBytes.slice(Off, Len)))
-        *RunsOn = F == Flow::Next || F == Flow::Branch;
+      if (F == Flow::Jump || F == Flow::Branch)
+        if (std::optional<uint64_t> To = DP->pcTarget(A, InAddr + Off, Len);
+            To && *To >= InAddr && *To - InAddr < InBytes.size())
+          Reached = std::max(Reached, *To + 1);
+      if (F == Flow::Trap || !DP->isNop(A)) {
+        LastRunsOn = F == Flow::Next || F == Flow::Branch;
+        RealEnd = InAddr + Off + Len;
+      }
     }
     if (Len == 0) {
-      if (RunsOn)
-        *RunsOn = false; // unknown: compared as bytes
+      LastRunsOn = false; // unknown: compared as bytes
+      Reached = 0;
+      Finish();
       // What does not decode was moved as bytes: it must be the same,
       // except where other code decodes and is checked on its own (a
       // nested function, or one overlapping this one). That is known once
@@ -510,6 +522,7 @@ Error DecodingVerifier::compareCode(ArrayRef<uint8_t> InBytes, uint64_t InAddr,
     Summary.CodeBytes += Len;
     Off += Len;
   }
+  Finish();
   return Error::success();
 }
 
@@ -585,8 +598,15 @@ Error DecodingVerifier::checkRunOn(const Range &R) {
   uint64_t End = In.TextAddress + In.TextBytes.size();
   for (uint64_t At = R.Old + R.Size; At < End; ++At) {
     uint8_t Byte = In.TextBytes[At - In.TextAddress];
-    if (Byte == In.Arch->fillByte())
+    if (Byte == In.Arch->fillByte()) {
+      // The run traps there; so must it in the output.
+      uint64_t Is = R.New + (At - R.Old);
+      if (!inText(Out, Is) ||
+          Out.TextBytes[Is - Out.TextAddress] != Out.Arch->fillByte())
+        return fail(R.Name + " runs on past its end into a trap at " +
+                    hex(At) + ", which the output does not keep after it");
       return Error::success();
+    }
     if (In.Arch->isPadding(ArrayRef<uint8_t>(&Byte, 1)) &&
         !llvm::binary_search(Starts, At))
       continue;

@@ -354,7 +354,23 @@ Expected<LinkedBinary> readLinkedBinary(std::unique_ptr<MemoryBuffer> Buffer,
         B.ImportSlots.push_back({R.r_offset, Name->str()});
       }
     }
+  // A slot two relocations name differently names no callee.
   llvm::sort(B.ImportSlots);
+  B.ImportSlots.erase(std::unique(B.ImportSlots.begin(), B.ImportSlots.end()),
+                      B.ImportSlots.end());
+  {
+    std::vector<std::pair<uint64_t, std::string>> Agreed;
+    for (size_t I = 0; I < B.ImportSlots.size();) {
+      size_t J = I;
+      while (J < B.ImportSlots.size() &&
+             B.ImportSlots[J].first == B.ImportSlots[I].first)
+        ++J;
+      if (J == I + 1)
+        Agreed.push_back(std::move(B.ImportSlots[I]));
+      I = J;
+    }
+    B.ImportSlots = std::move(Agreed);
+  }
   if (!SymTab)
     return fail(Path, "no symbol table (the binary is stripped); relink "
                       "without -s/--strip-all so functions can be found");

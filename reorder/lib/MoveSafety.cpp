@@ -169,7 +169,7 @@ bool recordInstructionEnd(const Target &T, const InstructionDecoder &D,
 /// Decodes [Begin, Begin + Size); stops at bytes that do not decode and
 /// returns their address. \p Ending learns how the code ends.
 template <typename Each>
-std::optional<uint64_t> decodeRange(const Target &T, const InstructionDecoder &D,
+std::optional<uint64_t> decodeRange(const InstructionDecoder &D,
                                     const CodeBytes &Code, uint64_t Begin,
                                     uint64_t Size, CodeEnding &Ending,
                                     Each Fn) {
@@ -183,11 +183,11 @@ std::optional<uint64_t> decodeRange(const Target &T, const InstructionDecoder &D
       return Addr;
     }
     std::optional<uint64_t> To = D.pcTarget(Inst, Addr, Len);
-    Ending.see(T, Bytes.slice(Off, Len), D.flowAfter(Inst), To, Begin,
-               Begin + Size);
+    Ending.see(D, Inst, Addr, Len, To, Begin, Begin + Size);
     Fn(Addr, Len, To);
     Off += Len;
   }
+  Ending.finish(Begin + Size);
   return std::nullopt;
 }
 
@@ -325,7 +325,7 @@ CodeEnding decodeStayingCode(const Target &T, const InstructionDecoder &D,
   RelocationCursor Relocs(Rels);
   CodeEnding Ending;
   decodeRange(
-      T, D, Code, Begin, Size, Ending,
+      D, Code, Begin, Size, Ending,
               [&](uint64_t Addr, uint64_t Len, std::optional<uint64_t> To) {
                 bool Relocated =
                     recordInstructionEnd(T, D, Code,
@@ -425,8 +425,9 @@ void groupFunctions(const LinkedBinary &B,
     // Functions never leave their section: a group spanning two stays.
     if (Why.empty() && B.regionAt(Fns[G.First].OriginalOffset) !=
                            B.regionAt(Fns[G.Last].OriginalOffset))
-      Why = "moves only with " + Fns[G.Last].displayName() +
-            ", which lies in another section";
+      Why = "moves only with the functions " + Fns[G.First].displayName() +
+            " .. " + Fns[G.Last].displayName() +
+            ", which lie in two sections (" + G.Why + ")";
     for (unsigned I = G.First; I <= G.Last && Why.empty(); ++I)
       if (!S.PinReason[I].empty())
         Why = "moves only with " + Fns[I].displayName() + ", which is pinned";
@@ -443,10 +444,26 @@ std::vector<Atom> movableUnits(const LinkedBinary &B, const MoveSafety &S) {
   std::vector<Atom> Units;
   auto Group = S.Groups.begin();
   for (unsigned I = 0; I < Fns.size();) {
+    auto KeepAfter = [&](unsigned F) {
+      return F < S.KeepAfter.size() ? S.KeepAfter[F] : 0;
+    };
     if (Group == S.Groups.end() || Group->First != I) {
       Units.push_back(Fns[I]);
       Units.back().Pinned = !S.PinReason[I].empty();
+      Units.back().Size += KeepAfter(I);
       ++I;
+      continue;
+    }
+    // A group across two regions stays (groupFunctions pinned it): its
+    // members stay where they are, each in its own region.
+    if (B.regionAt(Fns[Group->First].OriginalOffset) !=
+        B.regionAt(Fns[Group->Last].OriginalOffset)) {
+      for (unsigned M = Group->First; M <= Group->Last; ++M) {
+        Units.push_back(Fns[M]);
+        Units.back().Pinned = true;
+      }
+      I = Group->Last + 1;
+      ++Group;
       continue;
     }
     // One atom from the first function to the end of the last: members
@@ -461,7 +478,7 @@ std::vector<Atom> movableUnits(const LinkedBinary &B, const MoveSafety &S) {
         Sym.Offset += At;
         Unit.Symbols.push_back(std::move(Sym));
       }
-      Unit.Size = std::max(Unit.Size, At + Fns[M].Size);
+      Unit.Size = std::max(Unit.Size, At + Fns[M].Size + KeepAfter(M));
     }
     Unit.Origin = "<" + std::to_string(Group->Last - Group->First + 1) +
                   " functions that move together>";
@@ -515,6 +532,7 @@ Expected<MoveSafety> checkMoveSafety(const LinkedBinary &B, SharedWork *Help) {
   const FunctionIndex Index(Fns);
   MoveSafety S;
   S.PinReason.assign(Fns.size(), "");
+  S.KeepAfter.assign(Fns.size(), 0);
   for (const auto &[Fn, Why] : B.InputPins)
     if (Fn < Fns.size())
       S.PinReason[Fn] = Why;
@@ -529,6 +547,7 @@ Expected<MoveSafety> checkMoveSafety(const LinkedBinary &B, SharedWork *Help) {
   const CodeBytes Text{B.TextAddress, B.TextBytes};
   DecodeResult Staying;
   std::vector<CodeEnding> UnownedEndings; // parallel to S.UnownedCode
+  std::vector<CodeEnding> OtherEndings;   // parallel to B.OtherCode
   // This thread's decoder, for the code that stays and, after the
   // functions' decode, for their callees (setting a decoder up is not
   // free, and a small binary's whole proof takes milliseconds).
@@ -543,9 +562,9 @@ Expected<MoveSafety> checkMoveSafety(const LinkedBinary &B, SharedWork *Help) {
           T, D, Text, Code.OriginalOffset, Code.Size, B.TextRelocations, Index,
           "code without a function symbol", Staying));
     for (const LinkedBinary::CodeSection &Sec : B.OtherCode)
-      decodeStayingCode(T, D, {Sec.Address, Sec.Bytes}, Sec.Address,
-                        Sec.Bytes.size(), B.OtherCodeRelocations, Index, Sec.Name,
-                        Staying);
+      OtherEndings.push_back(decodeStayingCode(
+          T, D, {Sec.Address, Sec.Bytes}, Sec.Address, Sec.Bytes.size(),
+          B.OtherCodeRelocations, Index, Sec.Name, Staying));
   }
 
   // Functions decode independently: in parallel, in chunks with a decoder
@@ -577,7 +596,7 @@ Expected<MoveSafety> checkMoveSafety(const LinkedBinary &B, SharedWork *Help) {
       uint64_t Begin = F.OriginalOffset, End = Begin + F.Size;
       DecodeResult &R = Results[I];
       std::optional<uint64_t> Bad = decodeRange(
-          T, D, Text, Begin, F.Size, Endings[I],
+          D, Text, Begin, F.Size, Endings[I],
           [&](uint64_t Addr, uint64_t Len, std::optional<uint64_t> Ref) {
             ++R.Instructions;
             if (Overlaps[I])
@@ -732,7 +751,12 @@ Expected<MoveSafety> checkMoveSafety(const LinkedBinary &B, SharedWork *Help) {
       std::string How = NoReturn.runsOn(Endings[I], End);
       if (How.empty())
         continue;
-      FallThrough Next = fallsInto(B, Index, Fns[I].OriginalOffset, End);
+      FallThrough Next = fallsInto(B, Index, End);
+      // The run traps at a fill byte in the input: the bytes up to it
+      // move with the function, so it still does (packed tight, the next
+      // function would start right there).
+      if (Next.What == FallThrough::Stops)
+        S.KeepAfter[I] = Next.At + 1 - End;
       if (Next.What == FallThrough::IntoFunction && Next.Function != int(I))
         Joins.push_back({int(I), Next.Function,
                          Fns[I].displayName() + " " + How + " into " +
@@ -747,11 +771,22 @@ Expected<MoveSafety> checkMoveSafety(const LinkedBinary &B, SharedWork *Help) {
       const Atom &Code = S.UnownedCode[C];
       uint64_t End = Code.OriginalOffset + Code.Size;
       std::string How = NoReturn.runsOn(UnownedEndings[C], End);
-      FallThrough Next = fallsInto(B, Index, Code.OriginalOffset, End);
+      FallThrough Next = fallsInto(B, Index, End);
       if (!How.empty() && Next.What == FallThrough::IntoFunction)
         pin(S, Next.Function,
             "reached by code without a function symbol at " +
                 hex(Code.OriginalOffset) + ", which " + How);
+    }
+    // Code of other sections (.init, .plt, a custom one) that runs on into
+    // a region keeps what it runs into in place.
+    for (size_t C = 0; C < B.OtherCode.size(); ++C) {
+      const LinkedBinary::CodeSection &Sec = B.OtherCode[C];
+      uint64_t End = Sec.Address + Sec.Bytes.size();
+      std::string How = NoReturn.runsOn(OtherEndings[C], End);
+      FallThrough Next = fallsInto(B, Index, End);
+      if (!How.empty() && Next.What == FallThrough::IntoFunction)
+        pin(S, Next.Function,
+            "reached by " + Sec.Name + ", which " + How);
     }
   }
   groupFunctions(B, Joins, S);

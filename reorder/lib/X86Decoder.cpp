@@ -61,6 +61,14 @@ Error X86Decoder::init() {
     return Found;
   }();
   TrapOpcodes = &Traps;
+  static const BitVector Nops = [&] {
+    BitVector Found(MII->getNumOpcodes());
+    for (unsigned Op = 0; Op < MII->getNumOpcodes(); ++Op)
+      if (MII->getName(Op).starts_with("NOOP"))
+        Found.set(Op);
+    return Found;
+  }();
+  NopOpcodes = &Nops;
   return Error::success();
 }
 
@@ -87,7 +95,9 @@ InstructionDecoder::Flow X86Decoder::flowAfter(const MCInst &Inst) const {
   if (Desc.isReturn())
     return Flow::Return;
   if (Desc.isCall())
-    return Flow::Call;
+    return Inst.getNumOperands() == 1 && Inst.getOperand(0).isImm()
+               ? Flow::Call
+               : Flow::IndirectCall;
   if (Desc.isIndirectBranch())
     return Flow::IndirectJump;
   if (MIA->isUnconditionalBranch(Inst))

@@ -65,6 +65,7 @@ struct X86Decoder {
   /// Opcodes that trap or halt though MC does not mark them barriers
   /// (int3, hlt, ud1), by opcode.
   const llvm::BitVector *TrapOpcodes = nullptr;
+  const llvm::BitVector *NopOpcodes = nullptr; ///< NOOP, NOOPW, NOOPL, ...
 
   /// Registers the x86-64 target with LLVM, once per process (not
   /// thread-safe: call before decoding in parallel).
@@ -80,6 +81,10 @@ struct X86Decoder {
                                    uint64_t Size) const;
   /// Where execution may go after \p Inst (InstructionDecoder::Flow).
   InstructionDecoder::Flow flowAfter(const llvm::MCInst &Inst) const;
+  /// The nop family (nop, nopw, nopl: any prefixes).
+  bool isNop(const llvm::MCInst &Inst) const {
+    return NopOpcodes->test(Inst.getOpcode());
+  }
   /// Whether the \p FieldSize bytes at \p FieldOffset of the instruction
   /// \p Insn (its bytes, decoded at \p Addr) are exactly one immediate or
   /// displacement operand's bytes, or lie wholly inside them.

@@ -52,6 +52,7 @@ public:
   Flow flowAfter(const MCInst &Inst) const override {
     return D.flowAfter(Inst);
   }
+  bool isNop(const MCInst &Inst) const override { return D.isNop(Inst); }
 
 private:
   X86Decoder D;

@@ -15,6 +15,10 @@ struct MoveSafety {
   /// Parallel to LinkedBinary::Functions: empty when the function can move,
   /// else why it must stay.
   std::vector<std::string> PinReason;
+  /// Parallel to Functions: bytes after a function's end that move with
+  /// it, through the fill byte (a trap) that code running on past its end
+  /// reaches in the input.
+  std::vector<uint64_t> KeepAfter;
   uint64_t Instructions = 0;
   /// PC-relative references that leave their function (all checked).
   uint64_t OutgoingReferences = 0;

@@ -53,16 +53,21 @@ public:
   enum class Flow {
     Next,         ///< on to the next bytes
     Branch,       ///< a conditional branch: to its target, or on
-    Call,         ///< on, once the callee returns
+    Call,         ///< on, once the callee (a PC-relative target) returns
+    IndirectCall, ///< on, once a callee through a register or memory returns
     Jump,         ///< an unconditional jump with its target in the code
     IndirectJump, ///< through a register or memory: anywhere
     Return,
     Trap,         ///< a trap or a halt: nowhere
   };
   static bool runsOn(Flow F) {
-    return F == Flow::Next || F == Flow::Branch || F == Flow::Call;
+    return F == Flow::Next || F == Flow::Branch || F == Flow::Call ||
+           F == Flow::IndirectCall;
   }
   virtual Flow flowAfter(const llvm::MCInst &Inst) const = 0;
+  /// Whether \p Inst is a no-op the assembler or linker pads with (by its
+  /// opcode: padding bytes can spell real instructions, `00 00` is an add).
+  virtual bool isNop(const llvm::MCInst &Inst) const = 0;
 };
 
 class Target {
