@@ -125,7 +125,8 @@ Profile makeProfile(unsigned NumFunctions, unsigned NumEdges, bool WithRanges,
     unsigned Callee = unsigned(std::pow(Unit(Rng), 3.0) * NumFunctions);
     if (!Seen.insert(uint64_t(Caller) << 32 | Callee).second)
       continue;
-    P.Edges.push_back({P.Functions[Caller].Name, P.Functions[Callee].Name,
+    P.Edges.push_back({P.intern(P.Functions[Caller].Name),
+                       P.intern(P.Functions[Callee].Name),
                        1 + uint64_t(Unit(Rng) * 1000)});
   }
   return P;
@@ -315,7 +316,8 @@ Profile makeRunProfile(unsigned Run) {
     for (unsigned K = 0; K < 8; ++K) {
       unsigned B = Callee(Ids[A], K);
       if (Chosen.count(B) && B != Ids[A])
-        P.Edges.push_back({P.Functions[A].Name, functionName(B),
+        P.Edges.push_back({P.intern(P.Functions[A].Name),
+                           P.intern(functionName(B)),
                            1 + uint64_t(Unit(Rng) * 100)});
     }
   llvm::sort(P.Edges, [](const CallEdge &X, const CallEdge &Y) {
