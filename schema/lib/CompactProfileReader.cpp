@@ -33,6 +33,8 @@
 #include "llvm/Support/ConvertUTF.h"
 #include "llvm/Support/Endian.h"
 #include "llvm/Support/GlobPattern.h"
+#include "llvm/Support/MathExtras.h"
+#include <algorithm>
 
 using namespace llvm;
 
@@ -89,6 +91,41 @@ uint64_t recordSize(SectionKind K) {
   }
   return 0;
 }
+
+/// The edges seen so far, as (caller, callee) string-index pairs, for the
+/// duplicate check. At millions of edges every probe of a hash set is a
+/// cache miss; this one is open-addressed in one array (linear probing, at
+/// most 2/3 full) so that the reader can prefetch the slot of an edge a
+/// few records ahead while it checks this one.
+class EdgeKeySet {
+public:
+  explicit EdgeKeySet(uint64_t N)
+      : Bits(Log2_64_Ceil(std::max<uint64_t>(16, N + N / 2))),
+        Slots(uint64_t(1) << Bits, Empty) {}
+  void prefetch(uint64_t Key) const { __builtin_prefetch(&Slots[slot(Key)]); }
+  /// False when \p Key is in the set already.
+  bool insert(uint64_t Key) {
+    uint64_t Mask = Slots.size() - 1;
+    for (uint64_t I = slot(Key);; I = (I + 1) & Mask) {
+      if (Slots[I] == Key)
+        return false;
+      if (Slots[I] == Empty) {
+        Slots[I] = Key;
+        return true;
+      }
+    }
+  }
+
+private:
+  /// No key is this: string indices are below UINT32_MAX.
+  static constexpr uint64_t Empty = ~uint64_t(0);
+  /// Fibonacci hashing: the top bits of the key times 2^64 / phi.
+  uint64_t slot(uint64_t Key) const {
+    return (Key * 0x9e3779b97f4a7c15ull) >> (64 - Bits);
+  }
+  unsigned Bits;
+  std::vector<uint64_t> Slots;
+};
 
 class CompactReader {
 public:
@@ -571,10 +608,21 @@ Error CompactReader::readFunctions(Profile &P) {
 Error CompactReader::readEdges(Profile &P) {
   const SectionSpan &S = section(SectionKind::Edges);
   P.Edges.reserve(S.Count);
-  DenseSet<uint64_t> Seen;
-  Seen.reserve(S.Count);
+  EdgeKeySet Seen(S.Count);
+  auto Key = [&](uint64_t O) { return uint64_t(u32(O)) << 32 | u32(O + 4); };
+  // The records are read in order, but the names and set slots they lead
+  // to are anywhere: fetch those of the record this far ahead, so that
+  // the misses overlap instead of coming one after another.
+  constexpr uint64_t Ahead = 16;
   for (uint64_t I = 0; I < S.Count; ++I) {
     uint64_t O = S.Offset + I * EdgeRecordSize;
+    if (I + Ahead < S.Count && NumStrings) {
+      uint64_t OA = O + Ahead * EdgeRecordSize;
+      __builtin_prefetch(Strings.data() + std::min<uint64_t>(u32(OA), NumStrings - 1));
+      __builtin_prefetch(Strings.data() +
+                         std::min<uint64_t>(u32(OA + 4), NumStrings - 1));
+      Seen.prefetch(Key(OA));
+    }
     Expected<StringRef> Caller =
         string(O, "edges[" + Twine(I) + "].caller");
     if (!Caller)
@@ -589,7 +637,7 @@ Error CompactReader::readEdges(Profile &P) {
                        (Caller->empty() ? "caller" : "callee") +
                        " must not be empty");
     // Strings are unique, so a pair of indices is a pair of names.
-    if (!Seen.insert(uint64_t(u32(O)) << 32 | u32(O + 4)).second)
+    if (!Seen.insert(Key(O)))
       return error(O, "duplicate edge " + *Caller + " -> " + *Callee +
                           " (edges[" + Twine(I) +
                           "]); list each caller/callee pair once");

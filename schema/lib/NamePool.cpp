@@ -12,14 +12,15 @@ std::pair<StringRef, bool> NamePool::insert(StringRef S) {
   std::lock_guard<std::mutex> Guard(Lock);
   if (S.empty())
     return {StringRef(), !std::exchange(HasEmpty, true)};
-  auto It = Names.find(S);
-  if (It != Names.end())
-    return {*It, false};
+  CachedHashStringRef Key(S);
+  auto [It, New] = Names.insert(Key);
+  if (!New)
+    return {It->val(), false};
+  // Now the key points at the caller's bytes: make it the pool's.
   char *Copy = Bytes.Allocate<char>(S.size());
   std::memcpy(Copy, S.data(), S.size());
-  StringRef Saved(Copy, S.size());
-  Names.insert(Saved);
-  return {Saved, true};
+  *It = CachedHashStringRef(StringRef(Copy, S.size()), Key.hash());
+  return {It->val(), true};
 }
 
 void NamePool::reserve(size_t N) {

@@ -20,6 +20,7 @@
 #ifndef PAGELAYOUT_SCHEMA_NAMEPOOL_H
 #define PAGELAYOUT_SCHEMA_NAMEPOOL_H
 
+#include "llvm/ADT/CachedHashString.h"
 #include "llvm/ADT/DenseSet.h"
 #include "llvm/ADT/StringRef.h"
 #include "llvm/Support/Allocator.h"
@@ -48,7 +49,9 @@ public:
 private:
   mutable std::mutex Lock;
   llvm::BumpPtrAllocator Bytes;
-  llvm::DenseSet<llvm::StringRef> Names;
+  /// With each name's hash: a probe that meets another name compares
+  /// hashes, not bytes (which would be one more cache miss).
+  llvm::DenseSet<llvm::CachedHashStringRef> Names;
   bool HasEmpty = false; ///< for insert(): "" was inserted (not stored)
 };
 
