@@ -536,7 +536,8 @@ Error CompactReader::readFunction(uint64_t Index, Profile &P) {
                              "] is empty or reversed; end must exceed begin");
       if (!RangeLists[L]->empty() && BR.Begin <= RangeLists[L]->back().End)
         return error(RO, What() + " [" + Twine(BR.Begin) + ", " +
-                             Twine(BR.End) + "] does not start after the "
+                             Twine(BR.End) +
+                             "] does not start after the "
                              "one before it ends (" +
                              Twine(RangeLists[L]->back().End) +
                              "); ranges are sorted, disjoint and merged");
@@ -573,9 +574,8 @@ Error CompactReader::readFunction(uint64_t Index, Profile &P) {
                          ? "block " + Twine(Id) + " is listed twice in '" +
                                Key() + "' of '" + F.Name + "'"
                          : "block " + Twine(Id) + " of '" + F.Name +
-                               "' is in both '" +
-                               ListPhaseNames[It->second] + "_blocks' and '" +
-                               Key() +
+                               "' is in both '" + ListPhaseNames[It->second] +
+                               "_blocks' and '" + Key() +
                                "'; a block belongs to the phase in which it "
                                "first ran"));
       BlockLists[L]->push_back(Id);
@@ -618,7 +618,8 @@ Error CompactReader::readEdges(Profile &P) {
     uint64_t O = S.Offset + I * EdgeRecordSize;
     if (I + Ahead < S.Count && NumStrings) {
       uint64_t OA = O + Ahead * EdgeRecordSize;
-      __builtin_prefetch(Strings.data() + std::min<uint64_t>(u32(OA), NumStrings - 1));
+      __builtin_prefetch(Strings.data() +
+                         std::min<uint64_t>(u32(OA), NumStrings - 1));
       __builtin_prefetch(Strings.data() +
                          std::min<uint64_t>(u32(OA + 4), NumStrings - 1));
       Seen.prefetch(Key(OA));

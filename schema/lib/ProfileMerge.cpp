@@ -204,8 +204,7 @@ void Merger::add(const NamedProfile &In) {
   // Out's.
   NamePool &Names = Out.namePool();
   for (const CallEdge &E : P.Edges) {
-    uint64_t &C =
-        EdgeCounts[{Names.intern(E.Caller), Names.intern(E.Callee)}];
+    uint64_t &C = EdgeCounts[{Names.intern(E.Caller), Names.intern(E.Callee)}];
     C = saturatingAdd(C, E.Count, "edge " + E.Caller + " -> " + E.Callee);
   }
   for (const Marker &M : P.Markers)
@@ -222,8 +221,7 @@ void Merger::add(const NamedProfile &In) {
   if (!P.Traces.empty()) {
     for (const Trace &T : P.Traces)
       AddTrace(T.Functions, T.Weight);
-  } else if (std::vector<StringRef> Order = firstCallOrder(P);
-             !Order.empty()) {
+  } else if (std::vector<StringRef> Order = firstCallOrder(P); !Order.empty()) {
     AddTrace(Order, 1);
   }
   First = false;

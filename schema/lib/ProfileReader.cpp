@@ -67,7 +67,7 @@ private:
   Expected<bool> parseBool(const YamlNode &N, StringRef Key) const;
   Expected<Phase> parsePhaseNode(const YamlNode &N) const;
   Expected<StringRef> requiredString(const YamlNode &Map, StringRef Key,
-                                       StringRef What) const;
+                                     StringRef What) const;
   Error parseOptionalUnsigned(const YamlNode &Map, StringRef Key,
                               std::optional<uint64_t> &Out) const;
 
