@@ -339,8 +339,8 @@ TEST(LayoutEngine, SameInputsSamePlan) {
     P.Functions.back().Name = Name;
   }
   for (unsigned I = 0; I < 400; ++I)
-    P.Edges.push_back(
-        {"f" + std::to_string(I), "f" + std::to_string((I * 7) % 400), I + 1});
+    P.Edges.push_back({P.intern("f" + std::to_string(I)),
+                       P.intern("f" + std::to_string((I * 7) % 400)), I + 1});
   ResolvedProfile RP = resolvePhases(P);
   LayoutPlan A = computeLayout(Atoms, RP, pages(4096));
   LayoutPlan B = computeLayout(Atoms, RP, pages(4096));

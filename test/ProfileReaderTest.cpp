@@ -194,7 +194,7 @@ TEST(ProfileReader, YamlAnchorsQuotesAndNulls) {
   EXPECT_EQ(P->Functions[1].Calls, 16u);
   EXPECT_TRUE(P->Markers.empty());
   ASSERT_EQ(P->Traces.size(), 1u);
-  EXPECT_EQ(P->Traces[0].Functions, std::vector<std::string>{"null"});
+  EXPECT_THAT(P->Traces[0].Functions, ElementsAre("null"));
   // The alias stands for the whole mapping: not a name, so an error.
   Expected<Profile> Bad = parseProfile(
       "version: 1\nfunctions:\n  - &f {name: a}\ntraces:\n  - [*f]\n",

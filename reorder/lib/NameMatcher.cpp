@@ -191,17 +191,18 @@ NameMatchResult matchProfileNames(const Profile &P,
     R.Kinds.push_back(Kind);
     ++R.Counts[unsigned(Kind)];
   }
-  auto Apply = [&](std::string &Name) {
+  // The new names are the link's: interned, so they live with Renamed.
+  auto Apply = [&](StringRef &Name) {
     auto It = Rename.find(Name);
     if (It != Rename.end())
-      Name = It->second;
+      Name = R.Renamed.intern(It->second);
   };
   for (CallEdge &E : R.Renamed.Edges) {
     Apply(E.Caller);
     Apply(E.Callee);
   }
   for (Trace &T : R.Renamed.Traces)
-    for (std::string &N : T.Functions)
+    for (StringRef &N : T.Functions)
       Apply(N);
   return R;
 }

@@ -52,7 +52,7 @@ std::vector<TemporalProfTraceTy> tracesOverMembers(ArrayRef<unsigned> Members,
     TemporalProfTraceTy Mapped;
     Mapped.Weight = T.Weight;
     DenseMap<unsigned, unsigned> Seen;
-    for (const std::string &Name : T.Functions) {
+    for (StringRef Name : T.Functions) {
       int FI = RP.find(Name);
       if (FI < 0 || C.AtomOfFunction[FI] < 0)
         continue;

@@ -221,7 +221,7 @@ ProfileFit checkProfileFit(const Profile &P, ArrayRef<MatchKind> Kinds,
   };
   if (!Undecided.empty()) {
     for (const Trace &T : P.Traces)
-      for (const std::string &Name : T.Functions)
+      for (StringRef Name : T.Functions)
         Mention(Name);
     for (const CallEdge &E : P.Edges)
       if (E.Count) {

@@ -33,6 +33,8 @@
 #include "llvm/Support/ConvertUTF.h"
 #include "llvm/Support/Endian.h"
 #include "llvm/Support/GlobPattern.h"
+#include "llvm/Support/MathExtras.h"
+#include <algorithm>
 
 using namespace llvm;
 
@@ -90,6 +92,41 @@ uint64_t recordSize(SectionKind K) {
   return 0;
 }
 
+/// The edges seen so far, as (caller, callee) string-index pairs, for the
+/// duplicate check. At millions of edges every probe of a hash set is a
+/// cache miss; this one is open-addressed in one array (linear probing, at
+/// most 2/3 full) so that the reader can prefetch the slot of an edge a
+/// few records ahead while it checks this one.
+class EdgeKeySet {
+public:
+  explicit EdgeKeySet(uint64_t N)
+      : Bits(Log2_64_Ceil(std::max<uint64_t>(16, N + N / 2))),
+        Slots(uint64_t(1) << Bits, Empty) {}
+  void prefetch(uint64_t Key) const { __builtin_prefetch(&Slots[slot(Key)]); }
+  /// False when \p Key is in the set already.
+  bool insert(uint64_t Key) {
+    uint64_t Mask = Slots.size() - 1;
+    for (uint64_t I = slot(Key);; I = (I + 1) & Mask) {
+      if (Slots[I] == Key)
+        return false;
+      if (Slots[I] == Empty) {
+        Slots[I] = Key;
+        return true;
+      }
+    }
+  }
+
+private:
+  /// No key is this: string indices are below UINT32_MAX.
+  static constexpr uint64_t Empty = ~uint64_t(0);
+  /// Fibonacci hashing: the top bits of the key times 2^64 / phi.
+  uint64_t slot(uint64_t Key) const {
+    return (Key * 0x9e3779b97f4a7c15ull) >> (64 - Bits);
+  }
+  unsigned Bits;
+  std::vector<uint64_t> Slots;
+};
+
 class CompactReader {
 public:
   CompactReader(StringRef Data, StringRef FileName, const WarningHandler &Warn)
@@ -136,7 +173,7 @@ private:
 
   Error readHeader();
   Error readSectionTable();
-  Error readStrings();
+  Error readStrings(Profile &P);
   Error readMetadata(Profile &P);
   Error readMarkers(Profile &P);
   Error readFunctions(Profile &P);
@@ -152,6 +189,10 @@ private:
   SectionSpan Sections[LastSectionKind + 1];
   uint64_t NumStrings = 0;
   uint64_t StringBytesOffset = 0;
+  /// The string table, interned in the profile's name pool once: every
+  /// name field is an index into it, so a record costs no hashing and no
+  /// allocation.
+  std::vector<StringRef> Strings;
   /// The function that first used each string as its name (~0u: none).
   std::vector<uint32_t> NameOwner;
   uint64_t RangesUsed = 0, BlocksUsed = 0;
@@ -164,10 +205,7 @@ Expected<StringRef> CompactReader::string(uint64_t Offset,
     return error(Offset, Field + " is string " + Twine(Index) +
                              ", past the string table (" + Twine(NumStrings) +
                              " strings)");
-  const SectionSpan &S = Sections[unsigned(SectionKind::Strings)];
-  uint64_t Begin = u64(S.Offset + 8 * uint64_t(Index));
-  uint64_t End = u64(S.Offset + 8 * (uint64_t(Index) + 1));
-  return Data.substr(StringBytesOffset + Begin, End - Begin);
+  return Strings[Index];
 }
 
 Expected<std::string> CompactReader::nonEmptyString(uint64_t Offset,
@@ -297,7 +335,7 @@ Error CompactReader::readSectionTable() {
   return Error::success();
 }
 
-Error CompactReader::readStrings() {
+Error CompactReader::readStrings(Profile &P) {
   const SectionSpan &S = section(SectionKind::Strings);
   if (!S.Present)
     return Error::success();
@@ -311,8 +349,11 @@ Error CompactReader::readStrings() {
   if (u64(S.Offset) != 0)
     return error(S.Offset, "strings[0] starts at " + Twine(u64(S.Offset)) +
                                "; the first string starts at 0");
-  DenseMap<StringRef, uint32_t> Seen;
-  Seen.reserve(NumStrings);
+  // The pool is the profile's own, fresh: whether a string is new to it is
+  // whether the table repeats it.
+  NamePool &Pool = P.namePool();
+  Pool.reserve(NumStrings);
+  Strings.reserve(NumStrings);
   uint64_t Previous = 0;
   for (uint64_t I = 0; I < NumStrings; ++I) {
     uint64_t EndOffset = S.Offset + 8 * (I + 1);
@@ -334,11 +375,12 @@ Error CompactReader::readStrings() {
                      "strings[" + Twine(I) +
                          "] is not UTF-8; profile names are UTF-8 text");
     }
-    auto [It, New] = Seen.try_emplace(Str, uint32_t(I));
+    auto [Saved, New] = Pool.insert(Str);
     if (!New)
       return error(EndOffset, "strings[" + Twine(I) + "] repeats strings[" +
-                                  Twine(It->second) +
+                                  Twine(find(Strings, Str) - Strings.begin()) +
                                   "]; the table holds each string once");
+    Strings.push_back(Saved);
     Previous = End;
   }
   if (Previous != Bytes)
@@ -414,7 +456,8 @@ Error CompactReader::readFunction(uint64_t Index, Profile &P) {
   };
   P.Functions.emplace_back();
   FunctionProfile &F = P.Functions.back();
-  Expected<std::string> Name = nonEmptyString(O + FnName, Field("name"));
+  Expected<std::string> Name =
+      nonEmptyString(O + FnName, "functions[" + Twine(Index) + "].name");
   if (!Name)
     return Name.takeError();
   F.Name = std::move(*Name);
@@ -427,7 +470,8 @@ Error CompactReader::readFunction(uint64_t Index, Profile &P) {
                                  "merge'");
   Owner = uint32_t(Index);
   Expected<std::optional<Phase>> Ph =
-      phase(O + FnPhase, Field("phase"), /*NoneAllowed=*/true);
+      phase(O + FnPhase, "functions[" + Twine(Index) + "].phase",
+            /*NoneAllowed=*/true);
   if (!Ph)
     return Ph.takeError();
   F.ExplicitPhase = *Ph;
@@ -435,7 +479,8 @@ Error CompactReader::readFunction(uint64_t Index, Profile &P) {
   if (Flags & ~AllFunctionFlags)
     return error(O + FnFlags, Field("flags") + " are 0x" + utohexstr(Flags) +
                                   "; bits 6 and 7 are not defined");
-  if (Error E = checkZero(O + FnZero, u16(O + FnZero), Field("reserved")))
+  if (Error E = checkZero(O + FnZero, u16(O + FnZero),
+                          "functions[" + Twine(Index) + "].reserved"))
     return E;
   F.Calls = u64(O + FnCalls);
   F.Pinned = Flags & IsPinned;
@@ -470,9 +515,9 @@ Error CompactReader::readFunction(uint64_t Index, Profile &P) {
   for (unsigned L = 0; L < 3; ++L) {
     uint64_t At = O + FnRangeCounts + 4 * L;
     uint64_t N = u32(At);
-    std::string Key = (Twine(ListPhaseNames[L]) + "_ranges").str();
+    auto Key = [&] { return (Twine(ListPhaseNames[L]) + "_ranges").str(); };
     if (N > Ranges.Count - RangesUsed)
-      return error(At, Field(Key.c_str()) + " has " + Twine(N) +
+      return error(At, Field(Key().c_str()) + " has " + Twine(N) +
                            " ranges, past the end of the ranges section (" +
                            Twine(Ranges.Count - RangesUsed) + " of " +
                            Twine(Ranges.Count) + " left)");
@@ -480,17 +525,19 @@ Error CompactReader::readFunction(uint64_t Index, Profile &P) {
     for (uint64_t R = 0; R < N; ++R, ++RangesUsed) {
       uint64_t RO = Ranges.Offset + RangesUsed * RangeRecordSize;
       ByteRange BR{u64(RO), u64(RO + 8)};
-      std::string What = ("ranges[" + Twine(RangesUsed) + "], " +
-                          ListPhaseNames[L] + " range " + Twine(R) + " of '" +
-                          F.Name + "',")
-                             .str();
+      auto What = [&] {
+        return ("ranges[" + Twine(RangesUsed) + "], " + ListPhaseNames[L] +
+                " range " + Twine(R) + " of '" + F.Name + "',")
+            .str();
+      };
       if (BR.Begin >= BR.End)
-        return error(RO, What + " [" + Twine(BR.Begin) + ", " +
+        return error(RO, What() + " [" + Twine(BR.Begin) + ", " +
                              Twine(BR.End) +
                              "] is empty or reversed; end must exceed begin");
       if (!RangeLists[L]->empty() && BR.Begin <= RangeLists[L]->back().End)
-        return error(RO, What + " [" + Twine(BR.Begin) + ", " +
-                             Twine(BR.End) + "] does not start after the "
+        return error(RO, What() + " [" + Twine(BR.Begin) + ", " +
+                             Twine(BR.End) +
+                             "] does not start after the "
                              "one before it ends (" +
                              Twine(RangeLists[L]->back().End) +
                              "); ranges are sorted, disjoint and merged");
@@ -509,9 +556,9 @@ Error CompactReader::readFunction(uint64_t Index, Profile &P) {
   for (unsigned L = 0; L < 3; ++L) {
     uint64_t At = O + FnBlockCounts + 4 * L;
     uint64_t N = u32(At);
-    std::string Key = (Twine(ListPhaseNames[L]) + "_blocks").str();
+    auto Key = [&] { return (Twine(ListPhaseNames[L]) + "_blocks").str(); };
     if (N > Blocks.Count - BlocksUsed)
-      return error(At, Field(Key.c_str()) + " has " + Twine(N) +
+      return error(At, Field(Key().c_str()) + " has " + Twine(N) +
                            " block ids, past the end of the blocks section (" +
                            Twine(Blocks.Count - BlocksUsed) + " of " +
                            Twine(Blocks.Count) + " left)");
@@ -525,11 +572,10 @@ Error CompactReader::readFunction(uint64_t Index, Profile &P) {
             BO, "blocks[" + Twine(BlocksUsed) + "]: " +
                     (It->second == L
                          ? "block " + Twine(Id) + " is listed twice in '" +
-                               Key + "' of '" + F.Name + "'"
+                               Key() + "' of '" + F.Name + "'"
                          : "block " + Twine(Id) + " of '" + F.Name +
-                               "' is in both '" +
-                               ListPhaseNames[It->second] + "_blocks' and '" +
-                               Key +
+                               "' is in both '" + ListPhaseNames[It->second] +
+                               "_blocks' and '" + Key() +
                                "'; a block belongs to the phase in which it "
                                "first ran"));
       BlockLists[L]->push_back(Id);
@@ -562,10 +608,22 @@ Error CompactReader::readFunctions(Profile &P) {
 Error CompactReader::readEdges(Profile &P) {
   const SectionSpan &S = section(SectionKind::Edges);
   P.Edges.reserve(S.Count);
-  DenseSet<uint64_t> Seen;
-  Seen.reserve(S.Count);
+  EdgeKeySet Seen(S.Count);
+  auto Key = [&](uint64_t O) { return uint64_t(u32(O)) << 32 | u32(O + 4); };
+  // The records are read in order, but the names and set slots they lead
+  // to are anywhere: fetch those of the record this far ahead, so that
+  // the misses overlap instead of coming one after another.
+  constexpr uint64_t Ahead = 16;
   for (uint64_t I = 0; I < S.Count; ++I) {
     uint64_t O = S.Offset + I * EdgeRecordSize;
+    if (I + Ahead < S.Count && NumStrings) {
+      uint64_t OA = O + Ahead * EdgeRecordSize;
+      __builtin_prefetch(Strings.data() +
+                         std::min<uint64_t>(u32(OA), NumStrings - 1));
+      __builtin_prefetch(Strings.data() +
+                         std::min<uint64_t>(u32(OA + 4), NumStrings - 1));
+      Seen.prefetch(Key(OA));
+    }
     Expected<StringRef> Caller =
         string(O, "edges[" + Twine(I) + "].caller");
     if (!Caller)
@@ -580,11 +638,11 @@ Error CompactReader::readEdges(Profile &P) {
                        (Caller->empty() ? "caller" : "callee") +
                        " must not be empty");
     // Strings are unique, so a pair of indices is a pair of names.
-    if (!Seen.insert(uint64_t(u32(O)) << 32 | u32(O + 4)).second)
+    if (!Seen.insert(Key(O)))
       return error(O, "duplicate edge " + *Caller + " -> " + *Callee +
                           " (edges[" + Twine(I) +
                           "]); list each caller/callee pair once");
-    P.Edges.push_back({Caller->str(), Callee->str(), u64(O + 8)});
+    P.Edges.push_back({*Caller, *Callee, u64(O + 8)});
   }
   return Error::success();
 }
@@ -639,7 +697,7 @@ Error CompactReader::readTraces(Profile &P) {
                      Twine(K) + ")");
       if (!Name)
         return Name.takeError();
-      T.Functions.push_back(Name->str());
+      T.Functions.push_back(*Name);
     }
     P.Traces.push_back(std::move(T));
   }
@@ -655,10 +713,10 @@ Expected<Profile> CompactReader::read() {
     return std::move(E);
   if (Error E = readSectionTable())
     return std::move(E);
-  if (Error E = readStrings())
-    return std::move(E);
   Profile P;
   P.Version = ProfileVersion;
+  if (Error E = readStrings(P))
+    return std::move(E);
   using Step = Error (CompactReader::*)(Profile &);
   for (Step S : {&CompactReader::readMetadata, &CompactReader::readMarkers,
                  &CompactReader::readFunctions, &CompactReader::readEdges,

@@ -129,7 +129,7 @@ Error Writer::collect() {
     if (T.Functions.size() > UINT32_MAX)
       return createStringError("a trace has more names than the compact "
                                "form holds (4294967295)");
-    for (const std::string &Name : T.Functions)
+    for (StringRef Name : T.Functions)
       Strings.add(Name);
     NumTraceNames += T.Functions.size();
   }
@@ -289,7 +289,7 @@ Error Writer::write() {
       break;
     case SectionKind::TraceNames:
       for (const Trace &T : P.Traces)
-        for (const std::string &Name : T.Functions)
+        for (StringRef Name : T.Functions)
           W.write<uint32_t>(Strings.add(Name));
       break;
     }

@@ -120,7 +120,7 @@ Expected<Profile> parseSymbolOrderFile(StringRef Contents, StringRef FileName,
     F.ExplicitPhase = AssignedPhase;
     F.Loc = {L.Number, 1};
     P.Functions.push_back(F);
-    T.Functions.push_back(F.Name);
+    T.Functions.push_back(P.intern(F.Name));
   }
   if (!T.Functions.empty())
     P.Traces.push_back(std::move(T));
@@ -166,7 +166,7 @@ Expected<Profile> parseCallGraphFile(StringRef Contents, StringRef FileName,
     P.Functions.push_back(std::move(F));
   }
   for (auto &[Key, Count] : Edges)
-    P.Edges.push_back({Key.first, Key.second, Count});
+    P.Edges.push_back({P.intern(Key.first), P.intern(Key.second), Count});
   P.Metadata.Tool = "pagelayout profile convert (from call graph file)";
   return P;
 }

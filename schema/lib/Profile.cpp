@@ -30,6 +30,14 @@ std::optional<Phase> parsePhase(StringRef Name) {
 
 StringRef phaseNameList() { return "startup, first_frame, steady or cold"; }
 
+NamePool &Profile::namePool() {
+  if (!Names)
+    Names = std::make_shared<NamePool>();
+  return *Names;
+}
+
+StringRef Profile::intern(StringRef S) { return namePool().intern(S); }
+
 const Marker *Profile::findMarker(StringRef Name) const {
   for (const Marker &M : Markers)
     if (M.Name == Name)

@@ -36,7 +36,7 @@ public:
   unsigned conflicts() const { return Conflicts; }
 
 private:
-  uint64_t saturatingAdd(uint64_t A, uint64_t B, StringRef What);
+  uint64_t saturatingAdd(uint64_t A, uint64_t B, const Twine &What);
   void conflict(const Twine &Msg) {
     ++Conflicts;
     if (Warn)
@@ -55,12 +55,13 @@ private:
   StringMap<unsigned> FunctionIndex;
   StringMap<std::string> PhaseOrigin;
   StringMap<std::string> BlockOrigin; ///< the input whose block_hash is kept
-  EdgeCountMap EdgeCounts;
+  /// Keyed by names interned in Out: no string is copied per edge.
+  MapVector<std::pair<StringRef, StringRef>, uint64_t> EdgeCounts;
   OrderedMap<std::string, std::vector<uint64_t>> MarkerTimes;
   StringMap<std::pair<Phase, std::string>> RulePhases;
 };
 
-uint64_t Merger::saturatingAdd(uint64_t A, uint64_t B, StringRef What) {
+uint64_t Merger::saturatingAdd(uint64_t A, uint64_t B, const Twine &What) {
   uint64_t R;
   if (__builtin_add_overflow(A, B, &R)) {
     conflict("count of " + What + " overflows 64 bits; clamped");
@@ -198,18 +199,30 @@ void Merger::add(const NamedProfile &In) {
   addMetadata(In);
   for (const FunctionProfile &F : P.Functions)
     addFunction(F, In.FileName);
+  // The inputs' names live in the inputs' pools, which go when the
+  // inputs do (one at a time, streamed): everything kept is interned in
+  // Out's.
+  NamePool &Names = Out.namePool();
   for (const CallEdge &E : P.Edges) {
-    uint64_t &C = EdgeCounts[{E.Caller, E.Callee}];
+    uint64_t &C = EdgeCounts[{Names.intern(E.Caller), Names.intern(E.Callee)}];
     C = saturatingAdd(C, E.Count, "edge " + E.Caller + " -> " + E.Callee);
   }
   for (const Marker &M : P.Markers)
     MarkerTimes[M.Name].push_back(M.TimeNs);
   addRules(In);
+  auto AddTrace = [&](ArrayRef<StringRef> Functions, uint64_t Weight) {
+    Trace T;
+    T.Weight = Weight;
+    T.Functions.reserve(Functions.size());
+    for (StringRef Name : Functions)
+      T.Functions.push_back(Names.intern(Name));
+    Out.Traces.push_back(std::move(T));
+  };
   if (!P.Traces.empty()) {
-    append_range(Out.Traces, P.Traces);
-  } else if (std::vector<std::string> Order = firstCallOrder(P);
-             !Order.empty()) {
-    Out.Traces.push_back({std::move(Order), 1});
+    for (const Trace &T : P.Traces)
+      AddTrace(T.Functions, T.Weight);
+  } else if (std::vector<StringRef> Order = firstCallOrder(P); !Order.empty()) {
+    AddTrace(Order, 1);
   }
   First = false;
 }
@@ -225,7 +238,7 @@ void Merger::finish() {
 
 } // namespace
 
-std::vector<std::string> firstCallOrder(const Profile &P) {
+std::vector<StringRef> firstCallOrder(const Profile &P) {
   std::vector<unsigned> Timed;
   for (unsigned I = 0; I < P.Functions.size(); ++I)
     if (P.Functions[I].FirstCallNs)
@@ -233,7 +246,8 @@ std::vector<std::string> firstCallOrder(const Profile &P) {
   llvm::stable_sort(Timed, [&](unsigned A, unsigned B) {
     return *P.Functions[A].FirstCallNs < *P.Functions[B].FirstCallNs;
   });
-  std::vector<std::string> Names;
+  std::vector<StringRef> Names;
+  Names.reserve(Timed.size());
   for (unsigned I : Timed)
     Names.push_back(P.Functions[I].Name);
   return Names;

@@ -26,6 +26,7 @@
 #include "YamlTree.h"
 #include "pagelayout/schema/CompactProfile.h"
 #include "llvm/ADT/DenseMap.h"
+#include "llvm/ADT/DenseSet.h"
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/ADT/StringSet.h"
 #include "llvm/Support/ConvertUTF.h"
@@ -61,11 +62,12 @@ private:
                   StringRef What,
                   SmallVectorImpl<const YamlNode *> *Unknown = nullptr) const;
   Expected<uint64_t> parseUnsigned(const YamlNode &N, StringRef Key) const;
-  Expected<std::string> parseString(const YamlNode &N, StringRef Key) const;
+  /// The scalar's text, which lives as long as the document.
+  Expected<StringRef> parseString(const YamlNode &N, StringRef Key) const;
   Expected<bool> parseBool(const YamlNode &N, StringRef Key) const;
   Expected<Phase> parsePhaseNode(const YamlNode &N) const;
-  Expected<std::string> requiredString(const YamlNode &Map, StringRef Key,
-                                       StringRef What) const;
+  Expected<StringRef> requiredString(const YamlNode &Map, StringRef Key,
+                                     StringRef What) const;
   Error parseOptionalUnsigned(const YamlNode &Map, StringRef Key,
                               std::optional<uint64_t> &Out) const;
 
@@ -80,7 +82,8 @@ private:
   Error parseEdges(const YamlNode &N, Profile &P) const;
   Error parseRules(const YamlNode &N, Profile &P) const;
   Error parseTraces(const YamlNode &N, Profile &P) const;
-  Expected<std::vector<std::string>> parseNameList(const YamlNode &N) const;
+  Expected<std::vector<StringRef>> parseNameList(const YamlNode &N,
+                                                 Profile &P) const;
 
   const YamlDocument &Doc;
   StringRef FileName;
@@ -205,11 +208,11 @@ Expected<uint64_t> ProfileParser::parseUnsigned(const YamlNode &N,
   return V;
 }
 
-Expected<std::string> ProfileParser::parseString(const YamlNode &N,
-                                                 StringRef Key) const {
+Expected<StringRef> ProfileParser::parseString(const YamlNode &N,
+                                               StringRef Key) const {
   if (!N.isScalar())
     return error(N, "'" + Key + "' must be a string, not " + nodeKind(N));
-  return N.Scalar.str();
+  return N.Scalar;
 }
 
 Expected<bool> ProfileParser::parseBool(const YamlNode &N,
@@ -233,13 +236,13 @@ Expected<Phase> ProfileParser::parsePhaseNode(const YamlNode &N) const {
   return error(N, "unknown phase " + Got + "; expected " + phaseNameList());
 }
 
-Expected<std::string> ProfileParser::requiredString(const YamlNode &Map,
-                                                    StringRef Key,
-                                                    StringRef What) const {
+Expected<StringRef> ProfileParser::requiredString(const YamlNode &Map,
+                                                  StringRef Key,
+                                                  StringRef What) const {
   const YamlNode *N = Map.get(Key);
   if (!N)
     return error(Map, What + " has no '" + Key + "'");
-  Expected<std::string> S = parseString(*N, Key);
+  Expected<StringRef> S = parseString(*N, Key);
   if (S && S->empty())
     return error(*N, "'" + Key + "' must not be empty");
   return S;
@@ -294,10 +297,10 @@ Error ProfileParser::parseMetadata(const YamlNode &N,
                  {"created", M.Created}};
   for (StringField &F : Strings) {
     if (const YamlNode *V = N.get(F.Key)) {
-      Expected<std::string> S = parseString(*V, F.Key);
+      Expected<StringRef> S = parseString(*V, F.Key);
       if (!S)
         return S.takeError();
-      F.Out = *S;
+      F.Out = S->str();
     }
   }
   if (Error E = parseOptionalUnsigned(N, "duration_ns", M.DurationNs))
@@ -321,7 +324,7 @@ Error ProfileParser::parseMarkers(const YamlNode &N, Profile &P) const {
       return E;
     if (Error E = checkKeys(Item, {"name", "time_ns"}, "a marker"))
       return E;
-    Expected<std::string> Name = requiredString(Item, "name", "marker");
+    Expected<StringRef> Name = requiredString(Item, "name", "marker");
     if (!Name)
       return Name.takeError();
     if (!Seen.insert(*Name).second)
@@ -334,7 +337,7 @@ Error ProfileParser::parseMarkers(const YamlNode &N, Profile &P) const {
     Expected<uint64_t> T = parseUnsigned(*Time, "time_ns");
     if (!T)
       return T.takeError();
-    P.Markers.push_back({*Name, *T});
+    P.Markers.push_back({Name->str(), *T});
   }
   return Error::success();
 }
@@ -380,10 +383,10 @@ ProfileParser::parseFunction(const YamlNode &N) const {
     return std::move(E);
   FunctionProfile F;
   F.Loc = loc(N);
-  Expected<std::string> Name = requiredString(N, "name", "function entry");
+  Expected<StringRef> Name = requiredString(N, "name", "function entry");
   if (!Name)
     return Name.takeError();
-  F.Name = *Name;
+  F.Name = Name->str();
   if (const YamlNode *Ph = N.get("phase")) {
     Expected<Phase> P = parsePhaseNode(*Ph);
     if (!P)
@@ -490,23 +493,27 @@ Error ProfileParser::parseFunctions(const YamlNode &N, Profile &P) const {
 Error ProfileParser::parseEdges(const YamlNode &N, Profile &P) const {
   if (Error E = expectSequence(N, "edges"))
     return E;
-  StringSet<> Seen;
+  // Interned names are equal exactly when their bytes are the same bytes.
+  DenseSet<std::pair<const char *, const char *>> Seen;
+  NamePool &Names = P.namePool();
   for (const YamlNode *ItemPtr : N.Items) {
     const YamlNode &Item = *ItemPtr;
     if (Error E = expectMap(Item, "an edge"))
       return E;
     if (Error E = checkKeys(Item, {"caller", "callee", "count"}, "an edge"))
       return E;
-    Expected<std::string> Caller = requiredString(Item, "caller", "edge");
+    Expected<StringRef> Caller = requiredString(Item, "caller", "edge");
     if (!Caller)
       return Caller.takeError();
-    Expected<std::string> Callee = requiredString(Item, "callee", "edge");
+    Expected<StringRef> Callee = requiredString(Item, "callee", "edge");
     if (!Callee)
       return Callee.takeError();
+    *Caller = Names.intern(*Caller);
+    *Callee = Names.intern(*Callee);
     std::optional<uint64_t> Count;
     if (Error E = parseOptionalUnsigned(Item, "count", Count))
       return E;
-    if (!Seen.insert(*Caller + '\0' + *Callee).second)
+    if (!Seen.insert({Caller->data(), Callee->data()}).second)
       return error(Item, "duplicate edge " + *Caller + " -> " + *Callee +
                              "; list each caller/callee pair once");
     P.Edges.push_back({*Caller, *Callee, Count.value_or(1)});
@@ -523,7 +530,7 @@ Error ProfileParser::parseRules(const YamlNode &N, Profile &P) const {
       return E;
     if (Error E = checkKeys(Item, {"pattern", "phase"}, "a rule"))
       return E;
-    Expected<std::string> Pattern = requiredString(Item, "pattern", "rule");
+    Expected<StringRef> Pattern = requiredString(Item, "pattern", "rule");
     if (!Pattern)
       return Pattern.takeError();
     if (Expected<GlobPattern> G = GlobPattern::create(*Pattern); !G)
@@ -535,22 +542,24 @@ Error ProfileParser::parseRules(const YamlNode &N, Profile &P) const {
     Expected<Phase> Ph = parsePhaseNode(*PhaseNode);
     if (!Ph)
       return Ph.takeError();
-    P.Rules.push_back({*Pattern, *Ph, loc(Item)});
+    P.Rules.push_back({Pattern->str(), *Ph, loc(Item)});
   }
   return Error::success();
 }
 
-Expected<std::vector<std::string>>
-ProfileParser::parseNameList(const YamlNode &N) const {
+Expected<std::vector<StringRef>>
+ProfileParser::parseNameList(const YamlNode &N, Profile &P) const {
   if (Error E = expectSequence(N, "functions"))
     return std::move(E);
-  std::vector<std::string> Names;
+  std::vector<StringRef> Names;
+  Names.reserve(N.Items.size());
+  NamePool &Pool = P.namePool();
   for (const YamlNode *ItemPtr : N.Items) {
     const YamlNode &Item = *ItemPtr;
-    Expected<std::string> S = parseString(Item, "trace entry");
+    Expected<StringRef> S = parseString(Item, "trace entry");
     if (!S)
       return S.takeError();
-    Names.push_back(std::move(*S));
+    Names.push_back(Pool.intern(*S));
   }
   return Names;
 }
@@ -577,7 +586,7 @@ Error ProfileParser::parseTraces(const YamlNode &N, Profile &P) const {
       return error(Item, "a trace must be a list of function names or a "
                          "mapping with 'functions'");
     }
-    Expected<std::vector<std::string>> Names = parseNameList(*List);
+    Expected<std::vector<StringRef>> Names = parseNameList(*List, P);
     if (!Names)
       return Names.takeError();
     T.Functions = std::move(*Names);

@@ -19,7 +19,7 @@ namespace {
 /// carriage return) in a plain scalar, which then does not read back:
 /// such strings are written double-quoted, with escapes.
 struct Text {
-  const std::string &S;
+  llvm::StringRef S;
 };
 YAML::Emitter &operator<<(YAML::Emitter &Out, Text T) {
   bool Control = std::any_of(T.S.begin(), T.S.end(), [](char C) {
@@ -27,7 +27,7 @@ YAML::Emitter &operator<<(YAML::Emitter &Out, Text T) {
   });
   if (Control)
     Out << YAML::DoubleQuoted;
-  return Out << T.S;
+  return Out << T.S.str();
 }
 
 
@@ -109,7 +109,7 @@ void emitTraces(YAML::Emitter &Out, const std::vector<Trace> &Traces) {
   for (const Trace &T : Traces) {
     auto Names = [&] {
       Out << YAML::Flow << YAML::BeginSeq;
-      for (const std::string &Name : T.Functions)
+      for (llvm::StringRef Name : T.Functions)
         Out << Text{Name};
       Out << YAML::EndSeq;
     };

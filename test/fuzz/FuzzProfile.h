@@ -66,7 +66,8 @@ inline Profile makeProfile(const std::vector<Atom> &Units, uint8_t Mode) {
       F.FirstCallNs = 600'000'000 + (N - I) * 1000;
       F.Calls = (I * 7919 + Salt * 31) % 400;
       if (I + 1 < N && I % 3)
-        P.Edges.push_back({*Names[I], *Names[I + 1], F.Calls + 1});
+        P.Edges.push_back(
+            {P.intern(*Names[I]), P.intern(*Names[I + 1]), F.Calls + 1});
       break;
     default:
       F.ExplicitPhase = static_cast<Phase>(
@@ -79,7 +80,7 @@ inline Profile makeProfile(const std::vector<Atom> &Units, uint8_t Mode) {
     P.Markers.push_back({std::string(StartupEndMarker), (N + 1) * 10});
     Trace T;
     for (size_t I = N; I > 0; --I)
-      T.Functions.push_back(*Names[I - 1]);
+      T.Functions.push_back(P.intern(*Names[I - 1]));
     P.Traces.push_back(std::move(T));
   }
   if ((Mode & 3) == 2)

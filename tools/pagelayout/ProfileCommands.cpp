@@ -121,16 +121,16 @@ void checkReferences(StringRef File, const Profile &P,
     Known.insert(F.Name);
   unsigned Missing = 0;
   std::string First;
-  auto Check = [&](const std::string &Name) {
+  auto Check = [&](StringRef Name) {
     if (!Known.contains(Name) && Missing++ == 0)
-      First = Name;
+      First = Name.str();
   };
   for (const CallEdge &E : P.Edges) {
     Check(E.Caller);
     Check(E.Callee);
   }
   for (const Trace &T : P.Traces)
-    for (const std::string &N : T.Functions)
+    for (StringRef N : T.Functions)
       Check(N);
   if (Missing)
     Warn("warning: " + File + ": " + Twine(Missing) +

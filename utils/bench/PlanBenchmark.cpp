@@ -73,7 +73,8 @@ Synthetic makeProgram(unsigned NumAtoms, unsigned NumEdges) {
   for (unsigned E = 0; E < NumEdges; ++E) {
     unsigned Caller = unsigned(Unit(Rng) * Executed);
     unsigned Callee = unsigned(std::pow(Unit(Rng), 3.0) * Executed);
-    S.P.Edges.push_back({S.P.Functions[Caller].Name, S.P.Functions[Callee].Name,
+    S.P.Edges.push_back({S.P.intern(S.P.Functions[Caller].Name),
+                         S.P.intern(S.P.Functions[Callee].Name),
                          1 + uint64_t(Unit(Rng) * 1000)});
   }
   return S;

@@ -125,7 +125,8 @@ Profile makeProfile(unsigned NumFunctions, unsigned NumEdges, bool WithRanges,
     unsigned Callee = unsigned(std::pow(Unit(Rng), 3.0) * NumFunctions);
     if (!Seen.insert(uint64_t(Caller) << 32 | Callee).second)
       continue;
-    P.Edges.push_back({P.Functions[Caller].Name, P.Functions[Callee].Name,
+    P.Edges.push_back({P.intern(P.Functions[Caller].Name),
+                       P.intern(P.Functions[Callee].Name),
                        1 + uint64_t(Unit(Rng) * 1000)});
   }
   return P;
@@ -256,6 +257,21 @@ int readAndPlan(const char *Path, unsigned Functions) {
   return 0;
 }
 
+/// Reading alone, by hand: `pagelayout-profile-bench --child=read FILE`
+/// prints the read time and the peak resident set of the reading.
+int readOnly(const char *Path) {
+  auto T0 = std::chrono::steady_clock::now();
+  Expected<Profile> P = readProfileFile(Path);
+  if (!P) {
+    errs() << toString(P.takeError()) << "\n";
+    return 1;
+  }
+  outs() << "read_ms=" << msSince(T0) << "\npeak_mb=" << peakMBSoFar()
+         << "\nfunctions=" << P->Functions.size()
+         << "\nedges=" << P->Edges.size() << "\n";
+  return 0;
+}
+
 void BM_ReadAndPlan(benchmark::State &State, const char *Form) {
   unsigned Functions = unsigned(State.range(0)),
            Edges = unsigned(State.range(1));
@@ -315,7 +331,8 @@ Profile makeRunProfile(unsigned Run) {
     for (unsigned K = 0; K < 8; ++K) {
       unsigned B = Callee(Ids[A], K);
       if (Chosen.count(B) && B != Ids[A])
-        P.Edges.push_back({P.Functions[A].Name, functionName(B),
+        P.Edges.push_back({P.intern(P.Functions[A].Name),
+                           P.intern(functionName(B)),
                            1 + uint64_t(Unit(Rng) * 100)});
     }
   llvm::sort(P.Edges, [](const CallEdge &X, const CallEdge &Y) {
@@ -440,6 +457,8 @@ BENCHMARK_CAPTURE(BM_ReadAndPlan, yaml, "yaml")
 int main(int Argc, char **Argv) {
   if (Argc == 4 && StringRef(Argv[1]) == "--child=read-plan")
     return readAndPlan(Argv[2], unsigned(std::stoul(Argv[3])));
+  if (Argc == 3 && StringRef(Argv[1]) == "--child=read")
+    return readOnly(Argv[2]);
   if (Argc == 3 && StringRef(Argv[1]).starts_with("--child=merge-"))
     return mergeRuns(StringRef(Argv[1]) == "--child=merge-stream",
                      unsigned(std::stoul(Argv[2])));

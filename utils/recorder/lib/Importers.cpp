@@ -212,7 +212,7 @@ Expected<Profile> importPerfScript(StringRef Text, StringRef FileName,
   for (auto &[Name, F] : Functions)
     P.Functions.push_back(std::move(F));
   for (auto &[Key, Count] : Edges)
-    P.Edges.push_back({Key.first, Key.second, Count});
+    P.Edges.push_back({P.intern(Key.first), P.intern(Key.second), Count});
   P.Metadata.Tool = "pagelayout profile import (perf script)";
   P.Metadata.DurationNs = Last - *First;
   if (Warn)
@@ -279,7 +279,7 @@ Expected<Profile> importProfData(StringRef Path, const WarningHandler &Warn) {
       if (It == ByHash.end())
         ++Unnamed;
       else if (Seen.insert(It->second).second)
-        Out.Functions.push_back(It->second);
+        Out.Functions.push_back(P.intern(It->second));
     }
     if (!Out.Functions.empty())
       P.Traces.push_back(std::move(Out));

@@ -335,7 +335,8 @@ Expected<PerfRecording> recordWithPerf(ArrayRef<std::string> Command,
   for (auto &[N, F] : Functions)
     Out.Result.Functions.push_back(std::move(F));
   for (auto &[Key, Count] : Edges)
-    Out.Result.Edges.push_back({Key.first, Key.second, Count});
+    Out.Result.Edges.push_back(
+        {Out.Result.intern(Key.first), Out.Result.intern(Key.second), Count});
   if (!S.Modules.empty()) {
     Out.Result.Metadata.BinaryPath = S.Modules.front().Path;
     Out.Result.Metadata.BuildId = Symbols.buildId(S.Modules.front().Path);

@@ -158,7 +158,7 @@ Profile Builder::build() {
   for (unsigned I = 0; I < P.Functions.size(); ++I)
     Position[P.Functions[I].Name] = I;
   for (auto &[Key, Count] : Edges)
-    P.Edges.push_back({Key.first, Key.second, Count});
+    P.Edges.push_back({P.intern(Key.first), P.intern(Key.second), Count});
   llvm::stable_sort(P.Edges, [&](const CallEdge &A, const CallEdge &B) {
     return std::make_pair(Position[A.Caller], Position[A.Callee]) <
            std::make_pair(Position[B.Caller], Position[B.Callee]);

@@ -143,7 +143,7 @@ Profile buildTraceProfile(ArrayRef<const TraceImage *> Modules,
     normalizeRanges(F.StartupRanges);
     normalizeRanges(F.FirstFrameRanges);
     normalizeRanges(F.SteadyRanges);
-    T.Functions.push_back(F.Name);
+    T.Functions.push_back(P.intern(F.Name));
   }
   if (!T.Functions.empty())
     P.Traces.push_back(std::move(T));

@@ -9,14 +9,23 @@
 // The model keeps the source location of every function so that later checks
 // (duplicate names, phase conflicts) can point back into the file.
 //
+// Call edges and traces name functions by StringRefs into the profile's
+// name pool (NamePool.h): at a million functions and five million edges a
+// std::string per name was most of the model. Whoever adds an edge or a
+// trace entry interns its names first (Profile::intern); a name from
+// another profile, or from a temporary, must be interned too, or it
+// dangles when that one is gone. Copies of a profile share its pool.
+//
 //===----------------------------------------------------------------------===//
 
 #ifndef PAGELAYOUT_SCHEMA_PROFILE_H
 #define PAGELAYOUT_SCHEMA_PROFILE_H
 
+#include "pagelayout/schema/NamePool.h"
 #include "llvm/ADT/ArrayRef.h"
 #include "llvm/ADT/StringRef.h"
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -134,9 +143,11 @@ uint64_t blockSizesHash(llvm::ArrayRef<BlockShape> Blocks);
 /// form of every *_ranges field.
 void normalizeRanges(std::vector<ByteRange> &Ranges);
 
+/// Caller and Callee point into the owning profile's name pool (or at
+/// string literals, which outlive everything).
 struct CallEdge {
-  std::string Caller;
-  std::string Callee;
+  llvm::StringRef Caller;
+  llvm::StringRef Callee;
   uint64_t Count = 0;
 };
 
@@ -148,8 +159,9 @@ struct PhaseRule {
 };
 
 /// One run's temporal order: functions in the order they were first called.
+/// The names point into the owning profile's name pool, as CallEdge's.
 struct Trace {
-  std::vector<std::string> Functions;
+  std::vector<llvm::StringRef> Functions;
   uint64_t Weight = 1;
 };
 
@@ -172,6 +184,15 @@ struct Profile {
   std::vector<CallEdge> Edges;
   std::vector<PhaseRule> Rules;
   std::vector<Trace> Traces;
+  /// The bytes of the names in Edges and Traces; shared by copies, created
+  /// by the first intern().
+  std::shared_ptr<NamePool> Names;
+
+  /// \p S as a name that lives as long as this profile (and its copies).
+  llvm::StringRef intern(llvm::StringRef S);
+  /// The pool, created if the profile has none yet: for a reader that
+  /// interns many names.
+  NamePool &namePool();
 
   const Marker *findMarker(llvm::StringRef Name) const;
   /// The format version the profile's content needs: 3 when a function

@@ -48,8 +48,9 @@ llvm::Expected<Profile> readMergedProfiles(llvm::ArrayRef<std::string> Paths,
                                            const WarningHandler &Warn = {});
 
 /// The order in which \p P's functions were first called (by first_call_ns,
-/// ties by listing order); empty when the profile has no times.
-std::vector<std::string> firstCallOrder(const Profile &P);
+/// ties by listing order); empty when the profile has no times. The names
+/// are \p P's functions' own: valid while those are unchanged.
+std::vector<llvm::StringRef> firstCallOrder(const Profile &P);
 
 } // namespace pagelayout
 

@@ -1,0 +1,60 @@
+//===- NamePool.h - The bytes of a profile's names --------------*- C++ -*-===//
+//
+// A profile of a large program names each function many times: once in its
+// own entry, once per call edge it is an end of, once per trace that ran
+// it. With 5,000,000 edges of 40-50-byte C++ names, a std::string per
+// mention was two heap allocations per edge and most of the model's
+// memory. Instead the model's names are StringRefs into one pool the
+// profile owns, which holds each distinct name once (like lld's
+// saver().save() and llvm::StringSaver / UniqueStringSaver, but shared and
+// safe to use from copies on several threads).
+//
+// A pool only grows: an interned StringRef stays valid as long as the pool
+// lives, whatever else is interned. Profiles share their pool when copied
+// (through a std::shared_ptr), so a copy's names stay valid after the
+// original is gone, and a copy that interns new names adds them to the
+// shared pool, which is why intern() takes a lock.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef PAGELAYOUT_SCHEMA_NAMEPOOL_H
+#define PAGELAYOUT_SCHEMA_NAMEPOOL_H
+
+#include "llvm/ADT/CachedHashString.h"
+#include "llvm/ADT/DenseSet.h"
+#include "llvm/ADT/StringRef.h"
+#include "llvm/Support/Allocator.h"
+#include <mutex>
+#include <utility>
+
+namespace pagelayout {
+
+class NamePool {
+public:
+  NamePool() = default;
+  NamePool(const NamePool &) = delete;
+  NamePool &operator=(const NamePool &) = delete;
+
+  /// The pool's copy of \p S (the same StringRef for equal strings); the
+  /// empty string needs no storage and is returned as is.
+  llvm::StringRef intern(llvm::StringRef S) { return insert(S).first; }
+  /// As intern(), and whether \p S was new to the pool: a reader's
+  /// duplicate check costs no second hash table.
+  std::pair<llvm::StringRef, bool> insert(llvm::StringRef S);
+  /// Room for \p N more distinct names without rehashing.
+  void reserve(size_t N);
+  /// How many distinct names the pool holds.
+  size_t size() const;
+
+private:
+  mutable std::mutex Lock;
+  llvm::BumpPtrAllocator Bytes;
+  /// With each name's hash: a probe that meets another name compares
+  /// hashes, not bytes (which would be one more cache miss).
+  llvm::DenseSet<llvm::CachedHashStringRef> Names;
+  bool HasEmpty = false; ///< for insert(): "" was inserted (not stored)
+};
+
+} // namespace pagelayout
+
+#endif
