@@ -28,6 +28,14 @@ void NamePool::reserve(size_t N) {
   Names.reserve(Names.size() + N);
 }
 
+StringRef NamePool::find(StringRef S) const {
+  if (S.empty())
+    return StringRef();
+  std::lock_guard<std::mutex> Guard(Lock);
+  auto It = Names.find(CachedHashStringRef(S));
+  return It == Names.end() ? StringRef() : It->val();
+}
+
 size_t NamePool::size() const {
   std::lock_guard<std::mutex> Guard(Lock);
   return Names.size();

@@ -185,6 +185,24 @@ ResolvedProfile resolvePhases(const Profile &P, const InferenceConfig &C) {
   // lookups (lua's 666 edges: 0.2 ms against a few microseconds).
   // Edges come grouped by caller (the writers sort them), so a chunk
   // looks a caller up once per run of its edges.
+  // Edge names come from the profile's pool (readers intern them): where a
+  // function's name is in the pool too, the name's address finds it, a
+  // lookup without hashing or comparing text. Any other name (a literal, a
+  // name from elsewhere) is looked up by its text, with the same answer.
+  DenseMap<const char *, int> ByAddress;
+  if (P.Names && P.Edges.size() >= 100000) {
+    ByAddress.reserve(P.Functions.size());
+    for (unsigned I = 0; I < P.Functions.size(); ++I)
+      if (StringRef Pooled = P.Names->find(P.Functions[I].Name);
+          Pooled.data())
+        ByAddress.try_emplace(Pooled.data(), RP.find(Pooled));
+  }
+  auto FindEnd = [&](StringRef Name) {
+    if (!ByAddress.empty())
+      if (auto It = ByAddress.find(Name.data()); It != ByAddress.end())
+        return It->second;
+    return RP.find(Name);
+  };
   RP.EdgeEnds.resize(P.Edges.size());
   constexpr size_t EdgesPerChunk = 16384;
   size_t Chunks = (P.Edges.size() + EdgesPerChunk - 1) / EdgesPerChunk;
@@ -195,8 +213,8 @@ ResolvedProfile resolvePhases(const Profile &P, const InferenceConfig &C) {
       const CallEdge &E = P.Edges[I];
       int Caller = I > Begin && P.Edges[I - 1].Caller == E.Caller
                        ? RP.EdgeEnds[I - 1].first
-                       : RP.find(E.Caller);
-      RP.EdgeEnds[I] = {Caller, RP.find(E.Callee)};
+                       : FindEnd(E.Caller);
+      RP.EdgeEnds[I] = {Caller, FindEnd(E.Callee)};
     }
   };
   if (P.Edges.size() < 100000)

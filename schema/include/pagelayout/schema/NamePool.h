@@ -45,6 +45,10 @@ public:
   void reserve(size_t N);
   /// How many distinct names the pool holds.
   size_t size() const;
+  /// The pool's copy of \p S, or a null StringRef when the pool has none
+  /// (and for ""): pooled names are equal exactly when their data
+  /// pointers are, so a consumer can index by address.
+  llvm::StringRef find(llvm::StringRef S) const;
 
 private:
   mutable std::mutex Lock;
