@@ -693,13 +693,9 @@ Expected<Profile> parseProfile(StringRef Contents, StringRef FileName,
 }
 
 Expected<std::string> readWholeFile(StringRef Path) {
-  ErrorOr<std::unique_ptr<MemoryBuffer>> Buf =
-      Path == "-" ? MemoryBuffer::getSTDIN()
-                  : MemoryBuffer::getFile(Path, /*IsText=*/false,
-                                          /*RequiresNullTerminator=*/false);
+  Expected<std::unique_ptr<MemoryBuffer>> Buf = readFileBuffer(Path);
   if (!Buf)
-    return createStringError(Buf.getError(), "cannot read '" + Path + "': " +
-                                                 Buf.getError().message());
+    return Buf.takeError();
   return (*Buf)->getBuffer().str();
 }
 
