@@ -265,6 +265,43 @@ TEST(LayoutEngine, AHoleOfAPageIsPlacedToCoverAWholePage) {
   EXPECT_EQ(Plan.Run.SpanBound, 2u);
 }
 
+TEST(LayoutEngine, ATailThatNeverRunsClosesAPageAndSpillsOntoAnUntouchedOne) {
+  // t runs its first 100 bytes and never its 200-byte tail. Placed first,
+  // the tail would fill page 0 and push a and b onto pages 1 and 2. It
+  // closes page 0 instead: a fills the room before it, t's last executed
+  // byte ends the page, its tail runs into page 1, which cold code fills
+  // and nothing touches, and b starts page 2: 2 pages for 3.
+  std::vector<Atom> Atoms = makeAtoms({{"t", 300},
+                                       {"a", 150},
+                                       {"b", 100},
+                                       {"c56", 56},
+                                       {"c200", 200},
+                                       {"c201", 201},
+                                       {"c202", 202},
+                                       {"c100", 100}});
+  Profile P;
+  FunctionProfile T = fn("t", Phase::Startup, 1);
+  T.StartupRanges = {{0, 100}};
+  FunctionProfile A = fn("a", Phase::Startup, 2);
+  A.StartupRanges = {{0, 150}};
+  FunctionProfile B = fn("b", Phase::Startup, 3);
+  B.StartupRanges = {{0, 100}};
+  P.Functions = {T, A, B};
+  ResolvedProfile RP = resolvePhases(P);
+  LayoutPlan Plan = computeLayout(Atoms, RP, pages(256));
+  std::vector<std::string> Where = placement(Plan, Atoms);
+  ASSERT_GE(Where.size(), 4u);
+  EXPECT_THAT(std::vector<std::string>(Where.begin(), Where.begin() + 4),
+              ElementsAre("a@0", "t@156", "c56@456*", "b@512"));
+  EXPECT_EQ(Plan.Run.PagesTouched, 2u);
+
+  // Without cold code to spare for the skip, nothing is skipped: the
+  // atoms follow each other (t last, where its tail costs nothing).
+  std::vector<Atom> Few = makeAtoms({{"t", 300}, {"a", 150}, {"b", 100}});
+  LayoutPlan Dense = computeLayout(Few, RP, pages(256));
+  EXPECT_THAT(placement(Dense, Few), ElementsAre("a@0", "b@150", "t@250"));
+}
+
 TEST(LayoutEngine, StartupContinuesOnThePartialPageAfterThePlt) {
   // .text starts mid-page, behind a .plt that every run executes: 2000
   // bytes of startup code fit on that page's rest and cost no page of

@@ -29,11 +29,17 @@
 // Candidate offsets are the cursor, the next page boundary, the offset
 // that starts the atom's first executed byte on that boundary, and, for an
 // atom with a never-run hole of a page or more, every offset in a page
-// (so the hole covers whole pages nobody touches). Pages outside the atoms
-// that run anyway (LayoutConfig::TouchedOutside: .init, .plt) and pages of
-// earlier phases count as touched already, so a phase starts on a fresh
-// page only where that wastes less than sharing the previous phase's last
-// page; cold code just follows.
+// (so the hole covers whole pages nobody touches). Before that, a step may
+// close the page (closePage): of the same atoms, one whose tail never runs
+// ends its last executed byte exactly on the page's end, the room before
+// it filled with the others that fit whole, so its tail runs into a page
+// that only cold code shares and nobody touches. Each touched page sheds
+// one tail this way; it takes a page of cold code per page closed, so it
+// is done only where cold code outweighs the code still to place. Pages
+// outside the atoms that run anyway (LayoutConfig::TouchedOutside: .init,
+// .plt) and pages of earlier phases count as touched already, so a phase
+// starts on a fresh page only where that wastes less than sharing the
+// previous phase's last page; cold code just follows.
 //
 // A layout that must fit a fixed region (a rewrite of a finished binary)
 // may ask for first-fit packing instead (LayoutConfig::FirstFit): phases
@@ -94,6 +100,7 @@ private:
   void place(unsigned A, uint64_t Off, Phase P, bool Filler);
   void packPhase(Phase P, ArrayRef<unsigned> Order);
   void packPhaseByExecutedBytes(Phase P, ArrayRef<unsigned> Order);
+  bool closePage(Phase P, ArrayRef<unsigned> Window);
   ArrayRef<ByteRange> executedOf(unsigned A) const;
   void fillEndPocket(const PhaseOrders &Orders);
   void packColdIntoGaps(ArrayRef<unsigned> Order);
@@ -143,6 +150,8 @@ private:
   mutable ByteRange WholeAtom;
   /// Bytes of the filler pool not placed yet.
   uint64_t FillerBytesLeft = 0;
+  /// Bytes of the atoms that run (any phase but cold) not placed yet.
+  uint64_t HotBytesLeft = 0;
 };
 
 void PagePacker::placePinned() {
@@ -175,6 +184,8 @@ uint64_t PagePacker::fitOffset(uint64_t Off, const Atom &A) const {
 void PagePacker::place(unsigned A, uint64_t Off, Phase P, bool Filler) {
   Placement.push_back({A, Off, P, Filler, Classes.Atoms[A].Pinned});
   Placed[A] = true;
+  if (P != Phase::Cold && !Classes.Atoms[A].Pinned)
+    HotBytesLeft -= std::min(HotBytesLeft, Atoms[A].Size);
   if (!Classes.Atoms[A].Pinned)
     Cursor = std::max(Cursor, Off + Atoms[A].Size);
 }
@@ -339,9 +350,11 @@ void PagePacker::fillEndPocket(const PhaseOrders &Orders) {
     uint64_t Off = alignDown(At - X.Size, X.Alignment);
     if (Off < Begin || fitOffset(Off, X) != Off)
       continue;
+    // Not place(): the cursor stays where the rest of the layout begins.
     Placement.push_back(
         {A, Off, Classes.Atoms[A].AtomPhase, false, Classes.Atoms[A].Pinned});
     Placed[A] = true;
+    HotBytesLeft -= std::min(HotBytesLeft, X.Size);
     markExecuted(A, Off);
     At = Off;
   }
@@ -433,6 +446,8 @@ void PagePacker::packPhaseByExecutedBytes(Phase P, ArrayRef<unsigned> Order) {
          ++I)
       if (!Placed[Order[I]])
         Window.push_back(Order[I]);
+    if (closePage(P, Window))
+      continue;
     unsigned Best = Window.front();
     Score BestScore;
     for (unsigned A : Window) {
@@ -498,6 +513,98 @@ uint32_t PagePacker::findUnused(uint32_t I) {
 }
 
 // Fills [Cursor, Boundary) with the largest cold atoms that fit.
+// What an atom's never-run tail of \p Tail bytes costs on touched pages
+// when it is placed wherever the cursor is: all of it, unless the tail
+// happens to cross a page end (likelier the longer it is) and the next
+// atom starts on a fresh page; half a page on average for a tail of a page
+// or more.
+static uint64_t expectedTailWaste(uint64_t Tail, uint64_t Page) {
+  return Tail < Page ? Tail - Tail * Tail / (2 * Page) : Page / 2;
+}
+
+// Closes the cursor's page with the window's atom whose tail it pays most
+// to keep off touched pages (see the top of the file); false, placing
+// nothing, where no tail saves more than the room it leaves unfilled.
+bool PagePacker::closePage(Phase P, ArrayRef<unsigned> Window) {
+  if (!Config.AlignPhases || !Config.FillWithCold)
+    return false;
+  // The page to close: the cursor's, if something executed is on it
+  // already; else the next one, the rest of this one left to cold code
+  // (the tail of the atom that closed the page before, usually).
+  uint64_t Start = Cursor;
+  if (Start % Page && !isTouched(Start / Page) &&
+      alignTo(Start, Page) - Start <= FillerBytesLeft)
+    Start = alignTo(Start, Page);
+  uint64_t PageEnd = alignDown(Start, Page) + Page;
+  uint64_t Room = PageEnd - Start;
+
+  unsigned Closer = 0;
+  uint64_t CloserOff = 0;
+  int64_t BestGain = 0;
+  std::vector<unsigned> Fills, BestFills;
+  for (unsigned C : Window) {
+    const Atom &X = Atoms[C];
+    ArrayRef<ByteRange> R = executedOf(C);
+    if (R.empty() || R.front().Begin >= Page)
+      continue;
+    bool Hole = false;
+    for (size_t I = 1; I < R.size() && !Hole; ++I)
+      Hole = R[I].Begin - R[I - 1].End >= Page;
+    if (Hole) // placed by the offsets that make the hole cover pages
+      continue;
+    uint64_t ExecEnd = R.back().End, Tail = X.Size - ExecEnd;
+    if (!Tail)
+      continue;
+    // The last executed byte on the end of this page, or of the page
+    // where an atom longer than the room ends.
+    uint64_t K = ExecEnd > Room ? divideCeil(ExecEnd - Room, Page) : 0;
+    uint64_t Off = alignDown(PageEnd + K * Page - ExecEnd, X.Alignment);
+    if (Off < Start || fitOffset(Off, X) != Off)
+      continue;
+    // The skip past the tail to the next page is cold code's to fill, and
+    // only where cold code is plentiful: as much as the code that runs
+    // and is still to place (which may need it more, for its holes), on
+    // top of the skip.
+    uint64_t End = Off + X.Size;
+    if (alignTo(End, Page) - End + HotBytesLeft > FillerBytesLeft)
+      continue;
+    // The room before it: the window's atoms that fit whole, in order.
+    Fills.clear();
+    uint64_t At = Start, Filled = 0;
+    for (unsigned F : Window) {
+      if (F == C || !Atoms[F].Size)
+        continue;
+      uint64_t FOff = fitOffset(At, Atoms[F]);
+      if (FOff + Atoms[F].Size > Off)
+        continue;
+      Fills.push_back(F);
+      Filled += Atoms[F].Size;
+      At = FOff + Atoms[F].Size;
+    }
+    int64_t Gain = int64_t(expectedTailWaste(std::min(Tail, Page), Page)) -
+                   int64_t(Off - Start - Filled);
+    if (Gain > BestGain) {
+      BestGain = Gain;
+      Closer = C;
+      CloserOff = Off;
+      BestFills = Fills;
+    }
+  }
+  if (BestGain <= 0)
+    return false;
+  fillWithCold(Start);
+  Cursor = std::max(Cursor, Start);
+  for (unsigned F : BestFills) {
+    uint64_t Off = fitOffset(Cursor, Atoms[F]);
+    place(F, Off, P, false);
+    markExecuted(F, Off);
+  }
+  fillWithCold(CloserOff);
+  place(Closer, CloserOff, P, false);
+  markExecuted(Closer, CloserOff);
+  return true;
+}
+
 void PagePacker::fillWithCold(uint64_t Boundary) {
   while (Cursor < Boundary && !FillerPool.empty()) {
     uint64_t Room = Boundary - Cursor;
@@ -564,6 +671,11 @@ std::vector<PlacedAtom> PagePacker::run(const PhaseOrders &Orders,
   const std::vector<unsigned> &Cold = Orders[unsigned(Phase::Cold)];
   if (Config.FillWithCold)
     buildFillerPool(Cold);
+  for (unsigned PI = 0; PI < NumPhases; ++PI)
+    if (Phase(PI) != Phase::Cold)
+      for (unsigned A : Orders[PI])
+        if (!Classes.Atoms[A].Pinned)
+          HotBytesLeft += Atoms[A].Size;
 
   bool ByExecuted = Config.ByExecutedBytes && Classes.HaveRanges;
   if (ByExecuted) {
