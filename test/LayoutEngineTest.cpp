@@ -349,6 +349,38 @@ TEST(LayoutEngine, TheLastPageSharedWithCodeAfterTheRegionTakesHotCode) {
   EXPECT_EQ(Plan.Run.PagesTouched, 2u); // page 0 and the shared page 2
 }
 
+TEST(LayoutEngine, TheEndPocketTakesStartupCodeInItsOrder) {
+  // The pocket before .init (0x400 bytes) holds s2 and s3, which run
+  // first, in the order they run; t is steady code, which the page .init
+  // touches at startup would add to the steady pages: it stays out.
+  std::vector<Atom> Atoms = makeAtoms({{"s1", 3000, 16},
+                                       {"s3", 200, 16},
+                                       {"s2", 600, 16},
+                                       {"t", 100, 16},
+                                       {"c1", 4000, 16},
+                                       {"c2", 1000, 16}});
+  Profile P;
+  const char *Startup[] = {"s1", "s2", "s3"};
+  for (unsigned I = 0; I < 3; ++I) {
+    FunctionProfile F = fn(Startup[I], Phase::Startup, I + 1);
+    F.StartupRanges = {{0, Atoms[I == 0 ? 0 : I == 1 ? 2 : 1].Size}};
+    P.Functions.push_back(F);
+  }
+  FunctionProfile T = fn("t", Phase::Steady, 10, 1000);
+  T.SteadyRanges = {{0, 100}};
+  P.Functions.push_back(T);
+  ResolvedProfile RP = resolvePhases(P);
+  LayoutConfig C = pages(4096);
+  C.EndAddress = 0x2400;
+  C.TouchedOutside = {{0x2400, 0x2417}};
+  LayoutPlan Plan = computeLayout(Atoms, RP, C);
+  // s2, then s3 up to the end (each 16-aligned).
+  uint64_t S3 = llvm::alignDown(0x2400 - 200, 16);
+  EXPECT_EQ(offsetOf(Plan, 1), S3);
+  EXPECT_EQ(offsetOf(Plan, 2), llvm::alignDown(S3 - 600, 16));
+  EXPECT_LT(offsetOf(Plan, 3), 0x2000u); // t with the rest of the layout
+}
+
 TEST(LayoutEngine, ReportsUnmatchedProfileNames) {
   std::vector<Atom> Atoms = makeAtoms({{"a", 10}});
   Profile P;

@@ -569,8 +569,12 @@ Error LayoutLink::plan() {
   std::optional<OrderableUnits> Units;
   if (ByExecuted && Opts.PhaseAlign && Map.TextSize)
     Units = orderableUnits(Map.Atoms);
+  // The first slack whose plan packs by executed bytes as planned (no
+  // fallback note) is taken; where every slack needs a fallback (first-fit
+  // around pinned code is the last), the one touching fewest pages.
   if (Units) {
     uint64_t End = Map.TextAddress + Map.TextSize;
+    std::optional<std::pair<LayoutPlan, OrderingInputs>> Fallback;
     for (uint64_t Slack : {0, 64, 256}) {
       LayoutRegion Text{".text", Map.TextAddress, End + Slack};
       std::vector<unsigned> RegionOf(Units->Units.size(), 0);
@@ -579,12 +583,23 @@ Error LayoutLink::plan() {
       O.MinimumAlignment = UINT64_MAX; // lld keeps each section's alignment
       O.TouchedOutside = Map.RunsAnyway;
       FittedLayout Fitted = fitLayout(Units->Units, RegionOf, {Text}, RP, O);
-      if (std::optional<OrderingInputs> Exact = buildExactOrdering(
-              Fitted.Plan, *Units, Text.Begin, End)) {
+      std::optional<OrderingInputs> Exact =
+          buildExactOrdering(Fitted.Plan, *Units, Text.Begin, End);
+      if (!Exact)
+        continue;
+      if (Fitted.Notes.empty()) {
         Plan = std::move(Fitted.Plan);
         Ordering = std::move(*Exact);
         return Error::success();
       }
+      if (!Fallback || Fitted.Plan.Run.PagesTouched <
+                           Fallback->first.Run.PagesTouched)
+        Fallback.emplace(std::move(Fitted.Plan), std::move(*Exact));
+    }
+    if (Fallback) {
+      Plan = std::move(Fallback->first);
+      Ordering = std::move(Fallback->second);
+      return Error::success();
     }
   }
   LayoutConfig Config;

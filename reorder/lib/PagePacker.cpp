@@ -325,23 +325,31 @@ PagePacker::Score PagePacker::scoreAt(unsigned A, uint64_t Off) const {
 // are then in place like pinned atoms, and the packing flows around them.
 void PagePacker::fillEndPocket(const PhaseOrders &Orders) {
   uint64_t End = Config.EndAddress;
-  if (End == UINT64_MAX || End % Page == 0 || !isTouched(End / Page))
+  if (!Config.FillEndPocket || End == UINT64_MAX || End % Page == 0 ||
+      !isTouched(End / Page))
     return;
   uint64_t Begin = std::max(alignDown(End, Page), Cursor);
   if (End - Begin < 16)
     return;
   std::vector<unsigned> Hot;
-  for (unsigned PI = 0; PI < NumPhases; ++PI)
+  DenseMap<unsigned, unsigned> Rank; // position in phase order
+  // Of the first phase that runs only: .init runs at startup, so the page
+  // is touched then; a later phase's code there would add the page to
+  // that phase's pages (and split the phase in two).
+  for (unsigned PI = 0; PI < NumPhases && Hot.empty(); ++PI)
     if (Phase(PI) != Phase::Cold)
       for (unsigned A : Orders[PI])
-        if (!Placed[A] && Atoms[A].Size && Atoms[A].Size <= End - Begin)
+        if (!Placed[A] && Atoms[A].Size && Atoms[A].Size <= End - Begin) {
+          Rank[A] = Hot.size();
           Hot.push_back(A);
-  // Largest first; ties in phase order.
+        }
+  // Chosen largest first (ties in phase order), packed down from the
+  // region's end, so whatever room they leave is next to the rest of the
+  // layout, which can use it.
   stableSortByKey(
       Hot, [&](unsigned A) { return Atoms[A].Size; },
       [](uint64_t X, uint64_t Y) { return X > Y; });
-  // Packed down from the region's end, so whatever room they leave is
-  // next to the rest of the layout, which can use it.
+  std::vector<std::pair<unsigned, uint64_t>> Chosen;
   uint64_t At = End;
   for (unsigned A : Hot) {
     const Atom &X = Atoms[A];
@@ -350,16 +358,41 @@ void PagePacker::fillEndPocket(const PhaseOrders &Orders) {
     uint64_t Off = alignDown(At - X.Size, X.Alignment);
     if (Off < Begin || fitOffset(Off, X) != Off)
       continue;
+    Chosen.push_back({A, Off});
+    At = Off;
+  }
+  if (Chosen.empty())
+    return;
+  // The chosen ones in phase order, where that fits as well: a run meets
+  // them in the order it meets the rest.
+  std::vector<std::pair<unsigned, uint64_t>> InOrder = Chosen;
+  llvm::sort(InOrder, [&](auto &X, auto &Y) {
+    return Rank[X.first] < Rank[Y.first];
+  });
+  uint64_t OrderedAt = End;
+  for (auto &[A, Off] : llvm::reverse(InOrder)) {
+    const Atom &X = Atoms[A];
+    Off = OrderedAt < Begin + X.Size
+              ? 0
+              : alignDown(OrderedAt - X.Size, X.Alignment);
+    if (Off < Begin || fitOffset(Off, X) != Off) {
+      OrderedAt = 0;
+      break;
+    }
+    OrderedAt = Off;
+  }
+  if (OrderedAt >= At) { // fits, in no more room than largest first
+    Chosen = std::move(InOrder);
+    At = OrderedAt;
+  }
+  for (auto [A, Off] : Chosen) {
     // Not place(): the cursor stays where the rest of the layout begins.
     Placement.push_back(
         {A, Off, Classes.Atoms[A].AtomPhase, false, Classes.Atoms[A].Pinned});
     Placed[A] = true;
-    HotBytesLeft -= std::min(HotBytesLeft, X.Size);
+    HotBytesLeft -= std::min(HotBytesLeft, Atoms[A].Size);
     markExecuted(A, Off);
-    At = Off;
   }
-  if (At == End)
-    return;
   // The rest of the layout must stay clear of them, as of pinned atoms.
   PinnedRanges.push_back({At, End});
   llvm::sort(PinnedRanges);

@@ -95,8 +95,13 @@ FittedLayout fitRegion(const std::vector<Atom> &Atoms,
   if (Order.byExecutedBytes()) {
     std::optional<LayoutPlan> Chosen;
     const char *Note = nullptr;
-    for (bool Skips : {true, false}) {
-      LayoutPlan P = packLayout(Atoms, Profile, Order, Config(Skips, true));
+    // The end pocket pins the region's last bytes, so the cold code must
+    // fit what is left around it: where that fails, the same without it.
+    for (auto [Skips, Pocket] :
+         {std::pair{true, true}, {true, false}, {false, true}, {false, false}}) {
+      LayoutConfig C = Config(Skips, true);
+      C.FillEndPocket = Pocket;
+      LayoutPlan P = packLayout(Atoms, Profile, Order, C);
       if (endOf(P, Atoms) > Region.End ||
           (Chosen && P.Run.PagesTouched >= Chosen->Run.PagesTouched))
         continue;

@@ -48,6 +48,10 @@ struct LayoutConfig {
   /// With AlignPhases: align the cold phase too. A rewrite that must fit
   /// the existing .text may give this up first: cold code is never run.
   bool AlignColdPhase = true;
+  /// By executed bytes, where the region's last page is touched anyway
+  /// (lld puts .init and .plt right after .text): pack the largest
+  /// executed atoms that fit against the region's end first.
+  bool FillEndPocket = true;
   /// Fill the gap before a phase boundary with cold atoms that fit.
   bool FillWithCold = true;
   /// Move an atom past a page boundary (or pull a later one forward) when
