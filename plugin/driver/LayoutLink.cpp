@@ -4,8 +4,13 @@
 //
 //   read profile  -> a bad profile stops here, before lld writes anything
 //                    (several --layout-profile are merged);
-//   link, pass 1  -> lld with the user's arguments plus -Map, output to a
-//                    scratch directory, diagnostics held back;
+//   link, pass 1  -> lld with the user's arguments plus -Map, diagnostics
+//                    held back; lld lays the link out but writes no output
+//                    (the map is what the plan needs; the output is written
+//                    only where split code's address map is read from it,
+//                    or the machine cannot be told from the inputs); with
+//                    full LTO it keeps the code it generates
+//                    (--lto-obj-path);
 //   plan          -> atoms from the map (what lld really placed), names
 //                    matched across compiler renamings, the profile checked
 //                    to fit the link (ProfileFit.cpp), the layout engine;
@@ -13,7 +18,10 @@
 //   link, pass 2  -> the same arguments plus --symbol-ordering-file listing
 //                    every atom in plan order, and an object of empty
 //                    page-aligned sections that put page boundaries between
-//                    phases (MarkerObject.cpp);
+//                    phases (MarkerObject.cpp); with full LTO, the first
+//                    pass's code in place of the bitcode files, so code is
+//                    generated once (ThinLTO's back ends come from a cache
+//                    the passes share);
 //   report        -> the output read back, the achieved placement measured.
 //
 // Both passes run in this process through liblld; nothing else is executed.
@@ -39,6 +47,7 @@
 #include "pagelayout/schema/ProfileWriter.h"
 #include "llvm/ADT/StringSet.h"
 #include "llvm/BinaryFormat/Magic.h"
+#include "llvm/Bitcode/BitcodeReader.h"
 #include "llvm/Object/Archive.h"
 #include "llvm/Object/ELFObjectFile.h"
 #include "llvm/Support/FileSystem.h"
@@ -53,10 +62,24 @@ using namespace llvm;
 
 namespace pagelayout {
 
-int runLld(ArrayRef<const char *> Args, raw_ostream &Out, raw_ostream &Err) {
+namespace {
+/// lld's ELF driver with the output file left unwritten: it reads,
+/// resolves, collects garbage, folds and lays out as always (and writes
+/// -Map), but neither relocates nor writes the sections, and prints no
+/// diagnostics.
+bool linkWithoutOutput(ArrayRef<const char *> Args, raw_ostream &Out,
+                       raw_ostream &Err, bool ExitEarly, bool) {
+  return lld::elf::link(Args, Out, Err, ExitEarly, /*disableOutput=*/true);
+}
+} // namespace
+
+int runLld(ArrayRef<const char *> Args, raw_ostream &Out, raw_ostream &Err,
+           bool WriteOutput) {
   std::vector<const char *> Argv = {"ld.lld"};
   Argv.insert(Argv.end(), Args.begin(), Args.end());
-  lld::Result R = lld::lldMain(Argv, Out, Err, {{lld::Gnu, &lld::elf::link}});
+  lld::Result R = lld::lldMain(
+      Argv, Out, Err,
+      {{lld::Gnu, WriteOutput ? &lld::elf::link : &linkWithoutOutput}});
   Out.flush();
   Err.flush();
   return R.retCode;
@@ -114,10 +137,30 @@ Expected<uint16_t> machineOf(StringRef Path) {
   return ELF->getEMachine();
 }
 
-/// True when an input (or an archive member) is LLVM bitcode: the link runs
-/// LTO and the pass plugin should see the profile.
-bool hasBitcodeInputs(ArrayRef<const char *> Args) {
-  for (StringRef A : Args) {
+/// What the link's inputs hold of LLVM bitcode: whether any input (or an
+/// archive member) is bitcode (the link runs LTO, and the pass plugin should
+/// see the profile), whether any of it is for ThinLTO, and which arguments
+/// are bitcode files themselves (not archives).
+struct BitcodeInputs {
+  bool Any = false;
+  bool AnyThin = false;
+  std::vector<size_t> FileArgs;
+};
+
+BitcodeInputs scanBitcodeInputs(ArrayRef<const char *> Args) {
+  BitcodeInputs R;
+  auto See = [&](MemoryBufferRef M) {
+    R.Any = true;
+    Expected<BitcodeLTOInfo> Info = getBitcodeLTOInfo(M);
+    if (!Info) {
+      consumeError(Info.takeError());
+      R.AnyThin = true; // unknown: treated as the case that reuses less
+      return;
+    }
+    R.AnyThin |= Info->IsThinLTO;
+  };
+  for (size_t I = 0; I < Args.size(); ++I) {
+    StringRef A = Args[I];
     if (A.starts_with("-") || !sys::fs::is_regular_file(A))
       continue;
     ErrorOr<std::unique_ptr<MemoryBuffer>> Buf = MemoryBuffer::getFile(
@@ -125,8 +168,11 @@ bool hasBitcodeInputs(ArrayRef<const char *> Args) {
     if (!Buf)
       continue;
     file_magic Magic = identify_magic((*Buf)->getBuffer());
-    if (Magic == file_magic::bitcode)
-      return true;
+    if (Magic == file_magic::bitcode) {
+      See((*Buf)->getMemBufferRef());
+      R.FileArgs.push_back(I);
+      continue;
+    }
     if (Magic != file_magic::archive)
       continue;
     Expected<std::unique_ptr<object::Archive>> Ar =
@@ -138,21 +184,27 @@ bool hasBitcodeInputs(ArrayRef<const char *> Args) {
     Error Err = Error::success();
     for (const object::Archive::Child &C : (*Ar)->children(Err)) {
       Expected<MemoryBufferRef> M = C.getMemoryBufferRef();
-      if (M && identify_magic(M->getBuffer()) == file_magic::bitcode) {
-        consumeError(std::move(Err));
-        return true;
-      }
-      if (!M)
+      if (!M) {
         consumeError(M.takeError());
+        continue;
+      }
+      if (identify_magic(M->getBuffer()) == file_magic::bitcode)
+        See(*M);
     }
     consumeError(std::move(Err));
   }
-  return false;
+  return R;
 }
 
-/// The first input that is a slim GCC LTO object (GIMPLE only): lld cannot
-/// compile those, and its error ("undefined symbol") hides why.
-std::optional<std::string> findSlimGccLto(ArrayRef<const char *> Args) {
+bool hasBitcodeInputs(ArrayRef<const char *> Args) {
+  return scanBitcodeInputs(Args).Any;
+}
+
+/// Calls \p Visit on each input file that is an object file, in order,
+/// until it returns true.
+void visitInputObjects(
+    ArrayRef<const char *> Args,
+    function_ref<bool(StringRef Path, const object::ObjectFile &)> Visit) {
   for (StringRef A : Args) {
     if (A.starts_with("-") || !sys::fs::is_regular_file(A))
       continue;
@@ -162,15 +214,59 @@ std::optional<std::string> findSlimGccLto(ArrayRef<const char *> Args) {
       consumeError(Obj.takeError());
       continue;
     }
-    for (const object::SymbolRef &Sym : Obj->getBinary()->symbols()) {
+    if (Visit(A, *Obj->getBinary()))
+      return;
+  }
+}
+
+/// The target machine of the link without reading its output: from the
+/// emulation the compiler driver passes (-m elf_x86_64), else from the
+/// first ELF object among the inputs. None when neither says (the first
+/// pass then writes its output, and the machine is read from it).
+std::optional<uint16_t> machineOfInputs(ArrayRef<const char *> Args) {
+  for (size_t I = 0; I < Args.size(); ++I) {
+    StringRef A = Args[I], Emulation;
+    if (A == "-m" && I + 1 < Args.size())
+      Emulation = Args[I + 1];
+    else if (A.starts_with("-m") && A.size() > 2 && !A.starts_with("-mllvm"))
+      Emulation = A.drop_front(2);
+    if (Emulation.empty())
+      continue;
+    if (Emulation.starts_with("elf_x86_64"))
+      return ELF::EM_X86_64;
+    if (Emulation == "aarch64linux" || Emulation == "aarch64elf")
+      return ELF::EM_AARCH64;
+    return std::nullopt; // another target: the output says what it is
+  }
+  std::optional<uint16_t> Machine;
+  visitInputObjects(Args, [&](StringRef, const object::ObjectFile &O) {
+    auto *E = dyn_cast<object::ELFObjectFileBase>(&O);
+    if (!E)
+      return false;
+    if (E->is64Bit() && E->isLittleEndian())
+      Machine = E->getEMachine();
+    return true;
+  });
+  return Machine;
+}
+
+/// The first input that is a slim GCC LTO object (GIMPLE only): lld cannot
+/// compile those, and its error ("undefined symbol") hides why.
+std::optional<std::string> findSlimGccLto(ArrayRef<const char *> Args) {
+  std::optional<std::string> Slim;
+  visitInputObjects(Args, [&](StringRef Path, const object::ObjectFile &O) {
+    for (const object::SymbolRef &Sym : O.symbols()) {
       Expected<StringRef> Name = Sym.getName();
-      if (Name && *Name == "__gnu_lto_slim")
-        return A.str();
+      if (Name && *Name == "__gnu_lto_slim") {
+        Slim = Path.str();
+        return true;
+      }
       if (!Name)
         consumeError(Name.takeError());
     }
-  }
-  return std::nullopt;
+    return false;
+  });
+  return Slim;
 }
 
 /// libPageLayoutLTO.so next to this executable (build tree) or in ../lib
@@ -412,6 +508,17 @@ private:
   size_t UserFunctions = 0;
   /// --lto-basic-block-* options of both passes (LTO with block ids).
   std::vector<std::string> BlockArgs;
+  /// Full LTO: the first pass keeps the code it generates
+  /// (--lto-obj-path), and the final pass links that in place of the
+  /// bitcode files, so code is generated once. Empty otherwise.
+  std::string LtoObjectPath;
+  /// The argument indices of the bitcode files the final pass drops.
+  std::vector<size_t> BitcodeFileArgs;
+  void setUpLtoReuse();
+  std::vector<std::string> ltoObjects() const;
+  /// The first pass must write its output: the machine is read from it,
+  /// or the address map of split code is.
+  bool FirstPassWrites = true;
   bool profileHasBlocks() const;
   int splitLtoCode();
   /// Functions compiled split by phase (basic-block sections) and their
@@ -508,17 +615,61 @@ int LayoutLink::splitLtoCode() {
   return firstPass();
 }
 
+// Full LTO only: ThinLTO's back ends already come from the cache both
+// passes share, and a cached back end leaves lld nothing to write to
+// --lto-obj-path. Options that change what LTO writes, or where, are the
+// user's: then code is generated twice, as without this.
+void LayoutLink::setUpLtoReuse() {
+  BitcodeInputs B = scanBitcodeInputs(Opts.LldArgs);
+  if (!B.Any || B.AnyThin)
+    return;
+  for (StringRef A : Opts.LldArgs)
+    if (A.contains("lto-obj-path") || A.contains("save-temps") ||
+        A.contains("emit-asm") || A.contains("emit-llvm") ||
+        A.contains("thinlto-index-only") || A == "-r" ||
+        A == "--relocatable" || A.ends_with("start-lib"))
+      return;
+  LtoObjectPath = Scratch.file("lto.o");
+  BitcodeFileArgs = std::move(B.FileArgs);
+}
+
+// What --lto-obj-path=P wrote: P for the first partition, P1, P2, ... for
+// more (--lto-partitions), in that order.
+std::vector<std::string> LayoutLink::ltoObjects() const {
+  std::vector<std::string> Files;
+  for (unsigned I = 0;; ++I) {
+    std::string F = I ? LtoObjectPath + std::to_string(I) : LtoObjectPath;
+    uint64_t Size = 0;
+    if (sys::fs::file_size(F, Size) || !Size)
+      break;
+    Files.push_back(F);
+  }
+  return Files;
+}
+
 int LayoutLink::firstPass() {
   std::vector<const char *> Args = lldArgs();
   std::string Output = Scratch.file("pass1.out");
   std::string MapArg = "-Map=" + Scratch.file("pass1.map");
   for (const char *A : {"-o", Output.c_str(), MapArg.c_str(), "--no-demangle"})
     Args.push_back(A);
+  std::string LtoObjArg = "--lto-obj-path=" + LtoObjectPath;
+  if (!LtoObjectPath.empty())
+    Args.push_back(LtoObjArg.c_str());
+  // Only the map is needed, unless the machine cannot be told from the
+  // inputs or split code's address map is read from the output: lld then
+  // neither relocates nor writes, which is most of a large link's time.
+  std::optional<uint16_t> InputMachine = machineOfInputs(Opts.LldArgs);
+  FirstPassWrites = !InputMachine || profileHasBlocks();
   // Diagnostics of the first pass are held back: the second pass repeats
   // them, and they must not be printed twice.
   std::string Held;
   raw_string_ostream HeldOut(Held);
-  int RC = runLld(Args, HeldOut, HeldOut);
+  int RC = runLld(Args, HeldOut, HeldOut, FirstPassWrites);
+  // lld without output says nothing either: a failed link is run again,
+  // writing, for its diagnostics.
+  if (RC != 0 && !FirstPassWrites)
+    RC = runLld(Args, HeldOut, HeldOut, /*WriteOutput=*/true);
   if (RC != 0) {
     Err << Held;
     if (std::optional<std::string> Slim = findSlimGccLto(Opts.LldArgs))
@@ -534,6 +685,10 @@ int LayoutLink::firstPass() {
   if (!Parsed)
     return fail(Parsed.takeError());
   Map = std::move(*Parsed);
+  if (!FirstPassWrites) {
+    Machine = *InputMachine;
+    return 0;
+  }
   Expected<uint16_t> M = machineOf(Output);
   if (!M)
     return fail(M.takeError());
@@ -667,6 +822,22 @@ int LayoutLink::secondPass() {
                                                   Opts.PageSize)))
     return fail(std::move(E));
   std::vector<const char *> Args = lldArgs();
+  // Full LTO: the code the first pass generated, in place of the bitcode
+  // files, where the first of them was (so symbols meet lld in the order
+  // they did, and .text and the PLT come out as they would from the
+  // bitcode; only the dynamic symbol table's order may differ). Archives'
+  // bitcode members stay: what they define is defined already, so none is
+  // loaded again.
+  std::vector<std::string> LtoObjects;
+  if (!LtoObjectPath.empty())
+    LtoObjects = ltoObjects();
+  if (!LtoObjects.empty()) {
+    size_t At = BitcodeFileArgs.empty() ? Args.size() : BitcodeFileArgs.front();
+    for (size_t I : llvm::reverse(BitcodeFileArgs))
+      Args.erase(Args.begin() + I);
+    for (const std::string &F : LtoObjects)
+      Args.insert(Args.begin() + At++, F.c_str());
+  }
   std::string OrderArg = "--symbol-ordering-file=" + OrderPath;
   Args.push_back(OrderArg.c_str());
   Args.push_back("--no-warn-symbol-ordering");
@@ -708,6 +879,7 @@ int LayoutLink::run() {
   if (Error E = Scratch.create())
     return fail(std::move(E));
   setUpPassPlugin();
+  setUpLtoReuse();
   bool SplitInLto = profileHasBlocks() && hasBitcodeInputs(Opts.LldArgs);
   if (SplitInLto)
     BlockArgs.push_back("--lto-basic-block-address-map");

@@ -10,8 +10,11 @@ namespace pagelayout {
 
 /// Runs lld with \p Args ("ld.lld" is prepended), printing to the given
 /// streams. Returns lld's exit code.
+/// With \p WriteOutput false, lld does everything but write the output
+/// file and its diagnostics (-Map is still written): a first pass that
+/// only needs the map.
 int runLld(llvm::ArrayRef<const char *> Args, llvm::raw_ostream &Out,
-           llvm::raw_ostream &Err);
+           llvm::raw_ostream &Err, bool WriteOutput = true);
 
 /// A relocatable link (-r): the profile is read and checked (a bad one is
 /// an error), a note says the layout waits for the final link, and lld

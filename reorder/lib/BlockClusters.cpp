@@ -301,8 +301,9 @@ SplitFunctions applyBlockClusters(Profile &P, const std::vector<Atom> &Atoms,
                            ? Name.drop_back(5)
                            : Name.take_front(Name.rfind(".__part."));
       const FunctionProfile &F = P.Functions[NameOf(Base)];
-      // The blocks the part holds, where the address map says.
-      if (Ranges)
+      // The blocks the part holds, where the address map says (and the
+      // profile has the function's blocks to compare them with).
+      if (Ranges && hasBlocks(F))
         if (auto It = Ranges->IdsAt.find(A.OriginalOffset + S.Offset);
             It != Ranges->IdsAt.end())
           Ph = phaseOfBlocks(F, It->second);

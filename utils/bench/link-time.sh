@@ -1,0 +1,113 @@
+#!/bin/bash
+# link-time.sh: ld.pagelayout's link time as a ratio of ld.lld's, in the
+# three modes issue 16 names: no LTO, ThinLTO and full LTO, on vim 9.0
+# (Debian's source, more than 2 MB of text; not in CI).
+#
+# Per mode, vim's objects are compiled once (release flags, plus -flto=thin
+# or -flto; cached in build/bench/linktime/MODE). One trace profile of the
+# startup workload, recorded from the no-LTO build, serves every mode;
+# ld.lld gets the same order as an ordering file (profile convert
+# --to=orderfile), so both linkers are asked for the same order. Then
+# ROUNDS alternating runs of the two whole link commands (clang driver
+# included): CPU time (user + system) and wall time, medians, and their
+# ratios from that one run. Neither link has a ThinLTO cache of the user's
+# (ld.pagelayout's two passes share one of its own). Each output must run
+# the startup workload as the default build does.
+# Writes docs/bench/link-time.md.
+# Usage: link-time.sh [--rounds=N] [--modes=none,thin,full]
+set -euo pipefail
+root=$(cd "$(dirname "$0")/../.." && pwd)
+build=${PAGELAYOUT_BUILD_DIR:-$root/build}
+bench=$root/utils/bench
+J=$build/bench/linktime
+rounds=5 modes="none thin full"
+for a in "$@"; do
+  case $a in
+    --rounds=*) rounds=${a#--rounds=} ;;
+    --modes=*) modes=${a#--modes=}; modes=${modes//,/ } ;;
+    *) echo "link-time.sh: unknown argument '$a'" >&2; exit 2 ;;
+  esac
+done
+mkdir -p "$J/run"
+"$root/utils/build.sh" >/dev/null
+pl=$build/tools/pagelayout/pagelayout
+ldpl=$build/plugin/ld.pagelayout
+RELEASE_CFLAGS="-O2 -ffunction-sections -fdata-sections -fno-pie"
+RT_LDFLAGS=""
+log() { echo "== $*"; }
+# write_link DIR CC LIBS OBJECTS...: DIR/link.sh OUT [FLAGS...] links the
+# objects non-PIE (what judge-programs.sh's builds expect).
+write_link() {
+  local dir=$1 cc=$2 libs=$3; shift 3
+  {
+    echo '#!/bin/sh'
+    echo 'out=$1; shift'
+    echo "exec $cc -no-pie \"\$@\" $* $libs -o \"\$out\""
+  } > "$dir/link.sh"
+  chmod +x "$dir/link.sh"
+}
+source "$bench/judge-programs.sh"
+
+mode_cflags() {
+  case $1 in
+    none) echo "$RELEASE_CFLAGS" ;;
+    thin) echo "$RELEASE_CFLAGS -flto=thin" ;;
+    full) echo "$RELEASE_CFLAGS -flto" ;;
+  esac
+}
+# The startup workload's arguments (vim_workloads' first line).
+IFS='|' read -r _ _ _ startup_args _ < <(vim_workloads | head -1)
+eval "set -- $startup_args"
+startup=("$@")
+
+for m in none $modes; do
+  [ -f "$J/$m/.built" ] && continue
+  log "vim, $m: compile"
+  rm -rf "$J/$m" && mkdir -p "$J/$m"
+  # shellcheck disable=SC2046
+  vim_build release "$J/$m" $(mode_cflags "$m") > "$J/$m/build.log" 2>&1 ||
+    { echo "build failed, see $J/$m/build.log" >&2; exit 1; }
+  touch "$J/$m/.built"
+done
+
+if [ ! -f "$J/trace.yaml" ]; then
+  log "trace profile of the startup workload (no-LTO build)"
+  "$J/none/link.sh" "$J/default" -fuse-ld=lld
+  (cd "$J/run" && "$pl" record --mode=trace -o "$J/trace.yaml.tmp" -- "$J/default" \
+    "${startup[@]}" > /dev/null 2> "$J/trace.err" < /dev/null)
+  "$pl" profile convert "$J/trace.yaml.tmp" --to=orderfile --include-cold -o "$J/order.txt"
+  mv "$J/trace.yaml.tmp" "$J/trace.yaml"
+fi
+[ -x "$J/default" ] || "$J/none/link.sh" "$J/default" -fuse-ld=lld
+expected=$(cd "$J/run" && "$J/default" "${startup[@]}" < /dev/null 2>&1 | sha256sum)
+
+text_bytes=$(/usr/lib/llvm-22/bin/llvm-size -A "$J/default" | awk '$1 == ".text" {print $2}')
+rows=""
+for m in $modes; do
+  log "vim, $m: $rounds alternating rounds"
+  lld=("$J/$m/link.sh" "$J/$m/lld.out" -fuse-ld=lld
+       "-Wl,--symbol-ordering-file=$J/order.txt" -Wl,--no-warn-symbol-ordering)
+  pagelayout=("$J/$m/link.sh" "$J/$m/ldpl.out" "--ld-path=$ldpl"
+              "-Wl,--layout-profile=$J/trace.yaml")
+  label=$(case $m in none) echo "no LTO" ;; thin) echo "ThinLTO" ;; full) echo "full LTO" ;; esac)
+  row=$(python3 "$bench/link-time.py" --rounds "$rounds" --label "$label" -- \
+    "${lld[@]}" --- "${pagelayout[@]}")
+  for out in lld.out ldpl.out; do
+    got=$(cd "$J/run" && "$J/$m/$out" "${startup[@]}" < /dev/null 2>&1 | sha256sum)
+    [ "$got" = "$expected" ] || { echo "vim, $m: $out behaves differently" >&2; exit 1; }
+  done
+  echo "$row"
+  rows="$rows$row"$'\n'
+done
+
+out=$root/docs/bench/link-time.md
+{
+  echo "<!-- written by utils/bench/link-time.sh; do not edit -->"
+  echo "vim 9.0 (Debian source; .text $text_bytes bytes without LTO), $(date -u +%Y-%m-%d), $(nproc) cores shared."
+  echo "Each mode: the same objects linked by ld.lld with an ordering file and by ld.pagelayout with the trace profile it was made from (startup workload), $rounds alternating rounds; medians of the whole link command (clang driver included). Both outputs checked against the default build's run."
+  echo
+  echo "| mode | ld.lld CPU s | ld.pagelayout CPU s | ratio | ld.lld wall s | ld.pagelayout wall s | ratio |"
+  echo "|---|---:|---:|---:|---:|---:|---:|"
+  printf '%s' "$rows"
+} > "$out"
+log "wrote $out"
