@@ -22,7 +22,11 @@
 # bolt (llvm-bolt from a perf profile, perf2bolt -nl), ldpl-trace and
 # ldpl-inst (ld.pagelayout with the trace / instrumented-recorder profile),
 # re-trace and re-inst (pagelayout reorder of the default binary linked
-# with --emit-relocs, same two profiles).
+# with --emit-relocs, same two profiles), ldpl-split (the objects compiled
+# again with the cluster list of a trace with block ids: issue 13) and
+# ldpl-split-lto (ThinLTO objects linked by ld.pagelayout with a trace
+# profile with block ids of their own LTO build, which splits the code in
+# LTO's own code generation: no compile step of the user's).
 # Builds, profiles and measurements are cached under build/bench/judge/:
 # a re-run redoes only what is missing; pagelayout's four layouts are
 # redone when the pagelayout tools are newer than them or with
@@ -73,8 +77,8 @@ RELEASE_CFLAGS="-O2 -ffunction-sections -fdata-sections -fno-pie"
 # -disable-preinline: the PGO instrumentation pass otherwise inlines small
 # callees before instrumenting, and their names never reach the traces.
 PGOGEN_CFLAGS="-fprofile-generate -mllvm -pgo-temporal-instrumentation -mllvm -disable-preinline"
-LAYOUTS="lld lld-order lld-bp lld-cdsort bolt ldpl-trace ldpl-inst re-trace re-inst ldpl-split"
-PL_LAYOUTS="ldpl-trace ldpl-inst re-trace re-inst ldpl-split"
+LAYOUTS="lld lld-order lld-bp lld-cdsort bolt ldpl-trace ldpl-inst re-trace re-inst ldpl-split ldpl-split-lto"
+PL_LAYOUTS="ldpl-trace ldpl-inst re-trace re-inst ldpl-split ldpl-split-lto"
 
 log() { echo "== $*"; }
 # write_link DIR CC LIBS OBJECTS...: DIR/link.sh OUT [FLAGS...] links the
@@ -99,6 +103,7 @@ variant_cflags() { # variant_cflags VARIANT
     pgogen) echo "$RELEASE_CFLAGS $PGOGEN_CFLAGS" ;;
     inst) echo "$RELEASE_CFLAGS $RT_CFLAGS" ;;
     bbmap) echo "$RELEASE_CFLAGS -fbasic-block-address-map" ;;
+    ltobb) echo "$RELEASE_CFLAGS -flto=thin" ;;
   esac
 }
 
@@ -225,6 +230,12 @@ profiles() {
     tail -1 "$d/clusters.log"
     mv "$d/clusters.txt.tmp" "$d/clusters.txt"
   fi
+  if [ ! -f "$d/lto-split.yaml" ]; then
+    log "$p $w: trace profile with block ids of the ThinLTO build"
+    (cd "$run" && "$pl" record --mode=trace ${se:+--startup-end=$se} -o "$d/lto-split.yaml.tmp" \
+      -- "$J/$p/bin/ltobb" "$@" >/dev/null 2> "$d/lto-split-trace.err" < /dev/null) || true
+    mv "$d/lto-split.yaml.tmp" "$d/lto-split.yaml"
+  fi
   if [ ! -f "$d/inst.yaml" ]; then
     log "$p $w: instrumented-recorder profile (full mode)"
     (cd "$run" && "$pl" record -o "$d/inst.yaml.tmp" -- "$J/$p/bin/inst" "$@" \
@@ -294,6 +305,15 @@ layouts() {
         fi
         try "$o" "$o/obj/link.sh" "$o/bin" --ld-path="$ldpl" \
           -Wl,--layout-profile="$d/split.yaml" -Wl,--layout-report="$o/report.txt" ;;
+      ldpl-split-lto)
+        # The ThinLTO objects as they are: ld.pagelayout computes the
+        # clusters against its first pass and LTO splits the code. The
+        # pass plugin is off: it would steer the optimizer by the profile,
+        # so the code would no longer be the traced code (block_hash).
+        try "$o" "$J/$p/ltobb/link.sh" "$o/bin" --ld-path="$ldpl" \
+          -Wl,--layout-lto-plugin=none \
+          -Wl,--layout-profile="$d/lto-split.yaml" -Wl,--layout-report="$o/report.txt"
+        grep -c "stays whole" "$o/build.log" > "$o/whole.count" || true ;;
       re-trace|re-inst)
         try "$o" "$pl" reorder --profile "$d/${l#re-}.yaml" "$q" -o "$o/bin" \
           --report="$o/report.txt"
@@ -306,7 +326,7 @@ layouts() {
 for p in $programs; do
   log "$p: build (release, temporal-PGO-instrumented, recorder-instrumented)"
   mkdir -p "$J/$p/bin" "$J/$p/run"
-  for v in release pgogen inst bbmap; do
+  for v in release pgogen inst bbmap ltobb; do
     if [ ! -f "$J/$p/$v/.built" ]; then
       rm -rf "$J/$p/$v" && mkdir -p "$J/$p/$v"
       # shellcheck disable=SC2046
@@ -321,6 +341,10 @@ for p in $programs; do
   [ -f "$J/$p/bin/pgogen" ] || "$J/$p/pgogen/link.sh" "$J/$p/bin/pgogen" -fuse-ld=lld
   [ -f "$J/$p/bin/inst" ] || "$J/$p/inst/link.sh" "$J/$p/bin/inst" -fuse-ld=lld
   [ -f "$J/$p/bin/bbmap" ] || "$J/$p/bbmap/link.sh" "$J/$p/bin/bbmap" -fuse-ld=lld
+  # ThinLTO code with the address map LTO writes (what a user of the LTO
+  # workflow traces: ld.pagelayout's own first pass makes the same code).
+  [ -f "$J/$p/bin/ltobb" ] || "$J/$p/ltobb/link.sh" "$J/$p/bin/ltobb" -fuse-ld=lld \
+    -Wl,--lto-basic-block-address-map
   [ -f "$J/$p/run/.setup" ] || { ${p}_setup "$J/$p/run"; touch "$J/$p/run/.setup"; }
   ${p}_workloads | sed "s|$J/$p/run/||g; s|$bench/lua/||g" |
     awk -F'|' -v p="$p" '{print $1 "|" p " " $4 "|" ($5 == "" ? "" : p " " $5)}' > "$J/$p/workloads.txt"

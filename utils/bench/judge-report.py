@@ -23,8 +23,10 @@ LAYOUTS = [
     ("re-trace", "pagelayout reorder, trace profile"),
     ("re-inst", "pagelayout reorder, instrumented profile"),
     ("ldpl-split", "ld.pagelayout + block clusters, trace profile"),
+    ("ldpl-split-lto", "ld.pagelayout, ThinLTO split in the link, trace profile"),
 ]
-PAGELAYOUT = {"ldpl-trace", "ldpl-inst", "re-trace", "re-inst", "ldpl-split"}
+PAGELAYOUT = {"ldpl-trace", "ldpl-inst", "re-trace", "re-inst", "ldpl-split",
+              "ldpl-split-lto"}
 # Noise: the default binary timed a second time (a copy, "lld-again") in
 # the same session; a ratio within max(NOISE, |again - 1|) of 1 is noise.
 NOISE = 0.02
@@ -32,7 +34,7 @@ COLOURS = {"lld": "#b0b0b0", "lld-order": "#8c8c8c", "lld-bp": "#6f6f6f",
            "lld-cdsort": "#555555", "bolt": "#d9822b",
            "ldpl-trace": "#2a7ab9", "ldpl-inst": "#6aa6d6",
            "re-trace": "#2e8b57", "re-inst": "#7cc49a",
-           "ldpl-split": "#7b3fa0"}
+           "ldpl-split": "#7b3fa0", "ldpl-split-lto": "#b07cc6"}
 
 
 def read_kv(path):
@@ -158,7 +160,8 @@ def summary(rows):
              "bolt": "BOLT", "ldpl-trace": "ld.pagelayout trace",
              "ldpl-inst": "ld.pagelayout instr.",
              "re-trace": "reorder trace", "re-inst": "reorder instr.",
-             "ldpl-split": "ld.pagelayout split"}
+             "ldpl-split": "ld.pagelayout split",
+             "ldpl-split-lto": "ld.pagelayout split LTO"}
     out = ["| workload | span bound | instr. bound | " +
            " | ".join(short[l] for l, _ in LAYOUTS) + " |",
            "|---|---:|---:|" + "---:|" * len(LAYOUTS)]
