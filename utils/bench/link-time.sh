@@ -4,7 +4,8 @@
 # (Debian's source, more than 2 MB of text; not in CI).
 #
 # Per mode, vim's objects are compiled once (release flags, plus -flto=thin
-# or -flto; cached in build/bench/linktime/MODE). One trace profile of the
+# or -flto; cached in build/bench/linktime/MODE, or taken from
+# judge-layouts.sh's builds with the same flags). One trace profile of the
 # startup workload, recorded from the no-LTO build, serves every mode;
 # ld.lld gets the same order as an ordering file (profile convert
 # --to=orderfile), so both linkers are asked for the same order. Then
@@ -60,6 +61,13 @@ IFS='|' read -r _ _ _ startup_args _ < <(vim_workloads | head -1)
 eval "set -- $startup_args"
 startup=("$@")
 
+# The judge's builds of vim (judge-layouts.sh) are these with the same
+# flags: release is the no-LTO one, ltobb the ThinLTO one.
+judge=$build/bench/judge/vim
+for m in none thin; do
+  v=$([ $m = none ] && echo release || echo ltobb)
+  [ ! -e "$J/$m" ] && [ -f "$judge/$v/.built" ] && ln -s "$judge/$v" "$J/$m"
+done
 for m in none $modes; do
   [ -f "$J/$m/.built" ] && continue
   log "vim, $m: compile"
