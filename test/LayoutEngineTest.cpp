@@ -381,6 +381,23 @@ TEST(LayoutEngine, TheEndPocketTakesStartupCodeInItsOrder) {
   EXPECT_LT(offsetOf(Plan, 3), 0x2000u); // t with the rest of the layout
 }
 
+TEST(LayoutEngine, AFixedRegionGivesUpPageAlignmentBeforeTheCompilersAlignment) {
+  // 416 bytes of room: cold code on a page of its own (256) would end at
+  // 456; right after startup, at its own 16-byte alignment, it ends at 408.
+  // Its alignment is never lowered while packing finds the room.
+  std::vector<Atom> Atoms = makeAtoms({{"c1", 200, 16}, {"s", 200, 16}});
+  Profile P;
+  P.Functions = {fn("s", Phase::Startup, 1)};
+  ResolvedProfile RP = resolvePhases(P);
+  FitOptions O;
+  O.PageSize = 256;
+  FittedLayout F =
+      fitLayout(Atoms, {0, 0}, {LayoutRegion{".text", 0, 416}}, RP, O);
+  EXPECT_THAT(placement(F.Plan, Atoms), ElementsAre("s@0", "c1@208"));
+  EXPECT_THAT(F.Notes,
+              ElementsAre("the cold phase is not page-aligned, to fit .text"));
+}
+
 TEST(LayoutEngine, ReportsUnmatchedProfileNames) {
   std::vector<Atom> Atoms = makeAtoms({{"a", 10}});
   Profile P;

@@ -74,16 +74,21 @@ FittedLayout fitRegion(const std::vector<Atom> &Atoms,
     C.AvoidStraddling = AlignCold;
     return C;
   };
+  // Room is found by packing first: page alignment of the cold phase,
+  // then of every phase, is given up before any alignment the compiler
+  // chose (a loop in a function one run calls cold would start anywhere).
   struct Attempt {
-    bool Align, AlignCold;
+    bool Align, AlignCold, KeepAlignments;
     const char *Note;
   };
   std::vector<Attempt> Attempts = {
-      {true, true, nullptr},
-      {true, false,
+      {true, true, true, nullptr},
+      {true, false, true, "the cold phase is not page-aligned, to fit "},
+      {false, false, true, "phases are not page-aligned, to fit "},
+      {true, false, false,
        "the cold phase is not page-aligned and cold functions are 2-byte "
        "aligned, to fit "},
-      {false, false,
+      {false, false, false,
        "phases are not page-aligned and cold functions are 2-byte aligned, "
        "to fit "}};
   // By executed bytes, room is found by packing, not by lowering the
@@ -118,7 +123,7 @@ FittedLayout fitRegion(const std::vector<Atom> &Atoms,
     }
   }
   for (const Attempt &A : Attempts) {
-    const std::vector<Atom> &Input = A.AlignCold ? Atoms : Packed;
+    const std::vector<Atom> &Input = A.KeepAlignments ? Atoms : Packed;
     LayoutPlan P =
         packLayout(Input, Profile, Order, Config(A.Align, A.AlignCold));
     if (endOf(P, Atoms) <= Region.End) {
