@@ -601,6 +601,10 @@ bool PagePacker::closePage(Phase P, ArrayRef<unsigned> Window) {
     uint64_t End = Off + X.Size;
     if (alignTo(End, Page) - End + HotBytesLeft > FillerBytesLeft)
       continue;
+    // No room left unfilled can make it beat the best so far.
+    int64_t MaxGain = int64_t(expectedTailWaste(std::min(Tail, Page), Page));
+    if (MaxGain <= BestGain)
+      continue;
     // The room before it: the window's atoms that fit whole, in order.
     Fills.clear();
     uint64_t At = Start, Filled = 0;
@@ -614,8 +618,7 @@ bool PagePacker::closePage(Phase P, ArrayRef<unsigned> Window) {
       Filled += Atoms[F].Size;
       At = FOff + Atoms[F].Size;
     }
-    int64_t Gain = int64_t(expectedTailWaste(std::min(Tail, Page), Page)) -
-                   int64_t(Off - Start - Filled);
+    int64_t Gain = MaxGain - int64_t(Off - Start - Filled);
     if (Gain > BestGain) {
       BestGain = Gain;
       Closer = C;

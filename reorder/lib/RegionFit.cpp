@@ -102,12 +102,17 @@ FittedLayout fitRegion(const std::vector<Atom> &Atoms,
     const char *Note = nullptr;
     // The end pocket pins the region's last bytes, so the cold code must
     // fit what is left around it: where that fails, the same without it.
+    bool PocketFit = false;
     for (auto [Skips, Pocket] :
          {std::pair{true, true}, {true, false}, {false, true}, {false, false}}) {
+      if (!Pocket && PocketFit)
+        continue; // the pocket only ever saves pages where it fits
       LayoutConfig C = Config(Skips, true);
       C.FillEndPocket = Pocket;
       LayoutPlan P = packLayout(Atoms, Profile, Order, C);
-      if (endOf(P, Atoms) > Region.End ||
+      bool Fits = endOf(P, Atoms) <= Region.End;
+      PocketFit = Pocket && Fits;
+      if (!Fits ||
           (Chosen && P.Run.PagesTouched >= Chosen->Run.PagesTouched))
         continue;
       Chosen = std::move(P);
