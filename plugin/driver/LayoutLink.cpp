@@ -196,10 +196,6 @@ BitcodeInputs scanBitcodeInputs(ArrayRef<const char *> Args) {
   return R;
 }
 
-bool hasBitcodeInputs(ArrayRef<const char *> Args) {
-  return scanBitcodeInputs(Args).Any;
-}
-
 /// Calls \p Visit on each input file that is an object file, in order,
 /// until it returns true.
 void visitInputObjects(
@@ -512,6 +508,8 @@ private:
   /// (--lto-obj-path), and the final pass links that in place of the
   /// bitcode files, so code is generated once. Empty otherwise.
   std::string LtoObjectPath;
+  /// What the inputs hold of bitcode (every input file read once).
+  BitcodeInputs Bitcode;
   /// The argument indices of the bitcode files the final pass drops.
   std::vector<size_t> BitcodeFileArgs;
   void setUpLtoReuse();
@@ -532,7 +530,7 @@ private:
 // LTO runs inside lld in this process: the plugin reads the profile named
 // by PAGELAYOUT_PROFILE when lld loads it.
 void LayoutLink::setUpPassPlugin() {
-  if (!hasBitcodeInputs(Opts.LldArgs))
+  if (!Bitcode.Any)
     return;
   bool UserCache = any_of(Opts.LldArgs, [](StringRef A) {
     return A.contains("thinlto-cache-dir") || A.contains("cache-dir=");
@@ -620,7 +618,7 @@ int LayoutLink::splitLtoCode() {
 // --lto-obj-path. Options that change what LTO writes, or where, are the
 // user's: then code is generated twice, as without this.
 void LayoutLink::setUpLtoReuse() {
-  BitcodeInputs B = scanBitcodeInputs(Opts.LldArgs);
+  const BitcodeInputs &B = Bitcode;
   if (!B.Any || B.AnyThin)
     return;
   for (StringRef A : Opts.LldArgs)
@@ -630,7 +628,7 @@ void LayoutLink::setUpLtoReuse() {
         A == "--relocatable" || A.ends_with("start-lib"))
       return;
   LtoObjectPath = Scratch.file("lto.o");
-  BitcodeFileArgs = std::move(B.FileArgs);
+  BitcodeFileArgs = B.FileArgs;
 }
 
 // What --lto-obj-path=P wrote: P for the first partition, P1, P2, ... for
@@ -878,9 +876,10 @@ int LayoutLink::run() {
   Input = std::move(*P);
   if (Error E = Scratch.create())
     return fail(std::move(E));
+  Bitcode = scanBitcodeInputs(Opts.LldArgs);
   setUpPassPlugin();
   setUpLtoReuse();
-  bool SplitInLto = profileHasBlocks() && hasBitcodeInputs(Opts.LldArgs);
+  bool SplitInLto = profileHasBlocks() && Bitcode.Any;
   if (SplitInLto)
     BlockArgs.push_back("--lto-basic-block-address-map");
   if (int RC = firstPass())
