@@ -31,7 +31,9 @@
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/MathExtras.h"
 #include "llvm/Support/ToolOutputFile.h"
+#include <algorithm>
 #include <map>
+#include <optional>
 
 using namespace llvm;
 using namespace llvm::object;
@@ -219,6 +221,13 @@ bool ElfRewriter::refersToText(const ELF64LE::Shdr &Rela, const ELF64LE::Rela &R
 }
 
 Error ElfRewriter::patchRelocations() {
+  // How many static relocation sections name each section: a field can be
+  // named twice only within one of them when it is the only one.
+  std::vector<unsigned> RelocatorsOf(Sections.size());
+  for (const ELF64LE::Shdr &S : Sections)
+    if (S.sh_type == ELF::SHT_RELA && !(S.sh_flags & ELF::SHF_ALLOC) &&
+        S.sh_info != 0 && S.sh_info < Sections.size())
+      ++RelocatorsOf[S.sh_info];
   for (const ELF64LE::Shdr &S : Sections) {
     // Retained (static) relocations; the allocated .rela.dyn and
     // .rela.plt are the dynamic loader's, handled in patchDynamic.
@@ -231,6 +240,17 @@ Error ElfRewriter::patchRelocations() {
     if (!Relas)
       return fail("malformed " + toString(Relas.takeError()));
     auto *Entries = reinterpret_cast<ELF64LE::Rela *>(Out.data() + S.sh_offset);
+    // The only relocation section of its target, in offset order (as
+    // linkers write them): a field named twice is named by neighbours, so
+    // no table of the fields seen is needed. Debug sections alone carry
+    // hundreds of thousands of relocations.
+    bool Ordered = RelocatorsOf[S.sh_info] == 1 &&
+                   std::is_sorted(Relas->begin(), Relas->end(),
+                                  [](const ELF64LE::Rela &A,
+                                     const ELF64LE::Rela &B) {
+                                    return A.r_offset < B.r_offset;
+                                  });
+    std::optional<std::pair<uint64_t, uint32_t>> LastField;
     for (size_t I = 0; I < Relas->size(); ++I) {
       const ELF64LE::Rela &R = (*Relas)[I];
       // Fields in code were patched by CodeRewrite; the entries of the
@@ -266,13 +286,22 @@ Error ElfRewriter::patchRelocations() {
       uint32_t Type = R.getType(false);
       bool First = true;
       if (B.Arch->fieldSize(Type) && !B.Arch->isPositionFree(Type)) {
-        auto [It, New] = Patched.try_emplace({S.sh_info, R.r_offset}, Type);
-        if (!New && It->second != Type)
-          return fail("relocations of types " + Twine(It->second) + " and " +
+        uint32_t SeenType = Type;
+        if (Ordered) {
+          First = !LastField || LastField->first != R.r_offset;
+          if (First)
+            LastField.emplace(R.r_offset, Type);
+          SeenType = LastField->second;
+        } else {
+          auto [It, New] = Patched.try_emplace({S.sh_info, R.r_offset}, Type);
+          First = New;
+          SeenType = It->second;
+        }
+        if (!First && SeenType != Type)
+          return fail("relocations of types " + Twine(SeenType) + " and " +
                       Twine(Type) + " name the same field at " +
                       hex(R.r_offset) +
                       "; the input is damaged, nothing was written");
-        First = New;
       }
       if (!First ||
           (!(Target.sh_flags & ELF::SHF_ALLOC) && !refersToText(S, R)))
