@@ -12,7 +12,9 @@
 #   cold-start major faults: judge-faults.py (the binary evicted from the
 #     page cache before each run, median of 5);
 #   steady time: judge-time.py on the script workload, every layout in
-#     the same session, rotated rounds, best of each, ratio to default;
+#     the same session: CPU time of 3 copies of each binary over shuffled
+#     rounds, median, ratio to default with a 95% interval (samples kept
+#     in time.json, for the split-vs-unsplit comparison of the report);
 #   file size, and its size stripped (BOLT and reorder outputs keep
 #     relocations, which nothing loads).
 # Layouts: lld (default order), lld-order (--symbol-ordering-file in the
@@ -33,7 +35,10 @@
 # --only-pagelayout. Timing is always redone, for all layouts, so ratios
 # come from one session. Writes docs/bench/judge-layouts.{md,svg}.
 # Usage: judge-layouts.sh [--only-pagelayout] [--programs=lua,zstd,...]
-#        [--fresh] [--quick]  (--quick: 3 fault runs, 3 timing rounds)
+#        [--fresh] [--quick] [--time-only]
+#   --quick: 3 fault runs, 3 timing rounds;
+#   --time-only: the timing step and the report alone, on the layouts
+#     already built and measured (nothing is rebuilt, whatever is newer).
 # The default binary is timed twice (lld and lld-again, two files): their
 # ratio is the session's noise.
 set -euo pipefail
@@ -41,7 +46,7 @@ root=$(cd "$(dirname "$0")/../.." && pwd)
 build=${PAGELAYOUT_BUILD_DIR:-$root/build}
 bench=$root/utils/bench
 J=${JUDGE_DIR:-$build/bench/judge}
-only_pl=0 fresh=0 fault_runs=5 time_rounds=10
+only_pl=0 fresh=0 fault_runs=5 time_rounds=10 time_only=0
 programs="lua zstd jsoncpp vim"
 for a in "$@"; do
   case $a in
@@ -49,6 +54,7 @@ for a in "$@"; do
     --programs=*) programs=${a#--programs=}; programs=${programs//,/ } ;;
     --fresh) fresh=1 ;;
     --quick) fault_runs=3 time_rounds=3 ;;
+    --time-only) time_only=1 ;;
     *) echo "judge-layouts.sh: unknown argument '$a'" >&2; exit 2 ;;
   esac
 done
@@ -352,9 +358,11 @@ for p in $programs; do
     transcript "$p" "$J/$p/bin/default" > "$J/$p/default.transcript"
   while IFS='|' read -r w kind se args targs; do
     eval "set -- $args"
-    profiles "$p" "$w" "$kind" "$se" "$@"
-    layouts "$p" "$w"
-    for l in $LAYOUTS; do measure "$p" "$w" "$l"; done
+    if [ $time_only = 0 ]; then
+      profiles "$p" "$w" "$kind" "$se" "$@"
+      layouts "$p" "$w"
+      for l in $LAYOUTS; do measure "$p" "$w" "$l"; done
+    fi
     if [ "$kind" = script ]; then
       log "$p $w: steady time, $time_rounds rounds"
       builds=()
@@ -363,7 +371,8 @@ for p in $programs; do
       done
       eval "set -- ${targs:-$args}"
       cp "$J/$p/bin/default" "$J/$p/$w/lld-again.bin"
-      python3 "$bench/judge-time.py" --rounds "$time_rounds" --cwd "$J/$p/run" -- "$@" \
+      python3 "$bench/judge-time.py" --rounds "$time_rounds" \
+        --samples "$J/$p/$w/time.json" --cwd "$J/$p/run" -- "$@" \
         ::: "${builds[@]}" "lld-again=$J/$p/$w/lld-again.bin" > "$J/$p/$w/time.txt"
       cat "$J/$p/$w/time.txt"
     fi

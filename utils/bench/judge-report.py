@@ -8,9 +8,13 @@ every other tool's layout, runs no slower than the default beyond noise
 
 Usage: judge-report.py JUDGE_DIR OUT.md OUT.svg PROGRAM..."""
 import datetime
+import json
 import os
 import sys
 from xml.sax.saxutils import escape
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from timestats import median_ratio  # noqa: E402
 
 LAYOUTS = [
     ("lld", "ld.lld, default order"),
@@ -63,10 +67,18 @@ def load(judge, programs):
             tpath = os.path.join(wdir, "time.txt")
             if os.path.exists(tpath):
                 for line in open(tpath):
-                    name, secs, ratio = line.split()
-                    res.setdefault(name, {})
-                    res[name]["time"] = float(secs)
-                    res[name]["ratio"] = float(ratio)
+                    # NAME SECONDS RATIO [LOW HIGH SAMPLES]
+                    f = line.split()
+                    res.setdefault(f[0], {})
+                    res[f[0]]["time"] = float(f[1])
+                    res[f[0]]["ratio"] = float(f[2])
+                    if len(f) >= 5:
+                        res[f[0]]["ratio_ci"] = (float(f[3]), float(f[4]))
+            spath = os.path.join(wdir, "time.json")
+            if os.path.exists(spath):
+                with open(spath) as f:
+                    for name, samples in json.load(f).items():
+                        res.setdefault(name, {})["samples"] = samples
             cmd = ""
             for line in open(os.path.join(judge, p, "workloads.txt")) \
                     if os.path.exists(os.path.join(judge, p, "workloads.txt")) else []:
@@ -79,6 +91,47 @@ def load(judge, programs):
 
 def num(r, k):
     return int(r[k]) if k in r and r[k].lstrip("-").isdigit() else None
+
+
+def time_cell(r):
+    if "ratio" not in r:
+        return "—"
+    if "ratio_ci" not in r:
+        return f"{r['ratio']:.3f}"
+    return f"{r['ratio']:.3f} [{r['ratio_ci'][0]:.3f}, {r['ratio_ci'][1]:.3f}]"
+
+
+def noise_of(res):
+    """How far from 1 a ratio may lie and still be noise: the default timed
+    again (a copy) shows it, by its ratio and the reach of its interval."""
+    again = res.get("lld-again", {})
+    n = max(NOISE, abs(again.get("ratio", 1) - 1))
+    if "ratio_ci" in again:
+        n = max(n, 1 - again["ratio_ci"][0], again["ratio_ci"][1] - 1)
+    return n
+
+
+def split_time(res):
+    """Issue #13's steady-time goal: each split layout against the unsplit
+    one (ld.pagelayout, trace profile), from the same samples."""
+    base = res.get("ldpl-trace", {}).get("samples")
+    if not base:
+        return None
+    noise = noise_of(res)
+    parts = []
+    for l in ("ldpl-split", "ldpl-split-lto"):
+        samples = res.get(l, {}).get("samples")
+        if not samples:
+            continue
+        ratio, low, high = median_ratio(samples, base)
+        word = ("no worse beyond noise" if ratio <= 1 + noise
+                else "slower beyond noise")
+        sig = (" (faster: interval below 1)" if high < 1 else
+               " (slower: interval above 1)" if low > 1 else "")
+        parts.append(f"{l} {ratio:.3f} [{low:.3f}, {high:.3f}] x unsplit, "
+                     f"{word}{sig}")
+    return ("steady time against the unsplit ld.pagelayout layout "
+            f"(noise {noise:.3f}): " + "; ".join(parts)) if parts else None
 
 
 def verdict(res):
@@ -101,7 +154,7 @@ def verdict(res):
         rp = num(ok[rival], "pages")
         parts.append(f"{'fewer than' if pages < rp else 'not fewer than'} "
                      f"every other tool (best other: {rival}, {rp})")
-    noise = max(NOISE, abs(res.get("lld-again", {}).get("ratio", 1) - 1))
+    noise = noise_of(res)
     if "ratio" in r:
         parts.append(f"time {r['ratio']:.3f} x default, noise {noise:.3f} "
                      f"({'ok' if r['ratio'] <= 1 + noise else 'slower'})")
@@ -138,7 +191,7 @@ def table(rows, judge):
                          r.get("instr", "—"), r.get("span", "—"),
                          f"{pages / span:.2f}" if pages and span else "—",
                          r.get("majflt", "—"), r.get("readin", "—"),
-                         f"{r['ratio']:.3f}" if "ratio" in r else "—",
+                         time_cell(r),
                          r.get("size", "—"), r.get("stripped", "—"),
                          r.get("status", "not run")]
                 out.append("| " + " | ".join(cells) + " |")
@@ -149,6 +202,9 @@ def table(rows, judge):
                 noise = (f" (the default timed again: {again:.3f})"
                          if again else "")
                 out.append(f"- **{w}**{noise}: {verdict(res)}")
+                st = split_time(res)
+                if st:
+                    out.append(f"- **{w}**, split: {st}")
         out.append("")
     return "\n".join(out)
 
@@ -239,8 +295,10 @@ def main():
         "bounds from the same trace and that binary's symbols "
         "(utils/bench/judge-oracle.py). Major faults: median of runs with the "
         "binary evicted from the page cache. Steady time: script workloads, "
-        "best of rotated rounds in one session, ratio to ld.lld's default "
-        f"order. {os.cpu_count()} cores shared, "
+        "CPU time, median over 3 copies of each binary (files of their own) "
+        "and rounds in a shuffled order, one session (utils/bench/"
+        "judge-time.py); ratio to ld.lld's default order with its 95% "
+        "bootstrap interval. {os.cpu_count()} cores shared, "
         f"{datetime.date.today().isoformat()}.",
         "",
         "## Text pages touched (summary)",

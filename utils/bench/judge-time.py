@@ -1,26 +1,74 @@
 #!/usr/bin/env python3
 """Steady-state time of several builds of one program on one workload, as
-ratios to the first, from the same session: ROUNDS rounds, each running
-every build once in a rotated order (so drift and a busy neighbour hit
-all builds alike); per build the best wall time of its runs. A run
-shorter than 0.1 s is mostly exec and dynamic loading: each sample then
-runs the command K times in a row (K from a first run of the reference,
-the same K for all builds) and the time is per run.
+ratios to the first, from the same session, with a confidence interval.
 
-Usage: judge-time.py --rounds N --cwd DIR -- ARGS... ::: NAME=BINARY ...
+Why it is built this way: on the VM this project measures on, two files
+holding the same bytes run up to 30% apart, and a busy neighbour slows
+whatever runs at the time. So:
+  - every build is copied COPIES times into a scratch directory (each copy
+    is a new file, with page-cache pages of its own), and every copy is
+    timed: a build's time is the median over its copies and rounds, not
+    the luck of one file;
+  - each round runs every copy of every build once, in an order shuffled
+    per round (a fixed seed: the schedule is the same in every session),
+    so drift and neighbours hit all builds alike;
+  - a sample is the CPU time (user + system) the run's processes used,
+    which waiting for the CPU does not inflate. A run shorter than 0.1 s is
+    mostly exec and dynamic loading: a sample then runs the command K
+    times in a row (K from a first run of the reference, the same K for
+    all builds) and the time is per run.
+The ratio's 95% interval is a bootstrap over each build's samples
+(timestats.py). Include the reference a second time under another name (a
+copy of it) and its ratio shows the session's noise.
+
+Usage: judge-time.py [--rounds N] [--copies C] [--samples FILE] --cwd DIR
+       -- ARGS... ::: NAME=BINARY ...
 ARGS follow the binary (the first NAME is the reference).
-Prints one line per build: "NAME best_seconds ratio"."""
+Prints one line per build: "NAME median_seconds ratio low high samples";
+--samples writes every sample (JSON, seconds per build) for other
+comparisons."""
+import json
+import os
+import random
+import shutil
+import statistics
 import subprocess
 import sys
+import tempfile
 import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from timestats import median_ratio  # noqa: E402
+
+
+def cpu_run(argv, cwd):
+    """CPU seconds (user + system) of one run of argv and its children."""
+    pid = os.fork()
+    if pid == 0:
+        try:
+            os.chdir(cwd)
+            null = os.open(os.devnull, os.O_RDWR)
+            for fd in (0, 1, 2):
+                os.dup2(null, fd)
+            os.execv(argv[0], argv)
+        finally:
+            os._exit(127)
+    _, status, usage = os.wait4(pid, 0)
+    if not os.WIFEXITED(status) or os.WEXITSTATUS(status) != 0:
+        sys.exit(f"judge-time.py: {' '.join(argv)} failed ({status})")
+    return usage.ru_utime + usage.ru_stime
 
 
 def main():
     a = sys.argv[1:]
-    rounds, cwd = 5, "."
+    rounds, copies, cwd, samples_path = 5, 3, ".", None
     while a and a[0] != "--":
         if a[0] == "--rounds":
             rounds, a = int(a[1]), a[2:]
+        elif a[0] == "--copies":
+            copies, a = int(a[1]), a[2:]
+        elif a[0] == "--samples":
+            samples_path, a = a[1], a[2:]
         elif a[0] == "--cwd":
             cwd, a = a[1], a[2:]
         else:
@@ -28,25 +76,43 @@ def main():
     a = a[1:]
     sep = a.index(":::")
     args, builds = a[:sep], [b.split("=", 1) for b in a[sep + 1:]]
-    best = {name: None for name, _ in builds}
+    scratch = tempfile.mkdtemp(prefix="judge-time.")
+    try:
+        files = {}  # name -> its copies
+        for name, binary in builds:
+            files[name] = []
+            for c in range(copies):
+                path = os.path.join(scratch, f"{name}.{c}")
+                shutil.copy2(binary, path)
+                files[name].append(path)
 
-    def sample(binary, k):
+        def sample(path, k):
+            return sum(cpu_run([path] + args, cwd) for _ in range(k)) / k
+
+        ref = builds[0][0]
         t0 = time.perf_counter()
-        for _ in range(k):
-            subprocess.run([binary] + args, cwd=cwd, check=True, stdin=subprocess.DEVNULL,
-                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        return (time.perf_counter() - t0) / k
+        sample(files[ref][0], 1)
+        first = time.perf_counter() - t0
+        k = max(1, min(100, round(0.1 / max(first, 1e-4))))
+        samples = {name: [] for name, _ in builds}
+        schedule = [(name, c) for name, _ in builds for c in range(copies)]
+        rng = random.Random(1)
+        for _ in range(rounds):
+            order = schedule[:]
+            rng.shuffle(order)
+            for name, c in order:
+                samples[name].append(sample(files[name][c], k))
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
 
-    k = max(1, min(100, round(0.1 / sample(builds[0][1], 1))))
-    for r in range(rounds):
-        for i in range(len(builds)):
-            name, binary = builds[(i + r) % len(builds)]
-            t = sample(binary, k)
-            best[name] = t if best[name] is None else min(best[name], t)
-    ref = best[builds[0][0]]
+    if samples_path:
+        with open(samples_path, "w") as f:
+            json.dump(samples, f, indent=0)
     for name, _ in builds:
-        print(f"{name} {best[name]:.6f} {best[name] / ref:.3f}")
-
+        med = statistics.median(samples[name])
+        ratio, low, high = median_ratio(samples[name], samples[ref])
+        print(f"{name} {med:.6f} {ratio:.3f} {low:.3f} {high:.3f} "
+              f"{len(samples[name])}")
 
 if __name__ == "__main__":
     main()
