@@ -17,28 +17,27 @@ whatever runs at the time. So:
     mostly exec and dynamic loading: a sample then runs the command K
     times in a row (K from a first run of the reference, the same K for
     all builds) and the time is per run.
-The ratio's 95% interval is a bootstrap over each build's samples
-(timestats.py). Include the reference a second time under another name (a
+The ratio's 95% interval is a two-level bootstrap, over copies and then
+runs (timestats.py). Include the reference a second time under another name (a
 copy of it) and its ratio shows the session's noise.
 
 Usage: judge-time.py [--rounds N] [--copies C] [--samples FILE] --cwd DIR
        -- ARGS... ::: NAME=BINARY ...
 ARGS follow the binary (the first NAME is the reference).
 Prints one line per build: "NAME median_seconds ratio low high samples";
---samples writes every sample (JSON, seconds per build) for other
-comparisons."""
+--samples writes every sample (JSON: per build, per copy, seconds) for
+other comparisons."""
 import json
 import os
 import random
 import shutil
-import statistics
 import subprocess
 import sys
 import tempfile
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from timestats import median_ratio  # noqa: E402
+from timestats import flat, median_of, median_ratio  # noqa: E402
 
 
 def cpu_run(argv, cwd):
@@ -94,14 +93,15 @@ def main():
         sample(files[ref][0], 1)
         first = time.perf_counter() - t0
         k = max(1, min(100, round(0.1 / max(first, 1e-4))))
-        samples = {name: [] for name, _ in builds}
+        # Per build, per copy: the copy is the unit (timestats.py).
+        samples = {name: [[] for _ in range(copies)] for name, _ in builds}
         schedule = [(name, c) for name, _ in builds for c in range(copies)]
         rng = random.Random(1)
         for _ in range(rounds):
             order = schedule[:]
             rng.shuffle(order)
             for name, c in order:
-                samples[name].append(sample(files[name][c], k))
+                samples[name][c].append(sample(files[name][c], k))
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
 
@@ -109,10 +109,9 @@ def main():
         with open(samples_path, "w") as f:
             json.dump(samples, f, indent=0)
     for name, _ in builds:
-        med = statistics.median(samples[name])
         ratio, low, high = median_ratio(samples[name], samples[ref])
-        print(f"{name} {med:.6f} {ratio:.3f} {low:.3f} {high:.3f} "
-              f"{len(samples[name])}")
+        print(f"{name} {median_of(samples[name]):.6f} {ratio:.3f} {low:.3f} "
+              f"{high:.3f} {len(flat(samples[name]))}")
 
 if __name__ == "__main__":
     main()

@@ -13,11 +13,10 @@ Usage: split-time-report.py ROUNDS COPIES < LINES ("PROGRAM WORKLOAD JSON")"""
 import datetime
 import json
 import os
-import statistics
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from timestats import median_ratio  # noqa: E402
+from timestats import flat, median_of, median_ratio  # noqa: E402
 
 FLOOR = 0.02
 LABELS = {"lld": "ld.lld, default order", "lld-again": "the same, again",
@@ -49,15 +48,15 @@ def main():
                 verdicts.append(f"- {prog} {work}, {name}: {u:.3f} x unsplit "
                                 f"(noise {noise:.3f}): {word}{sig}")
             rows.append(f"| {prog} {work} | {LABELS[name]} | "
-                        f"{statistics.median(s[name]):.4f} | "
-                        f"{r:.3f} [{lo:.3f}, {hi:.3f}] | {vs} | {len(s[name])} |")
+                        f"{median_of(s[name]):.4f} | "
+                        f"{r:.3f} [{lo:.3f}, {hi:.3f}] | {vs} | {len(flat(s[name]))} |")
     print("<!-- written by utils/bench/split-time.sh; do not edit -->")
     print("Steady time of the judge's timed script workloads "
           "(utils/bench/judge-layouts.sh builds and checks the binaries): "
           f"CPU seconds, median over {copies} copies of each binary x "
           f"{rounds} rounds in a shuffled order, one session; intervals are "
-          "95% bootstrap intervals of the ratio of medians "
-          f"(utils/bench/timestats.py). {os.cpu_count()} cores, "
+          "95% intervals of the ratio of medians, bootstrapped over copies "
+          f"and then runs (utils/bench/timestats.py). {os.cpu_count()} cores, "
           f"{datetime.date.today().isoformat()}.")
     print()
     print("| workload | layout | median (s) | vs ld.lld | vs whole functions | samples |")

@@ -20,7 +20,7 @@ root=$(cd "$(dirname "$0")/../.." && pwd)
 build=${PAGELAYOUT_BUILD_DIR:-$root/build}
 bench=$root/utils/bench
 J=${JUDGE_DIR:-$build/bench/judge}
-programs="lua zstd jsoncpp vim" rounds=20 copies=4
+programs="lua zstd jsoncpp vim" rounds=12 copies=6
 for a in "$@"; do
   case $a in
     --programs=*) programs=${a#--programs=}; programs=${programs//,/ } ;;

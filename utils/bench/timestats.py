@@ -1,20 +1,46 @@
-"""The statistics of the timing benchmarks: a build's time is the median of
-its samples, and a ratio of two builds' medians comes with a 95% bootstrap
-interval (each build's samples resampled with replacement, 2,000 times,
-from a fixed seed: the same samples give the same interval)."""
+"""The statistics of the timing benchmarks. A build's time is the median
+of its samples. Samples come in groups, one per copy of the binary (a file
+of its own): on the VM measured here, copies of one file run a few percent
+apart (where the page cache puts a copy decides which cache sets its code
+meets), so the copies, not the runs, are the independent units. A ratio of
+two builds' medians comes with a 95% interval from a two-level bootstrap:
+copies resampled with replacement, then runs within each chosen copy,
+2,000 times, from a fixed seed (the same samples give the same interval).
+A flat list of samples is one group."""
 import random
 import statistics
 
 
+def groups_of(samples):
+    """[[...], ...] as it is; a flat list as one group."""
+    if samples and isinstance(samples[0], list):
+        return samples
+    return [samples]
+
+
+def flat(samples):
+    return [x for g in groups_of(samples) for x in g]
+
+
+def median_of(samples):
+    return statistics.median(flat(samples))
+
+
+def _resample(rng, groups):
+    out = []
+    for _ in groups:
+        g = rng.choice(groups)
+        out.extend(rng.choice(g) for _ in g)
+    return out
+
+
 def median_ratio(samples, ref):
     """(ratio, low, high) of median(samples) / median(ref)."""
-    boot = random.Random(2)
-    ratios = []
-    for _ in range(2000):
-        s = [boot.choice(samples) for _ in samples]
-        r = [boot.choice(ref) for _ in ref]
-        ratios.append(statistics.median(s) / statistics.median(r))
-    ratios.sort()
-    return (statistics.median(samples) / statistics.median(ref),
+    rng = random.Random(2)
+    gs, gr = groups_of(samples), groups_of(ref)
+    ratios = sorted(statistics.median(_resample(rng, gs)) /
+                    statistics.median(_resample(rng, gr))
+                    for _ in range(2000))
+    return (median_of(samples) / median_of(ref),
             ratios[int(0.025 * len(ratios))],
             ratios[int(0.975 * len(ratios)) - 1])
