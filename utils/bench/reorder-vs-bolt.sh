@@ -2,7 +2,8 @@
 # Rewrite time, pagelayout reorder vs llvm-bolt (bolt-22) doing a function
 # reorder of the same binary with the same order (-reorder-functions=user):
 # lua 5.4 built by lua-link-startup.sh (non-PIE, -Wl,-q). Best of five runs
-# each; prints the ratio and writes docs/bench/reorder-vs-bolt.{md,svg}.
+# each, in turn (one run of every command per round); prints the ratio and
+# writes docs/bench/reorder-vs-bolt.{md,svg}.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 build=${PAGELAYOUT_BUILD_DIR:-$root/build}
@@ -25,12 +26,14 @@ for s in core stdlib strings meta errors bench; do
   cmp <(lua_run ./lua.q "$s") <(lua_run ./lua.re "$s")
   cmp <(lua_run ./lua.q "$s") <(lua_run ./lua.bolt "$s")
 done
-best() { # best WALL-SECONDS of five runs of "$@"
-  "$bench/best-time.py" --runs 5 -- "$@"
+best() { # best WALL-SECONDS of five runs of each command (":::" between
+  # them), run in turn so a machine that changes speed moves all alike
+  "$bench/best-time.py" --runs 5 -- "$@" | paste -sd' '
 }
-ours=$(best "$pl" reorder --force --profile lua.yaml lua.q -o lua.re)
-ours_nv=$(best "$pl" reorder --force --verify=none --profile lua.yaml lua.q -o lua.re)
-bolt=$(best /usr/lib/llvm-22/bin/llvm-bolt lua.q -o lua.bolt -reorder-functions=user -function-order=order.txt)
+read -r ours ours_nv bolt < <(best \
+  "$pl" reorder --force --profile lua.yaml lua.q -o lua.re ::: \
+  "$pl" reorder --force --verify=none --profile lua.yaml lua.q -o lua.re ::: \
+  /usr/lib/llvm-22/bin/llvm-bolt lua.q -o lua.bolt -reorder-functions=user -function-order=order.txt)
 
 # A large binary: ld.pagelayout itself (liblld linked in, with debug
 # info) relinked with -Wl,-q; the rewritten linker must link lua exactly
@@ -46,9 +49,10 @@ printf 'version: 1\nrules:\n  - {pattern: "*LinkerDriver*", phase: startup}\n  -
 "$big" -no-pie native/*.o -o lua.by-orig --unresolved-symbols=ignore-all 2>/dev/null
 ./ldpl.re -no-pie native/*.o -o lua.by-re --unresolved-symbols=ignore-all 2>/dev/null
 cmp lua.by-orig lua.by-re
-big_ours=$(best "$pl" reorder --force --profile big.yaml "$big" -o ldpl.re)
-big_ours_nv=$(best "$pl" reorder --force --verify=none --profile big.yaml "$big" -o ldpl.re)
-big_bolt=$(best /usr/lib/llvm-22/bin/llvm-bolt "$big" -o ldpl.bolt -reorder-functions=user -function-order=big.order)
+read -r big_ours big_ours_nv big_bolt < <(best \
+  "$pl" reorder --force --profile big.yaml "$big" -o ldpl.re ::: \
+  "$pl" reorder --force --verify=none --profile big.yaml "$big" -o ldpl.re ::: \
+  /usr/lib/llvm-22/bin/llvm-bolt "$big" -o ldpl.bolt -reorder-functions=user -function-order=big.order)
 moved=$(sed -n 's/.*: \([0-9]*\) functions moved/\1/p' big.log)
 funcs="$(head -1 big.log | sed 's/^[^:]*: \([0-9]*\) functions.*/\1/') functions"
 
@@ -63,7 +67,7 @@ out=$root/docs/bench/reorder-vs-bolt.md
   echo "Same binary, same function order for both (llvm-bolt -reorder-functions=user"
   echo "-function-order= our output's order). All outputs checked: lua's print the"
   echo "same as the input on core, stdlib, strings, meta, errors and bench.lua; the rewritten linker"
-  echo "links lua byte-identically. Best of five runs, $(nproc) cores, $(date -u +%Y-%m-%d)."
+  echo "links lua byte-identically. Best of five runs each, taken in turn (one run of each per round), $(nproc) cores, $(date -u +%Y-%m-%d)."
   echo "pagelayout's time includes reading, the safety proof (decoding every"
   echo "instruction), planning, patching and writing; --verify (on by default)"
   echo "re-reads and re-checks the output."
