@@ -28,11 +28,11 @@ void NamePool::reserve(size_t N) {
   Names.reserve(Names.size() + N);
 }
 
-StringRef NamePool::find(StringRef S) const {
-  if (S.empty())
+StringRef NamePool::find(CachedHashStringRef S) const {
+  if (S.size() == 0)
     return StringRef();
   std::lock_guard<std::mutex> Guard(Lock);
-  auto It = Names.find(CachedHashStringRef(S));
+  auto It = Names.find(S);
   return It == Names.end() ? StringRef() : It->val();
 }
 

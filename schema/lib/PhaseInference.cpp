@@ -67,7 +67,7 @@ std::optional<Phase> ResolvedProfile::ruleFor(StringRef Name) const {
 }
 
 int ResolvedProfile::find(StringRef Name) const {
-  auto It = IndexByName.find(Name);
+  auto It = IndexByName.find(CachedHashStringRef(Name));
   return It == IndexByName.end() ? -1 : int(It->second);
 }
 
@@ -177,8 +177,6 @@ ResolvedProfile resolvePhases(const Profile &P, const InferenceConfig &C) {
   }
 
   RP.Functions.reserve(P.Functions.size());
-  for (unsigned I = 0; I < P.Functions.size(); ++I)
-    RP.IndexByName.try_emplace(P.Functions[I].Name, I);
   // Name lookups dominate for large call graphs; each edge writes only its
   // own slot, so the parallel loop is deterministic.
   // Below ~100,000 edges, starting the thread pool costs more than the
@@ -189,13 +187,24 @@ ResolvedProfile resolvePhases(const Profile &P, const InferenceConfig &C) {
   // function's name is in the pool too, the name's address finds it, a
   // lookup without hashing or comparing text. Any other name (a literal, a
   // name from elsewhere) is looked up by its text, with the same answer.
+  // One pass hashes each name once, for the index and the pool.
   DenseMap<const char *, int> ByAddress;
-  if (P.Names && P.Edges.size() >= 100000) {
+  bool IndexByAddress = P.Names && P.Edges.size() >= 100000;
+  RP.Names = P.Names;
+  RP.NameCopies = std::make_shared<BumpPtrAllocator>();
+  RP.IndexByName.reserve(P.Functions.size());
+  if (IndexByAddress)
     ByAddress.reserve(P.Functions.size());
-    for (unsigned I = 0; I < P.Functions.size(); ++I)
-      if (StringRef Pooled = P.Names->find(P.Functions[I].Name);
-          Pooled.data())
-        ByAddress.try_emplace(Pooled.data(), RP.find(Pooled));
+  for (unsigned I = 0; I < P.Functions.size(); ++I) {
+    CachedHashStringRef Name(P.Functions[I].Name);
+    StringRef Pooled = P.Names ? P.Names->find(Name) : StringRef();
+    StringRef Key =
+        Pooled.data() ? Pooled : Name.val().copy(*RP.NameCopies);
+    bool New =
+        RP.IndexByName.try_emplace(CachedHashStringRef(Key, Name.hash()), I)
+            .second;
+    if (New && IndexByAddress && Pooled.data())
+      ByAddress.try_emplace(Pooled.data(), int(I));
   }
   auto FindEnd = [&](StringRef Name) {
     if (!ByAddress.empty())

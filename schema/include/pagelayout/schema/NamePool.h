@@ -48,7 +48,12 @@ public:
   /// The pool's copy of \p S, or a null StringRef when the pool has none
   /// (and for ""): pooled names are equal exactly when their data
   /// pointers are, so a consumer can index by address.
-  llvm::StringRef find(llvm::StringRef S) const;
+  llvm::StringRef find(llvm::StringRef S) const {
+    return S.empty() ? llvm::StringRef() : find(llvm::CachedHashStringRef(S));
+  }
+  /// As find(), with the hash already computed (a caller that hashes the
+  /// name for a table of its own need not hash it twice).
+  llvm::StringRef find(llvm::CachedHashStringRef S) const;
 
 private:
   mutable std::mutex Lock;

@@ -10,8 +10,11 @@
 #define PAGELAYOUT_SCHEMA_PHASEINFERENCE_H
 
 #include "pagelayout/schema/Profile.h"
-#include "llvm/ADT/StringMap.h"
+#include "llvm/ADT/CachedHashString.h"
+#include "llvm/ADT/DenseMap.h"
+#include "llvm/Support/Allocator.h"
 #include "llvm/Support/GlobPattern.h"
+#include <memory>
 #include <vector>
 
 namespace pagelayout {
@@ -55,7 +58,14 @@ struct ResolvedProfile {
   const Profile *Source = nullptr;
   /// Parallel to Source->Functions.
   std::vector<ResolvedFunction> Functions;
-  llvm::StringMap<unsigned> IndexByName;
+  /// Function index by name, the first of equal names. The keys are the
+  /// profile's pooled names where it has them (Names, kept alive here)
+  /// and copies in NameCopies otherwise: nothing the profile does later
+  /// moves them. Each key carries its hash: a probe meeting another name
+  /// compares hashes before bytes.
+  llvm::DenseMap<llvm::CachedHashStringRef, unsigned> IndexByName;
+  std::shared_ptr<NamePool> Names;
+  std::shared_ptr<llvm::BumpPtrAllocator> NameCopies;
   /// Parallel to Source->Edges: (caller, callee) function indices, -1 for
   /// a name the function list does not have. Resolved once, used by every
   /// consumer of the call graph.
