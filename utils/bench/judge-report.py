@@ -14,7 +14,7 @@ import sys
 from xml.sax.saxutils import escape
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from timestats import median_ratio  # noqa: E402
+from timestats import judge, median_ratio, noise  # noqa: E402
 
 LAYOUTS = [
     ("lld", "ld.lld, default order"),
@@ -32,7 +32,8 @@ LAYOUTS = [
 PAGELAYOUT = {"ldpl-trace", "ldpl-inst", "re-trace", "re-inst", "ldpl-split",
               "ldpl-split-lto"}
 # Noise: the default binary timed a second time (a copy, "lld-again") in
-# the same session; a ratio within max(NOISE, |again - 1|) of 1 is noise.
+# the same session; a ratio within timestats.noise() of 1 is noise, at
+# least NOISE.
 NOISE = 0.02
 COLOURS = {"lld": "#b0b0b0", "lld-order": "#8c8c8c", "lld-bp": "#6f6f6f",
            "lld-cdsort": "#555555", "bolt": "#d9822b",
@@ -102,9 +103,12 @@ def time_cell(r):
 
 
 def noise_of(res):
-    """How far from 1 a ratio may lie and still be noise: the default timed
-    again (a copy) shows it, by its ratio and the reach of its interval."""
-    again = res.get("lld-again", {})
+    """How far from 1 a ratio may lie and still be noise (timestats.noise):
+    from the samples of the default timed again where they were kept, else
+    from its ratio and interval as printed."""
+    again, ref = res.get("lld-again", {}), res.get("lld", {})
+    if "samples" in again and "samples" in ref:
+        return noise(again["samples"], ref["samples"], NOISE)
     n = max(NOISE, abs(again.get("ratio", 1) - 1))
     if "ratio_ci" in again:
         n = max(n, 1 - again["ratio_ci"][0], again["ratio_ci"][1] - 1)
@@ -117,21 +121,19 @@ def split_time(res):
     base = res.get("ldpl-trace", {}).get("samples")
     if not base:
         return None
-    noise = noise_of(res)
+    level = noise_of(res)
     parts = []
     for l in ("ldpl-split", "ldpl-split-lto"):
         samples = res.get(l, {}).get("samples")
         if not samples:
             continue
         ratio, low, high = median_ratio(samples, base)
-        word = ("no worse beyond noise" if ratio <= 1 + noise
-                else "slower beyond noise")
-        sig = (" (faster: interval below 1)" if high < 1 else
-               " (slower: interval above 1)" if low > 1 else "")
+        word, side = judge(ratio, low, high, level)
+        sig = f" ({side}: interval {'below' if side == 'faster' else 'above'} 1)" if side else ""
         parts.append(f"{l} {ratio:.3f} [{low:.3f}, {high:.3f}] x unsplit, "
                      f"{word}{sig}")
     return ("steady time against the unsplit ld.pagelayout layout "
-            f"(noise {noise:.3f}): " + "; ".join(parts)) if parts else None
+            f"(noise {level:.3f}): " + "; ".join(parts)) if parts else None
 
 
 def verdict(res):
@@ -154,10 +156,10 @@ def verdict(res):
         rp = num(ok[rival], "pages")
         parts.append(f"{'fewer than' if pages < rp else 'not fewer than'} "
                      f"every other tool (best other: {rival}, {rp})")
-    noise = noise_of(res)
+    level = noise_of(res)
     if "ratio" in r:
-        parts.append(f"time {r['ratio']:.3f} x default, noise {noise:.3f} "
-                     f"({'ok' if r['ratio'] <= 1 + noise else 'slower'})")
+        parts.append(f"time {r['ratio']:.3f} x default, noise {level:.3f} "
+                     f"({'ok' if r['ratio'] <= 1 + level else 'slower'})")
     # Sizes stripped: reorder's input and output keep --emit-relocs
     # relocations, which nothing loads.
     size, dsize = num(r, "stripped"), num(res["lld"], "stripped")
@@ -165,7 +167,7 @@ def verdict(res):
         parts.append(f"file {'no larger' if size <= dsize else 'larger'} "
                      f"({size - dsize:+d} bytes stripped vs ld.lld)")
     met = (pages <= limit and (not rival or pages < num(ok[rival], "pages"))
-           and r.get("ratio", 1) <= 1 + noise and size <= dsize)
+           and r.get("ratio", 1) <= 1 + level and size <= dsize)
     return ("MET: " if met else "missed: ") + "; ".join(parts)
 
 
@@ -199,9 +201,9 @@ def table(rows, judge):
         for prog, w, cmd, res in rows:
             if prog == p:
                 again = res.get("lld-again", {}).get("ratio")
-                noise = (f" (the default timed again: {again:.3f})"
-                         if again else "")
-                out.append(f"- **{w}**{noise}: {verdict(res)}")
+                again_note = (f" (the default timed again: {again:.3f})"
+                              if again else "")
+                out.append(f"- **{w}**{again_note}: {verdict(res)}")
                 st = split_time(res)
                 if st:
                     out.append(f"- **{w}**, split: {st}")

@@ -16,7 +16,7 @@ import os
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from timestats import flat, median_of, median_ratio  # noqa: E402
+from timestats import flat, judge, median_of, median_ratio, noise  # noqa: E402
 
 FLOOR = 0.02
 LABELS = {"lld": "ld.lld, default order", "lld-again": "the same, again",
@@ -32,8 +32,7 @@ def main():
         prog, work, path = line.split()
         with open(path) as f:
             s = json.load(f)
-        again = median_ratio(s["lld-again"], s["lld"])
-        noise = max(FLOOR, abs(again[0] - 1), 1 - again[1], again[2] - 1)
+        level = noise(s["lld-again"], s["lld"], FLOOR)
         for name in ("lld", "lld-again", "ldpl-trace", "ldpl-split",
                      "ldpl-split-lto"):
             r, lo, hi = median_ratio(s[name], s["lld"])
@@ -41,12 +40,11 @@ def main():
             if name.startswith("ldpl-split"):
                 u, ulo, uhi = median_ratio(s[name], s["ldpl-trace"])
                 vs = f"{u:.3f} [{ulo:.3f}, {uhi:.3f}]"
-                word = ("no worse beyond noise" if u <= 1 + noise
-                        else "SLOWER beyond noise")
-                sig = (", faster (interval below 1)" if uhi < 1 else
-                       ", slower (interval above 1)" if ulo > 1 else "")
+                word, side = judge(u, ulo, uhi, level)
+                sig = (f", {side} (interval {'below' if side == 'faster' else 'above'} 1)"
+                       if side else "")
                 verdicts.append(f"- {prog} {work}, {name}: {u:.3f} x unsplit "
-                                f"(noise {noise:.3f}): {word}{sig}")
+                                f"(noise {level:.3f}): {word}{sig}")
             rows.append(f"| {prog} {work} | {LABELS[name]} | "
                         f"{median_of(s[name]):.4f} | "
                         f"{r:.3f} [{lo:.3f}, {hi:.3f}] | {vs} | {len(flat(s[name]))} |")

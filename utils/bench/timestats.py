@@ -44,3 +44,20 @@ def median_ratio(samples, ref):
     return (median_of(samples) / median_of(ref),
             ratios[int(0.025 * len(ratios))],
             ratios[int(0.975 * len(ratios)) - 1])
+
+
+def noise(again, ref, floor=0.02):
+    """How far from 1 a ratio may lie and still be noise: the reference
+    timed again (copies of its own) shows it, by its ratio and its
+    interval's reach, and never less than \\p floor."""
+    ratio, low, high = median_ratio(again, ref)
+    return max(floor, abs(ratio - 1), 1 - low, high - 1)
+
+
+def judge(ratio, low, high, noise_level):
+    """('no worse beyond noise' or 'slower beyond noise', and whether the
+    interval lies wholly below or above 1: '', 'faster' or 'slower')."""
+    word = ("no worse beyond noise" if ratio <= 1 + noise_level
+            else "slower beyond noise")
+    side = "faster" if high < 1 else "slower" if low > 1 else ""
+    return word, side
