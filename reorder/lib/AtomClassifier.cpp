@@ -1,6 +1,7 @@
 //===- AtomClassifier.cpp - Join atoms with the profile -------------------===//
 
 #include "AtomClassifier.h"
+#include "llvm/ADT/STLExtras.h"
 #include "llvm/Support/Parallel.h"
 
 using namespace llvm;
@@ -51,23 +52,37 @@ AtomClassification classifyAtoms(const std::vector<Atom> &Atoms,
   else
     llvm::parallelFor(0, Atoms.size(), Lookup);
 
-  for (unsigned A = 0; A < Atoms.size(); ++A) {
-    AtomProfile &AP = C.Atoms[A];
-    AP.Pinned = Atoms[A].Pinned;
+  // Which atom holds each profiled function: the first to define its name
+  // (local symbols of the same name in different files: the rest stay
+  // unprofiled). In atom order; a symbol that lost keeps no function.
+  for (unsigned A = 0; A < Atoms.size(); ++A)
     for (size_t K = 0; K < Atoms[A].Symbols.size(); ++K) {
-      const AtomSymbol &S = Atoms[A].Symbols[K];
-      int FI = Found[FirstSymbol[A] + K];
+      int &FI = Found[FirstSymbol[A] + K];
       if (FI < 0)
         continue;
-      // A name defined by several atoms (local symbols of the same name in
-      // different files) keeps the first; the rest stay unprofiled.
-      if (C.AtomOfFunction[FI] >= 0)
+      if (C.AtomOfFunction[FI] >= 0) {
+        FI = -1;
         continue;
+      }
+      const AtomSymbol &S = Atoms[A].Symbols[K];
       C.AtomOfFunction[FI] = int(A);
       C.OffsetInAtom[FI] = S.Offset;
       C.FunctionSize[FI] =
           S.Size ? S.Size
                  : (Atoms[A].Size > S.Offset ? Atoms[A].Size - S.Offset : 0);
+    }
+  // Each atom from the functions it holds: atoms are independent, so a
+  // large program joins them in parallel (the profile's records are most
+  // of the memory traffic).
+  std::vector<uint8_t> AtomHasRanges(Atoms.size(), 0);
+  auto Join = [&](size_t A) {
+    AtomProfile &AP = C.Atoms[A];
+    AP.Pinned = Atoms[A].Pinned;
+    bool HasRanges = false;
+    for (size_t K = 0; K < Atoms[A].Symbols.size(); ++K) {
+      int FI = Found[FirstSymbol[A] + K];
+      if (FI < 0)
+        continue;
       const FunctionProfile &F = P.Functions[FI];
       const ResolvedFunction &R = RP.Functions[FI];
       AP.AtomPhase = AP.Profiled ? std::min(AP.AtomPhase, R.ResolvedPhase)
@@ -79,10 +94,18 @@ AtomClassification classifyAtoms(const std::vector<Atom> &Atoms,
           std::min(AP.FirstCallNs, F.FirstCallNs.value_or(UINT64_MAX));
       uint64_t Count = F.Calls ? F.Calls : F.Samples.value_or(0);
       AP.Count = AP.Count + Count < AP.Count ? UINT64_MAX : AP.Count + Count;
-      addHotRanges(AP, F, S.Offset, C.FunctionSize[FI], C.HaveRanges);
+      addHotRanges(AP, F, Atoms[A].Symbols[K].Offset, C.FunctionSize[FI],
+                   HasRanges);
     }
     normalizeRanges(AP.HotRanges);
-  }
+    AtomHasRanges[A] = HasRanges;
+  };
+  if (Atoms.size() < 100000)
+    for (size_t A = 0; A < Atoms.size(); ++A)
+      Join(A);
+  else
+    llvm::parallelFor(0, Atoms.size(), Join);
+  C.HaveRanges = llvm::is_contained(AtomHasRanges, 1);
   // Atoms the profile does not list take their phase from the rules.
   if (!RP.Rules.empty())
     for (unsigned A = 0; A < Atoms.size(); ++A) {

@@ -72,18 +72,22 @@ uint64_t blockSizesHash(ArrayRef<BlockShape> Blocks) {
 }
 
 void normalizeRanges(std::vector<ByteRange> &Ranges) {
+  // In place: a million functions' ranges are normalized per plan, most
+  // of them a single range.
+  if (Ranges.size() < 2)
+    return;
   std::sort(Ranges.begin(), Ranges.end(),
             [](const ByteRange &A, const ByteRange &B) {
               return A.Begin < B.Begin || (A.Begin == B.Begin && A.End < B.End);
             });
-  std::vector<ByteRange> Merged;
-  for (const ByteRange &R : Ranges) {
-    if (!Merged.empty() && R.Begin <= Merged.back().End)
-      Merged.back().End = std::max(Merged.back().End, R.End);
+  size_t Kept = 0;
+  for (size_t I = 1; I < Ranges.size(); ++I) {
+    if (Ranges[I].Begin <= Ranges[Kept].End)
+      Ranges[Kept].End = std::max(Ranges[Kept].End, Ranges[I].End);
     else
-      Merged.push_back(R);
+      Ranges[++Kept] = Ranges[I];
   }
-  Ranges = std::move(Merged);
+  Ranges.resize(Kept + 1);
 }
 
 uint64_t Profile::latestTimeNs() const {
