@@ -300,7 +300,7 @@ def main():
         "CPU time, median over 3 copies of each binary (files of their own) "
         "and rounds in a shuffled order, one session (utils/bench/"
         "judge-time.py); ratio to ld.lld's default order with its 95% "
-        "bootstrap interval. {os.cpu_count()} cores shared, "
+        f"bootstrap interval. {os.cpu_count()} cores shared, "
         f"{datetime.date.today().isoformat()}.",
         "",
         "## Text pages touched (summary)",

@@ -54,7 +54,9 @@ def cpu_run(argv, cwd):
             os._exit(127)
     _, status, usage = os.wait4(pid, 0)
     if not os.WIFEXITED(status) or os.WEXITSTATUS(status) != 0:
-        sys.exit(f"judge-time.py: {' '.join(argv)} failed ({status})")
+        how = (f"exit status {os.WEXITSTATUS(status)}" if os.WIFEXITED(status)
+               else f"signal {os.WTERMSIG(status)}")
+        sys.exit(f"judge-time.py: {' '.join(argv)} failed ({how})")
     return usage.ru_utime + usage.ru_stime
 
 
@@ -75,13 +77,20 @@ def main():
     a = a[1:]
     sep = a.index(":::")
     args, builds = a[:sep], [b.split("=", 1) for b in a[sep + 1:]]
-    scratch = tempfile.mkdtemp(prefix="judge-time.")
+    # Next to the work (a noexec /tmp would refuse to run the copies).
+    scratch = tempfile.mkdtemp(prefix=".judge-time.", dir=os.path.abspath(cwd))
     try:
         files = {}  # name -> its copies
-        for name, binary in builds:
+        # Every copy runs as DIR/bin with DIRs of one length: the program
+        # name and the path's length (which moves the initial stack) are
+        # the same for all, and a program that reads its name (vim: "r..."
+        # is restricted mode) behaves alike.
+        for b, (name, binary) in enumerate(builds):
             files[name] = []
             for c in range(copies):
-                path = os.path.join(scratch, f"{name}.{c}")
+                d = os.path.join(scratch, f"c{c:02d}b{b:03d}")
+                os.mkdir(d)
+                path = os.path.join(d, "bin")
                 shutil.copy2(binary, path)
                 files[name].append(path)
 

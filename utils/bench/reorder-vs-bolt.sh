@@ -30,10 +30,12 @@ best() { # best WALL-SECONDS of five runs of each command (":::" between
   # them), run in turn so a machine that changes speed moves all alike
   "$bench/best-time.py" --runs 5 -- "$@" | paste -sd' '
 }
-read -r ours ours_nv bolt < <(best \
+t=$(best \
   "$pl" reorder --force --profile lua.yaml lua.q -o lua.re ::: \
   "$pl" reorder --force --verify=none --profile lua.yaml lua.q -o lua.re ::: \
   /usr/lib/llvm-22/bin/llvm-bolt lua.q -o lua.bolt -reorder-functions=user -function-order=order.txt)
+read -r ours ours_nv bolt <<< "$t"
+[ -n "$bolt" ] || { echo "reorder-vs-bolt.sh: timing lua failed" >&2; exit 1; }
 
 # A large binary: ld.pagelayout itself (liblld linked in, with debug
 # info) relinked with -Wl,-q; the rewritten linker must link lua exactly
@@ -49,10 +51,12 @@ printf 'version: 1\nrules:\n  - {pattern: "*LinkerDriver*", phase: startup}\n  -
 "$big" -no-pie native/*.o -o lua.by-orig --unresolved-symbols=ignore-all 2>/dev/null
 ./ldpl.re -no-pie native/*.o -o lua.by-re --unresolved-symbols=ignore-all 2>/dev/null
 cmp lua.by-orig lua.by-re
-read -r big_ours big_ours_nv big_bolt < <(best \
+t=$(best \
   "$pl" reorder --force --profile big.yaml "$big" -o ldpl.re ::: \
   "$pl" reorder --force --verify=none --profile big.yaml "$big" -o ldpl.re ::: \
   /usr/lib/llvm-22/bin/llvm-bolt "$big" -o ldpl.bolt -reorder-functions=user -function-order=big.order)
+read -r big_ours big_ours_nv big_bolt <<< "$t"
+[ -n "$big_bolt" ] || { echo "reorder-vs-bolt.sh: timing the large binary failed" >&2; exit 1; }
 moved=$(sed -n 's/.*: \([0-9]*\) functions moved/\1/p' big.log)
 funcs="$(head -1 big.log | sed 's/^[^:]*: \([0-9]*\) functions.*/\1/') functions"
 
