@@ -41,16 +41,27 @@ AtomClassification classifyAtoms(const std::vector<Atom> &Atoms,
   std::vector<size_t> FirstSymbol(Atoms.size() + 1, 0);
   for (unsigned A = 0; A < Atoms.size(); ++A)
     FirstSymbol[A + 1] = FirstSymbol[A] + Atoms[A].Symbols.size();
+  // Names are looked up a batch of atoms at a time (findAll overlaps a
+  // batch's cache misses).
   std::vector<int> Found(FirstSymbol.back(), -1);
-  auto Lookup = [&](size_t A) {
-    for (size_t K = 0; K < Atoms[A].Symbols.size(); ++K)
-      Found[FirstSymbol[A] + K] = RP.find(Atoms[A].Symbols[K].Name);
+  constexpr size_t AtomsPerBatch = 1024;
+  size_t Batches = (Atoms.size() + AtomsPerBatch - 1) / AtomsPerBatch;
+  auto Lookup = [&](size_t Batch) {
+    size_t Begin = Batch * AtomsPerBatch,
+           End = std::min(Atoms.size(), Begin + AtomsPerBatch);
+    SmallVector<CachedHashStringRef, 0> Names;
+    Names.reserve(FirstSymbol[End] - FirstSymbol[Begin]);
+    for (size_t A = Begin; A < End; ++A)
+      for (const AtomSymbol &S : Atoms[A].Symbols)
+        Names.push_back(CachedHashStringRef(S.Name));
+    RP.findAll(Names, MutableArrayRef<int>(Found).slice(FirstSymbol[Begin],
+                                                        Names.size()));
   };
   if (Atoms.size() < 100000)
-    for (size_t A = 0; A < Atoms.size(); ++A)
-      Lookup(A);
+    for (size_t B = 0; B < Batches; ++B)
+      Lookup(B);
   else
-    llvm::parallelFor(0, Atoms.size(), Lookup);
+    llvm::parallelFor(0, Batches, Lookup);
 
   // Which atom holds each profiled function: the first to define its name
   // (local symbols of the same name in different files: the rest stay

@@ -34,6 +34,7 @@
 #include "llvm/Support/Endian.h"
 #include "llvm/Support/GlobPattern.h"
 #include "llvm/Support/MathExtras.h"
+#include "llvm/Support/Parallel.h"
 #include <algorithm>
 
 using namespace llvm;
@@ -126,6 +127,10 @@ private:
   unsigned Bits;
   std::vector<uint64_t> Slots;
 };
+
+/// From this many edges on, functions and edges are read on two threads
+/// (below it, starting them costs more than it saves).
+constexpr uint64_t ParallelEdges = 100000;
 
 class CompactReader {
 public:
@@ -718,9 +723,30 @@ Expected<Profile> CompactReader::read() {
   if (Error E = readStrings(P))
     return std::move(E);
   using Step = Error (CompactReader::*)(Profile &);
-  for (Step S : {&CompactReader::readMetadata, &CompactReader::readMarkers,
-                 &CompactReader::readFunctions, &CompactReader::readEdges,
-                 &CompactReader::readRules, &CompactReader::readTraces})
+  for (Step S : {&CompactReader::readMetadata, &CompactReader::readMarkers})
+    if (Error E = (this->*S)(P))
+      return std::move(E);
+  // Functions and edges are independent once the strings are read: each
+  // fills its own vector of P from its own section (and reads only the
+  // string table), so a large profile reads them on two threads. An
+  // error is the first in section order, as when read one after the other.
+  Error FunctionsError = Error::success(), EdgesError = Error::success();
+  if (section(SectionKind::Edges).Count >= ParallelEdges) {
+    parallel::TaskGroup Tasks;
+    Tasks.spawn([&] { FunctionsError = readFunctions(P); });
+    Tasks.spawn([&] { EdgesError = readEdges(P); });
+  } else {
+    FunctionsError = readFunctions(P);
+    if (!FunctionsError)
+      EdgesError = readEdges(P);
+  }
+  if (FunctionsError) {
+    consumeError(std::move(EdgesError));
+    return std::move(FunctionsError);
+  }
+  if (EdgesError)
+    return std::move(EdgesError);
+  for (Step S : {&CompactReader::readRules, &CompactReader::readTraces})
     if (Error E = (this->*S)(P))
       return std::move(E);
   return P;

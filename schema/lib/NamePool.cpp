@@ -1,6 +1,7 @@
 //===- NamePool.cpp - The bytes of a profile's names ----------------------===//
 
 #include "pagelayout/schema/NamePool.h"
+#include "pagelayout/schema/PrefetchBucket.h"
 #include <cstring>
 #include <utility>
 
@@ -13,14 +14,15 @@ std::pair<StringRef, bool> NamePool::insert(StringRef S) {
   if (S.empty())
     return {StringRef(), !std::exchange(HasEmpty, true)};
   CachedHashStringRef Key(S);
-  auto [It, New] = Names.insert(Key);
+  auto [It, New] = Names.try_emplace(Key);
+  CachedHashStringRef &Stored = It->getFirst();
   if (!New)
-    return {It->val(), false};
+    return {Stored.val(), false};
   // Now the key points at the caller's bytes: make it the pool's.
   char *Copy = Bytes.Allocate<char>(S.size());
   std::memcpy(Copy, S.data(), S.size());
-  *It = CachedHashStringRef(StringRef(Copy, S.size()), Key.hash());
-  return {It->val(), true};
+  Stored = CachedHashStringRef(StringRef(Copy, S.size()), Key.hash());
+  return {Stored.val(), true};
 }
 
 void NamePool::reserve(size_t N) {
@@ -33,7 +35,23 @@ StringRef NamePool::find(CachedHashStringRef S) const {
     return StringRef();
   std::lock_guard<std::mutex> Guard(Lock);
   auto It = Names.find(S);
-  return It == Names.end() ? StringRef() : It->val();
+  return It == Names.end() ? StringRef() : It->getFirst().val();
+}
+
+void NamePool::findAll(ArrayRef<CachedHashStringRef> Find,
+                       MutableArrayRef<StringRef> Found) const {
+  assert(Find.size() == Found.size());
+  std::lock_guard<std::mutex> Guard(Lock);
+  // As ResolvedProfile::findAll: buckets, then the names in them, then
+  // the lookups, each pass's misses overlapping.
+  for (const CachedHashStringRef &S : Find)
+    prefetchBucket(Names, S.hash());
+  for (const CachedHashStringRef &S : Find)
+    prefetchKeyText(Names, S);
+  for (size_t I = 0; I < Find.size(); ++I) {
+    auto It = Find[I].size() ? Names.find(Find[I]) : Names.end();
+    Found[I] = It == Names.end() ? StringRef() : It->getFirst().val();
+  }
 }
 
 size_t NamePool::size() const {

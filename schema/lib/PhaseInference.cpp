@@ -17,6 +17,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "pagelayout/schema/PhaseInference.h"
+#include "pagelayout/schema/PrefetchBucket.h"
 #include "llvm/Support/GlobPattern.h"
 #include "llvm/Support/Parallel.h"
 
@@ -69,6 +70,23 @@ std::optional<Phase> ResolvedProfile::ruleFor(StringRef Name) const {
 int ResolvedProfile::find(StringRef Name) const {
   auto It = IndexByName.find(CachedHashStringRef(Name));
   return It == IndexByName.end() ? -1 : int(It->second);
+}
+
+void ResolvedProfile::findAll(ArrayRef<CachedHashStringRef> Names,
+                              MutableArrayRef<int> Indices) const {
+  assert(Names.size() == Indices.size());
+  // Three passes over a batch that fits the cache: fetch every name's
+  // first bucket, then the text of the name in it (where the hashes
+  // agree, the comparison will read it), then look up. Each pass's misses
+  // overlap; one lookup after another would wait for each in turn.
+  for (const CachedHashStringRef &N : Names)
+    prefetchBucket(IndexByName, N.hash());
+  for (const CachedHashStringRef &N : Names)
+    prefetchKeyText(IndexByName, N);
+  for (size_t I = 0; I < Names.size(); ++I) {
+    auto It = IndexByName.find(Names[I]);
+    Indices[I] = It == IndexByName.end() ? -1 : int(It->second);
+  }
 }
 
 namespace {
@@ -195,16 +213,54 @@ ResolvedProfile resolvePhases(const Profile &P, const InferenceConfig &C) {
   RP.IndexByName.reserve(P.Functions.size());
   if (IndexByAddress)
     ByAddress.reserve(P.Functions.size());
-  for (unsigned I = 0; I < P.Functions.size(); ++I) {
-    CachedHashStringRef Name(P.Functions[I].Name);
-    StringRef Pooled = P.Names ? P.Names->find(Name) : StringRef();
-    StringRef Key =
-        Pooled.data() ? Pooled : Name.val().copy(*RP.NameCopies);
-    bool New =
-        RP.IndexByName.try_emplace(CachedHashStringRef(Key, Name.hash()), I)
-            .second;
-    if (New && IndexByAddress && Pooled.data())
-      ByAddress.try_emplace(Pooled.data(), int(I));
+  // The names are hashed first (in parallel for a large profile), then
+  // indexed a batch at a time: the pool's lookups of a batch, then the
+  // index's buckets fetched and filled, then the address index's, so that
+  // each step's cache misses overlap.
+  std::vector<uint32_t> Hashes(P.Functions.size());
+  auto Hash = [&](size_t I) {
+    Hashes[I] = CachedHashStringRef(P.Functions[I].Name).hash();
+  };
+  if (P.Functions.size() < 100000)
+    for (size_t I = 0; I < P.Functions.size(); ++I)
+      Hash(I);
+  else
+    parallelFor(0, P.Functions.size(), Hash);
+  constexpr size_t NamesPerBatch = 1024;
+  SmallVector<CachedHashStringRef, 0> Batch;
+  SmallVector<StringRef, 0> Pooled(NamesPerBatch);
+  SmallVector<unsigned, 0> NewlyPooled;
+  for (size_t Begin = 0; Begin < Hashes.size(); Begin += NamesPerBatch) {
+    Batch.clear();
+    for (size_t I = Begin; I < std::min(Hashes.size(), Begin + NamesPerBatch);
+         ++I)
+      Batch.push_back(CachedHashStringRef(P.Functions[I].Name, Hashes[I]));
+    MutableArrayRef<StringRef> BatchPooled =
+        MutableArrayRef(Pooled).take_front(Batch.size());
+    if (P.Names)
+      P.Names->findAll(Batch, BatchPooled);
+    else
+      llvm::fill(BatchPooled, StringRef());
+    for (const CachedHashStringRef &Name : Batch)
+      prefetchBucket(RP.IndexByName, Name.hash());
+    NewlyPooled.clear();
+    for (size_t K = 0; K < Batch.size(); ++K) {
+      CachedHashStringRef Name = Batch[K];
+      StringRef Key = BatchPooled[K].data()
+                          ? BatchPooled[K]
+                          : Name.val().copy(*RP.NameCopies);
+      bool New =
+          RP.IndexByName
+              .try_emplace(CachedHashStringRef(Key, Name.hash()),
+                           unsigned(Begin + K))
+              .second;
+      if (New && IndexByAddress && BatchPooled[K].data())
+        NewlyPooled.push_back(unsigned(K));
+    }
+    for (unsigned K : NewlyPooled)
+      prefetchBucketOf(ByAddress, BatchPooled[K].data());
+    for (unsigned K : NewlyPooled)
+      ByAddress.try_emplace(BatchPooled[K].data(), int(Begin + K));
   }
   auto FindEnd = [&](StringRef Name) {
     if (!ByAddress.empty())
@@ -213,11 +269,20 @@ ResolvedProfile resolvePhases(const Profile &P, const InferenceConfig &C) {
     return RP.find(Name);
   };
   RP.EdgeEnds.resize(P.Edges.size());
-  constexpr size_t EdgesPerChunk = 16384;
+  // A chunk's ends are fetched first, then looked up: the table is far
+  // larger than the cache, a chunk's buckets are not.
+  constexpr size_t EdgesPerChunk = 1024;
   size_t Chunks = (P.Edges.size() + EdgesPerChunk - 1) / EdgesPerChunk;
   auto Resolve = [&](size_t Chunk) {
     size_t Begin = Chunk * EdgesPerChunk,
            End = std::min(P.Edges.size(), Begin + EdgesPerChunk);
+    if (!ByAddress.empty())
+      for (size_t I = Begin; I < End; ++I) {
+        const CallEdge &E = P.Edges[I];
+        if (I == Begin || P.Edges[I - 1].Caller != E.Caller)
+          prefetchBucketOf(ByAddress, E.Caller.data());
+        prefetchBucketOf(ByAddress, E.Callee.data());
+      }
     for (size_t I = Begin; I < End; ++I) {
       const CallEdge &E = P.Edges[I];
       int Caller = I > Begin && P.Edges[I - 1].Caller == E.Caller

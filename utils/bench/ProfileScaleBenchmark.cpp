@@ -248,11 +248,19 @@ int readAndPlan(const char *Path, unsigned Functions) {
   double ReadMB = peakMBSoFar();
   auto T1 = std::chrono::steady_clock::now();
   ResolvedProfile RP = resolvePhases(*P);
-  LayoutPlan Plan = computeLayout(Atoms, RP);
+  double ResolveMs = msSince(T1);
+  auto T2 = std::chrono::steady_clock::now();
+  LayoutOrder Order = orderLayout(Atoms, RP, LayoutConfig());
+  double OrderMs = msSince(T2);
+  auto T3 = std::chrono::steady_clock::now();
+  LayoutPlan Plan = packLayout(Atoms, RP, Order, LayoutConfig());
+  double PackMs = msSince(T3);
   double PlanMs = msSince(T1);
   outs() << "peak_mb=" << peakMBSoFar() << "\natoms_mb=" << AtomsMB
          << "\nread_peak_mb=" << ReadMB
          << "\nread_ms=" << ReadMs << "\nplan_ms=" << PlanMs
+         << "\nresolve_ms=" << ResolveMs << "\norder_ms=" << OrderMs
+         << "\npack_ms=" << PackMs
          << "\nstartup_pages=" << Plan.Startup.PagesTouched << "\n";
   return 0;
 }
@@ -284,6 +292,9 @@ void BM_ReadAndPlan(benchmark::State &State, const char *Form) {
     State.SetIterationTime((R.Values["read_ms"] + R.Values["plan_ms"]) / 1e3);
     State.counters["read_ms"] = R.Values["read_ms"];
     State.counters["plan_ms"] = R.Values["plan_ms"];
+    State.counters["resolve_ms"] = R.Values["resolve_ms"];
+    State.counters["order_ms"] = R.Values["order_ms"];
+    State.counters["pack_ms"] = R.Values["pack_ms"];
     State.counters["peak_mb"] = R.Values["peak_mb"];
     State.counters["atoms_mb"] = R.Values["atoms_mb"];
     State.counters["read_peak_mb"] = R.Values["read_peak_mb"];

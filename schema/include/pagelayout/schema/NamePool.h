@@ -21,6 +21,8 @@
 #define PAGELAYOUT_SCHEMA_NAMEPOOL_H
 
 #include "llvm/ADT/CachedHashString.h"
+#include "llvm/ADT/ArrayRef.h"
+#include "llvm/ADT/DenseMap.h"
 #include "llvm/ADT/DenseSet.h"
 #include "llvm/ADT/StringRef.h"
 #include "llvm/Support/Allocator.h"
@@ -54,13 +56,22 @@ public:
   /// As find(), with the hash already computed (a caller that hashes the
   /// name for a table of its own need not hash it twice).
   llvm::StringRef find(llvm::CachedHashStringRef S) const;
+  /// find() of each of \p Names into \p Found (as many), the cache misses
+  /// of the batch overlapped and the lock taken once: for a few thousand
+  /// names at a time.
+  void findAll(llvm::ArrayRef<llvm::CachedHashStringRef> Names,
+               llvm::MutableArrayRef<llvm::StringRef> Found) const;
 
 private:
   mutable std::mutex Lock;
   llvm::BumpPtrAllocator Bytes;
   /// With each name's hash: a probe that meets another name compares
   /// hashes, not bytes (which would be one more cache miss).
-  llvm::DenseSet<llvm::CachedHashStringRef> Names;
+  /// A set (DenseSet's own table, which findAll can prefetch into).
+  llvm::DenseMap<llvm::CachedHashStringRef, llvm::detail::DenseSetEmpty,
+                 llvm::DenseMapInfo<llvm::CachedHashStringRef>,
+                 llvm::detail::DenseSetPair<llvm::CachedHashStringRef>>
+      Names;
   bool HasEmpty = false; ///< for insert(): "" was inserted (not stored)
 };
 

@@ -77,6 +77,11 @@ struct ResolvedProfile {
 
   /// Index into Source->Functions, or -1 when the name is not profiled.
   int find(llvm::StringRef Name) const;
+  /// find() of each of \p Names into \p Indices (as many), the cache
+  /// misses of a batch overlapped: for large lookups, a few thousand
+  /// names at a time.
+  void findAll(llvm::ArrayRef<llvm::CachedHashStringRef> Names,
+               llvm::MutableArrayRef<int> Indices) const;
 
   /// The phase of the first rule matching \p Name: rules also place
   /// functions the profile does not list (a hand-written layout config).

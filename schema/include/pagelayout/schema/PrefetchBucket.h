@@ -1,0 +1,63 @@
+//===- PrefetchBucket.h - Start a hash probe's cache miss early -*- C++ -*-===//
+//
+// At a million functions and five million call edges, the plan's name
+// lookups are cache misses, one after another: a table of a million names
+// is tens of megabytes, and each probe lands anywhere in it. The loops
+// that do them (edge ends, atom names) know their keys well ahead, so they
+// can ask for the bucket a later key's probe starts at while they finish
+// the current one, and the misses overlap instead of adding up.
+//
+// The address is where llvm::DenseMap starts its probe (the key's hash
+// masked by the bucket count). It is only a hint: were DenseMap to probe
+// elsewhere, lookups would stay correct and merely lose the overlap.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef PAGELAYOUT_SCHEMA_PREFETCHBUCKET_H
+#define PAGELAYOUT_SCHEMA_PREFETCHBUCKET_H
+
+#include "llvm/ADT/CachedHashString.h"
+#include "llvm/ADT/DenseMap.h"
+#include <cstddef>
+
+namespace pagelayout {
+
+/// Fetches into the cache the bucket of \p Map where a lookup of a key
+/// hashing to \p Hash (DenseMapInfo's hash of the key) starts.
+template <typename MapT>
+void prefetchBucket(const MapT &Map, unsigned Hash) {
+  using BucketT = typename MapT::value_type;
+  size_t NumBuckets = Map.getMemorySize() / sizeof(BucketT);
+  if (NumBuckets == 0)
+    return;
+  const auto *Buckets =
+      static_cast<const BucketT *>(Map.getPointerIntoBucketsArray());
+  __builtin_prefetch(Buckets + (Hash & (NumBuckets - 1)));
+}
+
+/// Where \p Map's lookup of \p Name starts at a name of the same hash,
+/// fetches that name's text, which the lookup's comparison will read.
+/// Call it once the bucket itself is in the cache (prefetchBucket first),
+/// or it waits for the bucket.
+template <typename MapT>
+void prefetchKeyText(const MapT &Map, llvm::CachedHashStringRef Name) {
+  using BucketT = typename MapT::value_type;
+  size_t NumBuckets = Map.getMemorySize() / sizeof(BucketT);
+  if (NumBuckets == 0)
+    return;
+  const auto *Buckets =
+      static_cast<const BucketT *>(Map.getPointerIntoBucketsArray());
+  const BucketT &B = Buckets[Name.hash() & (NumBuckets - 1)];
+  if (B.getFirst().hash() == Name.hash())
+    __builtin_prefetch(B.getFirst().data());
+}
+
+/// As prefetchBucket, hashing \p Key with the map's default DenseMapInfo.
+template <typename MapT>
+void prefetchBucketOf(const MapT &Map, const typename MapT::key_type &Key) {
+  prefetchBucket(Map, llvm::DenseMapInfo<typename MapT::key_type>::getHashValue(Key));
+}
+
+} // namespace pagelayout
+
+#endif
