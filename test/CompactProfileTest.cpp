@@ -378,4 +378,68 @@ TEST(CompactProfileErrors, UnknownSectionsAndMarkersWarn) {
                                      "'startup_end'?"));
 }
 
+// Large enough for the batched and two-threaded paths: 2,000 functions
+// (the string table spans two batches of 1,024) and 100,000 edges.
+struct LargeProfile {
+  Profile P;
+  Damaged D{"version: 1\n"};
+  LargeProfile() {
+    P.Version = 3;
+    for (unsigned I = 0; I < 2000; ++I) {
+      FunctionProfile F;
+      F.Name = "f" + std::to_string(I);
+      F.Calls = I;
+      P.Functions.push_back(F);
+    }
+    for (unsigned I = 0; I < 100000; ++I)
+      P.Edges.push_back({P.intern("f" + std::to_string(I / 50)),
+                         P.intern("f" + std::to_string(1000 + I % 50)), I});
+    D.Bytes = compactOf(P);
+  }
+  /// The index of \p Text in the string table.
+  uint64_t stringIndex(StringRef Text) const {
+    uint64_t Table = D.section(StringsKind);
+    uint64_t N = support::endian::read64le(D.Bytes.data() + D.entry(StringsKind) + 24);
+    uint64_t Begin = 0;
+    for (uint64_t I = 0; I < N; ++I) {
+      uint64_t End = support::endian::read64le(D.Bytes.data() + Table + 8 * (I + 1));
+      if (D.Bytes.substr(Table + 8 * (N + 1) + Begin, End - Begin) == Text)
+        return I;
+      Begin = End;
+    }
+    ADD_FAILURE() << "no string " << Text.str();
+    return 0;
+  }
+};
+
+TEST(CompactProfile, LargeProfileRoundTrips) {
+  LargeProfile L;
+  Expected<Profile> Back = parseCompactProfile(L.D.Bytes, "large.prof");
+  ASSERT_TRUE(bool(Back)) << errorText(Back.takeError());
+  EXPECT_EQ(yaml(*Back), yaml(L.P));
+}
+
+TEST(CompactProfileErrors, RepeatedStringInALaterBatch) {
+  LargeProfile L;
+  uint64_t First = L.stringIndex("f1234"), Second = L.stringIndex("f1235");
+  ASSERT_GT(Second, 1024u);
+  size_t At = L.D.Bytes.find("f1235", L.D.section(StringsKind));
+  L.D.Bytes[At + 4] = '4';
+  EXPECT_THAT(L.D.error(), HasSubstr("strings[" + std::to_string(Second) +
+                                     "] repeats strings[" +
+                                     std::to_string(First) + "]"));
+}
+
+TEST(CompactProfileErrors, FunctionsErrorBeforeEdgesError) {
+  // Read on two threads, reported in section order.
+  LargeProfile L;
+  uint64_t Functions = L.D.section(FunctionsKind),
+           Edges = L.D.section(EdgesKind);
+  L.D.put32(Edges + 16 * 99999, 1u << 30);
+  EXPECT_THAT(L.D.error(), HasSubstr("edges[99999].caller is string "
+                                     "1073741824, past the string table"));
+  L.D.put8(Functions + 80 * 5 + 4, 9);
+  EXPECT_THAT(L.D.error(), HasSubstr("functions[5].phase is 9"));
+}
+
 } // namespace

@@ -1,6 +1,7 @@
 //===- PhaseInferenceTest.cpp - Explicit > rule > inference ---------------===//
 
 #include "pagelayout/schema/PhaseInference.h"
+#include "pagelayout/schema/NamePool.h"
 #include "TestProfiles.h"
 #include "gtest/gtest.h"
 
@@ -104,6 +105,82 @@ edges:
   EXPECT_EQ(phaseOf(RP, "body"), Phase::Steady);
   EXPECT_EQ(phaseOf(RP, "busy"), Phase::Steady);
   EXPECT_EQ(phaseOf(RP, "sampled"), Phase::Steady);
+}
+
+// A large profile takes the batched paths: names indexed 1,024 at a time,
+// edge ends looked up by pooled address in chunks of 1,024 edges. Every
+// answer must be the name lookup's: first of equal names, -1 for names
+// that are no function, a caller's run of edges across a chunk boundary.
+TEST(PhaseInference, LargeProfileResolvesEdgesAsNameLookups) {
+  Profile P;
+  P.Version = 1;
+  for (unsigned I = 0; I < 3000; ++I) {
+    FunctionProfile F;
+    F.Name = "f" + std::to_string(I % 2900); // f0..f99 twice
+    F.Calls = I;
+    P.Functions.push_back(F);
+  }
+  // 100 edges per caller: caller 10's run spans edges 1000..1099, across
+  // the first chunk's end. Callee "g..." names are not functions.
+  for (unsigned I = 0; I < 120000; ++I)
+    P.Edges.push_back(
+        {P.intern("f" + std::to_string(I / 100)),
+         P.intern((I % 7 ? "f" : "g") + std::to_string(I % 100 + 2000)),
+         1});
+  ResolvedProfile RP = resolvePhases(P);
+  ASSERT_EQ(RP.EdgeEnds.size(), P.Edges.size());
+  for (size_t I = 0; I < P.Edges.size(); ++I) {
+    ASSERT_EQ(RP.EdgeEnds[I].first, RP.find(P.Edges[I].Caller)) << I;
+    ASSERT_EQ(RP.EdgeEnds[I].second, RP.find(P.Edges[I].Callee)) << I;
+  }
+  EXPECT_EQ(RP.find("f5"), 5);        // not 2905: the first of equal names
+  EXPECT_EQ(RP.find("f2899"), 2899);
+  EXPECT_EQ(RP.EdgeEnds[1000].first, 10);
+  EXPECT_EQ(RP.EdgeEnds[1023].first, 10);
+  EXPECT_EQ(RP.EdgeEnds[1024].first, 10);
+  EXPECT_EQ(RP.EdgeEnds[7].second, -1);   // g2007
+  EXPECT_EQ(RP.EdgeEnds[8].second, 2008); // f2008
+}
+
+TEST(PhaseInference, FindAllAnswersAsFind) {
+  Profile P = parseValid(R"(version: 1
+functions:
+  - {name: a, calls: 1}
+  - {name: b, calls: 1}
+  - {name: c, calls: 1}
+)");
+  ResolvedProfile RP = resolvePhases(P);
+  std::vector<llvm::CachedHashStringRef> Names;
+  for (const char *N : {"c", "x", "a", "", "b", "a"})
+    Names.push_back(llvm::CachedHashStringRef(N));
+  std::vector<int> Found(Names.size(), 42);
+  RP.findAll(Names, Found);
+  EXPECT_EQ(Found, (std::vector<int>{2, -1, 0, -1, 1, 0}));
+  RP.findAll({}, {});
+}
+
+TEST(NamePool, BatchesAnswerAsSingleCalls) {
+  NamePool Pool;
+  std::vector<llvm::StringRef> Insert = {"x", "y", "x", "", "z", ""};
+  std::vector<std::pair<llvm::StringRef, bool>> Inserted(Insert.size());
+  Pool.insertAll(Insert, Inserted);
+  EXPECT_TRUE(Inserted[0].second);
+  EXPECT_TRUE(Inserted[1].second);
+  EXPECT_FALSE(Inserted[2].second);
+  EXPECT_EQ(Inserted[2].first.data(), Inserted[0].first.data());
+  EXPECT_TRUE(Inserted[3].second); // "" the first time, not stored
+  EXPECT_TRUE(Inserted[3].first.empty());
+  EXPECT_FALSE(Inserted[5].second);
+  EXPECT_EQ(Pool.size(), 3u);
+  std::vector<llvm::CachedHashStringRef> Find;
+  for (const char *N : {"z", "w", "x", ""})
+    Find.push_back(llvm::CachedHashStringRef(N));
+  std::vector<llvm::StringRef> Found(Find.size());
+  Pool.findAll(Find, Found);
+  EXPECT_EQ(Found[0].data(), Inserted[4].first.data());
+  EXPECT_EQ(Found[1].data(), nullptr);
+  EXPECT_EQ(Found[2].data(), Inserted[0].first.data());
+  EXPECT_EQ(Found[3].data(), nullptr);
 }
 
 } // namespace

@@ -42,7 +42,8 @@ AtomClassification classifyAtoms(const std::vector<Atom> &Atoms,
   for (unsigned A = 0; A < Atoms.size(); ++A)
     FirstSymbol[A + 1] = FirstSymbol[A] + Atoms[A].Symbols.size();
   // Names are looked up a batch of atoms at a time (findAll overlaps a
-  // batch's cache misses).
+  // batch's cache misses; 1,024 atoms' buckets stay in the cache until
+  // their lookups come).
   std::vector<int> Found(FirstSymbol.back(), -1);
   constexpr size_t AtomsPerBatch = 1024;
   size_t Batches = (Atoms.size() + AtomsPerBatch - 1) / AtomsPerBatch;

@@ -359,34 +359,62 @@ Error CompactReader::readStrings(Profile &P) {
   NamePool &Pool = P.namePool();
   Pool.reserve(NumStrings);
   Strings.reserve(NumStrings);
+  // A batch of strings is checked, then interned together (the pool
+  // overlaps the batch's cache misses); an error is still the first in
+  // table order: a repeat within the checked strings comes before a bad
+  // string after them. (1,024 strings' buckets stay in the cache until
+  // they are inserted.)
+  constexpr uint64_t StringsPerBatch = 1024;
+  SmallVector<StringRef, 0> Batch;
+  SmallVector<std::pair<StringRef, bool>, 0> Inserted;
   uint64_t Previous = 0;
-  for (uint64_t I = 0; I < NumStrings; ++I) {
-    uint64_t EndOffset = S.Offset + 8 * (I + 1);
-    uint64_t End = u64(EndOffset);
-    if (End < Previous || End > Bytes)
-      return error(EndOffset, "strings[" + Twine(I) + "] ends at " +
-                                  Twine(End) + ", " +
-                                  (End < Previous
-                                       ? "before it starts (" +
-                                             Twine(Previous) + ")"
-                                       : "past the string bytes (" +
-                                             Twine(Bytes) + ")"));
-    StringRef Str = Data.substr(StringBytesOffset + Previous, End - Previous);
-    if (!isASCII(Str)) {
-      const UTF8 *Begin = reinterpret_cast<const UTF8 *>(Str.data());
-      const UTF8 *Bad = Begin;
-      if (!isLegalUTF8String(&Bad, Begin + Str.size()))
-        return error(StringBytesOffset + Previous + (Bad - Begin),
-                     "strings[" + Twine(I) +
-                         "] is not UTF-8; profile names are UTF-8 text");
+  for (uint64_t Begin = 0; Begin < NumStrings; Begin += StringsPerBatch) {
+    Batch.clear();
+    Error Bad = Error::success();
+    for (uint64_t I = Begin; I < std::min(NumStrings, Begin + StringsPerBatch);
+         ++I) {
+      uint64_t EndOffset = S.Offset + 8 * (I + 1);
+      uint64_t End = u64(EndOffset);
+      if (End < Previous || End > Bytes) {
+        Bad = error(EndOffset, "strings[" + Twine(I) + "] ends at " +
+                                   Twine(End) + ", " +
+                                   (End < Previous
+                                        ? "before it starts (" +
+                                              Twine(Previous) + ")"
+                                        : "past the string bytes (" +
+                                              Twine(Bytes) + ")"));
+        break;
+      }
+      StringRef Str =
+          Data.substr(StringBytesOffset + Previous, End - Previous);
+      if (!isASCII(Str)) {
+        const UTF8 *First = reinterpret_cast<const UTF8 *>(Str.data());
+        const UTF8 *BadByte = First;
+        if (!isLegalUTF8String(&BadByte, First + Str.size())) {
+          Bad = error(StringBytesOffset + Previous + (BadByte - First),
+                      "strings[" + Twine(I) +
+                          "] is not UTF-8; profile names are UTF-8 text");
+          break;
+        }
+      }
+      Batch.push_back(Str);
+      Previous = End;
     }
-    auto [Saved, New] = Pool.insert(Str);
-    if (!New)
-      return error(EndOffset, "strings[" + Twine(I) + "] repeats strings[" +
-                                  Twine(find(Strings, Str) - Strings.begin()) +
-                                  "]; the table holds each string once");
-    Strings.push_back(Saved);
-    Previous = End;
+    Inserted.resize(Batch.size());
+    Pool.insertAll(Batch, Inserted);
+    for (size_t K = 0; K < Batch.size(); ++K) {
+      if (!Inserted[K].second) {
+        consumeError(std::move(Bad));
+        uint64_t I = Begin + K;
+        return error(S.Offset + 8 * (I + 1),
+                     "strings[" + Twine(I) + "] repeats strings[" +
+                         Twine(find(Strings, Batch[K]) - Strings.begin()) +
+                         "]; the table holds each string once");
+      }
+      Strings.push_back(Inserted[K].first);
+    }
+    if (Bad)
+      return Bad;
   }
   if (Previous != Bytes)
     return error(S.Offset + 8 * NumStrings,
@@ -726,11 +754,16 @@ Expected<Profile> CompactReader::read() {
   for (Step S : {&CompactReader::readMetadata, &CompactReader::readMarkers})
     if (Error E = (this->*S)(P))
       return std::move(E);
-  // Functions and edges are independent once the strings are read: each
-  // fills its own vector of P from its own section (and reads only the
-  // string table), so a large profile reads them on two threads. An
+  // Functions and edges are independent once the strings are read:
+  // readFunctions owns P.Functions, NameOwner, RangesUsed and BlocksUsed
+  // (and reads the ranges and blocks sections), readEdges owns P.Edges;
+  // both only read the string table. So a large profile reads them on two
+  // threads (a warning from either would need a lock: neither warns). An
   // error is the first in section order, as when read one after the other.
   Error FunctionsError = Error::success(), EdgesError = Error::success();
+  // Both are assigned below: their successes are checked now.
+  (void)!!FunctionsError;
+  (void)!!EdgesError;
   if (section(SectionKind::Edges).Count >= ParallelEdges) {
     parallel::TaskGroup Tasks;
     Tasks.spawn([&] { FunctionsError = readFunctions(P); });

@@ -11,9 +11,27 @@ namespace pagelayout {
 
 std::pair<StringRef, bool> NamePool::insert(StringRef S) {
   std::lock_guard<std::mutex> Guard(Lock);
+  return insertLocked(S, CachedHashStringRef(S).hash());
+}
+
+void NamePool::insertAll(ArrayRef<StringRef> Insert,
+                         MutableArrayRef<std::pair<StringRef, bool>> Inserted) {
+  assert(Insert.size() == Inserted.size());
+  std::lock_guard<std::mutex> Guard(Lock);
+  SmallVector<uint32_t, 0> Hashes;
+  Hashes.reserve(Insert.size());
+  for (StringRef S : Insert) {
+    Hashes.push_back(CachedHashStringRef(S).hash());
+    prefetchBucket(Names, Hashes.back());
+  }
+  for (size_t I = 0; I < Insert.size(); ++I)
+    Inserted[I] = insertLocked(Insert[I], Hashes[I]);
+}
+
+std::pair<StringRef, bool> NamePool::insertLocked(StringRef S, uint32_t Hash) {
   if (S.empty())
     return {StringRef(), !std::exchange(HasEmpty, true)};
-  CachedHashStringRef Key(S);
+  CachedHashStringRef Key(S, Hash);
   auto [It, New] = Names.try_emplace(Key);
   CachedHashStringRef &Stored = It->getFirst();
   if (!New)

@@ -221,11 +221,14 @@ ResolvedProfile resolvePhases(const Profile &P, const InferenceConfig &C) {
   auto Hash = [&](size_t I) {
     Hashes[I] = CachedHashStringRef(P.Functions[I].Name).hash();
   };
+  // (Below 100,000 names the thread pool costs more than the hashing.)
   if (P.Functions.size() < 100000)
     for (size_t I = 0; I < P.Functions.size(); ++I)
       Hash(I);
   else
     parallelFor(0, P.Functions.size(), Hash);
+  // 1,024 keys' buckets (64 KB of cache lines) stay in the cache until
+  // their lookups come.
   constexpr size_t NamesPerBatch = 1024;
   SmallVector<CachedHashStringRef, 0> Batch;
   SmallVector<StringRef, 0> Pooled(NamesPerBatch);

@@ -20,8 +20,8 @@
 #ifndef PAGELAYOUT_SCHEMA_NAMEPOOL_H
 #define PAGELAYOUT_SCHEMA_NAMEPOOL_H
 
-#include "llvm/ADT/CachedHashString.h"
 #include "llvm/ADT/ArrayRef.h"
+#include "llvm/ADT/CachedHashString.h"
 #include "llvm/ADT/DenseMap.h"
 #include "llvm/ADT/DenseSet.h"
 #include "llvm/ADT/StringRef.h"
@@ -43,6 +43,12 @@ public:
   /// As intern(), and whether \p S was new to the pool: a reader's
   /// duplicate check costs no second hash table.
   std::pair<llvm::StringRef, bool> insert(llvm::StringRef S);
+  /// insert() of each of \p Names in turn into \p Inserted (as many), the
+  /// cache misses of the batch overlapped and the lock taken once: for a
+  /// reader interning a few thousand names at a time.
+  void insertAll(llvm::ArrayRef<llvm::StringRef> Names,
+                 llvm::MutableArrayRef<std::pair<llvm::StringRef, bool>>
+                     Inserted);
   /// Room for \p N more distinct names without rehashing.
   void reserve(size_t N);
   /// How many distinct names the pool holds.
@@ -63,6 +69,9 @@ public:
                llvm::MutableArrayRef<llvm::StringRef> Found) const;
 
 private:
+  std::pair<llvm::StringRef, bool> insertLocked(llvm::StringRef S,
+                                                uint32_t Hash);
+
   mutable std::mutex Lock;
   llvm::BumpPtrAllocator Bytes;
   /// With each name's hash: a probe that meets another name compares

@@ -48,14 +48,17 @@ void prefetchKeyText(const MapT &Map, llvm::CachedHashStringRef Name) {
   const auto *Buckets =
       static_cast<const BucketT *>(Map.getPointerIntoBucketsArray());
   const BucketT &B = Buckets[Name.hash() & (NumBuckets - 1)];
-  if (B.getFirst().hash() == Name.hash())
+  if (B.getFirst().hash() == Name.hash() && B.getFirst().size())
     __builtin_prefetch(B.getFirst().data());
 }
 
-/// As prefetchBucket, hashing \p Key with the map's default DenseMapInfo.
-template <typename MapT>
-void prefetchBucketOf(const MapT &Map, const typename MapT::key_type &Key) {
-  prefetchBucket(Map, llvm::DenseMapInfo<typename MapT::key_type>::getHashValue(Key));
+/// As prefetchBucket, hashing \p Key as the map does.
+template <typename DerivedT, typename KeyT, typename ValueT, typename KeyInfoT,
+          typename BucketT>
+void prefetchBucketOf(
+    const llvm::DenseMapBase<DerivedT, KeyT, ValueT, KeyInfoT, BucketT> &Map,
+    const KeyT &Key) {
+  prefetchBucket(Map, KeyInfoT::getHashValue(Key));
 }
 
 } // namespace pagelayout
