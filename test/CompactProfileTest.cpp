@@ -166,6 +166,8 @@ struct Damaged {
   void put64(uint64_t At, uint64_t V) {
     support::endian::write64le(&Bytes[At], V);
   }
+  /// The index of \p Text in the string table.
+  uint64_t stringIndex(StringRef Text) const;
   std::string error() const {
     Expected<Profile> P = parseCompactProfile(Bytes, "bad.prof");
     if (P)
@@ -378,6 +380,74 @@ TEST(CompactProfileErrors, UnknownSectionsAndMarkersWarn) {
                                      "'startup_end'?"));
 }
 
+uint64_t Damaged::stringIndex(StringRef Text) const {
+  uint64_t Table = section(StringsKind);
+  uint64_t N =
+      support::endian::read64le(Bytes.data() + entry(StringsKind) + 24);
+  uint64_t Begin = 0;
+  for (uint64_t I = 0; I < N; ++I) {
+    uint64_t End =
+        support::endian::read64le(Bytes.data() + Table + 8 * (I + 1));
+    if (Bytes.substr(Table + 8 * (N + 1) + Begin, End - Begin) == Text)
+      return I;
+    Begin = End;
+  }
+  ADD_FAILURE() << "no string " << Text.str();
+  return 0;
+}
+
+// Edges rewritten in place: the writer lists them grouped by caller; a
+// hand-made file need not.
+struct DamagedEdges : Damaged {
+  DamagedEdges()
+      : Damaged(R"(version: 1
+functions: [{name: a}, {name: b}, {name: c}]
+edges:
+  - {caller: a, callee: b}
+  - {caller: a, callee: c}
+  - {caller: b, callee: a}
+  - {caller: b, callee: c}
+  - {caller: c, callee: a}
+)") {}
+  void set(unsigned I, const char *Caller, const char *Callee) {
+    put32(section(EdgesKind) + 16 * I, uint32_t(stringIndex(Caller)));
+    put32(section(EdgesKind) + 16 * I + 4, uint32_t(stringIndex(Callee)));
+  }
+};
+
+TEST(CompactProfileErrors, RepeatedEdgesInFileOrder) {
+  {
+    DamagedEdges D; // a repeat within a caller's run
+    D.set(1, "a", "b");
+    EXPECT_THAT(D.error(), HasSubstr("duplicate edge a -> b (edges[1])"));
+  }
+  {
+    DamagedEdges D; // the caller's run again, after another caller's
+    D.set(4, "a", "c");
+    EXPECT_THAT(D.error(), HasSubstr("duplicate edge a -> c (edges[4])"));
+  }
+  {
+    DamagedEdges D; // two repeats in one run: the first in file order
+    D.set(2, "b", "c");
+    D.set(3, "b", "c");
+    D.set(4, "b", "c");
+    EXPECT_THAT(D.error(), HasSubstr("duplicate edge b -> c (edges[3])"));
+  }
+  {
+    DamagedEdges D; // a repeat before a bad record wins
+    D.set(3, "b", "a");
+    D.put32(D.section(EdgesKind) + 16 * 4, 99);
+    EXPECT_THAT(D.error(), HasSubstr("duplicate edge b -> a (edges[3])"));
+  }
+  {
+    DamagedEdges D; // a bad record before a repeat wins
+    D.put32(D.section(EdgesKind) + 16 * 2, 99);
+    D.set(3, "b", "c");
+    D.set(4, "b", "c");
+    EXPECT_THAT(D.error(), HasSubstr("edges[2].caller is string 99"));
+  }
+}
+
 // Large enough for the batched and two-threaded paths: 2,000 functions
 // (the string table spans two batches of 1,024) and 100,000 edges.
 struct LargeProfile {
@@ -396,20 +466,7 @@ struct LargeProfile {
                          P.intern("f" + std::to_string(1000 + I % 50)), I});
     D.Bytes = compactOf(P);
   }
-  /// The index of \p Text in the string table.
-  uint64_t stringIndex(StringRef Text) const {
-    uint64_t Table = D.section(StringsKind);
-    uint64_t N = support::endian::read64le(D.Bytes.data() + D.entry(StringsKind) + 24);
-    uint64_t Begin = 0;
-    for (uint64_t I = 0; I < N; ++I) {
-      uint64_t End = support::endian::read64le(D.Bytes.data() + Table + 8 * (I + 1));
-      if (D.Bytes.substr(Table + 8 * (N + 1) + Begin, End - Begin) == Text)
-        return I;
-      Begin = End;
-    }
-    ADD_FAILURE() << "no string " << Text.str();
-    return 0;
-  }
+  uint64_t stringIndex(StringRef Text) const { return D.stringIndex(Text); }
 };
 
 TEST(CompactProfile, LargeProfileRoundTrips) {
