@@ -755,8 +755,22 @@ Expected<MoveSafety> checkMoveSafety(const LinkedBinary &B, SharedWork *Help) {
       // The run traps at a fill byte in the input: the bytes up to it
       // move with the function, so it still does (packed tight, the next
       // function would start right there).
-      if (Next.What == FallThrough::Stops)
-        S.KeepAfter[I] = Next.At + 1 - End;
+      if (Next.What == FallThrough::Stops) {
+        // Unless those bytes are code without a symbol too, which stays
+        // (a reference to them could not say which copy it means).
+        uint64_t KeepEnd = Next.At + 1;
+        auto Code = llvm::lower_bound(
+            S.UnownedCode, End, [](const Atom &A, uint64_t Addr) {
+              return A.OriginalOffset + A.Size <= Addr;
+            });
+        if (Code != S.UnownedCode.end() && Code->OriginalOffset < KeepEnd) {
+          pin(S, int(I),
+              How + " into code without a function symbol at " +
+                  hex(Code->OriginalOffset));
+          continue;
+        }
+        S.KeepAfter[I] = KeepEnd - End;
+      }
       if (Next.What == FallThrough::IntoFunction && Next.Function != int(I))
         Joins.push_back({int(I), Next.Function,
                          Fns[I].displayName() + " " + How + " into " +

@@ -22,17 +22,23 @@
 
 namespace pagelayout {
 
-/// Fetches into the cache the bucket of \p Map where a lookup of a key
-/// hashing to \p Hash (DenseMapInfo's hash of the key) starts.
+/// The bucket of \p Map where a lookup of a key hashing to \p Hash
+/// (the map's KeyInfoT hash) starts, or null for a map without buckets.
 template <typename MapT>
-void prefetchBucket(const MapT &Map, unsigned Hash) {
+const typename MapT::value_type *probeStart(const MapT &Map, unsigned Hash) {
   using BucketT = typename MapT::value_type;
   size_t NumBuckets = Map.getMemorySize() / sizeof(BucketT);
   if (NumBuckets == 0)
-    return;
-  const auto *Buckets =
-      static_cast<const BucketT *>(Map.getPointerIntoBucketsArray());
-  __builtin_prefetch(Buckets + (Hash & (NumBuckets - 1)));
+    return nullptr;
+  return static_cast<const BucketT *>(Map.getPointerIntoBucketsArray()) +
+         (Hash & (NumBuckets - 1));
+}
+
+/// Fetches into the cache the bucket where \p Map's lookup of a key
+/// hashing to \p Hash starts.
+template <typename MapT> void prefetchBucket(const MapT &Map, unsigned Hash) {
+  if (const auto *B = probeStart(Map, Hash))
+    __builtin_prefetch(B);
 }
 
 /// Where \p Map's lookup of \p Name starts at a name of the same hash,
@@ -41,15 +47,9 @@ void prefetchBucket(const MapT &Map, unsigned Hash) {
 /// or it waits for the bucket.
 template <typename MapT>
 void prefetchKeyText(const MapT &Map, llvm::CachedHashStringRef Name) {
-  using BucketT = typename MapT::value_type;
-  size_t NumBuckets = Map.getMemorySize() / sizeof(BucketT);
-  if (NumBuckets == 0)
-    return;
-  const auto *Buckets =
-      static_cast<const BucketT *>(Map.getPointerIntoBucketsArray());
-  const BucketT &B = Buckets[Name.hash() & (NumBuckets - 1)];
-  if (B.getFirst().hash() == Name.hash() && B.getFirst().size())
-    __builtin_prefetch(B.getFirst().data());
+  const auto *B = probeStart(Map, Name.hash());
+  if (B && B->getFirst().hash() == Name.hash() && B->getFirst().size())
+    __builtin_prefetch(B->getFirst().data());
 }
 
 /// As prefetchBucket, hashing \p Key as the map does.
