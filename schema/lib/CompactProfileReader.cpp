@@ -446,19 +446,19 @@ Error CompactReader::readStrings(Profile &P) {
   uint64_t Previous = 0;
   for (uint64_t Begin = 0; Begin < NumStrings; Begin += StringsPerBatch) {
     Batch.clear();
-    Error Bad = Error::success();
+    std::optional<Error> Bad; // the first bad string of the batch
     for (uint64_t I = Begin; I < std::min(NumStrings, Begin + StringsPerBatch);
          ++I) {
       uint64_t EndOffset = S.Offset + 8 * (I + 1);
       uint64_t End = u64(EndOffset);
       if (End < Previous || End > Bytes) {
-        Bad = error(EndOffset, "strings[" + Twine(I) + "] ends at " +
+        Bad.emplace(error(EndOffset, "strings[" + Twine(I) + "] ends at " +
                                    Twine(End) + ", " +
                                    (End < Previous
                                         ? "before it starts (" +
                                               Twine(Previous) + ")"
                                         : "past the string bytes (" +
-                                              Twine(Bytes) + ")"));
+                                              Twine(Bytes) + ")")));
         break;
       }
       StringRef Str =
@@ -467,9 +467,10 @@ Error CompactReader::readStrings(Profile &P) {
         const UTF8 *First = reinterpret_cast<const UTF8 *>(Str.data());
         const UTF8 *BadByte = First;
         if (!isLegalUTF8String(&BadByte, First + Str.size())) {
-          Bad = error(StringBytesOffset + Previous + (BadByte - First),
-                      "strings[" + Twine(I) +
-                          "] is not UTF-8; profile names are UTF-8 text");
+          Bad.emplace(error(StringBytesOffset + Previous + (BadByte - First),
+                            "strings[" + Twine(I) +
+                                "] is not UTF-8; profile names are UTF-8 "
+                                "text"));
           break;
         }
       }
@@ -480,7 +481,8 @@ Error CompactReader::readStrings(Profile &P) {
     Pool.insertAll(Batch, Inserted);
     for (size_t K = 0; K < Batch.size(); ++K) {
       if (!Inserted[K].second) {
-        consumeError(std::move(Bad));
+        if (Bad)
+          consumeError(std::move(*Bad));
         uint64_t I = Begin + K;
         return error(S.Offset + 8 * (I + 1),
                      "strings[" + Twine(I) + "] repeats strings[" +
@@ -490,7 +492,7 @@ Error CompactReader::readStrings(Profile &P) {
       Strings.push_back(Inserted[K].first);
     }
     if (Bad)
-      return Bad;
+      return std::move(*Bad);
   }
   if (Previous != Bytes)
     return error(S.Offset + 8 * NumStrings,

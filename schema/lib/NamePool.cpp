@@ -60,12 +60,7 @@ void NamePool::findAll(ArrayRef<CachedHashStringRef> Find,
                        MutableArrayRef<StringRef> Found) const {
   assert(Find.size() == Found.size());
   std::lock_guard<std::mutex> Guard(Lock);
-  // As ResolvedProfile::findAll: buckets, then the names in them, then
-  // the lookups, each pass's misses overlapping.
-  for (const CachedHashStringRef &S : Find)
-    prefetchBucket(Names, S.hash());
-  for (const CachedHashStringRef &S : Find)
-    prefetchKeyText(Names, S);
+  prefetchLookups(Names, Find);
   for (size_t I = 0; I < Find.size(); ++I) {
     auto It = Find[I].size() ? Names.find(Find[I]) : Names.end();
     Found[I] = It == Names.end() ? StringRef() : It->getFirst().val();

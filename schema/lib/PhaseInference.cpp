@@ -75,14 +75,7 @@ int ResolvedProfile::find(StringRef Name) const {
 void ResolvedProfile::findAll(ArrayRef<CachedHashStringRef> Names,
                               MutableArrayRef<int> Indices) const {
   assert(Names.size() == Indices.size());
-  // Three passes over a batch that fits the cache: fetch every name's
-  // first bucket, then the text of the name in it (where the hashes
-  // agree, the comparison will read it), then look up. Each pass's misses
-  // overlap; one lookup after another would wait for each in turn.
-  for (const CachedHashStringRef &N : Names)
-    prefetchBucket(IndexByName, N.hash());
-  for (const CachedHashStringRef &N : Names)
-    prefetchKeyText(IndexByName, N);
+  prefetchLookups(IndexByName, Names);
   for (size_t I = 0; I < Names.size(); ++I) {
     auto It = IndexByName.find(Names[I]);
     Indices[I] = It == IndexByName.end() ? -1 : int(It->second);

@@ -16,6 +16,7 @@
 #ifndef PAGELAYOUT_SCHEMA_PREFETCHBUCKET_H
 #define PAGELAYOUT_SCHEMA_PREFETCHBUCKET_H
 
+#include "llvm/ADT/ArrayRef.h"
 #include "llvm/ADT/CachedHashString.h"
 #include "llvm/ADT/DenseMap.h"
 #include <cstddef>
@@ -50,6 +51,20 @@ void prefetchKeyText(const MapT &Map, llvm::CachedHashStringRef Name) {
   const auto *B = probeStart(Map, Name.hash());
   if (B && B->getFirst().hash() == Name.hash() && B->getFirst().size())
     __builtin_prefetch(B->getFirst().data());
+}
+
+/// Ahead of a batch of lookups of \p Names (a few thousand at most, so
+/// that what is fetched stays in the cache): every name's first bucket,
+/// then, once those have arrived, the text of the name in each (where the
+/// hashes agree, the lookup's comparison will read it). Each pass's
+/// misses overlap; one lookup after another would wait for each in turn.
+template <typename MapT>
+void prefetchLookups(const MapT &Map,
+                     llvm::ArrayRef<llvm::CachedHashStringRef> Names) {
+  for (const llvm::CachedHashStringRef &N : Names)
+    prefetchBucket(Map, N.hash());
+  for (const llvm::CachedHashStringRef &N : Names)
+    prefetchKeyText(Map, N);
 }
 
 /// As prefetchBucket, hashing \p Key as the map does.
