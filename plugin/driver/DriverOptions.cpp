@@ -84,6 +84,14 @@ Expected<DriverOptions> parseDriverOptions(ArrayRef<const char *> Argv,
            O.PageSize = N;
            return Error::success();
          }},
+        {"layout-plan-from",
+         [&](StringRef V) -> Error {
+           if (V != "auto" && V != "link")
+             return createStringError("--layout-plan-from=" + V +
+                                      ": expected 'auto' or 'link'");
+           O.PlanFromLink = V == "link";
+           return Error::success();
+         }},
         {"layout-phase-align",
          [&](StringRef V) -> Error {
            if (V != "page" && V != "none")
@@ -111,14 +119,16 @@ Expected<DriverOptions> parseDriverOptions(ArrayRef<const char *> Argv,
       // lld's own option, and also ours: seen here, kept for lld.
       if (isFlag(A, "fatal-warnings"))
         O.FatalWarnings = true;
+      else if (isFlag(A, "verbose"))
+        O.Verbose = true;
       else if (isFlag(A, "no-fatal-warnings"))
         O.FatalWarnings = false;
       if (A.starts_with("--layout-") || A.starts_with("-layout-"))
         return createStringError(
             "unknown option '" + A +
             "'; ld.pagelayout knows --layout-profile, --layout-page-size, "
-            "--layout-report, --layout-phase-align, --layout-lto-plugin and "
-            "--layout-strict");
+            "--layout-report, --layout-phase-align, --layout-plan-from, "
+            "--layout-lto-plugin and --layout-strict");
       O.LldArgs.push_back(Expanded[I]);
     }
   }
@@ -151,6 +161,11 @@ pagelayout options:
   --layout-phase-align=page|none
                           Start each phase on a page (default), or only
                           order the functions
+  --layout-plan-from=auto|link
+                          Plan from the inputs' section and symbol tables
+                          and link once where they tell what lld will
+                          place (default), or always from a first lld
+                          pass (link)
   --layout-profile=<file> Lay out code by this profile (YAML or an lld
                           ordering file); given several times, the profiles
                           are merged as 'pagelayout profile merge' does

@@ -23,6 +23,11 @@ struct DriverOptions {
   /// lld's --fatal-warnings (the last of it and --no-fatal-warnings):
   /// ld.pagelayout's own warnings become errors too.
   bool FatalWarnings = false;
+  /// --layout-plan-from=link: plan from a first lld pass even where the
+  /// inputs tell what lld will place.
+  bool PlanFromLink = false;
+  /// lld's --verbose, also ours: says how the link was planned.
+  bool Verbose = false;
   /// --layout-lto-plugin: a path, "none", or unset (find it).
   std::optional<std::string> LtoPlugin;
   /// Everything else, response files expanded, for lld.

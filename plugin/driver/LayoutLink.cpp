@@ -31,6 +31,8 @@
 //===----------------------------------------------------------------------===//
 
 #include "LayoutLink.h"
+#include "InputText.h"
+#include "LinkInputs.h"
 #include "LinkMap.h"
 #include "pagelayout/reorder/BlockClusters.h"
 #include "MarkerObject.h"
@@ -55,8 +57,11 @@
 #include "llvm/Support/Path.h"
 #include "llvm/Support/Process.h"
 #include "llvm/Support/ToolOutputFile.h"
+#include "llvm/Support/Format.h"
+#include <chrono>
 
 LLD_HAS_DRIVER(elf)
+
 
 using namespace llvm;
 
@@ -387,16 +392,24 @@ std::optional<OrderableUnits> orderableUnits(const std::vector<Atom> &Atoms) {
 /// every atom in address order, and before each one the plan places past
 /// where lld would (its predecessor's end, aligned), a gap section of the
 /// missing bytes; one more gap, where needed, keeps .text ending where it
-/// ended in the first link, so the code after it (.init, .plt) keeps its
-/// addresses and pages. Each gap costs its own bytes (int3) and a local
+/// ended in the first link (or where the inputs' code ends), so the code
+/// after it (.init, .plt) keeps its addresses and pages. Each gap costs its own bytes (int3) and a local
 /// symbol in the output's symbol table. lld places input sections in order, each at its alignment, as
 /// the packer does. None when an atom cannot be named uniquely.
 std::optional<OrderingInputs> buildExactOrdering(const LayoutPlan &Plan,
                                                  const OrderableUnits &U,
-                                                 uint64_t Begin,
-                                                 uint64_t End) {
+                                                 uint64_t Begin, uint64_t End,
+                                                 bool StartOnPage) {
   const std::vector<Atom> &Atoms = U.Units;
   OrderingInputs R;
+  // Planned from the inputs, the code starts on a page of its own: .text
+  // does not start on a page, and where it starts is known only after the
+  // link.
+  if (StartOnPage) {
+    PhaseMarker M{"start"};
+    R.OrderFile += M.symbol() + "\n";
+    R.Markers.push_back(M);
+  }
   StringSet<> Listed;
   uint64_t At = Begin;
   auto Gap = [&](uint64_t Bytes) {
@@ -451,6 +464,28 @@ private:
   unsigned Count = 0;
 };
 
+/// With --verbose, how long each step of the link took (as mold's --perf
+/// and lld's --time-trace tell), so a slow link says where its time went.
+class StepTimes {
+public:
+  StepTimes(bool Verbose, raw_ostream &Err) : Verbose(Verbose), Err(Err) {}
+  void done(StringRef Step) {
+    auto Now = std::chrono::steady_clock::now();
+    if (Verbose)
+      Err << "ld.pagelayout: " << Step << " in "
+          << format("%.1f", std::chrono::duration<double, std::milli>(
+                                Now - Last)
+                                .count())
+          << " ms\n";
+    Last = Now;
+  }
+
+private:
+  bool Verbose;
+  raw_ostream &Err;
+  std::chrono::steady_clock::time_point Last = std::chrono::steady_clock::now();
+};
+
 /// Prints \p E as lld prints errors; returns the exit code 1.
 int reportError(Error E, raw_ostream &Err) {
   handleAllErrors(
@@ -468,7 +503,8 @@ int reportError(Error E, raw_ostream &Err) {
 class LayoutLink {
 public:
   LayoutLink(const DriverOptions &Opts, raw_ostream &Out, raw_ostream &Err)
-      : Opts(Opts), Out(Out), Err(Err), Diags(Opts, Err) {}
+      : Opts(Opts), Out(Out), Err(Err), Diags(Opts, Err),
+        Steps(Opts.Verbose, Err) {}
   int run();
 
 private:
@@ -481,6 +517,8 @@ private:
   void setUpPassPlugin();
   std::vector<const char *> lldArgs() const;
   int firstPass();
+  std::string whyPlanFromLink() const;
+  int planFromInputs();
   Error plan();
   Error checkFit();
   void reportMatching();
@@ -490,6 +528,7 @@ private:
   const DriverOptions &Opts;
   raw_ostream &Out, &Err;
   Warnings Diags;
+  StepTimes Steps;
   ScratchDir Scratch;
   Profile Input;
   LinkMap Map;
@@ -525,6 +564,15 @@ private:
   /// The profile does not fit the link (said once, in place of the
   /// count of missing names).
   bool Misfit = false;
+  /// The link's inputs as lld will read them.
+  LinkInputs Inputs;
+  /// Planned from the inputs (InputText.cpp): lld runs once.
+  bool OnePass = false;
+  bool profileHasRanges() const;
+  void note(const Twine &Msg) {
+    if (Opts.Verbose)
+      Err << "ld.pagelayout: " << Msg << "\n";
+  }
 };
 
 // LTO runs inside lld in this process: the plugin reads the profile named
@@ -645,6 +693,63 @@ std::vector<std::string> LayoutLink::ltoObjects() const {
   return Files;
 }
 
+bool LayoutLink::profileHasRanges() const {
+  return any_of(Input.Functions, [](const FunctionProfile &F) {
+    return !F.StartupRanges.empty() || !F.FirstFrameRanges.empty() ||
+           !F.SteadyRanges.empty();
+  });
+}
+
+// What a plan from the inputs cannot know: the code LTO generates, split
+// functions' block addresses (read from a linked output), the machine,
+// where a linker script or an option places code, and, for a plan by
+// executed bytes (exact offsets), which sections --gc-sections or ICF
+// remove. A plan of whole functions only orders: a listed section the
+// link does not have costs it nothing.
+std::string LayoutLink::whyPlanFromLink() const {
+  if (Opts.PlanFromLink)
+    return "--layout-plan-from=link";
+  if (Bitcode.Any)
+    return "LTO generates the code in the link";
+  if (profileHasBlocks())
+    return "the blocks of functions split by phase are read from a linked "
+           "output";
+  if (!machineOfInputs(Opts.LldArgs))
+    return "the target machine is not known from the inputs";
+  if (!Inputs.NotFromInputs.empty())
+    return Inputs.NotFromInputs + " places code";
+  if (profileHasRanges() && Opts.PhaseAlign) {
+    if (Inputs.GcSections)
+      return "with --gc-sections, which sections remain is known only after "
+             "a link (a plan by executed bytes places each at an exact "
+             "offset)";
+    if (Inputs.FoldsCode)
+      return "with --icf, which sections remain is known only after a link "
+             "(a plan by executed bytes places each at an exact offset)";
+  }
+  return "";
+}
+
+int LayoutLink::planFromInputs() {
+  StringSet<> Profiled;
+  for (const FunctionProfile &F : Input.Functions) {
+    Profiled.insert(F.Name);
+    Profiled.insert(StringRef(F.Name).split('.').first);
+  }
+  Expected<InputText> Text = readInputText(Inputs, Profiled);
+  if (!Text)
+    return fail(Text.takeError());
+  if (!Text->NotFromInputs.empty()) {
+    note("planned from a first lld pass: " + Text->NotFromInputs);
+    return firstPass();
+  }
+  Map = std::move(Text->Map);
+  Machine = *machineOfInputs(Opts.LldArgs);
+  OnePass = true;
+  FirstPassWrites = false;
+  return 0;
+}
+
 int LayoutLink::firstPass() {
   std::vector<const char *> Args = lldArgs();
   std::string Output = Scratch.file("pass1.out");
@@ -696,18 +801,16 @@ int LayoutLink::firstPass() {
 
 Error LayoutLink::plan() {
   UserFunctions = Input.Functions.size();
-  bool ByExecuted = any_of(Input.Functions, [](const FunctionProfile &F) {
-    return !F.StartupRanges.empty() || !F.FirstFrameRanges.empty() ||
-           !F.SteadyRanges.empty();
-  });
+  bool ByExecuted = profileHasRanges();
   // Code compiled with a cluster list (profile convert --to=bb-clusters):
   // each part of a split function goes with the code of its phase.
   // The parts' blocks, from the first pass's address map where it has one.
   BlockRanges Ranges;
-  if (ErrorOr<std::unique_ptr<MemoryBuffer>> Pass1 = MemoryBuffer::getFile(
-          Scratch.file("pass1.out"), /*IsText=*/false,
-          /*RequiresNullTerminator=*/false))
-    Ranges = readBlockRanges((*Pass1)->getMemBufferRef());
+  if (FirstPassWrites)
+    if (ErrorOr<std::unique_ptr<MemoryBuffer>> Pass1 = MemoryBuffer::getFile(
+            Scratch.file("pass1.out"), /*IsText=*/false,
+            /*RequiresNullTerminator=*/false))
+      Ranges = readBlockRanges((*Pass1)->getMemBufferRef());
   Split = applyBlockClusters(Input, Map.Atoms, &Ranges);
   addRuntimeStartup(Input, Map.Atoms, std::nullopt,
                     /*WithCrtHelpers=*/ByExecuted);
@@ -736,8 +839,8 @@ Error LayoutLink::plan() {
       O.MinimumAlignment = UINT64_MAX; // lld keeps each section's alignment
       O.TouchedOutside = Map.RunsAnyway;
       FittedLayout Fitted = fitLayout(Units->Units, RegionOf, {Text}, RP, O);
-      std::optional<OrderingInputs> Exact =
-          buildExactOrdering(Fitted.Plan, *Units, Text.Begin, End);
+      std::optional<OrderingInputs> Exact = buildExactOrdering(
+          Fitted.Plan, *Units, Text.Begin, End, /*StartOnPage=*/OnePass);
       if (!Exact)
         continue;
       if (Fitted.Notes.empty()) {
@@ -852,7 +955,13 @@ int LayoutLink::secondPass() {
     Args.push_back("--discard-locals");
   if (!Ordering.Markers.empty())
     Args.push_back(MarkerPath.c_str());
-  return runLld(Args, Out, Err);
+  int RC = runLld(Args, Out, Err);
+  if (RC != 0 && OnePass)
+    if (std::optional<std::string> Slim = findSlimGccLto(Opts.LldArgs))
+      Err << "ld.pagelayout: note: " << *Slim
+          << " is a GCC LTO object without machine code, which lld cannot "
+             "link; compile with -ffat-lto-objects or without -flto\n";
+  return RC;
 }
 
 Error LayoutLink::writeReport() {
@@ -874,6 +983,7 @@ int LayoutLink::run() {
   if (Diags.fatal())
     return 1;
   Input = std::move(*P);
+  Steps.done("read the profile");
   if (Error E = Scratch.create())
     return fail(std::move(E));
   Bitcode = scanBitcodeInputs(Opts.LldArgs);
@@ -882,13 +992,27 @@ int LayoutLink::run() {
   bool SplitInLto = profileHasBlocks() && Bitcode.Any;
   if (SplitInLto)
     BlockArgs.push_back("--lto-basic-block-address-map");
-  if (int RC = firstPass())
-    return RC;
-  if (SplitInLto)
-    if (int RC = splitLtoCode())
+  Steps.done("scanned the inputs for bitcode");
+  Inputs = findLinkInputs(Opts.LldArgs);
+  Steps.done("found the inputs");
+  std::string Why = whyPlanFromLink();
+  if (Why.empty()) {
+    note("planned from the inputs' section and symbol tables; lld runs "
+         "once");
+    if (int RC = planFromInputs())
       return RC;
+  } else {
+    note("planned from a first lld pass: " + Why);
+    if (int RC = firstPass())
+      return RC;
+    if (SplitInLto)
+      if (int RC = splitLtoCode())
+        return RC;
+  }
+  Steps.done("read what lld will place");
   if (Error E = plan())
     return fail(std::move(E));
+  Steps.done("planned");
   if (Error E = checkFit())
     return fail(std::move(E));
   if (Opts.Strict && !Plan.UnmatchedProfileNames.empty())
@@ -899,8 +1023,10 @@ int LayoutLink::run() {
   reportMatching();
   if (Diags.fatal())
     return 1;
+  Steps.done("checked the fit");
   if (int RC = secondPass())
     return RC;
+  Steps.done("linked");
   if (Opts.ReportPath)
     if (Error E = writeReport())
       return fail(std::move(E));

@@ -49,6 +49,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "PagePacker.h"
+#include "FirstFitGaps.h"
 #include "SortByKey.h"
 #include "llvm/ADT/DenseSet.h"
 #include "llvm/Support/MathExtras.h"
@@ -108,7 +109,7 @@ private:
   /// The room between sorted \p Used ranges in [StartAddress, EndAddress).
   Ranges freeGaps(const Ranges &Used) const;
   /// Places atom A in the first of \p Free that holds it (shrinking it).
-  bool placeInFirstGap(Ranges &Free, unsigned A, Phase P);
+  bool placeInFirstGap(FirstFitGaps &Free, unsigned A, Phase P);
   struct Score {
     uint64_t Waste = UINT64_MAX;
     uint64_t Offset = 0;
@@ -412,17 +413,12 @@ PagePacker::Ranges PagePacker::freeGaps(const Ranges &Used) const {
   return Free;
 }
 
-bool PagePacker::placeInFirstGap(Ranges &Free, unsigned A, Phase P) {
-  const Atom &X = Atoms[A];
-  for (auto &[FB, FE] : Free) {
-    uint64_t Off = alignTo(FB, X.Alignment);
-    if (Off > FE || X.Size > FE - Off)
-      continue;
-    place(A, Off, P, false);
-    FB = Off + X.Size;
-    return true;
-  }
-  return false;
+bool PagePacker::placeInFirstGap(FirstFitGaps &Free, unsigned A, Phase P) {
+  std::optional<uint64_t> Off = Free.take(Atoms[A].Size, Atoms[A].Alignment);
+  if (!Off)
+    return false;
+  place(A, *Off, P, false);
+  return true;
 }
 
 // Cold code in a region of fixed size, after executed code was placed
@@ -435,7 +431,7 @@ void PagePacker::packColdIntoGaps(ArrayRef<unsigned> Order) {
     if (Atoms[PA.AtomIndex].Size)
       Used.push_back({PA.Offset, PA.Offset + Atoms[PA.AtomIndex].Size});
   llvm::sort(Used);
-  Ranges Free = freeGaps(Used);
+  FirstFitGaps Free(freeGaps(Used));
   uint64_t UsedEnd = Config.StartAddress;
   for (auto [B, E] : Used)
     UsedEnd = std::max(UsedEnd, E);
@@ -676,7 +672,7 @@ void PagePacker::fillWithCold(uint64_t Boundary) {
 // offset; the caller pins it and packs again.
 void PagePacker::packFirstFit(const PhaseOrders &Orders,
                               std::vector<unsigned> &Unplaced) {
-  Ranges Free = freeGaps(PinnedRanges);
+  FirstFitGaps Free(freeGaps(PinnedRanges));
   for (unsigned PI = 0; PI < NumPhases; ++PI)
     for (unsigned A : Orders[PI]) {
       if (Placed[A])
