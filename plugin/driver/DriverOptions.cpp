@@ -121,6 +121,10 @@ Expected<DriverOptions> parseDriverOptions(ArrayRef<const char *> Argv,
         O.FatalWarnings = true;
       else if (isFlag(A, "verbose"))
         O.Verbose = true;
+      else if (A == "--threads=1" ||
+               (A == "--threads" && I + 1 < Expanded.size() &&
+                StringRef(Expanded[I + 1]) == "1"))
+        O.Threads = false;
       else if (isFlag(A, "no-fatal-warnings"))
         O.FatalWarnings = false;
       if (A.starts_with("--layout-") || A.starts_with("-layout-"))

@@ -28,6 +28,9 @@ struct DriverOptions {
   bool PlanFromLink = false;
   /// lld's --verbose, also ours: says how the link was planned.
   bool Verbose = false;
+  /// False with lld's --threads=1: ld.pagelayout's own work runs on one
+  /// thread too.
+  bool Threads = true;
   /// --layout-lto-plugin: a path, "none", or unset (find it).
   std::optional<std::string> LtoPlugin;
   /// Everything else, response files expanded, for lld.

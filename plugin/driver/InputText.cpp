@@ -10,7 +10,7 @@
 //     is loaded when it defines a symbol that is undefined at that point,
 //     at once, depth first, as lld's symbol resolution extracts it; a
 //     weak reference loads nothing; --whole-archive loads every member;
-//     -u and --entry load what they name after all inputs are read;
+//     -u makes its symbol undefined before any input, --entry after all;
 //   - of COMDAT groups with one signature, the first loaded is kept;
 //   - .text and .text.* sections of loaded files go to .text, file by
 //     file in load order, each file's in section order.
@@ -34,12 +34,14 @@
 
 #include "InputText.h"
 #include "pagelayout/schema/Diagnostic.h"
+#include "llvm/ADT/CachedHashString.h"
 #include "llvm/ADT/DenseMap.h"
 #include "llvm/ADT/StringMap.h"
 #include "llvm/BinaryFormat/Magic.h"
 #include "llvm/Object/Archive.h"
 #include "llvm/Object/ELF.h"
 #include "llvm/Support/MemoryBuffer.h"
+#include <deque>
 
 using namespace llvm;
 using namespace llvm::object;
@@ -68,35 +70,47 @@ struct Unit {
 
 /// One symbol's state during resolution, as far as loading goes.
 struct SymbolState {
-  enum Kind : uint8_t { Undefined, WeakUndefined, Defined, Lazy } K;
-  unsigned LazyUnit = 0;
+  enum Kind : uint8_t { Undefined, WeakUndefined, Defined, Lazy, LazyMember } K;
+  /// Lazy: the unit (a --start-lib object); LazyMember: the entry of
+  /// LazyMembers (an archive's symbol table) that defines it.
+  unsigned Which = 0;
 };
 
 class TextReader {
 public:
-  TextReader(const LinkInputs &In, const StringSet<> &Profiled)
-      : In(In), Profiled(Profiled) {}
+  explicit TextReader(const LinkInputs &In) : In(In) {}
   Expected<InputText> run();
 
 private:
   Error addFile(const LinkInputFile &F);
-  Error addArchive(MemoryBufferRef Buf, const LinkInputFile &F);
+  Error addArchive(const LinkInputFile &F);
   Error load(unsigned U);
+  /// Loads the archive member that lazy symbol \p L names.
+  Error loadMember(unsigned L);
   Error readSymbolsLazily(unsigned U);
   Error refer(StringRef Name, bool Weak);
+  SymbolState &symbol(StringRef Name, SymbolState Initial, bool &New) {
+    auto [It, Inserted] =
+        Symbols.try_emplace(CachedHashStringRef(Name), Initial);
+    New = Inserted;
+    return It->getSecond();
+  }
 
   const LinkInputs &In;
-  const StringSet<> &Profiled;
-  std::vector<std::unique_ptr<MemoryBuffer>> Buffers;
   std::vector<std::unique_ptr<Archive>> Archives;
-  std::vector<Unit> Units;
-  StringMap<SymbolState> Symbols;
+  /// A deque: loading a member adds units while another is being read.
+  std::deque<Unit> Units;
+  /// Lazy symbols of archives: the archive symbol table entry, whose
+  /// member is read only when it is loaded.
+  std::vector<std::pair<const Archive *, Archive::Symbol>> LazyMembers;
+  /// (archive, member offset) -> unit, for members read already.
+  DenseMap<std::pair<const Archive *, uint64_t>, unsigned> MemberUnit;
+  /// Names point into the inputs' buffers, which outlive the reading.
+  DenseMap<CachedHashStringRef, SymbolState> Symbols;
   StringSet<> Comdats;
-  /// Loaded, not listed: code lld places after every listed section.
-  bool Unlisted = false;
-  uint64_t InitBytes = 0;
   InputText R;
-  uint64_t Cursor = 0;
+  /// Loaded archive members (and --start-lib objects), numbered from 1.
+  unsigned Members = 0;
 };
 
 Error damaged(StringRef Origin, Error E) {
@@ -107,20 +121,53 @@ Error damaged(StringRef Origin, Error E) {
 
 // A strong reference loads the lazy member that defines the name.
 Error TextReader::refer(StringRef Name, bool Weak) {
-  auto [It, New] = Symbols.try_emplace(
-      Name, SymbolState{Weak ? SymbolState::WeakUndefined
-                             : SymbolState::Undefined});
-  if (New)
+  bool New;
+  SymbolState &S = symbol(
+      Name,
+      SymbolState{Weak ? SymbolState::WeakUndefined : SymbolState::Undefined},
+      New);
+  if (New || Weak)
     return Error::success();
-  SymbolState &S = It->second;
-  if (S.K == SymbolState::WeakUndefined && !Weak)
+  if (S.K == SymbolState::WeakUndefined)
     S.K = SymbolState::Undefined;
-  if (S.K == SymbolState::Lazy && !Weak) {
-    unsigned U = S.LazyUnit;
+  if (S.K == SymbolState::Lazy || S.K == SymbolState::LazyMember) {
+    SymbolState Was = S;
     S.K = SymbolState::Defined;
-    return load(U);
+    return Was.K == SymbolState::Lazy ? load(Was.Which) : loadMember(Was.Which);
   }
   return Error::success();
+}
+
+Error TextReader::loadMember(unsigned L) {
+  auto [Ar, Sym] = LazyMembers[L];
+  Expected<Archive::Child> C = Sym.getMember();
+  if (!C)
+    return makeLocatedError(Ar->getFileName(), {},
+                            "bad archive symbol table: " +
+                                toString(C.takeError()));
+  auto [It, New] =
+      MemberUnit.try_emplace({Ar, C->getChildOffset()}, unsigned(Units.size()));
+  if (!New)
+    return load(It->second);
+  Expected<MemoryBufferRef> M = C->getMemoryBufferRef();
+  Expected<StringRef> Name = C->getName();
+  if (!M || !Name) {
+    consumeError(Name.takeError());
+    return makeLocatedError(Ar->getFileName(), {},
+                            "cannot read an archive member: " +
+                                toString(M ? Name.takeError() : M.takeError()));
+  }
+  file_magic Magic = identify_magic(M->getBuffer());
+  if (Magic == file_magic::bitcode && R.NotFromInputs.empty())
+    R.NotFromInputs = (Ar->getFileName() +
+                       " holds LLVM bitcode, whose code LTO generates in the "
+                       "link")
+                          .str();
+  if (Magic != file_magic::elf_relocatable)
+    return Error::success(); // no code
+  Units.push_back(
+      {*M, (Ar->getFileName() + "(" + *Name + ")").str(), false, true});
+  return load(It->second);
 }
 
 Error TextReader::load(unsigned U) {
@@ -179,10 +226,10 @@ Error TextReader::load(unsigned U) {
       if (Member < Discarded.size())
         Discarded[Member] = true;
   }
-  bool Listed = !Units[U].Member;
-  // Section index -> its atom in R.Map.Atoms.
+  unsigned Member = Units[U].Member ? ++Members : 0;
+  // Section index -> its atom in R.Atoms.
   DenseMap<unsigned, unsigned> AtomOf;
-  size_t FirstAtom = R.Map.Atoms.size();
+  size_t FirstAtom = R.Atoms.size();
   for (unsigned I = 0; I < Sections->size(); ++I) {
     const Elf_Shdr &S = (*Sections)[I];
     if (Discarded[I] || S.sh_type != ELF::SHT_PROGBITS ||
@@ -193,7 +240,7 @@ Error TextReader::load(unsigned U) {
     if (!Name)
       return damaged(Origin, Name.takeError());
     if (*Name == ".init" || *Name == ".fini")
-      InitBytes += S.sh_size;
+      R.InitBytes += S.sh_size;
     if (!isTextSectionName(*Name) || S.sh_size == 0)
       continue;
     if (S.sh_offset > Units[U].Buffer.getBufferSize() ||
@@ -211,8 +258,9 @@ Error TextReader::load(unsigned U) {
                                   Twine(A.Alignment) +
                                   " bytes; the file is damaged");
     A.Origin = (Origin + ":(" + *Name + ")").str();
-    AtomOf[I] = R.Map.Atoms.size();
-    R.Map.Atoms.push_back(std::move(A));
+    AtomOf[I] = R.Atoms.size();
+    R.Atoms.push_back(std::move(A));
+    R.MemberOf.push_back(Member);
   }
   // The symbols: names of the atoms, then what they define and need.
   std::vector<std::pair<StringRef, bool>> Refs;
@@ -234,42 +282,25 @@ Error TextReader::load(unsigned U) {
     }
     if (Binding != ELF::STB_LOCAL &&
         (Index >= Discarded.size() || !Discarded[Index])) {
-      SymbolState &S = Symbols[*Name];
-      S.K = SymbolState::Defined;
+      bool New;
+      symbol(*Name, SymbolState{SymbolState::Defined}, New).K =
+          SymbolState::Defined;
     }
     auto It = AtomOf.find(Index);
     if (It == AtomOf.end())
       continue;
-    Atom &A = R.Map.Atoms[It->second];
+    Atom &A = R.Atoms[It->second];
     if (Sym.st_value > A.Size || Sym.st_size > A.Size - Sym.st_value)
       return makeLocatedError(Origin, {},
                               "symbol " + *Name + " runs past its section " +
                                   A.Origin + "; the file is damaged");
     A.Symbols.push_back({Name->str(), Sym.st_value, Sym.st_size});
-    if (!Listed) {
-      StringRef Stem = Name->split('.').first;
-      Listed = Profiled.contains(*Name) || Profiled.contains(Stem);
-    }
   }
-  // The atoms in section order, at lld's default offsets; a member that
-  // defines no profiled function is left to lld, after all listed code.
-  if (!Listed) {
-    Unlisted |= R.Map.Atoms.size() > FirstAtom;
-    R.Map.Atoms.resize(FirstAtom);
-  }
-  for (size_t I = FirstAtom; I < R.Map.Atoms.size(); ++I) {
-    Atom &A = R.Map.Atoms[I];
-    llvm::stable_sort(A.Symbols, [](const AtomSymbol &X, const AtomSymbol &Y) {
-      return X.Offset < Y.Offset;
-    });
-    Cursor = alignTo(Cursor, A.Alignment);
-    A.OriginalOffset = Cursor;
-    Cursor += A.Size;
-    if (any_of(A.Symbols, [&](const AtomSymbol &S) {
-          return S.Offset != A.Symbols.front().Offset;
-        }))
-      R.Map.MultiFunctionSections.push_back(unsigned(I));
-  }
+  for (size_t I = FirstAtom; I < R.Atoms.size(); ++I)
+    llvm::stable_sort(R.Atoms[I].Symbols,
+                      [](const AtomSymbol &X, const AtomSymbol &Y) {
+                        return X.Offset < Y.Offset;
+                      });
   for (auto [Name, Weak] : Refs)
     if (Error E = refer(Name, Weak))
       return E;
@@ -301,107 +332,93 @@ Error TextReader::readSymbolsLazily(unsigned U) {
       Expected<StringRef> Name = Sym.getName(*Str);
       if (!Name)
         return damaged(Units[U].Origin, Name.takeError());
-      auto [It, New] =
-          Symbols.try_emplace(*Name, SymbolState{SymbolState::Lazy, U});
+      bool New;
+      SymbolState &St = symbol(*Name, SymbolState{SymbolState::Lazy, U}, New);
       if (New)
         continue;
-      SymbolState &St = It->second;
       if (St.K == SymbolState::Undefined) {
         if (Error E = load(U))
           return E;
         return Error::success();
       }
       if (St.K == SymbolState::WeakUndefined)
-        St = {SymbolState::Lazy, U};
+        St = SymbolState{SymbolState::Lazy, U};
     }
   }
   return Error::success();
 }
 
-Error TextReader::addArchive(MemoryBufferRef Buf, const LinkInputFile &F) {
-  Expected<std::unique_ptr<Archive>> Ar = Archive::create(Buf);
+Error TextReader::addArchive(const LinkInputFile &F) {
+  Expected<std::unique_ptr<Archive>> Ar = Archive::create(F.Buffer);
   if (!Ar)
     return makeLocatedError(F.Path, {},
                             "malformed archive: " + toString(Ar.takeError()));
   Archive &A = **Ar;
   Archives.push_back(std::move(*Ar));
-  DenseMap<uint64_t, unsigned> UnitAt; // member offset -> unit
-  Error Err = Error::success();
-  std::vector<unsigned> Members;
-  for (const Archive::Child &C : A.children(Err)) {
-    Expected<MemoryBufferRef> M = C.getMemoryBufferRef();
-    Expected<StringRef> Name = C.getName();
-    if (!M || !Name) {
-      consumeError(Name.takeError());
-      return makeLocatedError(F.Path, {},
-                              "cannot read an archive member: " +
-                                  toString(M ? Name.takeError()
-                                             : M.takeError()));
+  // Every member, read now: --whole-archive, or no symbol table to say
+  // which member defines what.
+  if (F.WholeArchive || !A.hasSymbolTable()) {
+    Error Err = Error::success();
+    std::vector<unsigned> Members;
+    for (const Archive::Child &C : A.children(Err)) {
+      Expected<MemoryBufferRef> M = C.getMemoryBufferRef();
+      Expected<StringRef> Name = C.getName();
+      if (!M || !Name) {
+        consumeError(Name.takeError());
+        consumeError(std::move(Err));
+        return makeLocatedError(F.Path, {},
+                                "cannot read an archive member: " +
+                                    toString(M ? Name.takeError()
+                                               : M.takeError()));
+      }
+      file_magic Magic = identify_magic(M->getBuffer());
+      if (Magic == file_magic::bitcode && R.NotFromInputs.empty())
+        R.NotFromInputs = F.Path + " holds LLVM bitcode, whose code LTO "
+                                   "generates in the link";
+      if (Magic != file_magic::elf_relocatable)
+        continue;
+      MemberUnit[{&A, C.getChildOffset()}] = Units.size();
+      Members.push_back(Units.size());
+      Units.push_back({*M, F.Path + "(" + Name->str() + ")", false, true});
     }
-    file_magic Magic = identify_magic(M->getBuffer());
-    if (Magic == file_magic::bitcode && R.NotFromInputs.empty())
-      R.NotFromInputs =
-          F.Path + " holds LLVM bitcode, whose code LTO generates in the link";
-    if (Magic != file_magic::elf_relocatable)
-      continue; // other members hold no code
-    UnitAt[C.getChildOffset()] = Units.size();
-    Members.push_back(Units.size());
-    Units.push_back({*M, F.Path + "(" + Name->str() + ")", false, true});
-  }
-  if (Err)
-    return makeLocatedError(F.Path, {},
-                            "malformed archive: " + toString(std::move(Err)));
-  if (F.WholeArchive) {
+    if (Err)
+      return makeLocatedError(F.Path, {},
+                              "malformed archive: " + toString(std::move(Err)));
     for (unsigned U : Members)
-      if (Error E = load(U))
-        return E;
-    return Error::success();
-  }
-  if (!A.hasSymbolTable()) {
-    for (unsigned U : Members)
-      if (Error E = readSymbolsLazily(U))
+      if (Error E = F.WholeArchive ? load(U) : readSymbolsLazily(U))
         return E;
     return Error::success();
   }
   for (const Archive::Symbol &Sym : A.symbols()) {
-    Expected<Archive::Child> C = Sym.getMember();
-    if (!C)
-      return makeLocatedError(F.Path, {},
-                              "bad archive symbol table: " +
-                                  toString(C.takeError()));
-    auto Member = UnitAt.find(C->getChildOffset());
-    if (Member == UnitAt.end())
+    bool New;
+    SymbolState &S = symbol(
+        Sym.getName(),
+        SymbolState{SymbolState::LazyMember, unsigned(LazyMembers.size())},
+        New);
+    if (New) {
+      LazyMembers.push_back({&A, Sym});
       continue;
-    auto [It, New] = Symbols.try_emplace(
-        Sym.getName(), SymbolState{SymbolState::Lazy, Member->second});
-    if (New)
-      continue;
-    SymbolState &S = It->second;
+    }
     if (S.K == SymbolState::Undefined) {
       S.K = SymbolState::Defined;
-      if (Error E = load(Member->second))
+      LazyMembers.push_back({&A, Sym});
+      if (Error E = loadMember(unsigned(LazyMembers.size() - 1)))
         return E;
     } else if (S.K == SymbolState::WeakUndefined) {
-      S = {SymbolState::Lazy, Member->second};
+      S = SymbolState{SymbolState::LazyMember, unsigned(LazyMembers.size())};
+      LazyMembers.push_back({&A, Sym});
     }
   }
   return Error::success();
 }
 
 Error TextReader::addFile(const LinkInputFile &F) {
-  ErrorOr<std::unique_ptr<MemoryBuffer>> Buf = MemoryBuffer::getFile(
-      F.Path, /*IsText=*/false, /*RequiresNullTerminator=*/false);
-  if (!Buf)
-    return makeLocatedError(F.Path, {},
-                            "cannot open: " + Buf.getError().message());
-  MemoryBufferRef Ref = (*Buf)->getMemBufferRef();
-  Buffers.push_back(std::move(*Buf));
-  switch (identify_magic(Ref.getBuffer())) {
+  switch (F.Magic) {
   case file_magic::archive:
-    return addArchive(Ref, F);
+    return addArchive(F);
   case file_magic::elf_relocatable: {
     unsigned U = Units.size();
-    Units.push_back({Ref, F.Path, false, F.Lazy});
+    Units.push_back({F.Buffer, F.Path, false, F.Lazy});
     return F.Lazy ? readSymbolsLazily(U) : load(U);
   }
   default:
@@ -410,12 +427,64 @@ Error TextReader::addFile(const LinkInputFile &F) {
 }
 
 Expected<InputText> TextReader::run() {
-  for (const LinkInputFile &F : In.Files)
-    if (Error E = addFile(F))
-      return std::move(E);
+  // lld makes -u's symbols undefined before it reads an input, and looks
+  // for the entry symbol after all of them.
   for (const std::string &Name : In.Undefined)
     if (Error E = refer(Name, /*Weak=*/false))
       return std::move(E);
+  for (const LinkInputFile &F : In.Files)
+    if (Error E = addFile(F))
+      return std::move(E);
+  for (const std::string &Name : In.Entry)
+    if (Error E = refer(Name, /*Weak=*/false))
+      return std::move(E);
+  return std::move(R);
+}
+
+} // namespace
+
+Expected<InputText> readInputText(const LinkInputs &In) {
+  return TextReader(In).run();
+}
+
+CertainText certainText(InputText &&T, const StringSet<> &Profiled) {
+  // Members that define a profiled function, by its name or the name up
+  // to the first '.' (foo.cold, foo.llvm.123).
+  std::vector<bool> Listed;
+  for (size_t I = 0; I < T.Atoms.size(); ++I) {
+    unsigned M = T.MemberOf[I];
+    if (!M)
+      continue;
+    if (Listed.size() <= M)
+      Listed.resize(M + 1);
+    if (Listed[M])
+      continue;
+    Listed[M] = any_of(T.Atoms[I].Symbols, [&](const AtomSymbol &S) {
+      StringRef Name = S.Name;
+      return Profiled.contains(Name) || Profiled.contains(Name.split('.').first);
+    });
+  }
+  CertainText R;
+  R.Map.Atoms.reserve(T.Atoms.size());
+  uint64_t Cursor = 0;
+  bool Unlisted = false;
+  for (size_t I = 0; I < T.Atoms.size(); ++I) {
+    unsigned M = T.MemberOf[I];
+    if (M && !Listed[M]) {
+      Unlisted = true;
+      continue;
+    }
+    // At lld's default offset: sections in load order.
+    Atom &A = T.Atoms[I];
+    Cursor = alignTo(Cursor, A.Alignment);
+    A.OriginalOffset = Cursor;
+    Cursor += A.Size;
+    if (any_of(A.Symbols, [&](const AtomSymbol &S) {
+          return S.Offset != A.Symbols.front().Offset;
+        }))
+      R.Map.MultiFunctionSections.push_back(unsigned(R.Map.Atoms.size()));
+    R.Map.Atoms.push_back(std::move(A));
+  }
   R.Map.TextAddress = 0;
   R.Map.TextSize = Cursor;
   R.Closed = !Unlisted;
@@ -423,15 +492,9 @@ Expected<InputText> TextReader::run() {
   // the listed code ends is touched by every run.
   if (R.Closed)
     R.Map.RunsAnyway.push_back(
-        {alignTo(Cursor, 4), alignTo(Cursor, 4) + std::max<uint64_t>(InitBytes, 1)});
-  return std::move(R);
-}
-
-} // namespace
-
-Expected<InputText> readInputText(const LinkInputs &In,
-                                  const StringSet<> &Profiled) {
-  return TextReader(In, Profiled).run();
+        {alignTo(Cursor, 4),
+         alignTo(Cursor, 4) + std::max<uint64_t>(T.InitBytes, 1)});
+  return R;
 }
 
 } // namespace pagelayout

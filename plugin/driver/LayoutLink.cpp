@@ -37,6 +37,7 @@
 #include "pagelayout/reorder/BlockClusters.h"
 #include "MarkerObject.h"
 #include "lld/Common/Driver.h"
+#include "lld/Common/ErrorHandler.h"
 #include "pagelayout/reorder/AtomReader.h"
 #include "pagelayout/reorder/LayoutEngine.h"
 #include "pagelayout/reorder/LayoutReport.h"
@@ -47,16 +48,20 @@
 #include "pagelayout/schema/ProfileMerge.h"
 #include "pagelayout/schema/ProfileReader.h"
 #include "pagelayout/schema/ProfileWriter.h"
+#include "llvm/ADT/CachedHashString.h"
+#include "llvm/ADT/DenseSet.h"
 #include "llvm/ADT/StringSet.h"
 #include "llvm/BinaryFormat/Magic.h"
 #include "llvm/Bitcode/BitcodeReader.h"
 #include "llvm/Object/Archive.h"
 #include "llvm/Object/ELFObjectFile.h"
+#include "llvm/Support/CrashRecoveryContext.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
 #include "llvm/Support/Process.h"
 #include "llvm/Support/ToolOutputFile.h"
+#include <thread>
 #include "llvm/Support/Format.h"
 #include <chrono>
 
@@ -88,6 +93,31 @@ int runLld(ArrayRef<const char *> Args, raw_ostream &Out, raw_ostream &Err,
   Out.flush();
   Err.flush();
   return R.retCode;
+}
+
+int runLastLld(ArrayRef<const char *> Args, raw_ostream &Out,
+               raw_ostream &Err) {
+  std::vector<const char *> Argv = {"ld.lld"};
+  Argv.insert(Argv.end(), Args.begin(), Args.end());
+  // lld's fatal errors return here, as they do to lldMain.
+  int RC = 1;
+  CrashRecoveryContext CRC;
+  if (!CRC.RunSafely([&] {
+        RC = lld::elf::link(Argv, Out, Err, /*exitEarly=*/false,
+                            /*disableOutput=*/false)
+                 ? 0
+                 : 1;
+      }))
+    RC = CRC.RetCode;
+  Out.flush();
+  Err.flush();
+  return RC;
+}
+
+void exitFast(int RC) {
+  outs().flush();
+  errs().flush();
+  lld::exitLld(RC);
 }
 
 namespace {
@@ -149,10 +179,13 @@ Expected<uint16_t> machineOf(StringRef Path) {
 struct BitcodeInputs {
   bool Any = false;
   bool AnyThin = false;
+  /// Some of it is an archive member (or a file no argument names): the
+  /// final pass cannot put generated code in its place.
+  bool InArchive = false;
   std::vector<size_t> FileArgs;
 };
 
-BitcodeInputs scanBitcodeInputs(ArrayRef<const char *> Args) {
+BitcodeInputs scanBitcodeInputs(const LinkInputs &In) {
   BitcodeInputs R;
   auto See = [&](MemoryBufferRef M) {
     R.Any = true;
@@ -164,24 +197,18 @@ BitcodeInputs scanBitcodeInputs(ArrayRef<const char *> Args) {
     }
     R.AnyThin |= Info->IsThinLTO;
   };
-  for (size_t I = 0; I < Args.size(); ++I) {
-    StringRef A = Args[I];
-    if (A.starts_with("-") || !sys::fs::is_regular_file(A))
+  for (const LinkInputFile &F : In.Files) {
+    if (F.ArgIndex == LinkInputFile::NotAnArgument)
       continue;
-    ErrorOr<std::unique_ptr<MemoryBuffer>> Buf = MemoryBuffer::getFile(
-        A, /*IsText=*/false, /*RequiresNullTerminator=*/false);
-    if (!Buf)
-      continue;
-    file_magic Magic = identify_magic((*Buf)->getBuffer());
-    if (Magic == file_magic::bitcode) {
-      See((*Buf)->getMemBufferRef());
-      R.FileArgs.push_back(I);
+    if (F.Magic == file_magic::bitcode) {
+      See(F.Buffer);
+      R.FileArgs.push_back(F.ArgIndex);
       continue;
     }
-    if (Magic != file_magic::archive)
+    if (F.Magic != file_magic::archive)
       continue;
     Expected<std::unique_ptr<object::Archive>> Ar =
-        object::Archive::create((*Buf)->getMemBufferRef());
+        object::Archive::create(F.Buffer);
     if (!Ar) {
       consumeError(Ar.takeError());
       continue;
@@ -193,8 +220,10 @@ BitcodeInputs scanBitcodeInputs(ArrayRef<const char *> Args) {
         consumeError(M.takeError());
         continue;
       }
-      if (identify_magic(M->getBuffer()) == file_magic::bitcode)
+      if (identify_magic(M->getBuffer()) == file_magic::bitcode) {
         See(*M);
+        R.InArchive = true;
+      }
     }
     consumeError(std::move(Err));
   }
@@ -333,58 +362,81 @@ OrderingInputs buildOrdering(const LayoutPlan &Plan,
 /// a group merged into one atom (members at the offsets lld gives them
 /// from a start aligned to the largest alignment).
 struct OrderableUnits {
-  std::vector<Atom> Units;
-  std::vector<std::string> OrderName;  ///< the name the ordering file lists
+  /// The units where groups were merged; empty when every unit is one
+  /// atom, the atoms themselves (most links: no copy).
+  std::vector<Atom> Merged;
+  const std::vector<Atom> *Atoms = nullptr;
+  std::vector<StringRef> OrderName;    ///< the name the ordering file lists
   std::vector<uint64_t> LeadAlignment; ///< the first section's alignment
+  const std::vector<Atom> &units() const {
+    return Merged.empty() ? *Atoms : Merged;
+  }
 };
 
 std::optional<OrderableUnits> orderableUnits(const std::vector<Atom> &Atoms) {
-  StringMap<unsigned> Defining; // name -> sections defining it
-  for (const Atom &A : Atoms) {
-    StringSet<> Own;
-    for (const AtomSymbol &S : A.Symbols)
-      if (Own.insert(S.Name).second)
-        ++Defining[S.Name];
-  }
+  // Name -> sections defining it (each section counted once).
+  DenseMap<CachedHashStringRef, unsigned> Defining;
+  Defining.reserve(Atoms.size());
+  for (const Atom &A : Atoms)
+    for (size_t I = 0; I < A.Symbols.size(); ++I) {
+      StringRef Name = A.Symbols[I].Name;
+      bool Again = any_of(ArrayRef(A.Symbols).take_front(I),
+                          [&](const AtomSymbol &S) { return S.Name == Name; });
+      if (!Again)
+        ++Defining[CachedHashStringRef(Name)];
+    }
+  auto Shared = [&](StringRef Name) {
+    return Defining.lookup(CachedHashStringRef(Name)) != 1;
+  };
   OrderableUnits R;
-  StringMap<unsigned> GroupOf; // a shared name -> its unit
-  for (const Atom &A : Atoms) {
+  R.Atoms = &Atoms;
+  // A shared name -> its unit; Lead[U] is unit U's first atom.
+  DenseMap<CachedHashStringRef, unsigned> GroupOf;
+  DenseMap<unsigned, unsigned> GroupSize; // unit -> sections in it
+  std::vector<unsigned> Lead;
+  bool AnyMerged = false;
+  for (unsigned I = 0; I < Atoms.size(); ++I) {
+    const Atom &A = Atoms[I];
     if (A.Symbols.empty())
       return std::nullopt; // nothing to name it by
-    auto Unique = find_if(A.Symbols, [&](const AtomSymbol &S) {
-      return Defining[S.Name] == 1;
-    });
-    if (Unique != A.Symbols.end()) {
-      R.Units.push_back(A);
-      R.OrderName.push_back(Unique->Name);
-      R.LeadAlignment.push_back(A.Alignment);
-      continue;
+    auto Unique = find_if(A.Symbols,
+                          [&](const AtomSymbol &S) { return !Shared(S.Name); });
+    StringRef Key = Unique != A.Symbols.end() ? StringRef(Unique->Name)
+                                              : StringRef(A.Symbols.front().Name);
+    if (Unique == A.Symbols.end()) {
+      auto [It, New] =
+          GroupOf.try_emplace(CachedHashStringRef(Key), unsigned(Lead.size()));
+      ++GroupSize[It->second];
+      if (!New) {
+        // Merged into the unit of the first section with this name.
+        if (!AnyMerged) {
+          AnyMerged = true;
+          for (unsigned L : Lead)
+            R.Merged.push_back(Atoms[L]);
+        }
+        Atom &G = R.Merged[It->second];
+        uint64_t At = alignTo(G.Size, A.Alignment);
+        for (AtomSymbol S : A.Symbols) {
+          S.Offset += At;
+          G.Symbols.push_back(S);
+        }
+        G.Size = At + A.Size;
+        G.Alignment = std::max(G.Alignment, A.Alignment);
+        continue;
+      }
     }
-    const std::string &Key = A.Symbols.front().Name;
-    auto [It, New] = GroupOf.try_emplace(Key, unsigned(R.Units.size()));
-    if (New) {
-      R.Units.push_back(A);
-      R.OrderName.push_back(Key);
-      R.LeadAlignment.push_back(A.Alignment);
-      continue;
-    }
-    Atom &G = R.Units[It->second];
-    uint64_t At = alignTo(G.Size, A.Alignment);
-    for (AtomSymbol S : A.Symbols) {
-      S.Offset += At;
-      G.Symbols.push_back(S);
-    }
-    G.Size = At + A.Size;
-    G.Alignment = std::max(G.Alignment, A.Alignment);
+    Lead.push_back(I);
+    if (AnyMerged)
+      R.Merged.push_back(A);
+    R.OrderName.push_back(Key);
+    R.LeadAlignment.push_back(A.Alignment);
   }
   // Each listed name must select exactly its unit's sections: a group's
-  // name must not also be a name of a section placed by another.
-  for (size_t U = 0; U < R.Units.size(); ++U)
-    for (const AtomSymbol &S : R.Units[U].Symbols) {
-      auto G = GroupOf.find(S.Name);
-      if (G != GroupOf.end() && G->second != U)
-        return std::nullopt;
-    }
+  // name must not also be a name of a section placed by another, so every
+  // section defining it is in the group.
+  for (auto [Key, U] : GroupOf)
+    if (Defining.lookup(Key) != GroupSize[U])
+      return std::nullopt;
   return R;
 }
 
@@ -400,7 +452,7 @@ std::optional<OrderingInputs> buildExactOrdering(const LayoutPlan &Plan,
                                                  const OrderableUnits &U,
                                                  uint64_t Begin, uint64_t End,
                                                  bool StartOnPage) {
-  const std::vector<Atom> &Atoms = U.Units;
+  const std::vector<Atom> &Atoms = U.units();
   OrderingInputs R;
   // Planned from the inputs, the code starts on a page of its own: .text
   // does not start on a page, and where it starts is known only after the
@@ -410,7 +462,9 @@ std::optional<OrderingInputs> buildExactOrdering(const LayoutPlan &Plan,
     R.OrderFile += M.symbol() + "\n";
     R.Markers.push_back(M);
   }
-  StringSet<> Listed;
+  DenseSet<CachedHashStringRef> Listed;
+  Listed.reserve(Plan.Placement.size());
+  R.OrderFile.reserve(Plan.Placement.size() * 24);
   uint64_t At = Begin;
   auto Gap = [&](uint64_t Bytes) {
     PhaseMarker M{"gap." + std::to_string(R.Markers.size()), Bytes};
@@ -419,14 +473,15 @@ std::optional<OrderingInputs> buildExactOrdering(const LayoutPlan &Plan,
   };
   for (const PlacedAtom &PA : Plan.Placement) {
     const Atom &A = Atoms[PA.AtomIndex];
-    const std::string &Name = U.OrderName[PA.AtomIndex];
+    StringRef Name = U.OrderName[PA.AtomIndex];
     // lld aligns the unit's first section to its own alignment.
     uint64_t Natural = alignTo(At, U.LeadAlignment[PA.AtomIndex]);
-    if (PA.Pinned || !Listed.insert(Name).second || PA.Offset < Natural)
+    if (PA.Pinned || !Listed.insert(CachedHashStringRef(Name)).second ||
+        PA.Offset < Natural)
       return std::nullopt;
     if (PA.Offset > Natural)
       Gap(PA.Offset - At);
-    R.OrderFile += Name + "\n";
+    R.OrderFile.append(Name.data(), Name.size()).push_back('\n');
     At = PA.Offset + A.Size;
   }
   if (At < End)
@@ -566,6 +621,9 @@ private:
   bool Misfit = false;
   /// The link's inputs as lld will read them.
   LinkInputs Inputs;
+  /// The inputs' code, read while the profile is (where the link may be
+  /// planned from it).
+  std::optional<Expected<InputText>> Text;
   /// Planned from the inputs (InputText.cpp): lld runs once.
   bool OnePass = false;
   bool profileHasRanges() const;
@@ -667,7 +725,9 @@ int LayoutLink::splitLtoCode() {
 // user's: then code is generated twice, as without this.
 void LayoutLink::setUpLtoReuse() {
   const BitcodeInputs &B = Bitcode;
-  if (!B.Any || B.AnyThin)
+  // Code generated for an archive's members would be linked beside the
+  // members, which lld then loads again: generated twice instead.
+  if (!B.Any || B.AnyThin || B.InArchive)
     return;
   for (StringRef A : Opts.LldArgs)
     if (A.contains("lto-obj-path") || A.contains("save-temps") ||
@@ -717,7 +777,7 @@ std::string LayoutLink::whyPlanFromLink() const {
   if (!machineOfInputs(Opts.LldArgs))
     return "the target machine is not known from the inputs";
   if (!Inputs.NotFromInputs.empty())
-    return Inputs.NotFromInputs + " places code";
+    return Inputs.NotFromInputs;
   if (profileHasRanges() && Opts.PhaseAlign) {
     if (Inputs.GcSections)
       return "with --gc-sections, which sections remain is known only after "
@@ -731,19 +791,24 @@ std::string LayoutLink::whyPlanFromLink() const {
 }
 
 int LayoutLink::planFromInputs() {
+  if (!*Text)
+    return fail(Text->takeError());
+  if (!(*Text)->NotFromInputs.empty()) {
+    // Bitcode in an archive member lld loads (found through -l or a
+    // linker script): LTO generates code in the link after all.
+    note("planned from a first lld pass: " + (*Text)->NotFromInputs);
+    Bitcode.Any = Bitcode.AnyThin = Bitcode.InArchive = true;
+    setUpPassPlugin();
+    return firstPass();
+  }
+  note("planned from the inputs' section and symbol tables; lld runs once");
   StringSet<> Profiled;
   for (const FunctionProfile &F : Input.Functions) {
     Profiled.insert(F.Name);
     Profiled.insert(StringRef(F.Name).split('.').first);
   }
-  Expected<InputText> Text = readInputText(Inputs, Profiled);
-  if (!Text)
-    return fail(Text.takeError());
-  if (!Text->NotFromInputs.empty()) {
-    note("planned from a first lld pass: " + Text->NotFromInputs);
-    return firstPass();
-  }
-  Map = std::move(Text->Map);
+  CertainText Certain = certainText(std::move(**Text), Profiled);
+  Map = std::move(Certain.Map);
   Machine = *machineOfInputs(Opts.LldArgs);
   OnePass = true;
   FirstPassWrites = false;
@@ -833,12 +898,13 @@ Error LayoutLink::plan() {
     std::optional<std::pair<LayoutPlan, OrderingInputs>> Fallback;
     for (uint64_t Slack : {0, 64, 256}) {
       LayoutRegion Text{".text", Map.TextAddress, End + Slack};
-      std::vector<unsigned> RegionOf(Units->Units.size(), 0);
+      std::vector<unsigned> RegionOf(Units->units().size(), 0);
       FitOptions O;
       O.PageSize = Opts.PageSize;
       O.MinimumAlignment = UINT64_MAX; // lld keeps each section's alignment
+      O.Threads = Opts.Threads;
       O.TouchedOutside = Map.RunsAnyway;
-      FittedLayout Fitted = fitLayout(Units->Units, RegionOf, {Text}, RP, O);
+      FittedLayout Fitted = fitLayout(Units->units(), RegionOf, {Text}, RP, O);
       std::optional<OrderingInputs> Exact = buildExactOrdering(
           Fitted.Plan, *Units, Text.Begin, End, /*StartOnPage=*/OnePass);
       if (!Exact)
@@ -955,7 +1021,7 @@ int LayoutLink::secondPass() {
     Args.push_back("--discard-locals");
   if (!Ordering.Markers.empty())
     Args.push_back(MarkerPath.c_str());
-  int RC = runLld(Args, Out, Err);
+  int RC = runLastLld(Args, Out, Err);
   if (RC != 0 && OnePass)
     if (std::optional<std::string> Slim = findSlimGccLto(Opts.LldArgs))
       Err << "ld.pagelayout: note: " << *Slim
@@ -977,28 +1043,43 @@ Error LayoutLink::writeReport() {
 }
 
 int LayoutLink::run() {
-  Expected<Profile> P = readMergedProfiles(Opts.ProfilePaths, Diags.handler());
-  if (!P)
-    return fail(P.takeError());
+  // The profile and the inputs are read at once: neither needs the other.
+  // What the inputs' code is, is read ahead on the chance that the link
+  // is planned from it (most links without LTO are).
+  std::optional<Expected<Profile>> P;
+  auto ReadProfile = [&] {
+    P.emplace(readMergedProfiles(Opts.ProfilePaths, Diags.handler()));
+  };
+  std::thread Reader;
+  if (Opts.Threads)
+    Reader = std::thread(ReadProfile);
+  Inputs = findLinkInputs(Opts.LldArgs);
+  Bitcode = scanBitcodeInputs(Inputs);
+  if (!Bitcode.Any && Inputs.NotFromInputs.empty() && !Opts.PlanFromLink &&
+      machineOfInputs(Opts.LldArgs))
+    Text.emplace(readInputText(Inputs));
+  if (Reader.joinable())
+    Reader.join();
+  else
+    ReadProfile();
+  if (!*P) {
+    if (Text && !*Text)
+      consumeError(Text->takeError());
+    return fail(P->takeError());
+  }
   if (Diags.fatal())
     return 1;
-  Input = std::move(*P);
-  Steps.done("read the profile");
+  Input = std::move(**P);
+  Steps.done("read the profile and the inputs");
   if (Error E = Scratch.create())
     return fail(std::move(E));
-  Bitcode = scanBitcodeInputs(Opts.LldArgs);
   setUpPassPlugin();
   setUpLtoReuse();
   bool SplitInLto = profileHasBlocks() && Bitcode.Any;
   if (SplitInLto)
     BlockArgs.push_back("--lto-basic-block-address-map");
-  Steps.done("scanned the inputs for bitcode");
-  Inputs = findLinkInputs(Opts.LldArgs);
-  Steps.done("found the inputs");
   std::string Why = whyPlanFromLink();
   if (Why.empty()) {
-    note("planned from the inputs' section and symbol tables; lld runs "
-         "once");
     if (int RC = planFromInputs())
       return RC;
   } else {

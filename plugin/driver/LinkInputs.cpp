@@ -109,7 +109,8 @@ private:
     bool Static = false, WholeArchive = false;
   };
   void option(StringRef Name, StringRef Value, bool HasValue);
-  void addFile(StringRef Path, bool InScript);
+  void addFile(StringRef Path, bool InScript,
+               size_t ArgIndex = LinkInputFile::NotAnArgument);
   void addLibrary(StringRef Name);
   std::optional<std::string> findFile(StringRef Dir, StringRef File) const;
   std::optional<std::string> findFromSearchPaths(StringRef File) const;
@@ -174,7 +175,7 @@ void InputFinder::addLibrary(StringRef Name) {
     addFile(*Found, /*InScript=*/false);
 }
 
-void InputFinder::addFile(StringRef Path, bool InScript) {
+void InputFinder::addFile(StringRef Path, bool InScript, size_t ArgIndex) {
   if (BinaryFormat)
     return; // -b binary: raw data, no code
   ErrorOr<std::unique_ptr<MemoryBuffer>> Buf = MemoryBuffer::getFile(
@@ -190,7 +191,9 @@ void InputFinder::addFile(StringRef Path, bool InScript) {
   case file_magic::elf_executable:
   case file_magic::elf_core:
   case file_magic::elf:
-    R.Files.push_back({Path.str(), InLib, S.WholeArchive});
+    R.Files.push_back({Path.str(), (*Buf)->getMemBufferRef(), Magic, ArgIndex,
+                       InLib, S.WholeArchive});
+    R.Buffers.push_back(std::move(*Buf));
     return;
   default:
     break;
@@ -269,13 +272,14 @@ void InputFinder::readScript(StringRef Path, StringRef Text) {
       } else {
         P = Name;
       }
-    } else if (sys::fs::exists(Name)) {
-      P = Name;
     } else {
+      // lld's order: the script's directory, the current one, then -L.
       SmallString<256> Near(Dir);
       sys::path::append(Near, Name);
-      if (sys::fs::exists(Near))
+      if (!Dir.empty() && sys::fs::exists(Near))
         P = Near;
+      else if (sys::fs::exists(Name))
+        P = Name;
       else if (std::optional<std::string> F = findFromSearchPaths(Name))
         P = *F;
       else
@@ -318,10 +322,13 @@ void InputFinder::readScript(StringRef Path, StringRef Text) {
       OK = List([](StringRef) {});
     } else if (Cmd == "SEARCH_DIR") {
       OK = List([&](StringRef D) { SearchPaths.push_back(D.str()); });
-    } else if (Cmd == "ENTRY" || Cmd == "EXTERN") {
+    } else if (Cmd == "EXTERN") {
       OK = List([&](StringRef Sym) { R.Undefined.push_back(Sym.str()); });
+    } else if (Cmd == "ENTRY") {
+      OK = List([&](StringRef Sym) { R.Entry.push_back(Sym.str()); });
     } else {
-      notFromInputs("linker script '" + Path + "' has " + Cmd);
+      notFromInputs("linker script '" + Path + "' has " + Cmd +
+                    ", which may place code");
       return;
     }
     if (!OK) {
@@ -336,17 +343,18 @@ void InputFinder::option(StringRef Name, StringRef Value, bool HasValue) {
   if (HasValue) {
     if (Name == "l" || Name == "library")
       addLibrary(Value);
-    else if (Name == "u" || Name == "undefined" || Name == "e" ||
-             Name == "entry")
+    else if (Name == "u" || Name == "undefined")
       R.Undefined.push_back(Value.str());
+    else if (Name == "e" || Name == "entry")
+      R.Entry.push_back(Value.str());
     else if (Name == "T" || Name == "script")
       addFile(Value, /*InScript=*/true);
     else if (Name == "dT" || Name == "default-script")
-      notFromInputs("--default-script");
+      notFromInputs("--default-script may place code");
     else if (Name == "section-start" || Name == "Ttext")
-      notFromInputs("--" + Name);
+      notFromInputs("--" + Name + " places code");
     else if (Name == "shuffle-sections")
-      notFromInputs("--shuffle-sections");
+      notFromInputs("--shuffle-sections reorders code");
     else if (Name == "z" && Value == "keep-text-section-prefix")
       KeepTextPrefix = true;
     else if (Name == "z" && Value == "nokeep-text-section-prefix")
@@ -398,7 +406,7 @@ LinkInputs InputFinder::run() {
   for (size_t I = 0; I < Args.size(); ++I) {
     StringRef A = Args[I];
     if (A.size() < 2 || A.front() != '-') {
-      addFile(A, /*InScript=*/false);
+      addFile(A, /*InScript=*/false, I);
       continue;
     }
     auto Next = [&]() -> std::optional<StringRef> {
@@ -438,7 +446,8 @@ LinkInputs InputFinder::run() {
     }
   }
   if (KeepTextPrefix)
-    notFromInputs("-z keep-text-section-prefix");
+    notFromInputs("-z keep-text-section-prefix keeps .text.* sections in "
+                  "output sections of their own");
   return std::move(R);
 }
 

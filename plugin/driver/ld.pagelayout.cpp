@@ -49,7 +49,7 @@ int main(int Argc, char **Argv) {
     return printVersion(Opts->LldArgs);
   // No layout requested: be ld.lld, with the original command line.
   if (!Opts->AnyLayoutOption)
-    return runLld(Args, outs(), errs());
+    exitFast(runLastLld(Args, outs(), errs()));
   if (Opts->ProfilePaths.empty()) {
     errs() << "ld.pagelayout: error: --layout-* options need "
               "--layout-profile=FILE\n";
@@ -57,5 +57,5 @@ int main(int Argc, char **Argv) {
   }
   if (isRelocatableLink(Opts->LldArgs))
     return runRelocatableLink(*Opts, outs(), errs());
-  return runLayoutLink(*Opts, outs(), errs());
+  exitFast(runLayoutLink(*Opts, outs(), errs()));
 }

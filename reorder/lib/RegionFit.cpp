@@ -34,6 +34,7 @@
 #include "pagelayout/reorder/LayoutEngine.h"
 #include "llvm/ADT/Twine.h"
 #include <optional>
+#include <thread>
 
 using namespace llvm;
 
@@ -55,10 +56,18 @@ FittedLayout fitRegion(const std::vector<Atom> &Atoms,
   OrderConfig.PageSize = O.PageSize;
   // One order serves every attempt: only the packing differs.
   LayoutOrder Order = orderLayout(Atoms, Profile, OrderConfig);
-  std::vector<Atom> Packed = Atoms;
-  for (unsigned A = 0; A < Packed.size(); ++A)
-    if (Order.phaseOf(A) == Phase::Cold && !Packed[A].Pinned)
-      Packed[A].Alignment = std::min(Packed[A].Alignment, O.MinimumAlignment);
+  // The atoms with cold ones at the minimum alignment: a copy, made only
+  // when a rung needs it (most layouts fit before).
+  std::vector<Atom> Packed;
+  auto MakePacked = [&] {
+    if (!Packed.empty() || Atoms.empty())
+      return;
+    Packed = Atoms;
+    for (unsigned A = 0; A < Packed.size(); ++A)
+      if (Order.phaseOf(A) == Phase::Cold && !Packed[A].Pinned)
+        Packed[A].Alignment =
+            std::min(Packed[A].Alignment, O.MinimumAlignment);
+  };
 
   auto Config = [&](bool Align, bool AlignCold) {
     LayoutConfig C;
@@ -102,20 +111,41 @@ FittedLayout fitRegion(const std::vector<Atom> &Atoms,
     const char *Note = nullptr;
     // The end pocket pins the region's last bytes, so the cold code must
     // fit what is left around it: where that fails, the same without it.
-    bool PocketFit = false;
-    for (auto [Skips, Pocket] :
-         {std::pair{true, true}, {true, false}, {false, true}, {false, false}}) {
-      if (!Pocket && PocketFit)
-        continue; // the pocket only ever saves pages where it fits
+    // The packings with skips and densely are independent: with
+    // O.Threads, on two threads (the choice below is the same).
+    auto Pack = [&](bool Skips, bool Pocket) {
       LayoutConfig C = Config(Skips, true);
       C.FillEndPocket = Pocket;
-      LayoutPlan P = packLayout(Atoms, Profile, Order, C);
-      bool Fits = endOf(P, Atoms) <= Region.End;
-      PocketFit = Pocket && Fits;
-      if (!Fits ||
-          (Chosen && P.Run.PagesTouched >= Chosen->Run.PagesTouched))
+      return packLayout(Atoms, Profile, Order, C);
+    };
+    auto Fits = [&](const LayoutPlan &P) {
+      return endOf(P, Atoms) <= Region.End;
+    };
+    // [skips][pocket]
+    std::optional<LayoutPlan> Plans[2][2];
+    auto PackBoth = [&](bool Pocket, bool Needed[2]) {
+      std::thread Dense;
+      if (O.Threads && Needed[0] && Needed[1])
+        Dense = std::thread([&] { Plans[0][Pocket] = Pack(false, Pocket); });
+      else if (Needed[0])
+        Plans[0][Pocket] = Pack(false, Pocket);
+      if (Needed[1])
+        Plans[1][Pocket] = Pack(true, Pocket);
+      if (Dense.joinable())
+        Dense.join();
+    };
+    bool All[2] = {true, true};
+    PackBoth(true, All);
+    // The pocket only ever saves pages where it fits.
+    bool WithoutPocket[2] = {!Fits(*Plans[0][1]), !Fits(*Plans[1][1])};
+    PackBoth(false, WithoutPocket);
+    for (auto [Skips, Pocket] :
+         {std::pair{true, true}, {true, false}, {false, true}, {false, false}}) {
+      std::optional<LayoutPlan> &P = Plans[Skips][Pocket];
+      if (!P || !Fits(*P) ||
+          (Chosen && P->Run.PagesTouched >= Chosen->Run.PagesTouched))
         continue;
-      Chosen = std::move(P);
+      Chosen = std::move(*P);
       Note = Skips ? nullptr
                    : "executed code is packed without skipping to page "
                      "boundaries, to fit ";
@@ -128,6 +158,8 @@ FittedLayout fitRegion(const std::vector<Atom> &Atoms,
     }
   }
   for (const Attempt &A : Attempts) {
+    if (!A.KeepAlignments)
+      MakePacked();
     const std::vector<Atom> &Input = A.KeepAlignments ? Atoms : Packed;
     LayoutPlan P =
         packLayout(Input, Profile, Order, Config(A.Align, A.AlignCold));
@@ -143,6 +175,7 @@ FittedLayout fitRegion(const std::vector<Atom> &Atoms,
   First.FillWithCold = false;
   // Alignment beyond the minimum only helps speed: give it up before
   // giving up the layout.
+  MakePacked();
   std::vector<Atom> Tight = Packed;
   for (Atom &A : Tight)
     if (!A.Pinned)

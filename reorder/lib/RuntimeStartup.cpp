@@ -18,22 +18,30 @@ unsigned addRuntimeStartup(Profile &P, const std::vector<Atom> &Atoms,
     for (const char *N : {"deregister_tm_clones", "register_tm_clones",
                           "__do_global_dtors_aux", "frame_dummy"})
       Names.push_back(N);
-  StringSet<> Linked;
+  // Which of these few names the atoms define: compared directly, not
+  // through a set of every symbol of the link.
+  size_t Fixed = Names.size();
+  std::vector<bool> Linked(Fixed);
   for (const Atom &A : Atoms) {
     bool HoldsEntry = Entry && *Entry >= A.OriginalOffset &&
                       *Entry - A.OriginalOffset < A.Size;
     for (const AtomSymbol &S : A.Symbols) {
-      Linked.insert(S.Name);
-      if (HoldsEntry && A.OriginalOffset + S.Offset == *Entry)
+      for (size_t I = 0; I < Fixed; ++I)
+        if (!Linked[I] && S.Name == Names[I])
+          Linked[I] = true;
+      if (HoldsEntry && A.OriginalOffset + S.Offset == *Entry) {
         Names.push_back(S.Name);
+        Linked.push_back(true);
+      }
     }
   }
   StringSet<> Listed;
   for (const FunctionProfile &F : P.Functions)
     Listed.insert(F.Name);
   unsigned Added = 0;
-  for (const std::string &Name : Names)
-    if (Linked.contains(Name) && Listed.insert(Name).second) {
+  for (size_t I = 0; I < Names.size(); ++I)
+    if (const std::string &Name = Names[I];
+        Linked[I] && Listed.insert(Name).second) {
       FunctionProfile F;
       F.Name = Name;
       F.ExplicitPhase = Phase::Startup;

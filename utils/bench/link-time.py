@@ -12,24 +12,29 @@ checks, not the same bytes: the layouts differ).
 Usage: link-time.py --rounds N --label TEXT -- LLD_CMD... --- LDPL_CMD...
 """
 import argparse
-import os
+import resource
 import statistics
 import subprocess
 import sys
 import time
 
 
+def children_cpu():
+    # getrusage counts in microseconds; os.times() only in clock ticks
+    # (10 ms here), too coarse for a link of a few tens of milliseconds.
+    r = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return r.ru_utime + r.ru_stime
+
+
 def run(cmd):
-    before = os.times()
+    before = children_cpu()
     start = time.perf_counter()
     r = subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     wall = time.perf_counter() - start
-    after = os.times()
+    cpu = children_cpu() - before
     if r.returncode:
         sys.exit(f"link-time.py: {' '.join(cmd)} failed:\n"
                  f"{r.stderr.decode(errors='replace')[-2000:]}")
-    cpu = (after.children_user - before.children_user +
-           after.children_system - before.children_system)
     return cpu, wall
 
 
@@ -50,8 +55,9 @@ def main():
             times[i].append(run(cmd))
     cpu = [statistics.median(t[0] for t in ts) for ts in times]
     wall = [statistics.median(t[1] for t in ts) for ts in times]
-    print(f"| {a.label} | {cpu[0]:.2f} | {cpu[1]:.2f} | "
-          f"{cpu[1] / cpu[0]:.2f}x | {wall[0]:.2f} | {wall[1]:.2f} | "
+    # Three decimals: a link without LTO takes tens of milliseconds.
+    print(f"| {a.label} | {cpu[0]:.3f} | {cpu[1]:.3f} | "
+          f"{cpu[1] / cpu[0]:.2f}x | {wall[0]:.3f} | {wall[1]:.3f} | "
           f"{wall[1] / wall[0]:.2f}x |")
 
 

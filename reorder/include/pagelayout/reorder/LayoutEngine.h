@@ -152,6 +152,9 @@ struct FittedLayout {
 struct FitOptions {
   uint64_t PageSize = 4096;
   uint64_t MinimumAlignment = 2;
+  /// Independent packings may run on two threads (false: one thread, as
+  /// lld's --threads=1 asks).
+  bool Threads = true;
   /// See LayoutConfig::TouchedOutside.
   std::vector<std::pair<uint64_t, uint64_t>> TouchedOutside;
 };
