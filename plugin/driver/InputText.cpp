@@ -41,7 +41,9 @@
 #include "llvm/Object/Archive.h"
 #include "llvm/Object/ELF.h"
 #include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Support/Parallel.h"
 #include <deque>
+#include <optional>
 
 using namespace llvm;
 using namespace llvm::object;
@@ -58,6 +60,26 @@ bool isTextSectionName(StringRef Name) {
   return Name == ".text" || Name.starts_with(".text.");
 }
 
+/// What one object holds, as far as the link's code goes.
+struct ObjectTables {
+  /// .text sections in section order, with the symbols they define.
+  std::vector<Atom> Atoms;
+  std::vector<unsigned> AtomSection; ///< each atom's section index
+  std::vector<StringRef> AtomName;   ///< each atom's section name
+  unsigned Sections = 0;
+  /// COMDAT groups: the signature and the member sections.
+  struct Group {
+    StringRef Signature;
+    std::vector<unsigned> Sections;
+  };
+  std::vector<Group> Comdats;
+  /// Global definitions (name, section index) and references (name, weak),
+  /// hashed here, where objects are read in parallel.
+  std::vector<std::pair<CachedHashStringRef, unsigned>> Defined;
+  std::vector<std::pair<CachedHashStringRef, bool>> Refs;
+  uint64_t InitBytes = 0;
+};
+
 /// An object that may be loaded: a file, an archive member or a
 /// --start-lib object.
 struct Unit {
@@ -66,6 +88,8 @@ struct Unit {
   bool Loaded = false;
   /// A member of an archive (not a command-line object).
   bool Member = false;
+  /// Read ahead (command-line objects, in parallel).
+  std::optional<Expected<ObjectTables>> Tables;
 };
 
 /// One symbol's state during resolution, as far as loading goes.
@@ -78,7 +102,17 @@ struct SymbolState {
 
 class TextReader {
 public:
-  explicit TextReader(const LinkInputs &In) : In(In) {}
+  TextReader(const LinkInputs &In, bool Threads) : In(In), Threads(Threads) {}
+  /// Tables read ahead and not loaded (reading stopped at an error) are
+  /// dropped, their errors with them.
+  ~TextReader() {
+    for (auto &Entry : ReadAhead)
+      if (Entry.second && !*Entry.second)
+        consumeError(Entry.second->takeError());
+    for (Unit &U : Units)
+      if (U.Tables && !*U.Tables)
+        consumeError(U.Tables->takeError());
+  }
   Expected<InputText> run();
 
 private:
@@ -88,15 +122,18 @@ private:
   /// Loads the archive member that lazy symbol \p L names.
   Error loadMember(unsigned L);
   Error readSymbolsLazily(unsigned U);
-  Error refer(StringRef Name, bool Weak);
-  SymbolState &symbol(StringRef Name, SymbolState Initial, bool &New) {
-    auto [It, Inserted] =
-        Symbols.try_emplace(CachedHashStringRef(Name), Initial);
+  Error refer(CachedHashStringRef Name, bool Weak);
+  SymbolState &symbol(CachedHashStringRef Name, SymbolState Initial,
+                      bool &New) {
+    auto [It, Inserted] = Symbols.try_emplace(Name, Initial);
     New = Inserted;
     return It->getSecond();
   }
 
   const LinkInputs &In;
+  bool Threads;
+  DenseMap<const LinkInputFile *, std::optional<Expected<ObjectTables>>>
+      ReadAhead;
   std::vector<std::unique_ptr<Archive>> Archives;
   /// A deque: loading a member adds units while another is being read.
   std::deque<Unit> Units;
@@ -120,7 +157,7 @@ Error damaged(StringRef Origin, Error E) {
 }
 
 // A strong reference loads the lazy member that defines the name.
-Error TextReader::refer(StringRef Name, bool Weak) {
+Error TextReader::refer(CachedHashStringRef Name, bool Weak) {
   bool New;
   SymbolState &S = symbol(
       Name,
@@ -165,18 +202,17 @@ Error TextReader::loadMember(unsigned L) {
                           .str();
   if (Magic != file_magic::elf_relocatable)
     return Error::success(); // no code
-  Units.push_back(
-      {*M, (Ar->getFileName() + "(" + *Name + ")").str(), false, true});
+  Units.push_back({*M, (Ar->getFileName() + "(" + *Name + ")").str(), false,
+                   true, std::nullopt});
   return load(It->second);
 }
 
-Error TextReader::load(unsigned U) {
-  if (Units[U].Loaded)
-    return Error::success();
-  Units[U].Loaded = true;
-  StringRef Origin = Units[U].Origin;
-  Expected<ELFFile<ELFT>> File =
-      ELFFile<ELFT>::create(Units[U].Buffer.getBuffer());
+// What one object holds, read on its own (so objects can be read in
+// parallel); resolution then applies it in load order.
+Expected<ObjectTables> readObjectTables(MemoryBufferRef Buffer,
+                                        StringRef Origin) {
+  ObjectTables T;
+  Expected<ELFFile<ELFT>> File = ELFFile<ELFT>::create(Buffer.getBuffer());
   if (!File)
     return damaged(Origin, File.takeError());
   Expected<ArrayRef<Elf_Shdr>> Sections = File->sections();
@@ -201,9 +237,7 @@ Error TextReader::load(unsigned U) {
       return damaged(Origin, Str.takeError());
     Strings = *Str;
   }
-  // COMDAT groups whose signature a loaded file had first: their sections
-  // are not in the link.
-  std::vector<bool> Discarded(Sections->size());
+  T.Sections = Sections->size();
   for (const Elf_Shdr &S : *Sections) {
     if (S.sh_type != ELF::SHT_GROUP)
       continue;
@@ -220,19 +254,20 @@ Error TextReader::load(unsigned U) {
     Expected<StringRef> Signature = Syms[S.sh_info].getName(Strings);
     if (!Signature)
       return damaged(Origin, Signature.takeError());
-    if (Comdats.insert(*Signature).second)
-      continue;
+    ObjectTables::Group G{*Signature, {}};
     for (Elf_Word Member : Words->drop_front())
-      if (Member < Discarded.size())
-        Discarded[Member] = true;
+      if (Member < T.Sections)
+        G.Sections.push_back(Member);
+    T.Comdats.push_back(std::move(G));
   }
-  unsigned Member = Units[U].Member ? ++Members : 0;
-  // Section index -> its atom in R.Atoms.
+  // Section index -> its atom in T.Atoms.
   DenseMap<unsigned, unsigned> AtomOf;
-  size_t FirstAtom = R.Atoms.size();
+  T.Atoms.reserve(Sections->size() / 2);
+  T.Refs.reserve(Syms.size() / 2);
+  T.Defined.reserve(Syms.size() / 2);
   for (unsigned I = 0; I < Sections->size(); ++I) {
     const Elf_Shdr &S = (*Sections)[I];
-    if (Discarded[I] || S.sh_type != ELF::SHT_PROGBITS ||
+    if (S.sh_type != ELF::SHT_PROGBITS ||
         (S.sh_flags & (ELF::SHF_ALLOC | ELF::SHF_EXECINSTR)) !=
             (ELF::SHF_ALLOC | ELF::SHF_EXECINSTR))
       continue;
@@ -240,11 +275,11 @@ Error TextReader::load(unsigned U) {
     if (!Name)
       return damaged(Origin, Name.takeError());
     if (*Name == ".init" || *Name == ".fini")
-      R.InitBytes += S.sh_size;
+      T.InitBytes += S.sh_size;
     if (!isTextSectionName(*Name) || S.sh_size == 0)
       continue;
-    if (S.sh_offset > Units[U].Buffer.getBufferSize() ||
-        S.sh_size > Units[U].Buffer.getBufferSize() - S.sh_offset)
+    if (S.sh_offset > Buffer.getBufferSize() ||
+        S.sh_size > Buffer.getBufferSize() - S.sh_offset)
       return makeLocatedError(Origin, {},
                               "section " + *Name +
                                   " lies outside the file; the file is "
@@ -257,13 +292,12 @@ Error TextReader::load(unsigned U) {
                               "section " + *Name + " claims an alignment of " +
                                   Twine(A.Alignment) +
                                   " bytes; the file is damaged");
-    A.Origin = (Origin + ":(" + *Name + ")").str();
-    AtomOf[I] = R.Atoms.size();
-    R.Atoms.push_back(std::move(A));
-    R.MemberOf.push_back(Member);
+    AtomOf[I] = T.Atoms.size();
+    T.Atoms.push_back(std::move(A));
+    T.AtomSection.push_back(I);
+    T.AtomName.push_back(*Name);
   }
-  // The symbols: names of the atoms, then what they define and need.
-  std::vector<std::pair<StringRef, bool>> Refs;
+  // The symbols: names of the atoms, and what the object defines and needs.
   for (size_t I = 1; I < Syms.size(); ++I) {
     const Elf_Sym &Sym = Syms[I];
     uint8_t Type = Sym.getType(), Binding = Sym.getBinding();
@@ -277,31 +311,71 @@ Error TextReader::load(unsigned U) {
     uint16_t Index = Sym.st_shndx;
     if (Index == ELF::SHN_UNDEF) {
       if (Binding != ELF::STB_LOCAL)
-        Refs.push_back({*Name, Binding == ELF::STB_WEAK});
+        T.Refs.push_back(
+            {CachedHashStringRef(*Name), Binding == ELF::STB_WEAK});
       continue;
     }
-    if (Binding != ELF::STB_LOCAL &&
-        (Index >= Discarded.size() || !Discarded[Index])) {
-      bool New;
-      symbol(*Name, SymbolState{SymbolState::Defined}, New).K =
-          SymbolState::Defined;
-    }
+    if (Binding != ELF::STB_LOCAL)
+      T.Defined.push_back({CachedHashStringRef(*Name), Index});
     auto It = AtomOf.find(Index);
     if (It == AtomOf.end())
       continue;
-    Atom &A = R.Atoms[It->second];
+    Atom &A = T.Atoms[It->second];
     if (Sym.st_value > A.Size || Sym.st_size > A.Size - Sym.st_value)
       return makeLocatedError(Origin, {},
                               "symbol " + *Name + " runs past its section " +
-                                  A.Origin + "; the file is damaged");
+                                  T.AtomName[It->second] +
+                                  "; the file is damaged");
     A.Symbols.push_back({Name->str(), Sym.st_value, Sym.st_size});
   }
-  for (size_t I = FirstAtom; I < R.Atoms.size(); ++I)
-    llvm::stable_sort(R.Atoms[I].Symbols,
-                      [](const AtomSymbol &X, const AtomSymbol &Y) {
-                        return X.Offset < Y.Offset;
-                      });
-  for (auto [Name, Weak] : Refs)
+  // A section is named by its first symbol; by its file and section name
+  // (Origin) only where a message may need that: a section of several
+  // functions, or of none (formatting every one costs a link of thousands
+  // of functions a millisecond).
+  for (size_t I = 0; I < T.Atoms.size(); ++I) {
+    Atom &A = T.Atoms[I];
+    llvm::stable_sort(A.Symbols, [](const AtomSymbol &X, const AtomSymbol &Y) {
+      return X.Offset < Y.Offset;
+    });
+    if (A.Symbols.empty() || A.Symbols.back().Offset != A.Symbols.front().Offset)
+      A.Origin = (Origin + ":(" + T.AtomName[I] + ")").str();
+  }
+  return std::move(T);
+}
+
+Error TextReader::load(unsigned U) {
+  if (Units[U].Loaded)
+    return Error::success();
+  Units[U].Loaded = true;
+  Expected<ObjectTables> Read =
+      Units[U].Tables ? std::move(*Units[U].Tables)
+                      : readObjectTables(Units[U].Buffer, Units[U].Origin);
+  Units[U].Tables.reset();
+  if (!Read)
+    return Read.takeError();
+  ObjectTables &T = *Read;
+  // COMDAT groups whose signature a loaded file had first: their sections
+  // are not in the link.
+  std::vector<bool> Discarded(T.Sections);
+  for (const ObjectTables::Group &G : T.Comdats)
+    if (!Comdats.insert(G.Signature).second)
+      for (unsigned S : G.Sections)
+        Discarded[S] = true;
+  unsigned Member = Units[U].Member ? ++Members : 0;
+  R.InitBytes += T.InitBytes;
+  for (size_t I = 0; I < T.Atoms.size(); ++I) {
+    if (Discarded[T.AtomSection[I]])
+      continue;
+    R.Atoms.push_back(std::move(T.Atoms[I]));
+    R.MemberOf.push_back(Member);
+  }
+  for (auto [Name, Index] : T.Defined)
+    if (Index >= Discarded.size() || !Discarded[Index]) {
+      bool New;
+      symbol(Name, SymbolState{SymbolState::Defined}, New).K =
+          SymbolState::Defined;
+    }
+  for (auto [Name, Weak] : T.Refs)
     if (Error E = refer(Name, Weak))
       return E;
   return Error::success();
@@ -333,7 +407,8 @@ Error TextReader::readSymbolsLazily(unsigned U) {
       if (!Name)
         return damaged(Units[U].Origin, Name.takeError());
       bool New;
-      SymbolState &St = symbol(*Name, SymbolState{SymbolState::Lazy, U}, New);
+      SymbolState &St = symbol(CachedHashStringRef(*Name),
+                               SymbolState{SymbolState::Lazy, U}, New);
       if (New)
         continue;
       if (St.K == SymbolState::Undefined) {
@@ -379,7 +454,8 @@ Error TextReader::addArchive(const LinkInputFile &F) {
         continue;
       MemberUnit[{&A, C.getChildOffset()}] = Units.size();
       Members.push_back(Units.size());
-      Units.push_back({*M, F.Path + "(" + Name->str() + ")", false, true});
+      Units.push_back(
+        {*M, F.Path + "(" + Name->str() + ")", false, true, std::nullopt});
     }
     if (Err)
       return makeLocatedError(F.Path, {},
@@ -392,7 +468,7 @@ Error TextReader::addArchive(const LinkInputFile &F) {
   for (const Archive::Symbol &Sym : A.symbols()) {
     bool New;
     SymbolState &S = symbol(
-        Sym.getName(),
+        CachedHashStringRef(Sym.getName()),
         SymbolState{SymbolState::LazyMember, unsigned(LazyMembers.size())},
         New);
     if (New) {
@@ -418,7 +494,11 @@ Error TextReader::addFile(const LinkInputFile &F) {
     return addArchive(F);
   case file_magic::elf_relocatable: {
     unsigned U = Units.size();
-    Units.push_back({F.Buffer, F.Path, false, F.Lazy});
+    Units.push_back({F.Buffer, F.Path, false, F.Lazy, std::nullopt});
+    if (auto It = ReadAhead.find(&F); It != ReadAhead.end()) {
+      Units[U].Tables = std::move(It->second);
+      ReadAhead.erase(It);
+    }
     return F.Lazy ? readSymbolsLazily(U) : load(U);
   }
   default:
@@ -427,24 +507,50 @@ Error TextReader::addFile(const LinkInputFile &F) {
 }
 
 Expected<InputText> TextReader::run() {
+  // Every object on the command line is loaded: their tables are read
+  // first, on every thread allowed; resolution then runs in order.
+  std::vector<std::pair<const LinkInputFile *, std::optional<Expected<ObjectTables>>>> Ahead;
+  for (const LinkInputFile &F : In.Files)
+    if (F.Magic == file_magic::elf_relocatable && !F.Lazy)
+      Ahead.push_back({&F, std::nullopt});
+  auto ReadOne = [&](size_t I) {
+    Ahead[I].second.emplace(
+        readObjectTables(Ahead[I].first->Buffer, Ahead[I].first->Path));
+  };
+  if (Threads)
+    parallelFor(0, Ahead.size(), ReadOne);
+  else
+    for (size_t I = 0; I < Ahead.size(); ++I)
+      ReadOne(I);
+  size_t Atoms = 0, Names = 0;
+  for (auto &[F, Tables] : Ahead)
+    if (*Tables) {
+      Atoms += (*Tables)->Atoms.size();
+      Names += (*Tables)->Defined.size() + (*Tables)->Refs.size();
+    }
+  R.Atoms.reserve(Atoms);
+  R.MemberOf.reserve(Atoms);
+  Symbols.reserve(Names);
+  for (auto &[F, Tables] : Ahead)
+    ReadAhead[F] = std::move(Tables);
   // lld makes -u's symbols undefined before it reads an input, and looks
   // for the entry symbol after all of them.
   for (const std::string &Name : In.Undefined)
-    if (Error E = refer(Name, /*Weak=*/false))
+    if (Error E = refer(CachedHashStringRef(Name), /*Weak=*/false))
       return std::move(E);
   for (const LinkInputFile &F : In.Files)
     if (Error E = addFile(F))
       return std::move(E);
   for (const std::string &Name : In.Entry)
-    if (Error E = refer(Name, /*Weak=*/false))
+    if (Error E = refer(CachedHashStringRef(Name), /*Weak=*/false))
       return std::move(E);
   return std::move(R);
 }
 
 } // namespace
 
-Expected<InputText> readInputText(const LinkInputs &In) {
-  return TextReader(In).run();
+Expected<InputText> readInputText(const LinkInputs &In, bool Threads) {
+  return TextReader(In, Threads).run();
 }
 
 CertainText certainText(InputText &&T, const StringSet<> &Profiled) {

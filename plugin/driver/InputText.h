@@ -26,8 +26,9 @@ struct InputText {
   std::string NotFromInputs;
 };
 
-/// Reads the code of \p In. Errors name the file.
-llvm::Expected<InputText> readInputText(const LinkInputs &In);
+/// Reads the code of \p In; with \p Threads, the objects' tables in
+/// parallel (the result is the same). Errors name the file.
+llvm::Expected<InputText> readInputText(const LinkInputs &In, bool Threads);
 
 /// The sections a plan lists: those the link certainly has.
 struct CertainText {

@@ -2,31 +2,35 @@
 //
 // The pipeline of one laid-out link:
 //
-//   read profile  -> a bad profile stops here, before lld writes anything
-//                    (several --layout-profile are merged);
-//   link, pass 1  -> lld with the user's arguments plus -Map, diagnostics
-//                    held back; lld lays the link out but writes no output
-//                    (the map is what the plan needs; the output is written
-//                    only where split code's address map is read from it,
-//                    or the machine cannot be told from the inputs); with
-//                    full LTO it keeps the code it generates
-//                    (--lto-obj-path);
-//   plan          -> atoms from the map (what lld really placed), names
-//                    matched across compiler renamings, the profile checked
-//                    to fit the link (ProfileFit.cpp), the layout engine;
-//                    with --fatal-warnings any warning so far stops here;
-//   link, pass 2  -> the same arguments plus --symbol-ordering-file listing
-//                    every atom in plan order, and an object of empty
-//                    page-aligned sections that put page boundaries between
-//                    phases (MarkerObject.cpp); with full LTO, the first
-//                    pass's code in place of the bitcode files, so code is
-//                    generated once (ThinLTO's back ends come from a cache
-//                    the passes share);
+//   read          -> the profile (several --layout-profile are merged) and,
+//                    on another thread, the inputs as lld will find them
+//                    (LinkInputs.cpp) and their code (InputText.cpp); a bad
+//                    profile stops here, before lld writes anything;
+//   what lld will -> from the inputs' section and symbol tables wherever
+//   place            they tell it (whyPlanFromLink says where they do not:
+//                    LTO, split functions, placing scripts and options, a
+//                    plan by executed bytes under --gc-sections or --icf);
+//                    else from a first lld pass: the user's arguments plus
+//                    -Map, diagnostics held back, no output written (only
+//                    where split code's address map is read from it, or the
+//                    machine cannot be told from the inputs), with full LTO
+//                    the generated code kept (--lto-obj-path);
+//   plan          -> names matched across compiler renamings, the profile
+//                    checked to fit the link (ProfileFit.cpp), the layout
+//                    engine; with --fatal-warnings any warning so far stops
+//                    here;
+//   link          -> the user's arguments plus --symbol-ordering-file
+//                    listing every atom in plan order, and an object of
+//                    empty page-aligned sections that put page boundaries
+//                    between phases (MarkerObject.cpp); after a first pass
+//                    with full LTO, its code in place of the bitcode files,
+//                    so code is generated once (ThinLTO's back ends come
+//                    from a cache the passes share);
 //   report        -> the output read back, the achieved placement measured.
 //
-// Both passes run in this process through liblld; nothing else is executed.
-// lld writes its output through a temporary file and renames it, so a
-// failed link leaves no partial output.
+// lld runs in this process through liblld; nothing else is executed. lld
+// writes its output through a temporary file and renames it, so a failed
+// link leaves no partial output.
 //
 //===----------------------------------------------------------------------===//
 
@@ -1057,7 +1061,8 @@ int LayoutLink::run() {
   Bitcode = scanBitcodeInputs(Inputs);
   if (!Bitcode.Any && Inputs.NotFromInputs.empty() && !Opts.PlanFromLink &&
       machineOfInputs(Opts.LldArgs))
-    Text.emplace(readInputText(Inputs));
+    Text.emplace(readInputText(Inputs, Opts.Threads));
+
   if (Reader.joinable())
     Reader.join();
   else

@@ -1,10 +1,11 @@
 //===- LinkMap.cpp - Read the input sections lld placed -------------------===//
 //
-// ld.pagelayout links twice. The first link's map file is the ground truth
-// of what the second will place: which archive members were extracted,
-// which sections survived --gc-sections and ICF, what LTO produced, and each
-// section's size and alignment. Reading objects ourselves would have to
-// repeat all of that resolution.
+// Where ld.pagelayout links twice (LTO, placing scripts, a plan by executed
+// bytes under --gc-sections or ICF: see LayoutLink.cpp), the first link's
+// map file is the ground truth of what the second will place: which archive
+// members were extracted, which sections survived --gc-sections and ICF,
+// what LTO produced, and each section's size and alignment. Elsewhere the
+// inputs tell that (InputText.cpp).
 //
 // lld's map lines are "VMA LMA Size Align Name", the name indented by 0
 // (output section), 8 (input section "file:(section)") or 16 spaces
