@@ -291,8 +291,8 @@ SplitFunctions applyBlockClusters(Profile &P, const std::vector<Atom> &Atoms,
   for (const Atom &A : Atoms)
     for (const AtomSymbol &S : A.Symbols) {
       StringRef Name = S.Name;
-      if (Index.contains(Name) ||
-          (!Name.contains(".__part.") && !Name.ends_with(".cold")))
+      if ((!Name.contains(".__part.") && !Name.ends_with(".cold")) ||
+          Index.contains(Name))
         continue;
       std::optional<Phase> Ph = clusterPartPhase(P, Name, NameOf);
       if (!Ph)

@@ -13,6 +13,8 @@
 //===----------------------------------------------------------------------===//
 
 #include "pagelayout/reorder/NameMatcher.h"
+#include "llvm/ADT/CachedHashString.h"
+#include "llvm/ADT/DenseSet.h"
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/ADT/StringMap.h"
 #include "llvm/ADT/StringSet.h"
@@ -150,10 +152,12 @@ summarizeMatches(const NameMatchResult &R) {
 
 NameMatchResult matchProfileNames(const Profile &P,
                                   const std::vector<Atom> &Atoms) {
-  StringSet<> LinkNames;
+  // The link's names, borrowed from the atoms (no copy of each).
+  DenseSet<CachedHashStringRef> LinkNames;
+  LinkNames.reserve(Atoms.size());
   for (const Atom &A : Atoms)
     for (const AtomSymbol &S : A.Symbols)
-      LinkNames.insert(S.Name);
+      LinkNames.insert(CachedHashStringRef(S.Name));
   FuzzyIndexes Fuzzy(Atoms);
 
   NameMatchResult R;
@@ -161,14 +165,14 @@ NameMatchResult matchProfileNames(const Profile &P,
   StringMap<std::string> Rename;
   StringSet<> Claimed;
   for (const FunctionProfile &F : P.Functions)
-    if (LinkNames.contains(F.Name))
+    if (LinkNames.contains(CachedHashStringRef(F.Name)))
       Claimed.insert(F.Name);
 
   for (FunctionProfile &F : R.Renamed.Functions) {
     MatchKind Kind = MatchKind::Missing;
     std::string Target;
     bool Ambiguous = false;
-    if (LinkNames.contains(F.Name)) {
+    if (LinkNames.contains(CachedHashStringRef(F.Name))) {
       Kind = MatchKind::Exact;
     } else if (!(Target = Fuzzy.bySuffix().find(canonicalFunctionName(F.Name),
                                                 Ambiguous))

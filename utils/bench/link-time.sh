@@ -104,18 +104,31 @@ for m in $modes; do
     got=$(cd "$J/run" && "$J/$m/$out" "${startup[@]}" < /dev/null 2>&1 | sha256sum)
     [ "$got" = "$expected" ] || { echo "vim, $m: $out behaves differently" >&2; exit 1; }
   done
+  row="$row $rounds | $(date -u +%Y-%m-%d) |"
   echo "$row"
   rows="$rows$row"$'\n'
 done
 
 out=$root/docs/bench/link-time.md
+# Rows of the modes not run this time are kept from the last table (each
+# row says when it was measured).
+label_of() { case $1 in none) echo "no LTO" ;; thin) echo "ThinLTO" ;; full) echo "full LTO" ;; esac; }
+table=""
+for m in none thin full; do
+  label=$(label_of "$m")
+  if [[ " $modes " == *" $m "* ]]; then
+    table="$table$(printf '%s' "$rows" | grep -F "| $label |")"$'\n'
+  elif [ -f "$out" ] && grep -qF "| $label |" "$out"; then
+    table="$table$(grep -F "| $label |" "$out")"$'\n'
+  fi
+done
 {
   echo "<!-- written by utils/bench/link-time.sh; do not edit -->"
-  echo "vim 9.0 (Debian source; .text $text_bytes bytes without LTO), $(date -u +%Y-%m-%d), $(nproc) cores shared."
-  echo "Each mode: the same objects linked by ld.lld with an ordering file and by ld.pagelayout with the trace profile it was made from (startup workload), $rounds alternating rounds; medians of the whole link command (clang driver included). Both outputs checked against the default build's run."
+  echo "vim 9.0 (Debian source; .text $text_bytes bytes without LTO), $(nproc) cores shared."
+  echo "Each mode: the same objects linked by ld.lld with an ordering file and by ld.pagelayout with the trace profile it was made from (startup workload), alternating rounds; medians of the whole link command (clang driver included), CPU time from getrusage. Both outputs checked against the default build's run."
   echo
-  echo "| mode | ld.lld CPU s | ld.pagelayout CPU s | ratio | ld.lld wall s | ld.pagelayout wall s | ratio |"
-  echo "|---|---:|---:|---:|---:|---:|---:|"
-  printf '%s' "$rows"
+  echo "| mode | ld.lld CPU s | ld.pagelayout CPU s | ratio | ld.lld wall s | ld.pagelayout wall s | ratio | rounds | measured |"
+  echo "|---|---:|---:|---:|---:|---:|---:|---:|---|"
+  printf '%s' "$table"
 } > "$out"
 log "wrote $out"
