@@ -36,10 +36,12 @@
 #include "pagelayout/schema/Diagnostic.h"
 #include "llvm/ADT/CachedHashString.h"
 #include "llvm/ADT/DenseMap.h"
+#include "llvm/ADT/DenseSet.h"
 #include "llvm/ADT/StringMap.h"
 #include "llvm/BinaryFormat/Magic.h"
 #include "llvm/Object/Archive.h"
 #include "llvm/Object/ELF.h"
+#include "llvm/Support/Endian.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Parallel.h"
 #include <deque>
@@ -73,11 +75,19 @@ struct ObjectTables {
     std::vector<unsigned> Sections;
   };
   std::vector<Group> Comdats;
-  /// Global definitions (name, section index) and references (name, weak),
-  /// hashed here, where objects are read in parallel.
-  std::vector<std::pair<CachedHashStringRef, unsigned>> Defined;
+  /// Global definitions and references (name, weak), hashed here, where
+  /// objects are read in parallel. A definition in an atom says which.
+  struct Definition {
+    CachedHashStringRef Name;
+    unsigned Section;
+    bool Weak;
+    int Atom; ///< index in Atoms, or -1
+  };
+  std::vector<Definition> Defined;
   std::vector<std::pair<CachedHashStringRef, bool>> Refs;
   uint64_t InitBytes = 0;
+  /// The object names libraries to link (.deplibs): lld adds them.
+  bool DependentLibraries = false;
 };
 
 /// An object that may be loaded: a file, an archive member or a
@@ -98,6 +108,10 @@ struct SymbolState {
   /// Lazy: the unit (a --start-lib object); LazyMember: the entry of
   /// LazyMembers (an archive's symbol table) that defines it.
   unsigned Which = 0;
+  /// Defined: by a weak symbol (a strong one later wins), and in which
+  /// atom of InputText::Atoms (-1: not in a .text section).
+  bool Weak = false;
+  int Atom = -1;
 };
 
 class TextReader {
@@ -144,6 +158,10 @@ private:
   DenseMap<std::pair<const Archive *, uint64_t>, unsigned> MemberUnit;
   /// Names point into the inputs' buffers, which outlive the reading.
   DenseMap<CachedHashStringRef, SymbolState> Symbols;
+  /// Every global definition in an atom: (atom, name).
+  std::vector<std::pair<unsigned, CachedHashStringRef>> GlobalsInAtoms;
+  Error addSharedObject(const LinkInputFile &F);
+  void dropLosingNames();
   StringSet<> Comdats;
   InputText R;
   /// Loaded archive members (and --start-lib objects), numbered from 1.
@@ -167,9 +185,10 @@ Error TextReader::refer(CachedHashStringRef Name, bool Weak) {
     return Error::success();
   if (S.K == SymbolState::WeakUndefined)
     S.K = SymbolState::Undefined;
+  // The member's own definition then takes the name (and says whether it
+  // is weak, and where).
   if (S.K == SymbolState::Lazy || S.K == SymbolState::LazyMember) {
     SymbolState Was = S;
-    S.K = SymbolState::Defined;
     return Was.K == SymbolState::Lazy ? load(Was.Which) : loadMember(Was.Which);
   }
   return Error::success();
@@ -238,7 +257,19 @@ Expected<ObjectTables> readObjectTables(MemoryBufferRef Buffer,
     Strings = *Str;
   }
   T.Sections = Sections->size();
+  // Section indices of symbols past SHN_LORESERVE (SHN_XINDEX).
+  ArrayRef<Elf_Word> ShndxTable;
+  for (const Elf_Shdr &S : *Sections)
+    if (S.sh_type == ELF::SHT_SYMTAB_SHNDX && SymTab &&
+        S.sh_link == unsigned(SymTab - Sections->data())) {
+      Expected<ArrayRef<Elf_Word>> Table = File->getSHNDXTable(S, *Sections);
+      if (!Table)
+        return damaged(Origin, Table.takeError());
+      ShndxTable = *Table;
+    }
   for (const Elf_Shdr &S : *Sections) {
+    if (S.sh_type == ELF::SHT_LLVM_DEPENDENT_LIBRARIES)
+      T.DependentLibraries = true;
     if (S.sh_type != ELF::SHT_GROUP)
       continue;
     Expected<ArrayRef<Elf_Word>> Words =
@@ -267,9 +298,11 @@ Expected<ObjectTables> readObjectTables(MemoryBufferRef Buffer,
   T.Defined.reserve(Syms.size() / 2);
   for (unsigned I = 0; I < Sections->size(); ++I) {
     const Elf_Shdr &S = (*Sections)[I];
+    // SHF_EXCLUDE: lld drops the section outside -r.
     if (S.sh_type != ELF::SHT_PROGBITS ||
         (S.sh_flags & (ELF::SHF_ALLOC | ELF::SHF_EXECINSTR)) !=
-            (ELF::SHF_ALLOC | ELF::SHF_EXECINSTR))
+            (ELF::SHF_ALLOC | ELF::SHF_EXECINSTR) ||
+        (S.sh_flags & ELF::SHF_EXCLUDE))
       continue;
     Expected<StringRef> Name = File->getSectionName(S, *SectionNames);
     if (!Name)
@@ -308,25 +341,38 @@ Expected<ObjectTables> readObjectTables(MemoryBufferRef Buffer,
       return damaged(Origin, Name.takeError());
     if (Name->empty())
       continue;
-    uint16_t Index = Sym.st_shndx;
-    if (Index == ELF::SHN_UNDEF) {
+    if (Sym.st_shndx == ELF::SHN_UNDEF) {
       if (Binding != ELF::STB_LOCAL)
         T.Refs.push_back(
             {CachedHashStringRef(*Name), Binding == ELF::STB_WEAK});
       continue;
     }
-    if (Binding != ELF::STB_LOCAL)
-      T.Defined.push_back({CachedHashStringRef(*Name), Index});
+    // The section: SHN_XINDEX's in the extended table; ABS, COMMON and
+    // the other reserved indices are none.
+    unsigned Index = ~0u;
+    if (Sym.st_shndx == ELF::SHN_XINDEX) {
+      if (I < ShndxTable.size())
+        Index = ShndxTable[I];
+    } else if (Sym.st_shndx < ELF::SHN_LORESERVE) {
+      Index = Sym.st_shndx;
+    }
     auto It = AtomOf.find(Index);
-    if (It == AtomOf.end())
+    int InAtom = It == AtomOf.end() ? -1 : int(It->second);
+    // foo@@VER defines foo (its default version); foo@VER only itself.
+    StringRef Defines = *Name;
+    if (size_t At = Defines.find("@@"); At != StringRef::npos)
+      Defines = Defines.take_front(At);
+    if (Binding != ELF::STB_LOCAL)
+      T.Defined.push_back({CachedHashStringRef(Defines), Index,
+                           Binding == ELF::STB_WEAK, InAtom});
+    if (InAtom < 0)
       continue;
-    Atom &A = T.Atoms[It->second];
-    if (Sym.st_value > A.Size || Sym.st_size > A.Size - Sym.st_value)
-      return makeLocatedError(Origin, {},
-                              "symbol " + *Name + " runs past its section " +
-                                  T.AtomName[It->second] +
-                                  "; the file is damaged");
-    A.Symbols.push_back({Name->str(), Sym.st_value, Sym.st_size});
+    // A symbol past its section's end names the section all the same (lld
+    // accepts it): its offset and size are clamped.
+    Atom &A = T.Atoms[InAtom];
+    uint64_t Offset = std::min<uint64_t>(Sym.st_value, A.Size);
+    uint64_t Size = std::min<uint64_t>(Sym.st_size, A.Size - Offset);
+    A.Symbols.push_back({Name->str(), Offset, Size});
   }
   // A section is named by its first symbol; by its file and section name
   // (Origin) only where a message may need that: a section of several
@@ -363,18 +409,34 @@ Error TextReader::load(unsigned U) {
         Discarded[S] = true;
   unsigned Member = Units[U].Member ? ++Members : 0;
   R.InitBytes += T.InitBytes;
+  if (T.DependentLibraries && R.NotFromInputs.empty())
+    R.NotFromInputs = Units[U].Origin +
+                      " names libraries to link (.deplibs), which lld adds";
+  std::vector<int> AtomAt(T.Atoms.size(), -1);
   for (size_t I = 0; I < T.Atoms.size(); ++I) {
     if (Discarded[T.AtomSection[I]])
       continue;
+    AtomAt[I] = int(R.Atoms.size());
     R.Atoms.push_back(std::move(T.Atoms[I]));
     R.MemberOf.push_back(Member);
   }
-  for (auto [Name, Index] : T.Defined)
-    if (Index >= Discarded.size() || !Discarded[Index]) {
-      bool New;
-      symbol(Name, SymbolState{SymbolState::Defined}, New).K =
-          SymbolState::Defined;
-    }
+  // A global name belongs to the definition that wins: the first strong
+  // one, else the first weak one. The names of the rest are dropped at the
+  // end (lld orders only the winner's section by it).
+  for (const ObjectTables::Definition &D : T.Defined) {
+    if (D.Section < Discarded.size() && Discarded[D.Section])
+      continue;
+    int InAtom = D.Atom >= 0 ? AtomAt[D.Atom] : -1;
+    if (InAtom >= 0)
+      GlobalsInAtoms.push_back({unsigned(InAtom), D.Name});
+    bool New;
+    SymbolState &S =
+        symbol(D.Name, SymbolState{SymbolState::Defined, 0, D.Weak, InAtom}, New);
+    if (New)
+      continue;
+    if (S.K != SymbolState::Defined || (S.Weak && !D.Weak))
+      S = SymbolState{SymbolState::Defined, 0, D.Weak, InAtom};
+  }
   for (auto [Name, Weak] : T.Refs)
     if (Error E = refer(Name, Weak))
       return E;
@@ -423,6 +485,46 @@ Error TextReader::readSymbolsLazily(unsigned U) {
   return Error::success();
 }
 
+/// Whether every member offset an archive's symbol table gives is a
+/// member's: a damaged index would have libObject read past the archive.
+/// Formats other than GNU's count as unsound (their members' own tables
+/// are read instead).
+bool indexIsSound(const Archive &A) {
+  unsigned Width;
+  switch (A.kind()) {
+  case Archive::K_GNU:
+    Width = 4;
+    break;
+  case Archive::K_GNU64:
+    Width = 8;
+    break;
+  default:
+    return false;
+  }
+  DenseSet<uint64_t> Members;
+  Error Err = Error::success();
+  for (const Archive::Child &C : A.children(Err))
+    Members.insert(C.getChildOffset());
+  if (Err) {
+    consumeError(std::move(Err));
+    return false;
+  }
+  StringRef T = A.getSymbolTable();
+  auto Read = [&](size_t At) -> uint64_t {
+    return Width == 4 ? support::endian::read32be(T.data() + At)
+                      : support::endian::read64be(T.data() + At);
+  };
+  if (T.size() < Width)
+    return false;
+  uint64_t N = Read(0);
+  if (N > (T.size() - Width) / Width)
+    return false;
+  for (uint64_t I = 0; I < N; ++I)
+    if (!Members.contains(Read(Width + I * Width)))
+      return false;
+  return true;
+}
+
 Error TextReader::addArchive(const LinkInputFile &F) {
   Expected<std::unique_ptr<Archive>> Ar = Archive::create(F.Buffer);
   if (!Ar)
@@ -430,9 +532,9 @@ Error TextReader::addArchive(const LinkInputFile &F) {
                             "malformed archive: " + toString(Ar.takeError()));
   Archive &A = **Ar;
   Archives.push_back(std::move(*Ar));
-  // Every member, read now: --whole-archive, or no symbol table to say
-  // which member defines what.
-  if (F.WholeArchive || !A.hasSymbolTable()) {
+  // Every member, read now: --whole-archive, or no sound symbol table to
+  // say which member defines what (lld reads the members' own tables).
+  if (F.WholeArchive || !A.hasSymbolTable() || !indexIsSound(A)) {
     Error Err = Error::success();
     std::vector<unsigned> Members;
     for (const Archive::Child &C : A.children(Err)) {
@@ -476,7 +578,6 @@ Error TextReader::addArchive(const LinkInputFile &F) {
       continue;
     }
     if (S.K == SymbolState::Undefined) {
-      S.K = SymbolState::Defined;
       LazyMembers.push_back({&A, Sym});
       if (Error E = loadMember(unsigned(LazyMembers.size() - 1)))
         return E;
@@ -501,8 +602,72 @@ Error TextReader::addFile(const LinkInputFile &F) {
     }
     return F.Lazy ? readSymbolsLazily(U) : load(U);
   }
+  case file_magic::bitcode:
+    if (R.NotFromInputs.empty())
+      R.NotFromInputs =
+          F.Path + " is LLVM bitcode, whose code LTO generates in the link";
+    return Error::success();
+  case file_magic::elf_shared_object:
+    return addSharedObject(F);
   default:
-    return Error::success(); // shared objects: no code in this link
+    return Error::success();
+  }
+}
+
+// A shared object has no code in this link, but what it needs loads
+// archive members, as lld resolves its undefined symbols too.
+Error TextReader::addSharedObject(const LinkInputFile &F) {
+  Expected<ELFFile<ELFT>> File = ELFFile<ELFT>::create(F.Buffer.getBuffer());
+  if (!File) {
+    consumeError(File.takeError());
+    return Error::success(); // lld reports it
+  }
+  Expected<ArrayRef<Elf_Shdr>> Sections = File->sections();
+  if (!Sections) {
+    consumeError(Sections.takeError());
+    return Error::success();
+  }
+  for (const Elf_Shdr &S : *Sections) {
+    if (S.sh_type != ELF::SHT_DYNSYM)
+      continue;
+    Expected<ArrayRef<Elf_Sym>> Syms = File->symbols(&S);
+    Expected<StringRef> Str = File->getStringTableForSymtab(S, *Sections);
+    if (!Syms || !Str) {
+      consumeError(Syms.takeError());
+      consumeError(Str.takeError());
+      return Error::success();
+    }
+    for (const Elf_Sym &Sym : Syms->drop_front()) {
+      if (Sym.st_shndx != ELF::SHN_UNDEF ||
+          Sym.getBinding() != ELF::STB_GLOBAL)
+        continue;
+      Expected<StringRef> Name = Sym.getName(*Str);
+      if (!Name) {
+        consumeError(Name.takeError());
+        continue;
+      }
+      // Only a name an archive may define lazily matters.
+      auto It = Symbols.find(CachedHashStringRef(*Name));
+      if (It != Symbols.end() && (It->second.K == SymbolState::Lazy ||
+                                  It->second.K == SymbolState::LazyMember))
+        if (Error E = refer(CachedHashStringRef(*Name), /*Weak=*/false))
+          return E;
+    }
+  }
+  return Error::success();
+}
+
+void TextReader::dropLosingNames() {
+  for (auto [AtomIndex, Name] : GlobalsInAtoms) {
+    auto It = Symbols.find(Name);
+    if (It == Symbols.end() || It->second.Atom == int(AtomIndex))
+      continue;
+    std::vector<AtomSymbol> &Syms = R.Atoms[AtomIndex].Symbols;
+    llvm::erase_if(Syms, [&](const AtomSymbol &S) {
+      StringRef N = S.Name;
+      return N == Name.val() ||
+             (N.starts_with(Name.val()) && N.substr(Name.size()).starts_with("@@"));
+    });
   }
 }
 
@@ -541,9 +706,11 @@ Expected<InputText> TextReader::run() {
   for (const LinkInputFile &F : In.Files)
     if (Error E = addFile(F))
       return std::move(E);
-  for (const std::string &Name : In.Entry)
-    if (Error E = refer(CachedHashStringRef(Name), /*Weak=*/false))
-      return std::move(E);
+  // The entry: the last --entry (or ENTRY), else lld's default, _start.
+  std::string Entry = In.Entry.empty() ? "_start" : In.Entry.back();
+  if (Error E = refer(CachedHashStringRef(Entry), /*Weak=*/false))
+    return std::move(E);
+  dropLosingNames();
   return std::move(R);
 }
 
@@ -578,6 +745,12 @@ CertainText certainText(InputText &&T, const StringSet<> &Profiled) {
     unsigned M = T.MemberOf[I];
     if (M && !Listed[M]) {
       Unlisted = true;
+      const std::vector<AtomSymbol> &Syms = T.Atoms[I].Symbols;
+      for (size_t K = 0; K < Syms.size(); ++K)
+        if (none_of(ArrayRef(Syms).take_front(K), [&](const AtomSymbol &S) {
+              return S.Name == Syms[K].Name;
+            }))
+          R.Map.UnlistedNames.push_back(Syms[K].Name);
       continue;
     }
     // At lld's default offset: sections in load order.

@@ -62,6 +62,7 @@
 #include "llvm/Support/CrashRecoveryContext.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Support/Parallel.h"
 #include "llvm/Support/Path.h"
 #include "llvm/Support/Process.h"
 #include "llvm/Support/ToolOutputFile.h"
@@ -89,6 +90,8 @@ bool linkWithoutOutput(ArrayRef<const char *> Args, raw_ostream &Out,
 
 int runLld(ArrayRef<const char *> Args, raw_ostream &Out, raw_ostream &Err,
            bool WriteOutput) {
+  // lldMain's crash recovery returns fatal errors to us only when enabled.
+  CrashRecoveryContext::Enable();
   std::vector<const char *> Argv = {"ld.lld"};
   Argv.insert(Argv.end(), Args.begin(), Args.end());
   lld::Result R = lld::lldMain(
@@ -103,7 +106,9 @@ int runLastLld(ArrayRef<const char *> Args, raw_ostream &Out,
                raw_ostream &Err) {
   std::vector<const char *> Argv = {"ld.lld"};
   Argv.insert(Argv.end(), Args.begin(), Args.end());
-  // lld's fatal errors return here, as they do to lldMain.
+  // lld's fatal errors (and crashes) return here: the scratch directory
+  // is removed and the note printed all the same.
+  CrashRecoveryContext::Enable();
   int RC = 1;
   CrashRecoveryContext CRC;
   if (!CRC.RunSafely([&] {
@@ -333,7 +338,13 @@ struct OrderingInputs {
 };
 
 OrderingInputs buildOrdering(const LayoutPlan &Plan,
-                             const std::vector<Atom> &Atoms, bool PhaseAlign) {
+                             const std::vector<Atom> &Atoms, bool PhaseAlign,
+                             ArrayRef<std::string> Unlisted) {
+  // A name an unlisted section defines too would move that section along:
+  // another of the atom's names is listed where it has one.
+  DenseSet<CachedHashStringRef> Elsewhere;
+  for (const std::string &N : Unlisted)
+    Elsewhere.insert(CachedHashStringRef(N));
   OrderingInputs R;
   std::optional<Phase> Current;
   StringSet<> Listed;
@@ -351,36 +362,48 @@ OrderingInputs buildOrdering(const LayoutPlan &Plan,
       ++R.Unnamed;
       continue;
     }
+    const AtomSymbol *Name = &A.Symbols.front();
+    for (const AtomSymbol &S : A.Symbols)
+      if (!Elsewhere.contains(CachedHashStringRef(S.Name))) {
+        Name = &S;
+        break;
+      }
     // A name listed twice would only repeat its first position.
-    if (Listed.insert(A.Symbols.front().Name).second)
-      R.OrderFile += A.Symbols.front().Name + "\n";
+    if (Listed.insert(Name->Name).second)
+      R.OrderFile += Name->Name + "\n";
   }
   return R;
 }
 
-/// What lld can order on its own, and by which name. A section is placed
-/// by the ordering file's first line naming any of its symbols, and a name
-/// applies to every section defining it: sections all of whose names other
-/// sections share (static functions of one name in several files) take
-/// one position together, in input order. Each unit is a section, or such
-/// a group merged into one atom (members at the offsets lld gives them
-/// from a start aligned to the largest alignment).
+/// What lld can order exactly, and by which name. A name in the ordering
+/// file places every section that defines it (every file's local symbol
+/// of that name, and the section of the global's winning definition), and
+/// lld sorts sections of one priority in no order it promises. So a
+/// section is placed by a name only it defines, among every section lld
+/// places (\p Unlisted: the names of those the plan does not list); a
+/// section without such a name is left to lld, which puts it after all
+/// listed code, where no function of it ran (\p Ran), and makes an exact
+/// plan impossible where one did.
 struct OrderableUnits {
-  /// The units where groups were merged; empty when every unit is one
-  /// atom, the atoms themselves (most links: no copy).
-  std::vector<Atom> Merged;
+  /// The units where sections were left to lld; empty when every atom is
+  /// a unit (most links: no copy).
+  std::vector<Atom> Kept;
   const std::vector<Atom> *Atoms = nullptr;
   std::vector<StringRef> OrderName;    ///< the name the ordering file lists
-  std::vector<uint64_t> LeadAlignment; ///< the first section's alignment
+  std::vector<uint64_t> LeadAlignment; ///< the section's alignment
+  /// Some sections are left to lld: code follows the listed sections.
+  bool LeftToLld = false;
   const std::vector<Atom> &units() const {
-    return Merged.empty() ? *Atoms : Merged;
+    return LeftToLld ? Kept : *Atoms;
   }
 };
 
-std::optional<OrderableUnits> orderableUnits(const std::vector<Atom> &Atoms) {
+std::optional<OrderableUnits>
+orderableUnits(const std::vector<Atom> &Atoms, ArrayRef<std::string> Unlisted,
+               function_ref<bool(StringRef)> Ran) {
   // Name -> sections defining it (each section counted once).
   DenseMap<CachedHashStringRef, unsigned> Defining;
-  Defining.reserve(Atoms.size());
+  Defining.reserve(Atoms.size() + Unlisted.size());
   for (const Atom &A : Atoms)
     for (size_t I = 0; I < A.Symbols.size(); ++I) {
       StringRef Name = A.Symbols[I].Name;
@@ -389,58 +412,29 @@ std::optional<OrderableUnits> orderableUnits(const std::vector<Atom> &Atoms) {
       if (!Again)
         ++Defining[CachedHashStringRef(Name)];
     }
-  auto Shared = [&](StringRef Name) {
-    return Defining.lookup(CachedHashStringRef(Name)) != 1;
-  };
+  for (const std::string &Name : Unlisted)
+    ++Defining[CachedHashStringRef(Name)];
   OrderableUnits R;
   R.Atoms = &Atoms;
-  // A shared name -> its unit; Lead[U] is unit U's first atom.
-  DenseMap<CachedHashStringRef, unsigned> GroupOf;
-  DenseMap<unsigned, unsigned> GroupSize; // unit -> sections in it
-  std::vector<unsigned> Lead;
-  bool AnyMerged = false;
   for (unsigned I = 0; I < Atoms.size(); ++I) {
     const Atom &A = Atoms[I];
-    if (A.Symbols.empty())
-      return std::nullopt; // nothing to name it by
-    auto Unique = find_if(A.Symbols,
-                          [&](const AtomSymbol &S) { return !Shared(S.Name); });
-    StringRef Key = Unique != A.Symbols.end() ? StringRef(Unique->Name)
-                                              : StringRef(A.Symbols.front().Name);
+    auto Unique = find_if(A.Symbols, [&](const AtomSymbol &S) {
+      return Defining.lookup(CachedHashStringRef(S.Name)) == 1;
+    });
     if (Unique == A.Symbols.end()) {
-      auto [It, New] =
-          GroupOf.try_emplace(CachedHashStringRef(Key), unsigned(Lead.size()));
-      ++GroupSize[It->second];
-      if (!New) {
-        // Merged into the unit of the first section with this name.
-        if (!AnyMerged) {
-          AnyMerged = true;
-          for (unsigned L : Lead)
-            R.Merged.push_back(Atoms[L]);
-        }
-        Atom &G = R.Merged[It->second];
-        uint64_t At = alignTo(G.Size, A.Alignment);
-        for (AtomSymbol S : A.Symbols) {
-          S.Offset += At;
-          G.Symbols.push_back(S);
-        }
-        G.Size = At + A.Size;
-        G.Alignment = std::max(G.Alignment, A.Alignment);
-        continue;
+      if (any_of(A.Symbols, [&](const AtomSymbol &S) { return Ran(S.Name); }))
+        return std::nullopt; // code that ran, and no name of its own
+      if (!R.LeftToLld) {
+        R.LeftToLld = true;
+        R.Kept.assign(Atoms.begin(), Atoms.begin() + I);
       }
+      continue;
     }
-    Lead.push_back(I);
-    if (AnyMerged)
-      R.Merged.push_back(A);
-    R.OrderName.push_back(Key);
+    if (R.LeftToLld)
+      R.Kept.push_back(A);
+    R.OrderName.push_back(Unique->Name);
     R.LeadAlignment.push_back(A.Alignment);
   }
-  // Each listed name must select exactly its unit's sections: a group's
-  // name must not also be a name of a section placed by another, so every
-  // section defining it is in the group.
-  for (auto [Key, U] : GroupOf)
-    if (Defining.lookup(Key) != GroupSize[U])
-      return std::nullopt;
   return R;
 }
 
@@ -623,8 +617,9 @@ private:
   /// The profile does not fit the link (said once, in place of the
   /// count of missing names).
   bool Misfit = false;
-  /// The link's inputs as lld will read them.
+  /// The link's inputs as lld will read them, and the machine they say.
   LinkInputs Inputs;
+  std::optional<uint16_t> InputMachine;
   /// The inputs' code, read while the profile is (where the link may be
   /// planned from it).
   std::optional<Expected<InputText>> Text;
@@ -778,8 +773,12 @@ std::string LayoutLink::whyPlanFromLink() const {
   if (profileHasBlocks())
     return "the blocks of functions split by phase are read from a linked "
            "output";
-  if (!machineOfInputs(Opts.LldArgs))
+  if (!InputMachine)
     return "the target machine is not known from the inputs";
+  // Other targets relax code in the link (RISC-V, LoongArch): sections
+  // change size.
+  if (*InputMachine != ELF::EM_X86_64 && *InputMachine != ELF::EM_AARCH64)
+    return "only x86-64 and AArch64 links are planned from the inputs";
   if (!Inputs.NotFromInputs.empty())
     return Inputs.NotFromInputs;
   if (profileHasRanges() && Opts.PhaseAlign) {
@@ -795,8 +794,13 @@ std::string LayoutLink::whyPlanFromLink() const {
 }
 
 int LayoutLink::planFromInputs() {
-  if (!*Text)
-    return fail(Text->takeError());
+  // Inputs this reader cannot read (lld may still link them, or says
+  // why it cannot): lld's first pass tells what it places.
+  if (!*Text) {
+    note("planned from a first lld pass: the inputs could not be read (" +
+         toString(Text->takeError()) + ")");
+    return firstPass();
+  }
   if (!(*Text)->NotFromInputs.empty()) {
     // Bitcode in an archive member lld loads (found through -l or a
     // linker script): LTO generates code in the link after all.
@@ -813,7 +817,7 @@ int LayoutLink::planFromInputs() {
   }
   CertainText Certain = certainText(std::move(**Text), Profiled);
   Map = std::move(Certain.Map);
-  Machine = *machineOfInputs(Opts.LldArgs);
+  Machine = *InputMachine;
   OnePass = true;
   FirstPassWrites = false;
   return 0;
@@ -831,7 +835,6 @@ int LayoutLink::firstPass() {
   // Only the map is needed, unless the machine cannot be told from the
   // inputs or split code's address map is read from the output: lld then
   // neither relocates nor writes, which is most of a large link's time.
-  std::optional<uint16_t> InputMachine = machineOfInputs(Opts.LldArgs);
   FirstPassWrites = !InputMachine || profileHasBlocks();
   // Diagnostics of the first pass are held back: the second pass repeats
   // them, and they must not be printed twice.
@@ -893,7 +896,10 @@ Error LayoutLink::plan() {
   // page (the code after it then moves by as much).
   std::optional<OrderableUnits> Units;
   if (ByExecuted && Opts.PhaseAlign && Map.TextSize)
-    Units = orderableUnits(Map.Atoms);
+    Units = orderableUnits(Map.Atoms, Map.UnlistedNames, [&](StringRef Name) {
+      int F = RP.find(Name);
+      return F >= 0 && RP.Functions[F].ResolvedPhase != Phase::Cold;
+    });
   // The first slack whose plan packs by executed bytes as planned (no
   // fallback note) is taken; where every slack needs a fallback (first-fit
   // around pinned code is the last), the one touching fewest pages.
@@ -907,10 +913,14 @@ Error LayoutLink::plan() {
       O.PageSize = Opts.PageSize;
       O.MinimumAlignment = UINT64_MAX; // lld keeps each section's alignment
       O.Threads = Opts.Threads;
-      O.TouchedOutside = Map.RunsAnyway;
+      // Code left to lld follows the listed code: what follows .text is
+      // not where the plan ends.
+      if (!Units->LeftToLld)
+        O.TouchedOutside = Map.RunsAnyway;
       FittedLayout Fitted = fitLayout(Units->units(), RegionOf, {Text}, RP, O);
       std::optional<OrderingInputs> Exact = buildExactOrdering(
-          Fitted.Plan, *Units, Text.Begin, End, /*StartOnPage=*/OnePass);
+          Fitted.Plan, *Units, Text.Begin, Units->LeftToLld ? 0 : End,
+          /*StartOnPage=*/OnePass);
       if (!Exact)
         continue;
       if (Fitted.Notes.empty()) {
@@ -933,7 +943,7 @@ Error LayoutLink::plan() {
   Config.AlignPhases = Opts.PhaseAlign;
   Config.FillWithCold = Opts.PhaseAlign;
   Plan = computeLayout(Map.Atoms, RP, Config);
-  Ordering = buildOrdering(Plan, Map.Atoms, Opts.PhaseAlign);
+  Ordering = buildOrdering(Plan, Map.Atoms, Opts.PhaseAlign, Map.UnlistedNames);
   return Error::success();
 }
 
@@ -1054,26 +1064,37 @@ int LayoutLink::run() {
   auto ReadProfile = [&] {
     P.emplace(readMergedProfiles(Opts.ProfilePaths, Diags.handler()));
   };
+  // lld's --threads=1 holds for ld.pagelayout's own parallel work too.
+  if (!Opts.Threads)
+    parallel::strategy = hardware_concurrency(1);
   std::thread Reader;
   if (Opts.Threads)
     Reader = std::thread(ReadProfile);
   Inputs = findLinkInputs(Opts.LldArgs);
   Bitcode = scanBitcodeInputs(Inputs);
+  InputMachine = machineOfInputs(Opts.LldArgs);
   if (!Bitcode.Any && Inputs.NotFromInputs.empty() && !Opts.PlanFromLink &&
-      machineOfInputs(Opts.LldArgs))
+      InputMachine)
     Text.emplace(readInputText(Inputs, Opts.Threads));
-
   if (Reader.joinable())
     Reader.join();
   else
     ReadProfile();
-  if (!*P) {
+  // The inputs' code is not needed where the link stops here or is
+  // planned from a first pass.
+  auto DropText = [&] {
     if (Text && !*Text)
       consumeError(Text->takeError());
+    Text.reset();
+  };
+  if (!*P) {
+    DropText();
     return fail(P->takeError());
   }
-  if (Diags.fatal())
+  if (Diags.fatal()) {
+    DropText();
     return 1;
+  }
   Input = std::move(**P);
   Steps.done("read the profile and the inputs");
   if (Error E = Scratch.create())
@@ -1084,6 +1105,8 @@ int LayoutLink::run() {
   if (SplitInLto)
     BlockArgs.push_back("--lto-basic-block-address-map");
   std::string Why = whyPlanFromLink();
+  if (!Why.empty())
+    DropText();
   if (Why.empty()) {
     if (int RC = planFromInputs())
       return RC;

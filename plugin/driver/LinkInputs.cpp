@@ -363,6 +363,16 @@ void InputFinder::option(StringRef Name, StringRef Value, bool HasValue) {
       BinaryFormat = Value == "binary";
     else if (Name == "icf")
       R.FoldsCode = Value != "none";
+    else if (Name == "wrap" || Name == "defsym" || Name == "just-symbols" ||
+             Name == "undefined-glob")
+      notFromInputs("--" + Name + " changes which definitions the link "
+                                  "takes");
+    else if (Name == "randomize-section-padding")
+      notFromInputs("--randomize-section-padding moves code");
+    return;
+  }
+  if (Name.consume_front("icf=")) {
+    R.FoldsCode = Name != "none";
     return;
   }
   StringSwitch<std::function<void()>>(Name)
@@ -383,6 +393,15 @@ void InputFinder::option(StringRef Name, StringRef Value, bool HasValue) {
       .Case("gc-sections", [&] { R.GcSections = true; })
       .Case("no-gc-sections", [&] { R.GcSections = false; })
       .Cases("r", "relocatable", [&] { notFromInputs("a relocatable link"); })
+      .Case("fat-lto-objects",
+            [&] {
+              notFromInputs("--fat-lto-objects links the objects' bitcode, "
+                            "whose code LTO generates");
+            })
+      .Case("unique",
+            [&] { notFromInputs("--unique keeps sections apart"); })
+      .Case("fix-cortex-a53-843419",
+            [&] { notFromInputs("--fix-cortex-a53-843419 adds code"); })
       .Default([] {})();
 }
 

@@ -25,6 +25,10 @@ struct LinkMap {
   /// Executable-looking output sections that were left alone because they
   /// are not named .text (e.g. with -z keep-text-section-prefix).
   std::vector<std::string> OtherTextSections;
+  /// Planned from the inputs: the names defined by .text sections lld
+  /// places but Atoms do not list, once per section (an ordering file
+  /// line naming one moves that section too).
+  std::vector<std::string> UnlistedNames;
 };
 
 /// Parses lld's map file text (-Map=FILE, linked with --no-demangle).

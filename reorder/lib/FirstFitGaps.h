@@ -37,11 +37,12 @@ public:
   /// alignment padding before them lost. None when no gap holds them.
   std::optional<uint64_t> take(uint64_t Size, uint64_t Align) {
     const std::vector<uint64_t> &Room = roomTree(llvm::Log2_64(Align));
-    if (Gaps.empty() || Room[1] < Size + 1)
+    uint64_t Need = llvm::SaturatingAdd(Size, uint64_t(1));
+    if (Gaps.empty() || Room[1] < Need)
       return std::nullopt;
     size_t N = 1;
     while (N < Leaves)
-      N = Room[2 * N] >= Size + 1 ? 2 * N : 2 * N + 1;
+      N = Room[2 * N] >= Need ? 2 * N : 2 * N + 1;
     size_t I = N - Leaves;
     uint64_t Off = llvm::alignTo(Gaps[I].first, Align);
     Gaps[I].first = Off + Size;
@@ -55,7 +56,10 @@ private:
   /// empty atom fits, its start aligned past its end).
   uint64_t room(size_t I, unsigned Shift) const {
     uint64_t Off = llvm::alignTo(Gaps[I].first, uint64_t(1) << Shift);
-    return Off <= Gaps[I].second ? Gaps[I].second - Off + 1 : 0;
+    // alignTo wraps to 0 past the top of the address space: no room then.
+    if (Off < Gaps[I].first || Off > Gaps[I].second)
+      return 0;
+    return llvm::SaturatingAdd(Gaps[I].second - Off, uint64_t(1));
   }
   /// A segment tree of room at one alignment: leaf Leaves + I is gap I's,
   /// an inner node holds its children's largest. Built on first use.
