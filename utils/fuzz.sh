@@ -37,7 +37,7 @@ while [ $# -gt 0 ]; do
 done
 case $build in /*) ;; *) build=$PWD/$build ;; esac
 
-targets=(profile compact-profile yaml-tree orderfile perf-script raw linked-binary rewrite smf page-map)
+targets=(profile compact-profile yaml-tree orderfile perf-script raw linked-binary rewrite smf page-map input-text)
 if [ -n "$only" ]; then
   only=${only#pagelayout-fuzz-}
   [[ " ${targets[*]} " == *" $only "* ]] ||
@@ -91,12 +91,13 @@ max_len() {
   profile | compact-profile | yaml-tree | orderfile | perf-script) echo 16384 ;;
   raw) echo 65536 ;;
   linked-binary | rewrite | page-map) echo $((largest > 61440 ? largest + 4096 : 65536)) ;;
+  input-text) echo 65536 ;;
   smf) echo 16384 ;;
   esac
 }
 dict() {
   case $1 in
-  linked-binary | rewrite | page-map) echo elf ;;
+  linked-binary | rewrite | page-map | input-text) echo elf ;;
   *) echo "$1" ;;
   esac
 }

@@ -201,10 +201,11 @@ Error TextReader::loadMember(unsigned L) {
     return makeLocatedError(Ar->getFileName(), {},
                             "bad archive symbol table: " +
                                 toString(C.takeError()));
-  auto [It, New] =
-      MemberUnit.try_emplace({Ar, C->getChildOffset()}, unsigned(Units.size()));
+  // A member read before: its unit, or NoCode.
+  constexpr unsigned NoCode = ~0u;
+  auto [It, New] = MemberUnit.try_emplace({Ar, C->getChildOffset()}, NoCode);
   if (!New)
-    return load(It->second);
+    return It->second == NoCode ? Error::success() : load(It->second);
   Expected<MemoryBufferRef> M = C->getMemoryBufferRef();
   Expected<StringRef> Name = C->getName();
   if (!M || !Name) {
@@ -221,9 +222,11 @@ Error TextReader::loadMember(unsigned L) {
                           .str();
   if (Magic != file_magic::elf_relocatable)
     return Error::success(); // no code
+  unsigned U = Units.size();
+  It->second = U;
   Units.push_back({*M, (Ar->getFileName() + "(" + *Name + ")").str(), false,
                    true, std::nullopt});
-  return load(It->second);
+  return load(U);
 }
 
 // What one object holds, read on its own (so objects can be read in

@@ -276,6 +276,46 @@ def raw_seeds(src, out, clang, llvm_bin, runtime_dir, work):
         write(f"{out}/perf-script", "shape.perf", "".join(text))
 
 
+def object_seeds(src, out, clang, llvm_bin, work):
+    """Relocatable objects and an archive of them, for input-text: the
+    reorder tests' C programs and assembly compiled (not linked), with
+    -ffunction-sections and without, and C++ with COMDAT groups."""
+    objects = []
+    features = os.path.join(src, "lit/reorder/Inputs/features.c")
+    exceptions = os.path.join(src, "lit/link/Inputs/exceptions.cpp")
+    for name, args in {
+            "features": ["-O1", "-ffunction-sections", features],
+            "features-nofs": ["-O2", features],
+            "cxx": ["-x", "c++", "-O1", "-ffunction-sections", exceptions],
+    }.items():
+        o = os.path.join(work, f"obj-{name}.o")
+        if run([clang, "-c", *args, "-o", o]):
+            objects.append((name, o))
+    reorder = os.path.join(src, "lit/reorder")
+    mc = os.path.join(llvm_bin, "llvm-mc")
+    for f in sorted(os.listdir(reorder)):
+        if not f.endswith(".test"):
+            continue
+        with open(os.path.join(reorder, f)) as fh:
+            blocks = split_blocks(fh.read())
+        for bname, body in blocks:
+            if not bname.endswith(".s") or bname.startswith("arm"):
+                continue
+            stem = f"obj-{f[:-5]}_{bname[:-2]}"
+            s, o = (os.path.join(work, stem + ext) for ext in (".s", ".o"))
+            write(work, stem + ".s", body)
+            if run([mc, "-filetype=obj", "-triple=x86_64", s, "-o", o]):
+                objects.append((stem, o))
+    for name, path in objects:
+        with open(path, "rb") as fh:
+            write(f"{out}/input-text", name, fh.read())
+    ar = os.path.join(work, "objs.a")
+    small = [p for _, p in objects if os.path.getsize(p) < 16384][:4]
+    if small and run([os.path.join(llvm_bin, "llvm-ar"), "rc", ar, *small]):
+        with open(ar, "rb") as fh:
+            write(f"{out}/input-text", "archive", fh.read())
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--src", required=True)
@@ -289,11 +329,12 @@ def main():
     if os.path.isdir(a.out):
         shutil.rmtree(a.out)
     for t in ("profile", "yaml-tree", "orderfile", "perf-script", "raw",
-              "linked-binary", "rewrite", "smf", "page-map"):
+              "linked-binary", "rewrite", "smf", "page-map", "input-text"):
         os.makedirs(os.path.join(a.out, t))
     text_seeds(a.src, a.out)
     with tempfile.TemporaryDirectory(prefix="pagelayout-corpus-") as work:
         largest = binaries(a.src, a.out, a.clang, a.llvm_bin, work)
+        object_seeds(a.src, a.out, a.clang, a.llvm_bin, work)
         raw_seeds(a.src, a.out, a.clang, a.llvm_bin, a.runtime_dir, work)
         smf_seeds(a.src, a.out, a.clang, a.elf2smf, work)
     # utils/fuzz.sh sizes -max_len of the ELF targets by this.
