@@ -335,6 +335,9 @@ struct OrderingInputs {
   /// Atoms that have no symbol to name them: lld places them after all
   /// listed ones.
   unsigned Unnamed = 0;
+  /// Planned from the inputs, by executed bytes: where the listed code
+  /// ends, from __pagelayout_start to __pagelayout_end.
+  std::optional<uint64_t> PlannedEnd;
 };
 
 OrderingInputs buildOrdering(const LayoutPlan &Plan,
@@ -482,6 +485,12 @@ std::optional<OrderingInputs> buildExactOrdering(const LayoutPlan &Plan,
     R.OrderFile.append(Name.data(), Name.size()).push_back('\n');
     At = PA.Offset + A.Size;
   }
+  if (StartOnPage) {
+    PhaseMarker M{"end", 0, /*PageAligned=*/false};
+    R.OrderFile += M.symbol() + "\n";
+    R.Markers.push_back(M);
+    R.PlannedEnd = At - Begin;
+  }
   if (At < End)
     Gap(End - At);
   return R;
@@ -570,6 +579,7 @@ private:
   void setUpPassPlugin();
   std::vector<const char *> lldArgs() const;
   int firstPass();
+  void checkPlacement();
   std::string whyPlanFromLink() const;
   int planFromInputs();
   Error plan();
@@ -1044,6 +1054,50 @@ int LayoutLink::secondPass() {
   return RC;
 }
 
+// Planned from the inputs, the listed code must end where the plan ends
+// it: a listed section lld did not place, or one it placed among them,
+// would have moved every later one. The output is correct either way;
+// only its pages may be more than planned. Two symbols are read back.
+void LayoutLink::checkPlacement() {
+  if (!Ordering.PlannedEnd)
+    return;
+  ErrorOr<std::unique_ptr<MemoryBuffer>> Buf =
+      MemoryBuffer::getFile(outputPath(Opts.LldArgs), /*IsText=*/false,
+                            /*RequiresNullTerminator=*/false);
+  if (!Buf)
+    return;
+  Expected<std::unique_ptr<object::ObjectFile>> Obj =
+      object::ObjectFile::createObjectFile((*Buf)->getMemBufferRef());
+  if (!Obj) {
+    consumeError(Obj.takeError());
+    return;
+  }
+  std::optional<uint64_t> Start, End;
+  for (const object::SymbolRef &S : (*Obj)->symbols()) {
+    Expected<StringRef> Name = S.getName();
+    Expected<uint64_t> Addr = S.getAddress();
+    if (!Name || !Addr) {
+      consumeError(Name.takeError());
+      consumeError(Addr.takeError());
+      continue;
+    }
+    if (*Name == "__pagelayout_start")
+      Start = *Addr;
+    else if (*Name == "__pagelayout_end")
+      End = *Addr;
+    if (Start && End)
+      break;
+  }
+  if (!Start || !End || *End - *Start == *Ordering.PlannedEnd)
+    return; // stripped, or as planned
+  warn("the laid-out code ends " + Twine(*End - *Start) +
+       " bytes after its start, not " + Twine(*Ordering.PlannedEnd) +
+       " as planned from the inputs: lld placed other sections than the "
+       "plan listed; the output is correct, but may touch more pages than "
+       "planned (link with --layout-plan-from=link to plan from lld's own "
+       "layout)");
+}
+
 Error LayoutLink::writeReport() {
   // crtbegin's helpers were added for the plan; in the output they are
   // symbols without a size, code the report counts as running anyway.
@@ -1135,6 +1189,7 @@ int LayoutLink::run() {
   Steps.done("checked the fit");
   if (int RC = secondPass())
     return RC;
+  checkPlacement();
   Steps.done("linked");
   if (Opts.ReportPath)
     if (Error E = writeReport())

@@ -66,7 +66,7 @@ std::string buildMarkerObject(const std::vector<PhaseMarker> &Markers,
     H.Name = ShStr.add(".text.pagelayout." + M.Name);
     H.Type = ELF::SHT_PROGBITS;
     H.Flags = ELF::SHF_ALLOC | ELF::SHF_EXECINSTR | ELF::SHF_GNU_RETAIN;
-    H.Align = M.Size ? 1 : PageSize;
+    H.Align = M.Size || !M.PageAligned ? 1 : PageSize;
     H.Size = M.Size;
     Sections.push_back(H);
   }

@@ -14,10 +14,14 @@ namespace pagelayout {
 /// symbol "__pagelayout_<Name>": empty and aligned to the page size (a
 /// phase boundary), or, with a Size, Size bytes of the target's fill
 /// (int3 on x86-64) aligned to 1 (a gap of exactly that many bytes, where
-/// a plan by executed bytes leaves one).
+/// a plan by executed bytes leaves one), or empty and aligned to 1 (an end
+/// the output can be checked by).
 struct PhaseMarker {
   std::string Name;
   uint64_t Size = 0;
+  /// An empty marker aligned to 1 instead of the page: it only marks where
+  /// the code before it ends.
+  bool PageAligned = true;
   /// A gap's symbol is local and temporary (.L): lld drops it from the
   /// output's symbol table.
   std::string symbol() const {
