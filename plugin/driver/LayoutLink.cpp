@@ -1066,27 +1066,38 @@ void LayoutLink::checkPlacement() {
                             /*RequiresNullTerminator=*/false);
   if (!Buf)
     return;
-  Expected<std::unique_ptr<object::ObjectFile>> Obj =
-      object::ObjectFile::createObjectFile((*Buf)->getMemBufferRef());
-  if (!Obj) {
-    consumeError(Obj.takeError());
+  // The raw table, scanned once: thousands of symbols, two wanted.
+  Expected<object::ELFFile<object::ELF64LE>> File =
+      object::ELFFile<object::ELF64LE>::create((*Buf)->getBuffer());
+  if (!File) {
+    consumeError(File.takeError());
+    return;
+  }
+  Expected<ArrayRef<object::ELF64LE::Shdr>> Sections = File->sections();
+  if (!Sections) {
+    consumeError(Sections.takeError());
     return;
   }
   std::optional<uint64_t> Start, End;
-  for (const object::SymbolRef &S : (*Obj)->symbols()) {
-    Expected<StringRef> Name = S.getName();
-    Expected<uint64_t> Addr = S.getAddress();
-    if (!Name || !Addr) {
-      consumeError(Name.takeError());
-      consumeError(Addr.takeError());
+  for (const object::ELF64LE::Shdr &Sec : *Sections) {
+    if (Sec.sh_type != ELF::SHT_SYMTAB)
       continue;
+    Expected<ArrayRef<object::ELF64LE::Sym>> Syms = File->symbols(&Sec);
+    Expected<StringRef> Str = File->getStringTableForSymtab(Sec, *Sections);
+    if (!Syms || !Str) {
+      consumeError(Syms.takeError());
+      consumeError(Str.takeError());
+      return;
     }
-    if (*Name == "__pagelayout_start")
-      Start = *Addr;
-    else if (*Name == "__pagelayout_end")
-      End = *Addr;
-    if (Start && End)
-      break;
+    for (const object::ELF64LE::Sym &S : *Syms) {
+      if (S.st_name >= Str->size() || (*Str)[S.st_name] != '_')
+        continue;
+      StringRef Name = Str->drop_front(S.st_name).data();
+      if (Name == "__pagelayout_start")
+        Start = S.st_value;
+      else if (Name == "__pagelayout_end")
+        End = S.st_value;
+    }
   }
   if (!Start || !End || *End - *Start == *Ordering.PlannedEnd)
     return; // stripped, or as planned
