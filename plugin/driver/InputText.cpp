@@ -359,8 +359,12 @@ Expected<ObjectTables> readObjectTables(MemoryBufferRef Buffer,
     } else if (Sym.st_shndx < ELF::SHN_LORESERVE) {
       Index = Sym.st_shndx;
     }
-    auto It = AtomOf.find(Index);
-    int InAtom = It == AtomOf.end() ? -1 : int(It->second);
+    // (Only indices of real sections are looked up: ~0u is the map's own
+    // empty key.)
+    int InAtom = -1;
+    if (Index < T.Sections)
+      if (auto It = AtomOf.find(Index); It != AtomOf.end())
+        InAtom = int(It->second);
     // foo@@VER defines foo (its default version); foo@VER only itself.
     StringRef Defines = *Name;
     if (size_t At = Defines.find("@@"); At != StringRef::npos)
