@@ -1,7 +1,8 @@
 #!/bin/bash
 # link-time.sh: ld.pagelayout's link time as a ratio of ld.lld's, in the
 # three modes issue 16 names: no LTO, ThinLTO and full LTO, on vim 9.0
-# (Debian's source, more than 2 MB of text; not in CI).
+# (Debian's source, more than 2 MB of text; not in CI), and without LTO on
+# ld.pagelayout itself (C++, more than 3 MB of text).
 #
 # Per mode, vim's objects are compiled once (release flags, plus -flto=thin
 # or -flto; cached in build/bench/linktime/MODE, or taken from
@@ -109,6 +110,44 @@ for m in $modes; do
   rows="$rows$row"$'\n'
 done
 
+# The second program, without LTO: ld.pagelayout itself (C++, lld's ELF
+# code linked in statically, more than 3 MB of .text), as the build links
+# it. Its profile: a trace of it linking vim (the no-LTO objects) as plain
+# lld, the work a linker's startup and steady state are made of.
+self_row=""
+if [[ " $modes " == *" none "* ]]; then
+  S=$J/self
+  mkdir -p "$S"
+  link_cmd=$(ninja -C "$build" -t commands plugin/ld.pagelayout | tail -1 |
+    sed -e 's/^: && //' -e 's/ && :$//' -e 's| -o plugin/ld.pagelayout | |')
+  # shellcheck disable=SC2206
+  self_link=($link_cmd)
+  (cd "$build" && "${self_link[@]}" -o "$S/default" -fuse-ld=lld)
+  mapfile -t vim_args < <("$J/none/link.sh" "$J/run/probe" -fuse-ld=lld -### 2>&1 |
+    tail -1 | python3 -c 'import shlex, sys; print("\n".join(shlex.split(sys.stdin.read())[1:]))')
+  if [ ! -f "$S/trace.yaml" ] || [ "$S/trace.yaml" -ot "$ldpl" ]; then
+    log "ld.pagelayout itself: trace profile of it linking vim"
+    "$pl" record --mode=trace -o "$S/trace.yaml.tmp" -- "$S/default" "${vim_args[@]}" \
+      -o "$S/vim.out" > /dev/null 2> "$S/trace.err" < /dev/null
+    "$pl" profile convert "$S/trace.yaml.tmp" --to=orderfile --include-cold -o "$S/order.txt"
+    mv "$S/trace.yaml.tmp" "$S/trace.yaml"
+  fi
+  log "ld.pagelayout itself, no LTO: $rounds alternating rounds"
+  self_text=$(/usr/lib/llvm-22/bin/llvm-size -A "$S/default" | awk '$1 == ".text" {print $2}')
+  label="no LTO, ld.pagelayout itself ($((self_text / 1000)) KB .text, C++)"
+  self_row=$(cd "$build" && python3 "$bench/link-time.py" --rounds "$rounds" --label "$label" -- \
+    "${self_link[@]}" -o "$S/lld.out" -fuse-ld=lld "-Wl,--symbol-ordering-file=$S/order.txt" \
+    -Wl,--no-warn-symbol-ordering --- \
+    "${self_link[@]}" -o "$S/ldpl.out" "--ld-path=$ldpl" "-Wl,--layout-profile=$S/trace.yaml")
+  want=$("$S/default" --version | sha256sum)
+  for o in lld.out ldpl.out; do
+    [ "$("$S/$o" --version | sha256sum)" = "$want" ] ||
+      { echo "ld.pagelayout itself: $o behaves differently" >&2; exit 1; }
+  done
+  self_row="$self_row $rounds | $(date -u +%Y-%m-%d) |"
+  echo "$self_row"
+fi
+
 out=$root/docs/bench/link-time.md
 # Rows of the modes not run this time are kept from the last table (each
 # row says when it was measured).
@@ -122,10 +161,15 @@ for m in none thin full; do
     table="$table$(grep -F "| $label |" "$out")"$'\n'
   fi
 done
+if [ -n "$self_row" ]; then
+  table="$table$self_row"$'\n'
+elif [ -f "$out" ] && grep -qF "| no LTO, ld.pagelayout itself" "$out"; then
+  table="$table$(grep -F "| no LTO, ld.pagelayout itself" "$out")"$'\n'
+fi
 {
   echo "<!-- written by utils/bench/link-time.sh; do not edit -->"
   echo "vim 9.0 (Debian source; .text $text_bytes bytes without LTO), $(nproc) cores shared."
-  echo "Each mode: the same objects linked by ld.lld with an ordering file and by ld.pagelayout with the trace profile it was made from (startup workload), alternating rounds; medians of the whole link command (clang driver included), CPU time from getrusage. Both outputs checked against the default build's run."
+  echo "Each mode: the same objects linked by ld.lld with an ordering file and by ld.pagelayout with the trace profile it was made from (vim: its startup workload; ld.pagelayout itself: it linking vim), alternating rounds; medians of the whole link command (compiler driver included), CPU time from getrusage. Both outputs checked against the default build's run."
   echo
   echo "| mode | ld.lld CPU s | ld.pagelayout CPU s | ratio | ld.lld wall s | ld.pagelayout wall s | ratio | rounds | measured |"
   echo "|---|---:|---:|---:|---:|---:|---:|---:|---|"
