@@ -54,6 +54,7 @@
 #include "pagelayout/schema/ProfileWriter.h"
 #include "llvm/ADT/CachedHashString.h"
 #include "llvm/ADT/DenseSet.h"
+#include "llvm/ADT/ScopeExit.h"
 #include "llvm/ADT/StringSet.h"
 #include "llvm/BinaryFormat/Magic.h"
 #include "llvm/Bitcode/BitcodeReader.h"
@@ -388,21 +389,33 @@ OrderingInputs buildOrdering(const LayoutPlan &Plan,
 /// listed code, where no function of it ran (\p Ran), and makes an exact
 /// plan impossible where one did.
 struct OrderableUnits {
-  /// The units where sections were left to lld; empty when every atom is
-  /// a unit (most links: no copy).
+  /// The units where sections were left to lld, moved out of the atoms
+  /// (no copy) until restore(); empty when every atom is a unit.
   std::vector<Atom> Kept;
-  const std::vector<Atom> *Atoms = nullptr;
-  std::vector<StringRef> OrderName;    ///< the name the ordering file lists
+  std::vector<unsigned> KeptFrom; ///< Kept[I] is atom KeptFrom[I]
+  std::vector<Atom> *Atoms = nullptr;
+  /// Each unit's own name, as the index of its symbol.
+  std::vector<unsigned> OrderSymbol;
   std::vector<uint64_t> LeadAlignment; ///< the section's alignment
   /// Some sections are left to lld: code follows the listed sections.
   bool LeftToLld = false;
   const std::vector<Atom> &units() const {
     return LeftToLld ? Kept : *Atoms;
   }
+  StringRef orderName(unsigned U) const {
+    return units()[U].Symbols[OrderSymbol[U]].Name;
+  }
+  /// The atoms moved into Kept, back where they were.
+  void restore() {
+    for (size_t I = 0; I < Kept.size(); ++I)
+      (*Atoms)[KeptFrom[I]] = std::move(Kept[I]);
+    Kept.clear();
+    KeptFrom.clear();
+  }
 };
 
 std::optional<OrderableUnits>
-orderableUnits(const std::vector<Atom> &Atoms, ArrayRef<std::string> Unlisted,
+orderableUnits(std::vector<Atom> &Atoms, ArrayRef<std::string> Unlisted,
                function_ref<bool(StringRef)> Ran) {
   // Name -> sections defining it (each section counted once).
   DenseMap<CachedHashStringRef, unsigned> Defining;
@@ -419,6 +432,8 @@ orderableUnits(const std::vector<Atom> &Atoms, ArrayRef<std::string> Unlisted,
     ++Defining[CachedHashStringRef(Name)];
   OrderableUnits R;
   R.Atoms = &Atoms;
+  // Decided first, moved after: the map's keys point into the names.
+  std::vector<unsigned> KeptAtoms;
   for (unsigned I = 0; I < Atoms.size(); ++I) {
     const Atom &A = Atoms[I];
     auto Unique = find_if(A.Symbols, [&](const AtomSymbol &S) {
@@ -427,16 +442,18 @@ orderableUnits(const std::vector<Atom> &Atoms, ArrayRef<std::string> Unlisted,
     if (Unique == A.Symbols.end()) {
       if (any_of(A.Symbols, [&](const AtomSymbol &S) { return Ran(S.Name); }))
         return std::nullopt; // code that ran, and no name of its own
-      if (!R.LeftToLld) {
-        R.LeftToLld = true;
-        R.Kept.assign(Atoms.begin(), Atoms.begin() + I);
-      }
+      R.LeftToLld = true;
       continue;
     }
-    if (R.LeftToLld)
-      R.Kept.push_back(A);
-    R.OrderName.push_back(Unique->Name);
+    KeptAtoms.push_back(I);
+    R.OrderSymbol.push_back(unsigned(Unique - A.Symbols.begin()));
     R.LeadAlignment.push_back(A.Alignment);
+  }
+  if (R.LeftToLld) {
+    R.Kept.reserve(KeptAtoms.size());
+    for (unsigned I : KeptAtoms)
+      R.Kept.push_back(std::move(Atoms[I]));
+    R.KeptFrom = std::move(KeptAtoms);
   }
   return R;
 }
@@ -474,7 +491,7 @@ std::optional<OrderingInputs> buildExactOrdering(const LayoutPlan &Plan,
   };
   for (const PlacedAtom &PA : Plan.Placement) {
     const Atom &A = Atoms[PA.AtomIndex];
-    StringRef Name = U.OrderName[PA.AtomIndex];
+    StringRef Name = U.orderName(PA.AtomIndex);
     // lld aligns the unit's first section to its own alignment.
     uint64_t Natural = alignTo(At, U.LeadAlignment[PA.AtomIndex]);
     if (PA.Pinned || !Listed.insert(CachedHashStringRef(Name)).second ||
@@ -913,6 +930,10 @@ Error LayoutLink::plan() {
   // The first slack whose plan packs by executed bytes as planned (no
   // fallback note) is taken; where every slack needs a fallback (first-fit
   // around pinned code is the last), the one touching fewest pages.
+  auto Restore = make_scope_exit([&] {
+    if (Units)
+      Units->restore();
+  });
   if (Units) {
     uint64_t End = Map.TextAddress + Map.TextSize;
     std::optional<std::pair<LayoutPlan, OrderingInputs>> Fallback;
@@ -948,6 +969,8 @@ Error LayoutLink::plan() {
       return Error::success();
     }
   }
+  if (Units)
+    Units->restore();
   LayoutConfig Config;
   Config.PageSize = Opts.PageSize;
   Config.AlignPhases = Opts.PhaseAlign;
