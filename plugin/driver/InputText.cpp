@@ -367,8 +367,9 @@ Expected<ObjectTables> readObjectTables(MemoryBufferRef Buffer,
         InAtom = int(It->second);
     // foo@@VER defines foo (its default version); foo@VER only itself.
     StringRef Defines = *Name;
-    if (size_t At = Defines.find("@@"); At != StringRef::npos)
-      Defines = Defines.take_front(At);
+    // ('@' is rare: a byte search first, the pair only where it is.)
+    if (size_t At = Defines.find('@'); At != StringRef::npos)
+      Defines = Defines.take_front(Defines.find("@@", At));
     if (Binding != ELF::STB_LOCAL)
       T.Defined.push_back({CachedHashStringRef(Defines), Index,
                            Binding == ELF::STB_WEAK, InAtom});
