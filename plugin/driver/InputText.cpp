@@ -11,7 +11,11 @@
 //     at once, depth first, as lld's symbol resolution extracts it; a
 //     weak reference loads nothing; --whole-archive loads every member;
 //     -u makes its symbol undefined before any input, --entry after all;
-//   - of COMDAT groups with one signature, the first loaded is kept;
+//   - a shared object's undefined symbols load members too;
+//   - of COMDAT groups with one signature, the first loaded is kept, and
+//     SHF_EXCLUDE sections are dropped;
+//   - a global name belongs to its winning definition (the first strong
+//     one, else the first weak one);
 //   - .text and .text.* sections of loaded files go to .text, file by
 //     file in load order, each file's in section order.
 //
@@ -20,7 +24,9 @@
 // which plans whole functions then, where a listed section that is not
 // in the link costs nothing, or links twice). Shared objects' definitions
 // are not read: an archive member that defines a symbol a shared object
-// listed before it already defines would be taken for loaded.
+// listed before it already defines would be taken for loaded. Such a
+// mistake is not silent: the laid-out link checks where its listed code
+// ends (LayoutLink.cpp, checkPlacement).
 //
 // The plan lists sections by name, so a section that is listed but not
 // in the link would shift every later one off the page the plan gave it.
