@@ -34,8 +34,9 @@ int runRelocatableLink(const DriverOptions &Opts, llvm::raw_ostream &Out,
                        llvm::raw_ostream &Err);
 
 /// Links with the profile's layout applied (see LayoutLink.cpp). Returns
-/// the exit code; diagnostics go to \p Err. lld's last run is runLastLld:
-/// the process must end with exitFast().
+/// the exit code; diagnostics go to \p Err. lld's last run is runLastLld,
+/// and the plan's own memory is not freed either: the process must end
+/// with exitFast().
 int runLayoutLink(const DriverOptions &Opts, llvm::raw_ostream &Out,
                   llvm::raw_ostream &Err);
 
