@@ -26,6 +26,8 @@ bool isValidPageSize(uint64_t N) { return N >= 16 && (N & (N - 1)) == 0; }
 struct LayoutOrder::Parts {
   AtomClassification Classes;
   PhaseOrders Orders;
+  /// Sorted once for every packing of this order.
+  ColdBySize Cold;
 };
 
 LayoutOrder::LayoutOrder(std::unique_ptr<Parts> P) : P(std::move(P)) {}
@@ -43,6 +45,7 @@ LayoutOrder orderLayout(const std::vector<Atom> &Atoms,
   auto P = std::make_unique<LayoutOrder::Parts>();
   P->Classes = classifyAtoms(Atoms, Profile);
   P->Orders = orderPhases(Atoms, P->Classes, Profile, Config);
+  P->Cold = sortColdBySize(Atoms, P->Orders, Config.PageSize);
   return LayoutOrder(std::move(P));
 }
 
@@ -53,7 +56,8 @@ LayoutPlan packLayout(const std::vector<Atom> &Atoms,
   LayoutPlan Plan;
   Plan.PageSize = Config.PageSize;
   Plan.Placement =
-      packPhases(Atoms, Classes, Order.P->Orders, Config, &Plan.UnplacedAtoms);
+      packPhases(Atoms, Classes, Order.P->Orders, Config, &Plan.UnplacedAtoms,
+                 &Order.P->Cold);
   measurePlan(Plan, Atoms, Classes, Profile, Config.TouchedOutside);
   return Plan;
 }

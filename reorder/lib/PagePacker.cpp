@@ -53,6 +53,7 @@
 #include "SortByKey.h"
 #include "llvm/ADT/DenseSet.h"
 #include "llvm/Support/MathExtras.h"
+#include <optional>
 
 using namespace llvm;
 
@@ -72,8 +73,9 @@ constexpr unsigned ExecutedLookahead = 32;
 class PagePacker {
 public:
   PagePacker(const std::vector<Atom> &Atoms, const AtomClassification &C,
-             const LayoutConfig &Config)
-      : Atoms(Atoms), Classes(C), Page(Config.PageSize), Config(Config) {}
+             const LayoutConfig &Config, const ColdBySize &Cold)
+      : Atoms(Atoms), Classes(C), Page(Config.PageSize), Config(Config),
+        Cold(Cold) {}
 
   std::vector<PlacedAtom> run(const PhaseOrders &Orders,
                               std::vector<unsigned> *Unplaced);
@@ -104,7 +106,7 @@ private:
   bool closePage(Phase P, ArrayRef<unsigned> Window);
   ArrayRef<ByteRange> executedOf(unsigned A) const;
   void fillEndPocket(const PhaseOrders &Orders);
-  void packColdIntoGaps(ArrayRef<unsigned> Order);
+  void packColdIntoGaps();
   using Ranges = std::vector<std::pair<uint64_t, uint64_t>>;
   /// The room between sorted \p Used ranges in [StartAddress, EndAddress).
   Ranges freeGaps(const Ranges &Used) const;
@@ -123,12 +125,13 @@ private:
                    uint64_t Boundary);
   void fillWithCold(uint64_t Boundary);
   void packFirstFit(const PhaseOrders &Orders, std::vector<unsigned> &Unplaced);
-  void buildFillerPool(ArrayRef<unsigned> ColdOrder);
+  void buildFillerPool();
 
   const std::vector<Atom> &Atoms;
   const AtomClassification &Classes;
   uint64_t Page;
   const LayoutConfig &Config;
+  const ColdBySize &Cold;
 
   uint64_t Cursor = 0;
   std::vector<PlacedAtom> Placement;
@@ -425,7 +428,7 @@ bool PagePacker::placeInFirstGap(FirstFitGaps &Free, unsigned A, Phase P) {
 // with gaps (page skips, the end pocket): largest first, each in the first
 // gap that holds it, so small atoms end up in the small gaps and the
 // layout needs no more room than the input's. Cold order is immaterial.
-void PagePacker::packColdIntoGaps(ArrayRef<unsigned> Order) {
+void PagePacker::packColdIntoGaps() {
   std::vector<std::pair<uint64_t, uint64_t>> Used;
   for (const PlacedAtom &PA : Placement)
     if (Atoms[PA.AtomIndex].Size)
@@ -436,12 +439,9 @@ void PagePacker::packColdIntoGaps(ArrayRef<unsigned> Order) {
   for (auto [B, E] : Used)
     UsedEnd = std::max(UsedEnd, E);
   std::vector<unsigned> BySize;
-  for (unsigned A : Order)
+  for (unsigned A : Cold.Largest)
     if (!Placed[A])
       BySize.push_back(A);
-  stableSortByKey(
-      BySize, [&](unsigned A) { return Atoms[A].Size; },
-      [](uint64_t X, uint64_t Y) { return X > Y; });
   // Only the last atom's alignment padding is not paid: last goes the one
   // that would need the most after it (a 16-aligned atom of 16k+1 bytes).
   auto TailPad = [&](unsigned A) {
@@ -520,13 +520,10 @@ void PagePacker::packPhaseByExecutedBytes(Phase P, ArrayRef<unsigned> Order) {
   }
 }
 
-void PagePacker::buildFillerPool(ArrayRef<unsigned> ColdOrder) {
-  for (unsigned A : ColdOrder)
-    if (Atoms[A].Size && Atoms[A].Size < Page) {
-      FillerPool.push_back({Atoms[A].Size, A});
-      FillerBytesLeft += Atoms[A].Size;
-    }
-  llvm::sort(FillerPool);
+void PagePacker::buildFillerPool() {
+  FillerPool = Cold.Fillers;
+  for (auto [Size, A] : FillerPool)
+    FillerBytesLeft += Size;
   UnusedBefore.resize(FillerPool.size() + 1);
   for (uint32_t I = 0; I < UnusedBefore.size(); ++I)
     UnusedBefore[I] = I;
@@ -700,9 +697,8 @@ std::vector<PlacedAtom> PagePacker::run(const PhaseOrders &Orders,
     });
     return std::move(Placement);
   }
-  const std::vector<unsigned> &Cold = Orders[unsigned(Phase::Cold)];
   if (Config.FillWithCold)
-    buildFillerPool(Cold);
+    buildFillerPool();
   for (unsigned PI = 0; PI < NumPhases; ++PI)
     if (Phase(PI) != Phase::Cold)
       for (unsigned A : Orders[PI])
@@ -728,7 +724,7 @@ std::vector<PlacedAtom> PagePacker::run(const PhaseOrders &Orders,
       continue;
     if (ByExecuted) {
       if (P == Phase::Cold && Config.EndAddress != UINT64_MAX)
-        packColdIntoGaps(Orders[PI]);
+        packColdIntoGaps();
       else if (P == Phase::Cold)
         packPhase(P, Orders[PI]);
       else
@@ -755,12 +751,32 @@ std::vector<PlacedAtom> PagePacker::run(const PhaseOrders &Orders,
 
 } // namespace
 
+ColdBySize sortColdBySize(const std::vector<Atom> &Atoms,
+                          const PhaseOrders &Orders, uint64_t PageSize) {
+  ColdBySize R;
+  R.PageSize = PageSize;
+  const std::vector<unsigned> &Cold = Orders[unsigned(Phase::Cold)];
+  R.Largest = Cold;
+  stableSortByKey(
+      R.Largest, [&](unsigned A) { return Atoms[A].Size; },
+      [](uint64_t X, uint64_t Y) { return X > Y; });
+  for (unsigned A : Cold)
+    if (Atoms[A].Size && Atoms[A].Size < PageSize)
+      R.Fillers.push_back({Atoms[A].Size, A});
+  llvm::sort(R.Fillers);
+  return R;
+}
+
 std::vector<PlacedAtom> packPhases(const std::vector<Atom> &Atoms,
                                    const AtomClassification &Classes,
                                    const PhaseOrders &Orders,
                                    const LayoutConfig &Config,
-                                   std::vector<unsigned> *Unplaced) {
-  return PagePacker(Atoms, Classes, Config).run(Orders, Unplaced);
+                                   std::vector<unsigned> *Unplaced,
+                                   const ColdBySize *Cold) {
+  std::optional<ColdBySize> Own;
+  if (!Cold || Cold->PageSize != Config.PageSize)
+    Cold = &Own.emplace(sortColdBySize(Atoms, Orders, Config.PageSize));
+  return PagePacker(Atoms, Classes, Config, *Cold).run(Orders, Unplaced);
 }
 
 } // namespace pagelayout
