@@ -64,6 +64,9 @@ using Elf_Shdr = ELFT::Shdr;
 using Elf_Sym = ELFT::Sym;
 using Elf_Word = ELFT::Word;
 
+/// From how many bytes of objects their tables are read in parallel.
+constexpr uint64_t ParallelReadBytes = 64 << 20;
+
 bool isTextSectionName(StringRef Name) {
   return Name == ".text" || Name.starts_with(".text.");
 }
@@ -687,16 +690,22 @@ void TextReader::dropLosingNames() {
 
 Expected<InputText> TextReader::run() {
   // Every object on the command line is loaded: their tables are read
-  // first, on every thread allowed; resolution then runs in order.
+  // first, on every thread allowed where there are enough of them to
+  // gain by it (vim's 138 objects, 8.7 MB, were read 2 ms faster on one
+  // thread of two: the threads' first touches of fresh memory and of the
+  // files' pages contend); resolution then runs in order.
   std::vector<std::pair<const LinkInputFile *, std::optional<Expected<ObjectTables>>>> Ahead;
+  uint64_t AheadBytes = 0;
   for (const LinkInputFile &F : In.Files)
-    if (F.Magic == file_magic::elf_relocatable && !F.Lazy)
+    if (F.Magic == file_magic::elf_relocatable && !F.Lazy) {
       Ahead.push_back({&F, std::nullopt});
+      AheadBytes += F.Buffer.getBufferSize();
+    }
   auto ReadOne = [&](size_t I) {
     Ahead[I].second.emplace(
         readObjectTables(Ahead[I].first->Buffer, Ahead[I].first->Path));
   };
-  if (Threads)
+  if (Threads && AheadBytes >= ParallelReadBytes)
     parallelFor(0, Ahead.size(), ReadOne);
   else
     for (size_t I = 0; I < Ahead.size(); ++I)

@@ -1184,7 +1184,8 @@ Error LayoutLink::writeReport() {
 }
 
 int LayoutLink::run() {
-  // The profile and the inputs are read at once: neither needs the other.
+  // The profile and the inputs are read at once (neither needs the
+  // other) where the profile is large.
   // What the inputs' code is, is read ahead on the chance that the link
   // is planned from it (most links without LTO are).
   std::optional<Expected<Profile>> P;
@@ -1194,8 +1195,15 @@ int LayoutLink::run() {
   // lld's --threads=1 holds for ld.pagelayout's own parallel work too.
   if (!Opts.Threads)
     parallel::strategy = hardware_concurrency(1);
+  // A small one is read sooner than a thread starts and warms up.
+  uint64_t ProfileBytes = 0;
+  for (const std::string &Path : Opts.ProfilePaths) {
+    uint64_t Size = 0;
+    if (!sys::fs::file_size(Path, Size))
+      ProfileBytes += Size;
+  }
   std::thread Reader;
-  if (Opts.Threads)
+  if (Opts.Threads && ProfileBytes >= (1 << 20))
     Reader = std::thread(ReadProfile);
   Inputs = findLinkInputs(Opts.LldArgs);
   Bitcode = scanBitcodeInputs(Inputs);

@@ -41,6 +41,9 @@ using namespace llvm;
 namespace pagelayout {
 namespace {
 
+/// From how many atoms two packings run on two threads.
+constexpr size_t ParallelPackingAtoms = 50000;
+
 uint64_t endOf(const LayoutPlan &P, const std::vector<Atom> &Atoms) {
   uint64_t End = 0;
   for (const PlacedAtom &PA : P.Placement)
@@ -112,7 +115,10 @@ FittedLayout fitRegion(const std::vector<Atom> &Atoms,
     // The end pocket pins the region's last bytes, so the cold code must
     // fit what is left around it: where that fails, the same without it.
     // The packings with skips and densely are independent: with
-    // O.Threads, on two threads (the choice below is the same).
+    // O.Threads, on two threads (the choice below is the same), where
+    // they are large enough to gain by it (a link of vim's 5,600 atoms
+    // gained nothing: a thread's start and its first touches of fresh
+    // memory cost what the packing on it saves).
     auto Pack = [&](bool Skips, bool Pocket) {
       LayoutConfig C = Config(Skips, true);
       C.FillEndPocket = Pocket;
@@ -125,7 +131,8 @@ FittedLayout fitRegion(const std::vector<Atom> &Atoms,
     std::optional<LayoutPlan> Plans[2][2];
     auto PackBoth = [&](bool Pocket, bool Needed[2]) {
       std::thread Dense;
-      if (O.Threads && Needed[0] && Needed[1])
+      if (O.Threads && Atoms.size() >= ParallelPackingAtoms && Needed[0] &&
+          Needed[1])
         Dense = std::thread([&] { Plans[0][Pocket] = Pack(false, Pocket); });
       else if (Needed[0])
         Plans[0][Pocket] = Pack(false, Pocket);
