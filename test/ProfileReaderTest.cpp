@@ -213,6 +213,25 @@ TEST(ProfileReader, BinaryInputIsRejectedWithOffset) {
               HasSubstr("bin.yaml:2:1: error: binary data at byte offset 11"));
 }
 
+// The text check skips ASCII eight bytes at a time and validates the rest
+// as UTF-8: a name past the first word keeps its bytes, and a bad byte
+// after a valid multi-byte one is found at its own offset.
+TEST(ProfileReader, Utf8AfterAsciiIsCheckedFromItsFirstByte) {
+  Expected<Profile> P = parseProfile(
+      "version: 1\nfunctions:\n  - {name: caf\xc3\xa9_\xe2\x82\xac}\n",
+      "utf8.yaml");
+  ASSERT_TRUE(bool(P)) << errorText(P.takeError());
+  ASSERT_EQ(P->Functions.size(), 1u);
+  EXPECT_EQ(P->Functions[0].Name, "caf\xc3\xa9_\xe2\x82\xac");
+  // Offsets 0-32 ASCII, 33-34 a valid two-byte letter, 35 a lone
+  // continuation byte.
+  Expected<Profile> Bad = parseProfile(
+      "version: 1\nfunctions:\n  - {name: \xc3\xa9\x80}\n", "bad.yaml");
+  ASSERT_FALSE(bool(Bad));
+  EXPECT_THAT(errorText(Bad.takeError()),
+              HasSubstr("bad.yaml:3:14: error: binary data at byte offset 35"));
+}
+
 TEST(ProfileReader, UnknownKeysWarnButParse) {
   std::vector<std::string> Warnings;
   Expected<Profile> P = parseProfile(
