@@ -757,13 +757,23 @@ ColdBySize sortColdBySize(const std::vector<Atom> &Atoms,
   R.PageSize = PageSize;
   const std::vector<unsigned> &Cold = Orders[unsigned(Phase::Cold)];
   R.Largest = Cold;
-  stableSortByKey(
-      R.Largest, [&](unsigned A) { return Atoms[A].Size; },
-      [](uint64_t X, uint64_t Y) { return X > Y; });
+  // Largest first: ascending by the complement.
+  stableSortByKey(R.Largest, [&](unsigned A) { return ~Atoms[A].Size; });
+  // By (size, atom): one key of both where the size fits 32 bits.
+  std::vector<std::pair<uint64_t, unsigned>> Keyed;
   for (unsigned A : Cold)
     if (Atoms[A].Size && Atoms[A].Size < PageSize)
-      R.Fillers.push_back({Atoms[A].Size, A});
-  llvm::sort(R.Fillers);
+      Keyed.push_back({Atoms[A].Size << 32 | A, A});
+  if (PageSize <= (uint64_t(1) << 32)) {
+    radixSortPairs(Keyed);
+  } else {
+    for (auto &[Key, A] : Keyed)
+      Key = Atoms[A].Size;
+    llvm::sort(Keyed);
+  }
+  R.Fillers.reserve(Keyed.size());
+  for (auto [Key, A] : Keyed)
+    R.Fillers.push_back({Atoms[A].Size, A});
   return R;
 }
 
