@@ -139,4 +139,32 @@ TEST(DriverOptions, ProfilesAccumulateAndFatalWarningsAreSeen) {
   EXPECT_FALSE(O2->FatalWarnings);
 }
 
+// lld's --threads is seen in each spelling (and left on lld's command
+// line), so ld.pagelayout can size LLVM's thread pool as lld would before
+// its own parallel work makes the pool.
+TEST(DriverOptions, ThreadsInEachSpelling) {
+  BumpPtrAllocator Alloc;
+  StringSaver Saver(Alloc);
+  auto Threads = [&](std::vector<const char *> Argv) {
+    Expected<DriverOptions> O = parseDriverOptions(Argv, Saver);
+    EXPECT_TRUE(bool(O));
+    if (!O) {
+      consumeError(O.takeError());
+      return std::pair<unsigned, bool>(~0u, false);
+    }
+    EXPECT_EQ(O->LldArgs.size(), Argv.size());
+    return std::pair(O->ThreadCount, O->Threads);
+  };
+  EXPECT_EQ(Threads({"a.o"}), std::pair(0u, true));
+  EXPECT_EQ(Threads({"--threads=4", "a.o"}), std::pair(4u, true));
+  EXPECT_EQ(Threads({"-threads", "3"}), std::pair(3u, true));
+  EXPECT_EQ(Threads({"--threads", "1", "a.o"}), std::pair(1u, false));
+  // The last one counts, as in lld.
+  EXPECT_EQ(Threads({"--threads=1", "-threads=2"}), std::pair(2u, true));
+  // Not a positive number: lld reports it; the pool keeps its default.
+  EXPECT_EQ(Threads({"--threads=many"}), std::pair(0u, true));
+  // Another option that starts alike is not --threads.
+  EXPECT_EQ(Threads({"--threadsx=2"}), std::pair(0u, true));
+}
+
 } // namespace

@@ -11,6 +11,8 @@
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/MathExtras.h"
+#include "llvm/Support/Parallel.h"
+#include "llvm/Support/Threading.h"
 
 using namespace llvm;
 
@@ -39,7 +41,28 @@ bool isFlag(StringRef A, StringRef Name) {
   return A == ("--" + Name).str() || A == ("-" + Name).str();
 }
 
+/// The value of lld's --threads at \p I (--threads=N or --threads N,
+/// either dash), if that is the option there.
+std::optional<StringRef> threadsValue(ArrayRef<const char *> Args, size_t I) {
+  StringRef A = Args[I];
+  if (!A.consume_front("--threads") && !A.consume_front("-threads"))
+    return std::nullopt;
+  if (A.consume_front("="))
+    return A;
+  if (!A.empty())
+    return std::nullopt;
+  return I + 1 < Args.size() ? StringRef(Args[I + 1]) : StringRef();
+}
+
 } // namespace
+
+void applyLldThreads(const DriverOptions &Opts) {
+  // lld's driver: --threads=N, else no more than 16 threads.
+  if (Opts.ThreadCount)
+    parallel::strategy = hardware_concurrency(Opts.ThreadCount);
+  else if (parallel::strategy.compute_thread_count() > 16)
+    parallel::strategy = hardware_concurrency(16);
+}
 
 Expected<DriverOptions> parseDriverOptions(ArrayRef<const char *> Argv,
                                            StringSaver &Saver) {
@@ -121,10 +144,11 @@ Expected<DriverOptions> parseDriverOptions(ArrayRef<const char *> Argv,
         O.FatalWarnings = true;
       else if (isFlag(A, "verbose"))
         O.Verbose = true;
-      else if (A == "--threads=1" ||
-               (A == "--threads" && I + 1 < Expanded.size() &&
-                StringRef(Expanded[I + 1]) == "1"))
-        O.Threads = false;
+      else if (std::optional<StringRef> V = threadsValue(Expanded, I)) {
+        unsigned N = 0;
+        O.ThreadCount = to_integer(*V, N, 0) ? N : 0;
+        O.Threads = O.ThreadCount != 1;
+      }
       else if (isFlag(A, "no-fatal-warnings"))
         O.FatalWarnings = false;
       if (A.starts_with("--layout-") || A.starts_with("-layout-"))

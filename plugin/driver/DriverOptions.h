@@ -31,6 +31,11 @@ struct DriverOptions {
   /// False with lld's --threads=1: ld.pagelayout's own work runs on one
   /// thread too.
   bool Threads = true;
+  /// lld's --threads=N (the last one; 0 when none or not a positive
+  /// number, which lld reports): LLVM's thread pool is made once, by its
+  /// first user, so ld.pagelayout sets its size as lld would before any
+  /// work of its own runs in it (applyLldThreads).
+  unsigned ThreadCount = 0;
   /// --layout-lto-plugin: a path, "none", or unset (find it).
   std::optional<std::string> LtoPlugin;
   /// Everything else, response files expanded, for lld.
@@ -44,6 +49,11 @@ struct DriverOptions {
 /// \p Saver.
 llvm::Expected<DriverOptions>
 parseDriverOptions(llvm::ArrayRef<const char *> Argv, llvm::StringSaver &Saver);
+
+/// Sizes LLVM's thread pool as lld's driver will (--threads=N, else at
+/// most 16 threads), before ld.pagelayout's own parallel work makes the
+/// pool: lld's own setting comes too late to change a pool already made.
+void applyLldThreads(const DriverOptions &Opts);
 
 /// True when \p Args ask lld for something other than a link (--version,
 /// --help, or -v alone): those run without a layout.

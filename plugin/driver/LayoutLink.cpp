@@ -1192,9 +1192,6 @@ int LayoutLink::run() {
   auto ReadProfile = [&] {
     P.emplace(readMergedProfiles(Opts.ProfilePaths, Diags.handler()));
   };
-  // lld's --threads=1 holds for ld.pagelayout's own parallel work too.
-  if (!Opts.Threads)
-    parallel::strategy = hardware_concurrency(1);
   // A small one is read sooner than a thread starts and warms up.
   uint64_t ProfileBytes = 0;
   for (const std::string &Path : Opts.ProfilePaths) {

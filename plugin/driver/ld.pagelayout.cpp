@@ -55,6 +55,8 @@ int main(int Argc, char **Argv) {
               "--layout-profile=FILE\n";
     return 1;
   }
+  // lld's --threads holds for ld.pagelayout's own parallel work too.
+  applyLldThreads(*Opts);
   if (isRelocatableLink(Opts->LldArgs))
     return runRelocatableLink(*Opts, outs(), errs());
   exitFast(runLayoutLink(*Opts, outs(), errs()));
