@@ -482,19 +482,20 @@ void PagePacker::packPhaseByExecutedBytes(Phase P, ArrayRef<unsigned> Order) {
     for (unsigned A : Window) {
       const Atom &X = Atoms[A];
       ArrayRef<ByteRange> R = executedOf(A);
-      Score Base;
-      auto Try = [&](uint64_t At, bool OnlyIfFewerPages) {
-        uint64_t Off = fitOffset(At, X);
-        Score S = scoreAt(A, Off);
-        if (OnlyIfFewerPages && S.NewPages >= Base.NewPages)
-          return;
+      auto Consider = [&](const Score &S) {
         if (S.Waste < BestScore.Waste) {
           BestScore = S;
           Best = A;
         }
       };
-      Base = scoreAt(A, fitOffset(Cursor, X));
-      Try(Cursor, false);
+      // At the cursor: the score every other offset is measured against.
+      const Score Base = scoreAt(A, fitOffset(Cursor, X));
+      Consider(Base);
+      auto Try = [&](uint64_t At, bool OnlyIfFewerPages) {
+        Score S = scoreAt(A, fitOffset(At, X));
+        if (!OnlyIfFewerPages || S.NewPages < Base.NewPages)
+          Consider(S);
+      };
       uint64_t Boundary = alignTo(Cursor, Page);
       if (!Config.AlignPhases)
         continue; // densely: no skips
