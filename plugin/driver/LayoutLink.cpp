@@ -1034,11 +1034,14 @@ void LayoutLink::reportMatching() {
   size_t Missing = Plan.UnmatchedProfileNames.size();
   // Only sections holding profiled functions matter (crt files always
   // have multi-function .text sections).
-  // The user's functions only: _start, added by default, sits in crt1's
-  // multi-function .text and is no reason to warn.
+  // The user's functions only: _start (added by default, or in a trace,
+  // which sees it run) sits in crt1's multi-function .text, the C
+  // runtime's, and is no reason to warn; nor are crtbegin's helpers.
   StringSet<> Profiled;
   for (size_t I = 0; I < UserFunctions; ++I)
-    Profiled.insert(Names.Renamed.Functions[I].Name);
+    if (StringRef Name = Names.Renamed.Functions[I].Name;
+        !isRuntimeStartupName(Name))
+      Profiled.insert(Name);
   unsigned Multi = 0;
   std::string FirstMulti;
   for (unsigned I : Map.MultiFunctionSections)

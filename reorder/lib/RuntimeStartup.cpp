@@ -1,11 +1,21 @@
 //===- RuntimeStartup.cpp - Code that runs first in every process ---------===//
 
 #include "pagelayout/reorder/RuntimeStartup.h"
+#include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/StringSet.h"
 
 using namespace llvm;
 
 namespace pagelayout {
+
+// crtbegin's helpers: every start and exit runs them.
+static constexpr const char *CrtHelpers[] = {
+    "deregister_tm_clones", "register_tm_clones", "__do_global_dtors_aux",
+    "frame_dummy"};
+
+bool isRuntimeStartupName(StringRef Name) {
+  return Name == "_start" || is_contained(CrtHelpers, Name);
+}
 
 unsigned addRuntimeStartup(Profile &P, const std::vector<Atom> &Atoms,
                            std::optional<uint64_t> Entry,
@@ -15,8 +25,7 @@ unsigned addRuntimeStartup(Profile &P, const std::vector<Atom> &Atoms,
   // worth their page at startup.
   std::vector<std::string> Names = {"_start"};
   if (WithCrtHelpers)
-    for (const char *N : {"deregister_tm_clones", "register_tm_clones",
-                          "__do_global_dtors_aux", "frame_dummy"})
+    for (const char *N : CrtHelpers)
       Names.push_back(N);
   // Which of these few names the atoms define: compared directly, not
   // through a set of every symbol of the link.

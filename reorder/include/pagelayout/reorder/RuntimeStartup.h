@@ -16,6 +16,12 @@
 
 namespace pagelayout {
 
+/// True for the C runtime's own code that addRuntimeStartup knows by
+/// name: `_start` and crtbegin's helpers. It comes in the runtime's
+/// objects (crt1.o, crtbegin.o), whose sections hold several functions
+/// and which no user recompiles.
+bool isRuntimeStartupName(llvm::StringRef Name);
+
 /// Adds `_start`, and each function symbol of the atom holding \p Entry
 /// (the ELF entry point, when known), to \p P as startup functions unless
 /// \p P already lists them. With \p WithCrtHelpers also crtbegin's
