@@ -163,6 +163,9 @@ TEST(DriverOptions, ThreadsInEachSpelling) {
   EXPECT_EQ(Threads({"--threads=1", "-threads=2"}), std::pair(2u, true));
   // Not a positive number: lld reports it; the pool keeps its default.
   EXPECT_EQ(Threads({"--threads=many"}), std::pair(0u, true));
+  // No value, or 0: lld rejects the link; the pool keeps its default.
+  EXPECT_EQ(Threads({"a.o", "--threads"}), std::pair(0u, true));
+  EXPECT_EQ(Threads({"--threads=0"}), std::pair(0u, true));
   // Another option that starts alike is not --threads.
   EXPECT_EQ(Threads({"--threadsx=2"}), std::pair(0u, true));
 }

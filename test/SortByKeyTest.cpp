@@ -2,12 +2,15 @@
 //
 // stableSortByKey with an unsigned key sorts by radix; its order must be
 // exactly llvm::stable_sort's with the key compared by <: ascending, ties
-// in input order. A few exact cases, then random lists against that.
+// in input order. A few exact cases, then random lists against that, and
+// the cold phase's sorts against the comparison sorts they replace.
 //
 //===----------------------------------------------------------------------===//
 
+#include "../reorder/lib/PagePacker.h"
 #include "../reorder/lib/SortByKey.h"
 #include "gtest/gtest.h"
+#include <algorithm>
 #include <cstdint>
 #include <random>
 #include <vector>
@@ -72,6 +75,36 @@ TEST(SortByKey, RandomListsMatchTheComparisonSort) {
       Items[I] = unsigned(Rng() % N); // repeats allowed: items, not a set
     ASSERT_EQ(byRadix(Items, Key), byComparison(Items, Key))
         << "round " << Round << ", " << N << " items";
+  }
+}
+
+// sortColdBySize: largest first (ties in cold order) and the fillers by
+// (size, atom), as the comparison sorts gave them, for a 4 KB page (the
+// radix path of one key of both) and a page past 4 GB (by comparison).
+TEST(SortByKey, ColdBySizeAsTheComparisonSorts) {
+  std::mt19937_64 Rng(7);
+  std::vector<Atom> Atoms(2000);
+  for (Atom &A : Atoms)
+    A.Size = Rng() % 3 ? Rng() % 6000 : Rng() % 64; // ties among small ones
+  PhaseOrders Orders;
+  for (unsigned A = 0; A < Atoms.size(); ++A)
+    Orders[unsigned(Phase::Cold)].push_back(A);
+  std::shuffle(Orders[unsigned(Phase::Cold)].begin(),
+               Orders[unsigned(Phase::Cold)].end(), Rng);
+  const std::vector<unsigned> &Cold = Orders[unsigned(Phase::Cold)];
+  for (uint64_t Page : {uint64_t(4096), uint64_t(1) << 33}) {
+    ColdBySize R = sortColdBySize(Atoms, Orders, Page);
+    std::vector<unsigned> Largest = Cold;
+    llvm::stable_sort(Largest, [&](unsigned X, unsigned Y) {
+      return Atoms[X].Size > Atoms[Y].Size;
+    });
+    std::vector<std::pair<uint64_t, unsigned>> Fillers;
+    for (unsigned A : Cold)
+      if (Atoms[A].Size && Atoms[A].Size < Page)
+        Fillers.push_back({Atoms[A].Size, A});
+    llvm::sort(Fillers);
+    EXPECT_EQ(R.Largest, Largest) << "page " << Page;
+    EXPECT_EQ(R.Fillers, Fillers) << "page " << Page;
   }
 }
 

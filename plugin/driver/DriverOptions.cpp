@@ -41,17 +41,15 @@ bool isFlag(StringRef A, StringRef Name) {
   return A == ("--" + Name).str() || A == ("-" + Name).str();
 }
 
-/// The value of lld's --threads at \p I (--threads=N or --threads N,
-/// either dash), if that is the option there.
+/// The value of lld's --threads at \p I, in takeValue's spellings (the
+/// value stays on lld's command line), if that is the option there.
 std::optional<StringRef> threadsValue(ArrayRef<const char *> Args, size_t I) {
-  StringRef A = Args[I];
-  if (!A.consume_front("--threads") && !A.consume_front("-threads"))
-    return std::nullopt;
-  if (A.consume_front("="))
-    return A;
-  if (!A.empty())
-    return std::nullopt;
-  return I + 1 < Args.size() ? StringRef(Args[I + 1]) : StringRef();
+  Expected<std::optional<StringRef>> V = takeValue(Args, I, "threads");
+  if (!V) {
+    consumeError(V.takeError()); // lld says the value is missing
+    return StringRef();
+  }
+  return *V;
 }
 
 } // namespace
@@ -148,8 +146,7 @@ Expected<DriverOptions> parseDriverOptions(ArrayRef<const char *> Argv,
         unsigned N = 0;
         O.ThreadCount = to_integer(*V, N, 0) ? N : 0;
         O.Threads = O.ThreadCount != 1;
-      }
-      else if (isFlag(A, "no-fatal-warnings"))
+      } else if (isFlag(A, "no-fatal-warnings"))
         O.FatalWarnings = false;
       if (A.starts_with("--layout-") || A.starts_with("-layout-"))
         return createStringError(

@@ -1037,6 +1037,8 @@ void LayoutLink::reportMatching() {
   // The user's functions only: _start (added by default, or in a trace,
   // which sees it run) sits in crt1's multi-function .text, the C
   // runtime's, and is no reason to warn; nor are crtbegin's helpers.
+  // (A program of its own _start, -nostartfiles, is not warned about
+  // that one either: rare, and its other functions still are.)
   StringSet<> Profiled;
   for (size_t I = 0; I < UserFunctions; ++I)
     if (StringRef Name = Names.Renamed.Functions[I].Name;

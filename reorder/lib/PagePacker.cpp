@@ -350,9 +350,7 @@ void PagePacker::fillEndPocket(const PhaseOrders &Orders) {
   // Chosen largest first (ties in phase order), packed down from the
   // region's end, so whatever room they leave is next to the rest of the
   // layout, which can use it.
-  stableSortByKey(
-      Hot, [&](unsigned A) { return Atoms[A].Size; },
-      [](uint64_t X, uint64_t Y) { return X > Y; });
+  stableSortByKey(Hot, [&](unsigned A) { return ~Atoms[A].Size; });
   std::vector<std::pair<unsigned, uint64_t>> Chosen;
   uint64_t At = End;
   for (unsigned A : Hot) {
@@ -760,21 +758,20 @@ ColdBySize sortColdBySize(const std::vector<Atom> &Atoms,
   R.Largest = Cold;
   // Largest first: ascending by the complement.
   stableSortByKey(R.Largest, [&](unsigned A) { return ~Atoms[A].Size; });
-  // By (size, atom): one key of both where the size fits 32 bits.
-  std::vector<std::pair<uint64_t, unsigned>> Keyed;
   for (unsigned A : Cold)
     if (Atoms[A].Size && Atoms[A].Size < PageSize)
-      Keyed.push_back({Atoms[A].Size << 32 | A, A});
-  if (PageSize <= (uint64_t(1) << 32)) {
-    radixSortPairs(Keyed);
-  } else {
-    for (auto &[Key, A] : Keyed)
-      Key = Atoms[A].Size;
-    llvm::sort(Keyed);
+      R.Fillers.push_back({Atoms[A].Size, A});
+  // By (size, atom): by radix on one key of both where sizes fit 32 bits
+  // (pages of 4 GB and more are sorted by comparison).
+  if (PageSize > (uint64_t(1) << 32)) {
+    llvm::sort(R.Fillers);
+    return R;
   }
-  R.Fillers.reserve(Keyed.size());
-  for (auto [Key, A] : Keyed)
-    R.Fillers.push_back({Atoms[A].Size, A});
+  for (auto &[Key, A] : R.Fillers)
+    Key = Key << 32 | A;
+  radixSortPairs(R.Fillers);
+  for (auto &[Key, A] : R.Fillers)
+    Key >>= 32;
   return R;
 }
 

@@ -53,6 +53,8 @@ inline void radixSortPairs(std::vector<std::pair<uint64_t, unsigned>> &Keyed) {
   uint64_t Or = 0, And = ~uint64_t(0);
   for (const auto &E : Keyed)
     Or |= E.first, And &= E.first;
+  if (Or == And)
+    return; // every key equal: input order is the order
   std::vector<std::pair<uint64_t, unsigned>> Other(Keyed.size());
   for (unsigned Shift = 0; Shift < 64; Shift += 8) {
     if (((Or ^ And) >> Shift & 0xff) == 0)
@@ -68,8 +70,8 @@ inline void radixSortPairs(std::vector<std::pair<uint64_t, unsigned>> &Keyed) {
   }
 }
 
-/// Ascending by an unsigned integer key, ties in input order (the same
-/// order as the comparator form with <).
+/// Ascending by KeyOf (compared by <), ties in input order: by radix when
+/// the key is an unsigned integer, else by the comparator form.
 template <typename KeyFn>
 void stableSortByKey(std::vector<unsigned> &Items, KeyFn KeyOf) {
   using KeyT = decltype(KeyOf(0u));

@@ -647,7 +647,7 @@ Expected<Profile> ProfileParser::parseDocument(const YamlNode *RootPtr) {
 }
 
 /// The length of \p S's longest prefix of ASCII, read eight bytes at a
-/// time: LLVM's UTF-8 check takes about ten cycles a byte, a third of the
+/// time: LLVM's UTF-8 check takes about ten cycles a byte, a quarter of the
 /// time of reading a profile, and profiles are ASCII but for rare names.
 size_t asciiPrefix(StringRef S) {
   size_t I = 0;
