@@ -153,7 +153,7 @@ TEST(DriverOptions, ThreadsInEachSpelling) {
       return std::pair<unsigned, bool>(~0u, false);
     }
     EXPECT_EQ(O->LldArgs.size(), Argv.size());
-    return std::pair(O->ThreadCount, O->Threads);
+    return std::pair(O->ThreadCount, O->threads());
   };
   EXPECT_EQ(Threads({"a.o"}), std::pair(0u, true));
   EXPECT_EQ(Threads({"--threads=4", "a.o"}), std::pair(4u, true));

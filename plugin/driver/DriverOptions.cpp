@@ -145,7 +145,6 @@ Expected<DriverOptions> parseDriverOptions(ArrayRef<const char *> Argv,
       else if (std::optional<StringRef> V = threadsValue(Expanded, I)) {
         unsigned N = 0;
         O.ThreadCount = to_integer(*V, N, 0) ? N : 0;
-        O.Threads = O.ThreadCount != 1;
       } else if (isFlag(A, "no-fatal-warnings"))
         O.FatalWarnings = false;
       if (A.starts_with("--layout-") || A.starts_with("-layout-"))

@@ -28,14 +28,14 @@ struct DriverOptions {
   bool PlanFromLink = false;
   /// lld's --verbose, also ours: says how the link was planned.
   bool Verbose = false;
-  /// False with lld's --threads=1: ld.pagelayout's own work runs on one
-  /// thread too.
-  bool Threads = true;
   /// lld's --threads=N (the last one; 0 when none or not a positive
   /// number, which lld reports): LLVM's thread pool is made once, by its
   /// first user, so ld.pagelayout sets its size as lld would before any
   /// work of its own runs in it (applyLldThreads).
   unsigned ThreadCount = 0;
+  /// False with lld's --threads=1: ld.pagelayout's own work runs on one
+  /// thread too.
+  bool threads() const { return ThreadCount != 1; }
   /// --layout-lto-plugin: a path, "none", or unset (find it).
   std::optional<std::string> LtoPlugin;
   /// Everything else, response files expanded, for lld.

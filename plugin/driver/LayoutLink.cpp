@@ -979,7 +979,7 @@ Error LayoutLink::plan() {
       FitOptions O;
       O.PageSize = Opts.PageSize;
       O.MinimumAlignment = UINT64_MAX; // lld keeps each section's alignment
-      O.Threads = Opts.Threads;
+      O.Threads = Opts.threads();
       // Code left to lld follows the listed code: what follows .text is
       // not where the plan ends.
       if (!Units->LeftToLld)
@@ -1181,8 +1181,7 @@ Error LayoutLink::writeReport() {
   // symbols without a size, code the report counts as running anyway.
   Profile Reported = Input;
   erase_if(Reported.Functions, [](const FunctionProfile &F) {
-    return F.Name == "deregister_tm_clones" || F.Name == "register_tm_clones" ||
-           F.Name == "__do_global_dtors_aux" || F.Name == "frame_dummy";
+    return isCrtHelperName(F.Name);
   });
   return writeLayoutReport(outputPath(Opts.LldArgs), Reported, Opts.PageSize,
                            *Opts.ReportPath);
@@ -1205,14 +1204,14 @@ int LayoutLink::run() {
       ProfileBytes += Size;
   }
   std::thread Reader;
-  if (Opts.Threads && ProfileBytes >= (1 << 20))
+  if (Opts.threads() && ProfileBytes >= (1 << 20))
     Reader = std::thread(ReadProfile);
   Inputs = findLinkInputs(Opts.LldArgs);
   Bitcode = scanBitcodeInputs(Inputs);
   InputMachine = machineOfInputs(Opts.LldArgs);
   if (!Bitcode.Any && Inputs.NotFromInputs.empty() && !Opts.PlanFromLink &&
       InputMachine)
-    Text.emplace(readInputText(Inputs, Opts.Threads));
+    Text.emplace(readInputText(Inputs, Opts.threads()));
   if (Reader.joinable())
     Reader.join();
   else

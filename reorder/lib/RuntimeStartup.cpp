@@ -13,8 +13,10 @@ static constexpr const char *CrtHelpers[] = {
     "deregister_tm_clones", "register_tm_clones", "__do_global_dtors_aux",
     "frame_dummy"};
 
+bool isCrtHelperName(StringRef Name) { return is_contained(CrtHelpers, Name); }
+
 bool isRuntimeStartupName(StringRef Name) {
-  return Name == "_start" || is_contained(CrtHelpers, Name);
+  return Name == "_start" || isCrtHelperName(Name);
 }
 
 unsigned addRuntimeStartup(Profile &P, const std::vector<Atom> &Atoms,

@@ -24,6 +24,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "CompactProfileFormat.h"
+#include "Utf8Text.h"
 #include "pagelayout/schema/CompactProfile.h"
 #include "pagelayout/schema/ProfileReader.h"
 #include "llvm/ADT/BitVector.h"
@@ -32,7 +33,6 @@
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/STLFunctionalExtras.h"
 #include "llvm/ADT/StringExtras.h"
-#include "llvm/Support/ConvertUTF.h"
 #include "llvm/Support/Endian.h"
 #include "llvm/Support/GlobPattern.h"
 #include "llvm/Support/MathExtras.h"
@@ -463,16 +463,12 @@ Error CompactReader::readStrings(Profile &P) {
       }
       StringRef Str =
           Data.substr(StringBytesOffset + Previous, End - Previous);
-      if (!isASCII(Str)) {
-        const UTF8 *First = reinterpret_cast<const UTF8 *>(Str.data());
-        const UTF8 *BadByte = First;
-        if (!isLegalUTF8String(&BadByte, First + Str.size())) {
-          Bad.emplace(error(StringBytesOffset + Previous + (BadByte - First),
-                            "strings[" + Twine(I) +
-                                "] is not UTF-8; profile names are UTF-8 "
-                                "text"));
-          break;
-        }
+      if (size_t BadByte = firstNonUtf8(Str); BadByte != StringRef::npos) {
+        Bad.emplace(error(StringBytesOffset + Previous + BadByte,
+                          "strings[" + Twine(I) +
+                              "] is not UTF-8; profile names are UTF-8 "
+                              "text"));
+        break;
       }
       Batch.push_back(Str);
       Previous = End;

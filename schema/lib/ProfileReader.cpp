@@ -23,17 +23,16 @@
 //===----------------------------------------------------------------------===//
 
 #include "pagelayout/schema/ProfileReader.h"
+#include "Utf8Text.h"
 #include "YamlTree.h"
 #include "pagelayout/schema/CompactProfile.h"
 #include "llvm/ADT/DenseMap.h"
 #include "llvm/ADT/DenseSet.h"
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/ADT/StringSet.h"
-#include "llvm/Support/ConvertUTF.h"
 #include "llvm/Support/GlobPattern.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include <algorithm>
-#include <cstring>
 
 using namespace llvm;
 
@@ -646,35 +645,14 @@ Expected<Profile> ProfileParser::parseDocument(const YamlNode *RootPtr) {
   return P;
 }
 
-/// The length of \p S's longest prefix of ASCII, read eight bytes at a
-/// time: LLVM's UTF-8 check takes about ten cycles a byte, a quarter of the
-/// time of reading a profile, and profiles are ASCII but for rare names.
-size_t asciiPrefix(StringRef S) {
-  size_t I = 0;
-  for (; I + 8 <= S.size(); I += 8) {
-    uint64_t Word;
-    memcpy(&Word, S.data() + I, 8);
-    if (Word & 0x8080808080808080ULL)
-      break;
-  }
-  while (I < S.size() && isASCII(S[I]))
-    ++I;
-  return I;
-}
-
 // Rejects what is plainly not text before the YAML scanner sees it: its
 // messages for binary junk are confusing.
 Error checkIsText(StringRef Contents, StringRef FileName) {
   size_t Nul = Contents.find('\0');
-  size_t TextEnd = std::min(Contents.size(), Nul);
-  const UTF8 *Begin = reinterpret_cast<const UTF8 *>(Contents.data());
-  // An ASCII prefix is valid UTF-8: the check starts after it.
-  const UTF8 *Bad = Begin + asciiPrefix(Contents.take_front(TextEnd));
-  bool ValidUTF8 = isLegalUTF8String(&Bad, Begin + TextEnd);
-  if (Nul == StringRef::npos && ValidUTF8)
+  size_t Bad = firstNonUtf8(Contents.take_front(Nul));
+  if (Nul == StringRef::npos && Bad == StringRef::npos)
     return Error::success();
-  size_t Offset =
-      Nul != StringRef::npos && ValidUTF8 ? Nul : size_t(Bad - Begin);
+  size_t Offset = Bad == StringRef::npos ? Nul : Bad;
   StringRef Before = Contents.take_front(Offset);
   SourceLoc L{unsigned(Before.count('\n') + 1),
               unsigned(Offset - (Before.rfind('\n') + 1) + 1)};

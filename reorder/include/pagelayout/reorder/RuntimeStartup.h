@@ -16,6 +16,9 @@
 
 namespace pagelayout {
 
+/// True for crtbegin's helpers (frame_dummy, register_tm_clones, ...).
+bool isCrtHelperName(llvm::StringRef Name);
+
 /// True for the C runtime's own code that addRuntimeStartup knows by
 /// name: `_start` and crtbegin's helpers. It comes in the runtime's
 /// objects (crt1.o, crtbegin.o), whose sections hold several functions
